@@ -1,0 +1,222 @@
+//! The command line: what `hotwash --help` promises.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::load::{self, Diagnostic, FileReport, LoadOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hotwash",
+    version,
+    about = "A terminal workbench for counterintelligence and OPSEC incident reviews",
+    long_about = "A terminal workbench for counterintelligence and OPSEC incident reviews.\n\n\
+        With no command, hotwash opens PATH: a folder of incident records (default: ./incidents \
+        if it exists, else the incidents bundled with hotwash) or one record file.",
+    after_help = "Exit status: 0 on success, 1 when a file is invalid, 2 on a usage error."
+)]
+pub struct Cli {
+    /// A folder of incident records, or one record file, to open.
+    pub path: Option<PathBuf>,
+
+    /// Refuse files larger than this many bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = load::DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check records and reviews: syntax, references, grades, times, markings.
+    ///
+    /// A record is checked together with the review beside it
+    /// (`NAME.review.ron`); a folder with every record in it.
+    Validate {
+        /// Record files, review files or folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+
+        /// How to print the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with a caret under each problem, on stderr.
+    Human,
+    /// One JSON document on stdout, for CI pipelines.
+    Json,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let options = LoadOptions {
+        max_size: cli.max_size,
+    };
+    match cli.command {
+        Some(Command::Validate { paths, format }) => validate(&paths, format, &options),
+        None => summary(cli.path, &options),
+    }
+}
+
+fn validate(paths: &[PathBuf], format: Format, options: &LoadOptions) -> ExitCode {
+    let reports = load::validate_paths(paths, options);
+    let invalid = reports.iter().filter(|r| !r.is_valid()).count();
+    let written = match format {
+        Format::Human => print_human(&reports),
+        Format::Json => print_json(&reports),
+    };
+    if let Err(e) = written {
+        // A closed pipe is not worth a panic; say so once and fail.
+        let _ = writeln!(std::io::stderr(), "hotwash: cannot write the report: {e}");
+        return ExitCode::FAILURE;
+    }
+    if invalid == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn color_on(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn print_human(reports: &[FileReport]) -> std::io::Result<()> {
+    let stderr = std::io::stderr();
+    let color = color_on(&stderr);
+    let mut err = stderr.lock();
+    for report in reports {
+        if !report.diagnostics.is_empty() {
+            write!(err, "{}", report.render(color, 100))?;
+        }
+    }
+    let files = reports.len();
+    let invalid = reports.iter().filter(|r| !r.is_valid()).count();
+    let errors: usize = reports.iter().map(FileReport::errors).sum();
+    let warnings: usize = reports.iter().map(FileReport::warnings).sum();
+    writeln!(
+        err,
+        "checked {files} file{}: {} valid, {invalid} invalid ({errors} error{}, {warnings} warning{})",
+        plural(files),
+        files - invalid,
+        plural(errors),
+        plural(warnings),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format: &'static str,
+    valid: bool,
+    files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: String,
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+fn print_json(reports: &[FileReport]) -> std::io::Result<()> {
+    let doc = JsonReport {
+        format: "hotwash-diagnostics/1",
+        valid: reports.iter().all(FileReport::is_valid),
+        files: reports
+            .iter()
+            .map(|r| JsonFile {
+                path: r.path.display().to_string(),
+                valid: r.is_valid(),
+                errors: r.errors(),
+                warnings: r.warnings(),
+                diagnostics: &r.diagnostics,
+            })
+            .collect(),
+    };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)
+}
+
+/// Where hotwash looks when no path is given: `./incidents` if it exists,
+/// else the incidents shipped with the program.
+pub fn default_library() -> PathBuf {
+    let local = PathBuf::from("incidents");
+    if local.is_dir() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("incidents")
+}
+
+/// Until the terminal interface lands: a plain summary of the library.
+fn summary(path: Option<PathBuf>, options: &LoadOptions) -> ExitCode {
+    let path = path.unwrap_or_else(default_library);
+    let records = if path.is_dir() {
+        match load::records_in(&path) {
+            Ok(r) => r,
+            Err(d) => return fail_on(&path, d),
+        }
+    } else {
+        vec![path.clone()]
+    };
+    let mut out = std::io::stdout().lock();
+    let mut ok = true;
+    for record_path in records {
+        let checked = load::check_record_file(&record_path, options);
+        let line = match &checked.record.value {
+            Some(r) => {
+                let failed = r.events.iter().filter(|e| e.has_failure()).count();
+                format!(
+                    "{}  {}  [{} · {}]  {} events, {} with control failures",
+                    record_path.display(),
+                    r.title,
+                    r.classification.banner(),
+                    r.tlp,
+                    r.events.len(),
+                    failed
+                )
+            }
+            None => {
+                ok = false;
+                let first = checked.record.report.first_error();
+                first.map_or_else(String::new, |d| checked.record.report.one_line(d))
+            }
+        };
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn fail_on(path: &Path, d: Diagnostic) -> ExitCode {
+    let report = FileReport {
+        path: path.to_path_buf(),
+        text: None,
+        diagnostics: vec![d],
+    };
+    let _ = write!(
+        std::io::stderr(),
+        "{}",
+        report.render(color_on(&std::io::stderr()), 100)
+    );
+    ExitCode::from(1)
+}

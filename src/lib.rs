@@ -1,0 +1,11 @@
+//! hotwash: a terminal workbench for counterintelligence and OPSEC incident
+//! reviews. The library is the pure core (model, loading and validation);
+//! the binary adds the command line and, later, the terminal interface.
+
+// A `Diagnostic` is about 150 bytes; it only travels on the error path, where
+// copying it costs nothing measurable, so boxing it would add noise, not speed.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod load;
+pub mod model;

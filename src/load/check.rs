@@ -1,0 +1,641 @@
+//! Semantic rules: everything a well-formed record or review can still get
+//! wrong. Every rule runs over the whole file so that one run reports every
+//! problem; positions are attached afterwards, and only when needed.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono_tz::Tz;
+
+use super::diagnostic::Severity;
+use super::locate::DocPath;
+use crate::model::{
+    Catalog, Citation, Classification, Fidelity, Level, RECORD_SCHEMA, REVIEW_SCHEMA, Record,
+    Review, Timestamp,
+};
+
+/// A problem found by a rule, placed by its path in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub path: DocPath,
+}
+
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn error(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Problem {
+        self.push(Severity::Error, code, path, message)
+    }
+
+    fn warning(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Problem {
+        self.push(Severity::Warning, code, path, message)
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        path: DocPath,
+        message: String,
+    ) -> &mut Problem {
+        self.0.push(Problem {
+            severity,
+            code,
+            message,
+            help: None,
+            path,
+        });
+        let last = self.0.len() - 1;
+        &mut self.0[last]
+    }
+}
+
+impl Problem {
+    fn help(&mut self, help: impl Into<String>) {
+        self.help = Some(help.into());
+    }
+}
+
+/// Ids are used in file names, anchors and STIX, so keep them plain.
+fn id_is_valid(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Collects a set of ids, reporting malformed and duplicate ones.
+fn id_set<'a, T>(
+    p: &mut Problems,
+    items: &'a [T],
+    list: DocPath,
+    what: &str,
+    id: impl Fn(&'a T) -> &'a str,
+) -> HashMap<&'a str, usize> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let id = id(item);
+        let path = list.index(i).field("id");
+        if !id_is_valid(id) {
+            p.error(
+                "id.invalid",
+                path.clone(),
+                format!("{what} id {id:?} is not a valid id"),
+            )
+            .help("ids use letters, digits, '-', '_' and '.', at most 128 characters");
+        }
+        if let Some(first) = seen.insert(id, i) {
+            seen.insert(id, first);
+            p.error(
+                "id.duplicate",
+                path,
+                format!(
+                    "duplicate {what} id {id:?}; it is first used by {what} number {}",
+                    first + 1
+                ),
+            )
+            .help("every id in a list must be unique");
+        }
+    }
+    seen
+}
+
+/// Reports a reference to an id that is not defined, suggesting the nearest one.
+fn check_ref(
+    p: &mut Problems,
+    known: &HashMap<&str, usize>,
+    id: &str,
+    path: DocPath,
+    code: &'static str,
+    what: &str,
+) {
+    if known.contains_key(id) {
+        return;
+    }
+    let problem = p.error(code, path, format!("unknown {what} {id:?}"));
+    match nearest(known.keys().copied(), id) {
+        Some(near) => problem.help(format!("did you mean {near:?}?")),
+        None => problem.help(format!("define the {what} first, or correct the id")),
+    }
+}
+
+fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::levenshtein(c, wanted), c))
+        .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn check_text(p: &mut Problems, text: &str, path: DocPath, what: &str) {
+    if text.trim().is_empty() {
+        p.error("text.missing", path, format!("the {what} is empty"));
+    }
+}
+
+fn check_level(p: &mut Problems, overall: Classification, level: Level, path: DocPath) {
+    if overall.scheme.banner(level).is_none() {
+        p.error(
+            "marking.scheme",
+            path,
+            format!("the {:?} scheme has no {level} level", overall.scheme),
+        )
+        .help("choose a level the record's scheme defines");
+    }
+}
+
+fn check_citations(
+    p: &mut Problems,
+    sources: &HashMap<&str, usize>,
+    cited: &mut HashSet<String>,
+    citations: &[Citation],
+    list: DocPath,
+) {
+    for (k, c) in citations.iter().enumerate() {
+        let path = list.index(k);
+        check_ref(
+            p,
+            sources,
+            &c.source,
+            path.field("source"),
+            "ref.source",
+            "source",
+        );
+        cited.insert(c.source.clone());
+        if !c.credibility.is_valid() {
+            p.error(
+                "grade.credibility",
+                path.field("credibility"),
+                format!("credibility {} is out of range", c.credibility.0),
+            )
+            .help(
+                "Admiralty information credibility runs from 1 (confirmed) to 6 (cannot be judged)",
+            );
+        }
+    }
+}
+
+fn check_fidelity(p: &mut Problems, fidelity: Fidelity, ts: &Timestamp, path: DocPath, what: &str) {
+    if fidelity > ts.precision() {
+        p.error(
+            "time.fidelity",
+            path,
+            format!(
+                "fidelity {fidelity} is finer than the {what} {ts} carries ({})",
+                ts.precision()
+            ),
+        )
+        .help("never claim more precision than the sources give: lower the fidelity or write the time out");
+    }
+}
+
+fn check_zone(p: &mut Problems, zone: &str, path: DocPath) {
+    if zone.parse::<Tz>().is_ok() {
+        return;
+    }
+    let problem = p.error("time.zone", path, format!("unknown time zone {zone:?}"));
+    let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+    match nearest(names, zone) {
+        Some(near) => problem.help(format!("did you mean {near:?}? Zones are IANA names")),
+        None => {
+            problem.help("use an IANA zone name such as \"Europe/Berlin\" or \"Asia/Singapore\"")
+        }
+    }
+}
+
+/// All semantic problems of a record.
+pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
+    let mut p = Problems::default();
+    let root = DocPath::root();
+
+    if record.schema != RECORD_SCHEMA {
+        p.error(
+            "schema.version",
+            root.field("schema"),
+            format!(
+                "record format version {} is not supported; this hotwash reads version {RECORD_SCHEMA}",
+                record.schema
+            ),
+        );
+    }
+    if !id_is_valid(&record.id) {
+        p.error(
+            "id.invalid",
+            root.field("id"),
+            format!("record id {:?} is not a valid id", record.id),
+        )
+        .help("ids use letters, digits, '-', '_' and '.', at most 128 characters");
+    }
+    check_text(&mut p, &record.title, root.field("title"), "title");
+    check_text(&mut p, &record.summary, root.field("summary"), "summary");
+    let overall = record.classification;
+    check_level(
+        &mut p,
+        overall,
+        overall.level,
+        root.field("classification").field("level"),
+    );
+
+    let actors = id_set(&mut p, &record.actors, root.field("actors"), "actor", |a| {
+        &a.id
+    });
+    let sources = id_set(
+        &mut p,
+        &record.sources,
+        root.field("sources"),
+        "source",
+        |s| &s.id,
+    );
+    let controls = id_set(
+        &mut p,
+        &record.controls,
+        root.field("controls"),
+        "control",
+        |c| &c.id,
+    );
+    let events = id_set(&mut p, &record.events, root.field("events"), "event", |e| {
+        &e.id
+    });
+    let claims = id_set(&mut p, &record.claims, root.field("claims"), "claim", |c| {
+        &c.id
+    });
+
+    for (i, a) in record.actors.iter().enumerate() {
+        check_text(
+            &mut p,
+            &a.name,
+            root.field("actors").index(i).field("name"),
+            "actor's name",
+        );
+    }
+    for (i, s) in record.sources.iter().enumerate() {
+        let path = root.field("sources").index(i);
+        check_text(&mut p, &s.title, path.field("title"), "source's title");
+        if !(s.url.starts_with("https://") || s.url.starts_with("http://")) || s.url.contains(' ') {
+            p.error(
+                "source.url",
+                path.field("url"),
+                format!("{:?} is not a web address", s.url),
+            )
+            .help("write the full address, starting with https:// or http://");
+        }
+    }
+    for (i, c) in record.controls.iter().enumerate() {
+        let path = root.field("controls").index(i);
+        match catalog.get(&c.id) {
+            None => {
+                let problem = p.error(
+                    "control.unknown",
+                    path.field("id"),
+                    format!("{:?} is not a control of {}", c.id, c.catalogue.name()),
+                );
+                match catalog.nearest(&c.id) {
+                    Some(near) => problem.help(format!("did you mean {near:?}?")),
+                    None => problem.help("ids look like \"SC-8\" or \"SC-15(4)\""),
+                }
+            }
+            Some(entry) if entry.withdrawn => {
+                p.error(
+                    "control.withdrawn",
+                    path.field("id"),
+                    format!(
+                        "{} ({}) is withdrawn from {}",
+                        c.id,
+                        entry.title,
+                        c.catalogue.name()
+                    ),
+                )
+                .help("cite the control that replaced it");
+            }
+            Some(entry) if !entry.title.eq_ignore_ascii_case(c.title.trim()) => {
+                p.warning(
+                    "control.title",
+                    path.field("title"),
+                    format!("the catalogue calls {} {:?}", c.id, entry.title),
+                )
+                .help(format!("write title: {:?}", entry.title));
+            }
+            Some(_) => {}
+        }
+        check_text(
+            &mut p,
+            &c.expects,
+            path.field("expects"),
+            "control's expectation",
+        );
+    }
+
+    let mut cited_sources = HashSet::new();
+    let mut used_actors = HashSet::new();
+    let mut used_controls = HashSet::new();
+    for (i, e) in record.events.iter().enumerate() {
+        let path = root.field("events").index(i);
+        check_text(&mut p, &e.title, path.field("title"), "event's title");
+        check_fidelity(&mut p, e.fidelity, &e.at, path.field("fidelity"), "time");
+        if let Some(end) = &e.end {
+            check_fidelity(&mut p, e.fidelity, end, path.field("fidelity"), "end");
+            if end.after_end() <= e.at.earliest() {
+                p.error(
+                    "time.end-before-start",
+                    path.field("end"),
+                    format!("the event ends ({end}) before it starts ({})", e.at),
+                );
+            }
+        }
+        if let Some(known) = &e.known
+            && known.after_end() <= e.at.earliest()
+        {
+            p.warning(
+                "time.known-before-start",
+                path.field("known"),
+                format!(
+                    "the event became known ({known}) before it happened ({})",
+                    e.at
+                ),
+            );
+        }
+        if let Some(zone) = e.place.as_ref().and_then(|pl| pl.zone.as_deref()) {
+            check_zone(&mut p, zone, path.field("place").field("zone"));
+        }
+        for (k, a) in e.actors.iter().enumerate() {
+            check_ref(
+                &mut p,
+                &actors,
+                a,
+                path.field("actors").index(k),
+                "ref.actor",
+                "actor",
+            );
+            used_actors.insert(a.as_str());
+        }
+        check_citations(
+            &mut p,
+            &sources,
+            &mut cited_sources,
+            &e.sources,
+            path.field("sources"),
+        );
+        let mut linked = HashSet::new();
+        for (k, link) in e.controls.iter().enumerate() {
+            let link_path = path.field("controls").index(k).field("control");
+            check_ref(
+                &mut p,
+                &controls,
+                &link.control,
+                link_path.clone(),
+                "ref.control",
+                "control",
+            );
+            used_controls.insert(link.control.as_str());
+            if !linked.insert(link.control.as_str()) {
+                p.error(
+                    "control.linked-twice",
+                    link_path,
+                    format!("control {:?} is linked to this event twice", link.control),
+                )
+                .help("give one effect per control and event");
+            }
+        }
+        check_level(&mut p, overall, e.portion, path.field("portion"));
+        if e.portion > overall.level {
+            p.error(
+                "marking.above-overall",
+                path.field("portion"),
+                format!(
+                    "this event is marked {} but the record as a whole only {}",
+                    e.portion, overall.level
+                ),
+            )
+            .help("the overall classification is never lower than its highest portion");
+        }
+    }
+
+    for (i, c) in record.claims.iter().enumerate() {
+        let path = root.field("claims").index(i);
+        check_text(
+            &mut p,
+            &c.statement,
+            path.field("statement"),
+            "claim's statement",
+        );
+        for (k, e) in c.events.iter().enumerate() {
+            check_ref(
+                &mut p,
+                &events,
+                e,
+                path.field("events").index(k),
+                "ref.event",
+                "event",
+            );
+        }
+        check_citations(
+            &mut p,
+            &sources,
+            &mut cited_sources,
+            &c.sources,
+            path.field("sources"),
+        );
+        for (k, other) in c.conflicts_with.iter().enumerate() {
+            let other_path = path.field("conflicts_with").index(k);
+            if *other == c.id {
+                p.error(
+                    "claim.self-conflict",
+                    other_path,
+                    "a claim cannot conflict with itself".into(),
+                );
+            } else {
+                check_ref(&mut p, &claims, other, other_path, "ref.claim", "claim");
+            }
+        }
+        check_level(&mut p, overall, c.portion, path.field("portion"));
+        if c.portion > overall.level {
+            p.error(
+                "marking.above-overall",
+                path.field("portion"),
+                format!(
+                    "this claim is marked {} but the record as a whole only {}",
+                    c.portion, overall.level
+                ),
+            )
+            .help("the overall classification is never lower than its highest portion");
+        }
+    }
+
+    for (i, s) in record.sources.iter().enumerate() {
+        if !cited_sources.contains(&s.id) {
+            p.warning(
+                "unused.source",
+                root.field("sources").index(i).field("id"),
+                format!("source {:?} is never cited", s.id),
+            );
+        }
+    }
+    for (i, a) in record.actors.iter().enumerate() {
+        if !used_actors.contains(a.id.as_str()) {
+            p.warning(
+                "unused.actor",
+                root.field("actors").index(i).field("id"),
+                format!("actor {:?} takes part in no event", a.id),
+            );
+        }
+    }
+    for (i, c) in record.controls.iter().enumerate() {
+        if !used_controls.contains(c.id.as_str()) {
+            p.warning(
+                "unused.control",
+                root.field("controls").index(i).field("id"),
+                format!("control {:?} is linked to no event", c.id),
+            );
+        }
+    }
+    p.0
+}
+
+/// All semantic problems of a review, checked against its record.
+pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
+    let mut p = Problems::default();
+    let root = DocPath::root();
+    if review.schema != REVIEW_SCHEMA {
+        p.error(
+            "schema.version",
+            root.field("schema"),
+            format!(
+                "review format version {} is not supported; this hotwash reads version {REVIEW_SCHEMA}",
+                review.schema
+            ),
+        );
+    }
+    if review.record != record.id {
+        p.error(
+            "review.record",
+            root.field("record"),
+            format!(
+                "this review is of record {:?}, but the record beside it is {:?}",
+                review.record, record.id
+            ),
+        );
+    }
+    let events: HashMap<&str, usize> = record
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let controls: HashMap<&str, usize> = record
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let findings = id_set(
+        &mut p,
+        &review.findings,
+        root.field("findings"),
+        "finding",
+        |f| &f.id,
+    );
+    id_set(
+        &mut p,
+        &review.recommendations,
+        root.field("recommendations"),
+        "recommendation",
+        |r| &r.id,
+    );
+
+    for (i, f) in review.findings.iter().enumerate() {
+        let path = root.field("findings").index(i);
+        check_text(&mut p, &f.title, path.field("title"), "finding's title");
+        check_text(
+            &mut p,
+            &f.statement,
+            path.field("statement"),
+            "finding's statement",
+        );
+        for (k, e) in f.events.iter().enumerate() {
+            check_ref(
+                &mut p,
+                &events,
+                e,
+                path.field("events").index(k),
+                "ref.event",
+                "event",
+            );
+        }
+        for (k, c) in f.controls.iter().enumerate() {
+            check_ref(
+                &mut p,
+                &controls,
+                c,
+                path.field("controls").index(k),
+                "ref.control",
+                "control",
+            );
+        }
+        check_level(
+            &mut p,
+            record.classification,
+            f.portion,
+            path.field("portion"),
+        );
+    }
+    for (i, r) in review.recommendations.iter().enumerate() {
+        let path = root.field("recommendations").index(i);
+        check_ref(
+            &mut p,
+            &findings,
+            &r.finding,
+            path.field("finding"),
+            "ref.finding",
+            "finding",
+        );
+        check_text(
+            &mut p,
+            &r.action,
+            path.field("action"),
+            "recommendation's action",
+        );
+    }
+    let mut marked = HashSet::new();
+    for (i, m) in review.marks.iter().enumerate() {
+        let path = root.field("marks").index(i).field("event");
+        check_ref(
+            &mut p,
+            &events,
+            &m.event,
+            path.clone(),
+            "ref.event",
+            "event",
+        );
+        if !marked.insert(m.event.as_str()) {
+            p.error(
+                "mark.duplicate",
+                path,
+                format!("event {:?} is marked twice", m.event),
+            )
+            .help("keep one mark entry per event");
+        }
+    }
+    if let Some(s) = &review.signoff {
+        let hex = s.hash.strip_prefix("sha256:").unwrap_or("");
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            p.error(
+                "signoff.hash",
+                root.field("signoff").field("hash"),
+                format!("{:?} is not a content hash", s.hash),
+            )
+            .help("a sign-off hash is \"sha256:\" followed by 64 hexadecimal digits");
+        }
+        check_text(
+            &mut p,
+            &s.reviewer,
+            root.field("signoff").field("reviewer"),
+            "reviewer",
+        );
+    }
+    p.0
+}

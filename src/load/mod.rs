@@ -1,0 +1,342 @@
+//! Loading and validating records and reviews from disk.
+//!
+//! Every failure becomes a [`Diagnostic`] that names the file, line and
+//! column; nothing here panics on bad input, and a file is either loaded
+//! whole or reported, never half-loaded.
+
+pub mod check;
+pub mod diagnostic;
+pub mod locate;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use self::check::Problem;
+use self::diagnostic::offset_of;
+pub use self::diagnostic::{Diagnostic, FileReport, LineCol, Severity};
+use self::locate::{DocPath, Locator};
+pub use self::text::DEFAULT_MAX_SIZE;
+use crate::model::{Catalog, RECORD_SCHEMA, REVIEW_SCHEMA, Record, Review};
+
+/// How deep RON may nest. Real records need about six levels; the limit
+/// turns a hostile, deeply nested file into an error instead of a stack overflow.
+pub const MAX_NESTING: usize = 64;
+
+/// The file name ending of review files.
+pub const REVIEW_SUFFIX: &str = ".review.ron";
+
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Files larger than this many bytes are refused.
+    pub max_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_size: DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+/// The RON dialect of records: `Option` fields are written without `Some(..)`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING)
+}
+
+/// Parses RON text into `T`, turning a failure into a placed diagnostic.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
+    ron_options()
+        .from_str(text)
+        .map_err(|e| parse_diagnostic(text, e))
+}
+
+fn parse_diagnostic(text: &str, e: ron::error::SpannedError) -> Diagnostic {
+    let start = offset_of(
+        text,
+        LineCol {
+            line: e.span.start.line,
+            column: e.span.start.col,
+        },
+    );
+    let end = offset_of(
+        text,
+        LineCol {
+            line: e.span.end.line,
+            column: e.span.end.col,
+        },
+    );
+    let (start, end) = (start.min(end), start.max(end));
+    // Give the caret something to stand under.
+    let end = if end > start {
+        end
+    } else {
+        text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8())
+    };
+    let diagnostic = match &e.code {
+        ron::Error::ExceededRecursionLimit => Diagnostic::error(
+            "parse.nesting",
+            format!("the file nests values more than {MAX_NESTING} levels deep"),
+        )
+        .with_help("a record never needs this; the file is damaged or hostile"),
+        ron::Error::Eof => Diagnostic::error("parse.eof", "the file ends too early")
+            .with_help("the file may be truncated: check for a missing `)` or `]`"),
+        code => Diagnostic::error("parse.syntax", code.to_string()),
+    };
+    diagnostic.at(text, start..end)
+}
+
+/// Where a parse failed in a file of an unsupported version, that is the
+/// real problem: say so instead of reporting an unknown field.
+fn version_diagnostic(text: &str, supported: u32, what: &str) -> Option<Diagnostic> {
+    let mut locator = Locator::new(text);
+    let span = locator.locate(&DocPath::root().field("schema"))?;
+    let version: u64 = text[span.clone()].trim().parse().ok()?;
+    (version != u64::from(supported)).then(|| {
+        Diagnostic::error(
+            "schema.version",
+            format!("{what} format version {version} is not supported; this hotwash reads version {supported}"),
+        )
+        .with_help(if version > u64::from(supported) {
+            "the file was written by a newer hotwash: upgrade to read it"
+        } else {
+            "the version must be a positive number"
+        })
+        .at(text, span)
+    })
+}
+
+/// Places problems found by the semantic rules, sorted by position.
+fn place(problems: Vec<Problem>, text: &str) -> Vec<Diagnostic> {
+    let mut locator = Locator::new(text);
+    let mut out: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| {
+            let mut d = Diagnostic::error(p.code, p.message);
+            d.severity = p.severity;
+            d.help = p.help;
+            match locator.locate(&p.path) {
+                Some(span) => d.at(text, span),
+                None => d,
+            }
+        })
+        .collect();
+    out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    out
+}
+
+/// A loaded file of type `T`, or why it could not be loaded.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// `None` when the file has errors.
+    pub value: Option<T>,
+    pub report: FileReport,
+}
+
+impl<T> Loaded<T> {
+    fn failed(path: &Path, text: Option<String>, diagnostic: Diagnostic) -> Self {
+        Loaded {
+            value: None,
+            report: FileReport {
+                path: path.to_path_buf(),
+                text: text.map(Arc::from),
+                diagnostics: vec![diagnostic],
+            },
+        }
+    }
+}
+
+/// Parses and checks a file's text. The text is kept in the report only
+/// when there is something to show in it, so a valid file costs no copy.
+fn load_text<T: DeserializeOwned>(
+    path: &Path,
+    text: String,
+    supported: u32,
+    what: &str,
+    check: impl FnOnce(&T) -> Vec<Problem>,
+) -> Loaded<T> {
+    let value: T = match parse(&text) {
+        Ok(v) => v,
+        Err(parse_error) => {
+            let d = version_diagnostic(&text, supported, what).unwrap_or(parse_error);
+            return Loaded::failed(path, Some(text), d);
+        }
+    };
+    let problems = check(&value);
+    if problems.is_empty() {
+        return Loaded {
+            value: Some(value),
+            report: FileReport::new(path),
+        };
+    }
+    let diagnostics = place(problems, &text);
+    let report = FileReport {
+        path: path.to_path_buf(),
+        text: Some(Arc::from(text)),
+        diagnostics,
+    };
+    let value = report.is_valid().then_some(value);
+    Loaded { value, report }
+}
+
+/// Loads and validates a record from its text.
+pub fn record_from_text(path: &Path, text: String) -> Loaded<Record> {
+    load_text(path, text, RECORD_SCHEMA, "record", |r| {
+        check::check_record(r, Catalog::nist())
+    })
+}
+
+/// Loads and validates a record file.
+pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
+    match text::read_text(path, options.max_size) {
+        Ok(text) => record_from_text(path, text),
+        Err(d) => Loaded::failed(path, None, d),
+    }
+}
+
+/// Loads and validates a review from its text, against its record.
+pub fn review_from_text(path: &Path, text: String, record: &Record) -> Loaded<Review> {
+    load_text(path, text, REVIEW_SCHEMA, "review", |r| {
+        check::check_review(r, record)
+    })
+}
+
+/// Loads and validates a review file against its record.
+pub fn load_review(path: &Path, record: &Record, options: &LoadOptions) -> Loaded<Review> {
+    match text::read_text(path, options.max_size) {
+        Ok(text) => review_from_text(path, text, record),
+        Err(d) => Loaded::failed(path, None, d),
+    }
+}
+
+/// `incidents/x.ron` → `incidents/x.review.ron`.
+pub fn review_path(record: &Path) -> PathBuf {
+    let name = record
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".ron").unwrap_or(&name);
+    record.with_file_name(format!("{stem}{REVIEW_SUFFIX}"))
+}
+
+/// `incidents/x.review.ron` → `incidents/x.ron`, for a review file.
+pub fn record_path_of_review(review: &Path) -> Option<PathBuf> {
+    let name = review.file_name()?.to_str()?;
+    let stem = name.strip_suffix(REVIEW_SUFFIX)?;
+    Some(review.with_file_name(format!("{stem}.ron")))
+}
+
+pub fn is_review_file(path: &Path) -> bool {
+    record_path_of_review(path).is_some()
+}
+
+/// The record files of a folder (`*.ron` but not `*.review.ron`), sorted by name.
+pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| Diagnostic::error("io.folder", format!("cannot read the folder: {e}")))?;
+    let mut records = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| Diagnostic::error("io.folder", format!("cannot read the folder: {e}")))?
+            .path();
+        let is_ron = path.extension().is_some_and(|x| x == "ron");
+        if is_ron && path.is_file() && !is_review_file(&path) {
+            records.push(path);
+        }
+    }
+    records.sort();
+    if records.is_empty() {
+        return Err(Diagnostic::error(
+            "library.empty",
+            "the folder holds no incident records (*.ron files)",
+        )
+        .with_help("put records in the folder, or name a record file directly"));
+    }
+    Ok(records)
+}
+
+/// The outcome of checking one record and, where it has one, its review.
+#[derive(Debug)]
+pub struct Checked {
+    pub record: Loaded<Record>,
+    pub review: Option<Loaded<Review>>,
+}
+
+impl Checked {
+    pub fn reports(&self) -> impl Iterator<Item = &FileReport> {
+        std::iter::once(&self.record.report).chain(self.review.as_ref().map(|r| &r.report))
+    }
+}
+
+/// Checks a record file and the review beside it, if there is one.
+pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
+    let record = load_record(path, options);
+    let review_file = review_path(path);
+    let review = review_file.exists().then(|| match &record.value {
+        Some(r) => load_review(&review_file, r, options),
+        None => Loaded::failed(
+            &review_file,
+            None,
+            Diagnostic::error(
+                "review.unchecked",
+                "this review cannot be checked until its record loads",
+            ),
+        ),
+    });
+    Checked { record, review }
+}
+
+/// Every file report for the given files and folders, in order. A review
+/// file is checked with its record; a folder with all its records.
+pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileReport> {
+    let mut reports = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let records = if path.is_dir() {
+            match records_in(path) {
+                Ok(r) => r,
+                Err(d) => {
+                    reports.push(failed_report(path, d));
+                    continue;
+                }
+            }
+        } else if let Some(record) = record_path_of_review(path) {
+            if !record.exists() {
+                let d = Diagnostic::error(
+                    "review.no-record",
+                    format!("there is no record {} beside this review", record.display()),
+                );
+                reports.push(failed_report(path, d));
+                continue;
+            }
+            vec![record]
+        } else {
+            vec![path.clone()]
+        };
+        for record in records {
+            if !seen.insert(record.clone()) {
+                continue;
+            }
+            let checked = check_record_file(&record, options);
+            reports.push(checked.record.report);
+            reports.extend(checked.review.map(|r| r.report));
+        }
+    }
+    reports
+}
+
+fn failed_report(path: &Path, d: Diagnostic) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        text: None,
+        diagnostics: vec![d],
+    }
+}

@@ -1,0 +1,148 @@
+//! Reading a file into text that the parser can trust: bounded in size, not
+//! binary, valid UTF-8, without a byte-order mark, with LF line endings.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::diagnostic::{Diagnostic, line_col};
+
+/// The default limit on a file's size: 256 MiB.
+pub const DEFAULT_MAX_SIZE: u64 = 256 * 1024 * 1024;
+
+pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let io_error = |code, what: &str, e: std::io::Error| {
+        Diagnostic::error(code, format!("cannot {what}: {e}"))
+    };
+    let file = File::open(path).map_err(|e| io_error("io.open", "open the file", e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| io_error("io.metadata", "read the file's metadata", e))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(
+            "io.directory",
+            "this is a folder, not a record file",
+        ));
+    }
+    if meta.len() > max_size {
+        return Err(too_big(meta.len(), max_size));
+    }
+    // The size can change between the check and the read; read at most one
+    // byte past the limit so a growing file is still caught without reading it all.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error("io.read", "read the file", e))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_big(bytes.len() as u64, max_size));
+    }
+    decode(bytes)
+}
+
+fn too_big(size: u64, max: u64) -> Diagnostic {
+    Diagnostic::error(
+        "io.too-large",
+        format!("the file is {size} bytes, over the limit of {max} bytes"),
+    )
+    .with_help("raise the limit with --max-size if the file is genuine")
+}
+
+/// Checks and normalises raw bytes into text.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        let at = line_col(&prefix, prefix.len());
+        return Err(Diagnostic::error(
+            "text.binary",
+            format!("this looks like a binary file (a NUL byte at {at}), not a RON record"),
+        )
+        .with_help("records are UTF-8 text files in RON"));
+    }
+    normalise_line_endings(&mut bytes);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let at = line_col(&prefix, valid);
+        Diagnostic::error(
+            "text.utf8",
+            format!("the file is not valid UTF-8: invalid byte at {at}"),
+        )
+        .with_help("save the file as UTF-8")
+    })?;
+    if text.trim().is_empty() {
+        return Err(
+            Diagnostic::error("text.empty", "the file is empty").with_help(
+                "a record starts with `(schema: 1, id: \"...\", ...)`; see docs/FORMAT.md",
+            ),
+        );
+    }
+    Ok(text)
+}
+
+/// Turns CRLF into LF in place, without a second copy of the file.
+fn normalise_line_endings(bytes: &mut Vec<u8>) {
+    if !bytes.windows(2).any(|w| w == b"\r\n") {
+        return;
+    }
+    let mut write = 0;
+    for read in 0..bytes.len() {
+        let b = bytes[read];
+        if b == b'\r' && bytes.get(read + 1) == Some(&b'\n') {
+            continue;
+        }
+        bytes[write] = b;
+        write += 1;
+    }
+    bytes.truncate(write);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(bytes: &[u8]) -> &'static str {
+        decode(bytes.to_vec()).expect_err("rejected").code
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let text = decode(b"\xEF\xBB\xBF(\r\n  id: \"a\",\r\n)\r\n".to_vec()).expect("accepted");
+        assert_eq!(text, "(\n  id: \"a\",\n)\n");
+    }
+
+    #[test]
+    fn keeps_a_lone_carriage_return() {
+        assert_eq!(decode(b"(a\rb)".to_vec()).expect("accepted"), "(a\rb)");
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_invalid_utf8() {
+        assert_eq!(code(b""), "text.empty");
+        assert_eq!(code(b" \n\t\n"), "text.empty");
+        assert_eq!(code(b"\xEF\xBB\xBF"), "text.empty");
+        assert_eq!(code(b"(\x00\x01\x02)"), "text.binary");
+        assert_eq!(code(b"(id: \"\xff\")"), "text.utf8");
+        let msg = decode(b"(\n  id: \"\xc3\x28\")".to_vec())
+            .expect_err("rejected")
+            .message;
+        assert!(msg.contains("2:8"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_a_file_over_the_limit() {
+        let dir = std::env::temp_dir().join(format!("hotwash-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("big.ron");
+        std::fs::write(&path, vec![b' '; 2048]).expect("write");
+        let err = read_text(&path, 1024).expect_err("too large");
+        assert_eq!(err.code, "io.too-large");
+        assert!(read_text(&path, 4096).is_err(), "blank file is still empty");
+        let err = read_text(&dir, 4096).expect_err("a folder");
+        assert_eq!(err.code, "io.directory");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

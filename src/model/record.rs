@@ -1,0 +1,290 @@
+//! The incident record: what happened, who was involved, what the sources
+//! say and which controls were engaged at each step. Format version 1.
+
+use serde::{Deserialize, Serialize};
+
+use super::grade::{Admiralty, Credibility, Reliability};
+use super::marking::{Classification, Level, Tlp};
+use super::time::{Fidelity, Timestamp};
+
+/// The record format version this build reads and writes.
+pub const RECORD_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Format version; see [`RECORD_SCHEMA`].
+    pub schema: u32,
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The overall marking. Never lower than the highest portion it contains.
+    pub classification: Classification,
+    pub tlp: Tlp,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<Actor>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<Control>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// Claims that are uncorroborated, disputed or in conflict with each other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Side {
+    Own,
+    Adversary,
+    ThirdParty,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Own => "own side",
+            Side::Adversary => "adversary",
+            Side::ThirdParty => "third party",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub side: Side,
+    /// Rank or office at the time, and part played in the incident.
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    /// Publication date, at whatever precision it is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+    pub url: String,
+    /// Admiralty source reliability, A–F.
+    pub reliability: Reliability,
+}
+
+/// The control catalogues a record may cite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Catalogue {
+    /// NIST SP 800-53 Revision 5.
+    NistSp80053r5,
+}
+
+impl Catalogue {
+    pub fn name(self) -> &'static str {
+        match self {
+            Catalogue::NistSp80053r5 => "NIST SP 800-53 Rev. 5",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    pub catalogue: Catalogue,
+    /// The catalogue id, such as `SC-8` or `SC-15(4)`; unique in the record.
+    pub id: String,
+    pub title: String,
+    /// What the control expects, in the terms of this incident.
+    pub expects: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    /// When it happened (its start, for a period).
+    pub at: Timestamp,
+    /// How precisely `at` (and `end`) is known; never finer than written.
+    pub fidelity: Fidelity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Timestamp>,
+    /// When it became known to the own side, where that differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
+    pub title: String,
+    pub narrative: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Citation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<ControlLink>,
+    /// The portion marking of this event.
+    pub portion: Level,
+}
+
+impl Event {
+    /// Whether any control at this event failed, was not followed, was
+    /// bypassed or was absent.
+    pub fn has_failure(&self) -> bool {
+        self.controls.iter().any(|c| c.effect.is_failure())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub name: String,
+    /// IANA time zone, such as `Asia/Singapore`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+
+/// A source cited for one event or claim, with the credibility of what it
+/// says there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub source: String,
+    /// Admiralty information credibility, 1–6.
+    pub credibility: Credibility,
+    /// What the source says, or where, when it helps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Citation {
+    /// The Admiralty code of this citation, given its source.
+    pub fn admiralty(&self, source: &Source) -> Admiralty {
+        Admiralty {
+            reliability: source.reliability,
+            credibility: self.credibility,
+        }
+    }
+}
+
+/// What happened to a control at an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Effect {
+    /// The control was in place and did not work.
+    Failed,
+    /// The control was in place but a person did not follow it.
+    NotFollowed,
+    /// The control was deliberately circumvented.
+    Bypassed,
+    /// There was no such control.
+    Absent,
+    /// The control worked.
+    Held,
+}
+
+impl Effect {
+    pub const ALL: [Effect; 5] = [
+        Effect::Failed,
+        Effect::NotFollowed,
+        Effect::Bypassed,
+        Effect::Absent,
+        Effect::Held,
+    ];
+
+    pub fn is_failure(self) -> bool {
+        self != Effect::Held
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Failed => "failed",
+            Effect::NotFollowed => "not followed",
+            Effect::Bypassed => "bypassed",
+            Effect::Absent => "absent",
+            Effect::Held => "held",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlLink {
+    pub control: String,
+    pub effect: Effect,
+    /// Why the analyst links the control here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How a claim stands against the other sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClaimStatus {
+    /// Reported, not yet contradicted.
+    Reported,
+    /// Only weak or derivative sources carry it.
+    Uncorroborated,
+    /// Sources disagree and neither side is settled.
+    Disputed,
+    /// A later, better source replaced it.
+    Superseded,
+    /// A better source contradicts it.
+    Refuted,
+}
+
+impl ClaimStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimStatus::Reported => "reported",
+            ClaimStatus::Uncorroborated => "uncorroborated",
+            ClaimStatus::Disputed => "disputed",
+            ClaimStatus::Superseded => "superseded",
+            ClaimStatus::Refuted => "refuted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub id: String,
+    pub statement: String,
+    pub status: ClaimStatus,
+    /// The events the claim is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Citation>,
+    /// Other claims this one contradicts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts_with: Vec<String>,
+    pub portion: Level,
+}
+
+impl Record {
+    /// The highest portion marking the record contains.
+    pub fn highest_portion(&self) -> Level {
+        self.events
+            .iter()
+            .map(|e| e.portion)
+            .chain(self.claims.iter().map(|c| c.portion))
+            .max()
+            .unwrap_or_default()
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+}
