@@ -62,7 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Some(Command::Validate { paths, format }) => validate(&paths, format, &options),
-        None => summary(cli.path, &options),
+        None => open(cli.path, &options),
     }
 }
 
@@ -162,9 +162,28 @@ pub fn default_library() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("incidents")
 }
 
-/// Until the terminal interface lands: a plain summary of the library.
-fn summary(path: Option<PathBuf>, options: &LoadOptions) -> ExitCode {
+/// Opens the workbench on a terminal; prints a summary when output is not
+/// a terminal (a pipe, a script).
+fn open(path: Option<PathBuf>, options: &LoadOptions) -> ExitCode {
     let path = path.unwrap_or_else(default_library);
+    if !path.exists() {
+        let d = Diagnostic::error("io.missing", "no such file or folder");
+        return fail_on(&path, d);
+    }
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return match crate::tui::run(path, *options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "hotwash: terminal error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    summary(path, options)
+}
+
+/// A plain summary of the library, one line per record.
+fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
     let records = if path.is_dir() {
         match load::records_in(&path) {
             Ok(r) => r,

@@ -9,3 +9,5 @@
 pub mod cli;
 pub mod load;
 pub mod model;
+pub mod timeline;
+pub mod tui;

@@ -60,13 +60,14 @@ impl Problem {
     }
 }
 
-/// Ids are used in file names, anchors and STIX, so keep them plain.
+/// Ids are used in anchors and exports, so keep them plain. Parentheses
+/// are allowed for control enhancements such as `SC-8(1)`.
 fn id_is_valid(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 128
         && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
 }
 
 /// Collects a set of ids, reporting malformed and duplicate ones.
@@ -87,7 +88,7 @@ fn id_set<'a, T>(
                 path.clone(),
                 format!("{what} id {id:?} is not a valid id"),
             )
-            .help("ids use letters, digits, '-', '_' and '.', at most 128 characters");
+            .help("ids use letters, digits, '-', '_', '.' and parentheses, at most 128 characters");
         }
         if let Some(first) = seen.insert(id, i) {
             seen.insert(id, first);
@@ -229,7 +230,7 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
             root.field("id"),
             format!("record id {:?} is not a valid id", record.id),
         )
-        .help("ids use letters, digits, '-', '_' and '.', at most 128 characters");
+        .help("ids use letters, digits, '-', '_', '.' and parentheses, at most 128 characters");
     }
     check_text(&mut p, &record.title, root.field("title"), "title");
     check_text(&mut p, &record.summary, root.field("summary"), "summary");

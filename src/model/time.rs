@@ -393,3 +393,143 @@ mod tests {
         assert!(err.contains("needs its UTC offset"), "{err}");
     }
 }
+
+/// Which clock times are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZoneChoice {
+    #[default]
+    Utc,
+    /// The zone of the event's place (its written offset where it has no zone).
+    Event,
+    /// The zone of the machine hotwash runs on.
+    Local,
+}
+
+impl ZoneChoice {
+    pub fn next(self) -> Self {
+        match self {
+            ZoneChoice::Utc => ZoneChoice::Event,
+            ZoneChoice::Event => ZoneChoice::Local,
+            ZoneChoice::Local => ZoneChoice::Utc,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ZoneChoice::Utc => "UTC",
+            ZoneChoice::Event => "event's zone",
+            ZoneChoice::Local => "local zone",
+        }
+    }
+}
+
+/// A timestamp shown at `fidelity` in the chosen zone, never with more
+/// precision than it has: `2024-02-19`, `2024-02-19 15h UTC`,
+/// `2024-02-19 23:40 +08`. A date without a time of day is shown as written,
+/// since moving it to another zone would invent precision.
+pub fn display(
+    ts: &Timestamp,
+    fidelity: Fidelity,
+    zone: ZoneChoice,
+    event_zone: Option<&str>,
+) -> String {
+    let shown = fidelity.min(ts.precision());
+    if !shown.has_time_of_day() {
+        return ts
+            .format_at(shown)
+            .chars()
+            .take(match shown {
+                Fidelity::Year => 4,
+                Fidelity::Month => 7,
+                _ => 10,
+            })
+            .collect();
+    }
+    let instant = ts.earliest();
+    let pattern = match shown {
+        Fidelity::Hour => "%Y-%m-%d %Hh",
+        Fidelity::Minute => "%Y-%m-%d %H:%M",
+        _ => "%Y-%m-%d %H:%M:%S",
+    };
+    match zone {
+        ZoneChoice::Utc => format!("{} UTC", instant.format(pattern)),
+        ZoneChoice::Event => match event_zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
+            Some(tz) => instant
+                .with_timezone(&tz)
+                .format(&format!("{pattern} %Z"))
+                .to_string(),
+            None => {
+                let offset = ts.offset().unwrap_or_else(utc);
+                let local = instant.with_timezone(&offset);
+                format!("{} {}", local.format(pattern), format_offset(offset))
+            }
+        },
+        ZoneChoice::Local => instant
+            .with_timezone(&chrono::Local)
+            .format(&format!("{pattern} %:z"))
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn day_fidelity_shows_a_day_in_every_zone() {
+        let t = ts("2024-03-01+03:00");
+        for zone in [ZoneChoice::Utc, ZoneChoice::Event, ZoneChoice::Local] {
+            assert_eq!(
+                display(&t, Fidelity::Day, zone, Some("Europe/Moscow")),
+                "2024-03-01"
+            );
+        }
+        assert_eq!(
+            display(&ts("2024-02"), Fidelity::Month, ZoneChoice::Utc, None),
+            "2024-02"
+        );
+    }
+
+    #[test]
+    fn hour_fidelity_converts_between_zones_without_inventing_minutes() {
+        let t = ts("2024-02-19T23+08:00");
+        assert_eq!(
+            display(&t, Fidelity::Hour, ZoneChoice::Utc, None),
+            "2024-02-19 15h UTC"
+        );
+        assert_eq!(
+            display(
+                &t,
+                Fidelity::Hour,
+                ZoneChoice::Event,
+                Some("Asia/Singapore")
+            ),
+            "2024-02-19 23h +08"
+        );
+        assert_eq!(
+            display(&t, Fidelity::Hour, ZoneChoice::Event, Some("Europe/Berlin")),
+            "2024-02-19 16h CET"
+        );
+        assert_eq!(
+            display(&t, Fidelity::Hour, ZoneChoice::Event, None),
+            "2024-02-19 23h +08:00"
+        );
+    }
+
+    #[test]
+    fn coarse_fidelity_hides_written_minutes() {
+        let t = ts("2024-03-05T12:31+01:00");
+        assert_eq!(
+            display(&t, Fidelity::Day, ZoneChoice::Utc, None),
+            "2024-03-05"
+        );
+        assert_eq!(
+            display(&t, Fidelity::Minute, ZoneChoice::Utc, None),
+            "2024-03-05 11:31 UTC"
+        );
+    }
+}

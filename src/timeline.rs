@@ -1,0 +1,242 @@
+//! The incident as a sequence: events in time order, and what had happened
+//! to each control as of any event. Built once per record so that stepping
+//! and drawing cost does not grow with the record.
+
+use crate::model::{Effect, Record};
+
+/// What a control had been through as of one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlState {
+    /// No event up to this one touches the control.
+    NotYetInvolved,
+    /// Earlier events engaged it and it held every time.
+    Held,
+    /// It failed (or was not followed, bypassed, absent) at `failures`
+    /// earlier events; `last` is the latest such effect.
+    FailedEarlier { last: Effect, failures: usize },
+    /// This event engages it, with this effect; `earlier_failures` counts
+    /// the failures before it.
+    Now {
+        effect: Effect,
+        earlier_failures: usize,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+struct ControlHistory {
+    /// Timeline positions that engage the control, ascending, with the effect.
+    touches: Vec<(usize, Effect)>,
+    /// Timeline positions where it failed, ascending.
+    failures: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    /// Event indices in time order (file order among equal times).
+    order: Vec<usize>,
+    /// Timeline position of each event index.
+    position: Vec<usize>,
+    histories: Vec<ControlHistory>,
+}
+
+impl Timeline {
+    pub fn new(record: &Record) -> Self {
+        let mut order: Vec<usize> = (0..record.events.len()).collect();
+        order.sort_by_key(|&i| record.events[i].at.earliest());
+        let mut position = vec![0; order.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            position[i] = pos;
+        }
+        let control_index: std::collections::HashMap<&str, usize> = record
+            .controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut histories = vec![ControlHistory::default(); record.controls.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            for link in &record.events[i].controls {
+                if let Some(&c) = control_index.get(link.control.as_str()) {
+                    histories[c].touches.push((pos, link.effect));
+                    if link.effect.is_failure() {
+                        histories[c].failures.push(pos);
+                    }
+                }
+            }
+        }
+        Timeline {
+            order,
+            position,
+            histories,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The event index at a timeline position.
+    pub fn event_at(&self, pos: usize) -> Option<usize> {
+        self.order.get(pos).copied()
+    }
+
+    /// The timeline position of an event index.
+    pub fn position_of(&self, event: usize) -> Option<usize> {
+        self.position.get(event).copied()
+    }
+
+    /// The state of control `control` (its index in the record) as of the
+    /// event at timeline position `pos`. Logarithmic in the control's history.
+    pub fn control_state(&self, control: usize, pos: usize) -> ControlState {
+        let Some(h) = self.histories.get(control) else {
+            return ControlState::NotYetInvolved;
+        };
+        let earlier_failures = h.failures.partition_point(|&p| p < pos);
+        let touched_before = h.touches.partition_point(|&(p, _)| p < pos);
+        if let Some(&(p, effect)) = h.touches.get(touched_before)
+            && p == pos
+        {
+            return ControlState::Now {
+                effect,
+                earlier_failures,
+            };
+        }
+        if earlier_failures > 0 {
+            let last_failure = h.failures[earlier_failures - 1];
+            let last = h
+                .touches
+                .iter()
+                .find(|&&(p, e)| p == last_failure && e.is_failure())
+                .map_or(Effect::Failed, |&(_, e)| e);
+            return ControlState::FailedEarlier {
+                last,
+                failures: earlier_failures,
+            };
+        }
+        if touched_before > 0 {
+            ControlState::Held
+        } else {
+            ControlState::NotYetInvolved
+        }
+    }
+
+    /// How many controls have failed at least once up to and including `pos`.
+    pub fn failed_controls_through(&self, pos: usize) -> usize {
+        self.histories
+            .iter()
+            .filter(|h| h.failures.first().is_some_and(|&p| p <= pos))
+            .count()
+    }
+
+    /// How many controls fail anywhere in the record.
+    pub fn failed_controls(&self) -> usize {
+        self.histories
+            .iter()
+            .filter(|h| !h.failures.is_empty())
+            .count()
+    }
+
+    /// Timeline positions of events that engage control `control`.
+    pub fn touching(&self, control: usize) -> Vec<usize> {
+        self.histories
+            .get(control)
+            .map(|h| {
+                let mut v: Vec<usize> = h.touches.iter().map(|&(p, _)| p).collect();
+                v.dedup();
+                v
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three events, written out of time order, touching two controls.
+    const RECORD: &str = r#"(
+        schema: 1, id: "t", title: "T", summary: "S",
+        classification: (scheme: Us, level: Unclassified), tlp: "CLEAR",
+        controls: [
+            (catalogue: NistSp80053r5, id: "SC-8", title: "Transmission Confidentiality and Integrity", expects: "x"),
+            (catalogue: NistSp80053r5, id: "IR-4", title: "Incident Handling", expects: "x"),
+        ],
+        events: [
+            (id: "late", at: "2024-03-05", fidelity: Day, title: "c", narrative: "n",
+             controls: [(control: "SC-8", effect: NotFollowed), (control: "IR-4", effect: Held)],
+             portion: Unclassified),
+            (id: "early", at: "2024-02-19T23+08:00", fidelity: Hour, title: "a", narrative: "n",
+             controls: [(control: "SC-8", effect: Failed)], portion: Unclassified),
+            (id: "middle", at: "2024-03-01", fidelity: Day, title: "b", narrative: "n",
+             portion: Unclassified),
+        ],
+    )"#;
+
+    fn record() -> Record {
+        crate::load::parse(RECORD).expect("test record parses")
+    }
+
+    #[test]
+    fn orders_events_by_time_not_by_file_order() {
+        let r = record();
+        let t = Timeline::new(&r);
+        let ids: Vec<&str> = (0..t.len())
+            .filter_map(|p| t.event_at(p))
+            .map(|i| r.events[i].id.as_str())
+            .collect();
+        assert_eq!(ids, ["early", "middle", "late"]);
+        assert_eq!(t.position_of(0), Some(2));
+    }
+
+    #[test]
+    fn replay_accumulates_failures_as_the_selection_moves() {
+        let t = Timeline::new(&record());
+        let (sc8, ir4) = (0, 1);
+        assert_eq!(
+            t.control_state(sc8, 0),
+            ControlState::Now {
+                effect: Effect::Failed,
+                earlier_failures: 0
+            }
+        );
+        assert_eq!(t.control_state(ir4, 0), ControlState::NotYetInvolved);
+        assert_eq!(
+            t.control_state(sc8, 1),
+            ControlState::FailedEarlier {
+                last: Effect::Failed,
+                failures: 1
+            }
+        );
+        assert_eq!(
+            t.control_state(sc8, 2),
+            ControlState::Now {
+                effect: Effect::NotFollowed,
+                earlier_failures: 1
+            }
+        );
+        assert_eq!(
+            t.control_state(ir4, 2),
+            ControlState::Now {
+                effect: Effect::Held,
+                earlier_failures: 0
+            }
+        );
+        assert_eq!(t.failed_controls_through(0), 1);
+        assert_eq!(t.failed_controls(), 1);
+        assert_eq!(t.touching(sc8), vec![0, 2]);
+    }
+
+    #[test]
+    fn a_control_that_only_held_shows_held_afterwards() {
+        let mut r = record();
+        r.events.push(r.events[2].clone());
+        r.events[3].id = "after".into();
+        r.events[3].at = "2024-04-01".parse().expect("timestamp");
+        let t = Timeline::new(&r);
+        assert_eq!(t.control_state(1, 3), ControlState::Held);
+    }
+}

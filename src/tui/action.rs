@@ -1,0 +1,201 @@
+//! The one list of what the keys do. Input handling, the help overlay and the
+//! status-bar hints are all generated from [`KEYMAP`], so they cannot disagree.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Next,
+    Previous,
+    FocusNext,
+    Open,
+    Search,
+    CycleZone,
+    DetailDown,
+    DetailUp,
+}
+
+impl Action {
+    /// What the action does, for the help overlay.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit hotwash",
+            Action::Help => "show or hide this help",
+            Action::Back => "close an overlay, clear the search or filter, or go back",
+            Action::Up => "select the previous row",
+            Action::Down => "select the next row",
+            Action::Top => "go to the first row",
+            Action::Bottom => "go to the last row",
+            Action::PageUp => "up one page",
+            Action::PageDown => "down one page",
+            Action::Next => "next search match, or next event with a control failure",
+            Action::Previous => "previous search match, or previous event with a control failure",
+            Action::FocusNext => "move the focus between Timeline and Controls",
+            Action::Open => {
+                "open the record / filter the timeline by the control / show diagnostics"
+            }
+            Action::Search => "search (library: filter) titles, narratives and actors",
+            Action::CycleZone => "show times in UTC, the event's zone, or the local zone",
+            Action::DetailDown => "scroll the detail pane down",
+            Action::DetailUp => "scroll the detail pane up",
+        }
+    }
+
+    /// A short word for the status bar.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::Up | Action::Down => "move",
+            Action::Top | Action::Bottom => "ends",
+            Action::PageUp | Action::PageDown => "page",
+            Action::Next | Action::Previous => "next/prev",
+            Action::FocusNext => "pane",
+            Action::Open => "open",
+            Action::Search => "search",
+            Action::CycleZone => "zone",
+            Action::DetailDown | Action::DetailUp => "detail",
+        }
+    }
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Everywhere,
+    Library,
+    Review,
+}
+
+/// One key binding. `label` is how the help shows the key.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+    pub label: &'static str,
+    pub action: Action,
+    pub context: Context,
+    /// Shown in the status bar.
+    pub hint: bool,
+}
+
+const fn key(
+    code: KeyCode,
+    label: &'static str,
+    action: Action,
+    context: Context,
+    hint: bool,
+) -> Binding {
+    Binding {
+        code,
+        modifiers: KeyModifiers::NONE,
+        label,
+        action,
+        context,
+        hint,
+    }
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+pub const KEYMAP: &[Binding] = &[
+    key(K::Char('q'), "q", A::Quit, C::Everywhere, true),
+    key(K::Char('?'), "?", A::Help, C::Everywhere, true),
+    key(K::Esc, "Esc", A::Back, C::Everywhere, false),
+    key(K::Char('k'), "k", A::Up, C::Everywhere, false),
+    key(K::Up, "↑", A::Up, C::Everywhere, false),
+    key(K::Char('j'), "j", A::Down, C::Everywhere, true),
+    key(K::Down, "↓", A::Down, C::Everywhere, false),
+    key(K::Char('g'), "g", A::Top, C::Everywhere, false),
+    key(K::Home, "Home", A::Top, C::Everywhere, false),
+    key(K::Char('G'), "G", A::Bottom, C::Everywhere, false),
+    key(K::End, "End", A::Bottom, C::Everywhere, false),
+    key(K::PageUp, "PgUp", A::PageUp, C::Everywhere, false),
+    key(K::PageDown, "PgDn", A::PageDown, C::Everywhere, false),
+    key(K::Enter, "Enter", A::Open, C::Everywhere, true),
+    key(K::Char('/'), "/", A::Search, C::Everywhere, true),
+    key(K::Char('n'), "n", A::Next, C::Review, true),
+    key(K::Char('N'), "N", A::Previous, C::Review, false),
+    key(K::Tab, "Tab", A::FocusNext, C::Review, true),
+    key(K::Char('t'), "t", A::CycleZone, C::Review, true),
+    key(K::Char('J'), "J", A::DetailDown, C::Review, false),
+    key(K::Char('K'), "K", A::DetailUp, C::Review, false),
+];
+
+/// The action bound to `event` in `context`, if any.
+pub fn action_for(event: &KeyEvent, context: Context) -> Option<Action> {
+    // Shift is implied by the character itself ('G', '?'), so ignore it.
+    let mods = event.modifiers - KeyModifiers::SHIFT;
+    KEYMAP
+        .iter()
+        .find(|b| {
+            b.code == event.code
+                && b.modifiers == mods
+                && (b.context == context || b.context == Context::Everywhere)
+        })
+        .map(|b| b.action)
+}
+
+/// The bindings that apply in `context`, in keymap order.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP
+        .iter()
+        .filter(move |b| b.context == context || b.context == Context::Everywhere)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for context in [Context::Library, Context::Review] {
+            let mut seen = HashSet::new();
+            for b in bindings(context) {
+                assert!(
+                    seen.insert((b.code, b.modifiers)),
+                    "{} is bound twice in {context:?}",
+                    b.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_key_and_a_description() {
+        use Action::*;
+        for action in [
+            Quit, Help, Back, Up, Down, Top, Bottom, PageUp, PageDown, Next, Previous, FocusNext,
+            Open, Search, CycleZone, DetailDown, DetailUp,
+        ] {
+            assert!(
+                KEYMAP.iter().any(|b| b.action == action),
+                "{action:?} has no key"
+            );
+            assert!(!action.describe().is_empty());
+        }
+    }
+
+    #[test]
+    fn shifted_letters_match_their_binding() {
+        let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(&g, Context::Review), Some(Action::Bottom));
+        let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
+        assert_eq!(action_for(&n, Context::Library), None);
+        assert_eq!(action_for(&n, Context::Review), Some(Action::Next));
+    }
+}

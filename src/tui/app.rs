@@ -1,0 +1,422 @@
+//! The state of the terminal interface. Everything the view draws is here;
+//! nothing here touches the terminal.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::load::{self, FileReport, LoadOptions};
+use crate::model::time::{ZoneChoice, display};
+use crate::model::{Fidelity, Record, Review};
+use crate::timeline::Timeline;
+
+/// Smallest terminal the interface draws in; below it says so instead.
+pub const MIN_WIDTH: u16 = 64;
+pub const MIN_HEIGHT: u16 = 18;
+
+/// A record with everything derived from it once, at load time, so that a
+/// frame never has to walk the whole record.
+#[derive(Debug)]
+pub struct Bundle {
+    pub path: PathBuf,
+    pub record: Record,
+    pub review: Option<Review>,
+    /// Problems with the review file, if it could not be used.
+    pub review_report: Option<FileReport>,
+    pub timeline: Timeline,
+    /// By timeline position: does the event have a control failure?
+    pub has_failure: Vec<bool>,
+    pub actors: HashMap<String, usize>,
+    pub sources: HashMap<String, usize>,
+    /// Claims about each event, by event index.
+    pub claims: HashMap<usize, Vec<usize>>,
+    pub period: String,
+    pub failed_controls: usize,
+    pub reviewed: usize,
+}
+
+impl Bundle {
+    pub fn new(
+        path: PathBuf,
+        record: Record,
+        review: Option<Review>,
+        review_report: Option<FileReport>,
+    ) -> Self {
+        let timeline = Timeline::new(&record);
+        let has_failure = (0..timeline.len())
+            .map(|pos| {
+                timeline
+                    .event_at(pos)
+                    .is_some_and(|i| record.events[i].has_failure())
+            })
+            .collect();
+        let actors = record
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        let sources = record
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let event_index: HashMap<&str, usize> = record
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (c, claim) in record.claims.iter().enumerate() {
+            for e in &claim.events {
+                if let Some(&i) = event_index.get(e.as_str()) {
+                    claims.entry(i).or_default().push(c);
+                }
+            }
+        }
+        let first = timeline.event_at(0).map(|i| &record.events[i]);
+        let last = timeline
+            .len()
+            .checked_sub(1)
+            .and_then(|p| timeline.event_at(p))
+            .map(|i| &record.events[i]);
+        let period = match (first, last) {
+            (Some(f), Some(l)) => {
+                let day = |e: &crate::model::Event| {
+                    display(&e.at, Fidelity::Day.min(e.fidelity), ZoneChoice::Utc, None)
+                };
+                let (a, b) = (day(f), day(l));
+                if a == b { a } else { format!("{a} – {b}") }
+            }
+            _ => "no events".to_string(),
+        };
+        let failed_controls = timeline.failed_controls();
+        let reviewed = review
+            .as_ref()
+            .map_or(0, |r| r.marks.iter().filter(|m| m.reviewed).count());
+        Bundle {
+            path,
+            record,
+            review,
+            review_report,
+            timeline,
+            has_failure,
+            actors,
+            sources,
+            claims,
+            period,
+            failed_controls,
+            reviewed,
+        }
+    }
+}
+
+/// Loads a record and the review beside it into a bundle, or reports why not.
+pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
+    let checked = load::check_record_file(&path, options);
+    let state = match checked.record.value {
+        Some(record) => {
+            let (review, review_report) = match checked.review {
+                Some(r) if r.value.is_some() => (
+                    r.value,
+                    (!r.report.diagnostics.is_empty()).then_some(r.report),
+                ),
+                Some(r) => (None, Some(r.report)),
+                None => (None, None),
+            };
+            EntryState::Loaded(Arc::new(Bundle::new(
+                path.clone(),
+                record,
+                review,
+                review_report,
+            )))
+        }
+        None => EntryState::Failed(checked.record.report),
+    };
+    Entry { path, state }
+}
+
+#[derive(Debug, Clone)]
+pub enum EntryState {
+    Loaded(Arc<Bundle>),
+    Failed(FileReport),
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub state: EntryState,
+}
+
+impl Entry {
+    /// The text the library filter searches.
+    pub fn matches(&self, needle: &str) -> bool {
+        let hay = match &self.state {
+            EntryState::Loaded(b) => format!("{} {}", b.record.title, b.record.id),
+            EntryState::Failed(_) => self.path.display().to_string(),
+        };
+        hay.to_lowercase().contains(needle)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Library {
+    pub folder: Option<PathBuf>,
+    pub entries: Vec<Entry>,
+    /// Indices into `entries` that pass the filter.
+    pub shown: Vec<usize>,
+    pub selected: usize,
+    pub filter: String,
+    /// The file being loaded and how many are done of how many.
+    pub loading: Option<Loading>,
+    /// A folder-level problem (no records, unreadable).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Loading {
+    pub current: Option<PathBuf>,
+    pub size: u64,
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Library {
+    pub fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.shown = (0..self.entries.len())
+            .filter(|&i| needle.is_empty() || self.entries[i].matches(&needle))
+            .collect();
+        self.selected = self.selected.min(self.shown.len().saturating_sub(1));
+    }
+
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.shown.get(self.selected).map(|&i| &self.entries[i])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Timeline,
+    Controls,
+}
+
+/// The rows of the timeline: every event, or those touching one control.
+#[derive(Debug, Clone)]
+pub enum Rows {
+    All(usize),
+    Control {
+        control: usize,
+        positions: Vec<usize>,
+    },
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::All(n) => *n,
+            Rows::Control { positions, .. } => positions.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The timeline position shown in `row`.
+    pub fn position(&self, row: usize) -> Option<usize> {
+        match self {
+            Rows::All(n) => (row < *n).then_some(row),
+            Rows::Control { positions, .. } => positions.get(row).copied(),
+        }
+    }
+
+    /// The row showing timeline position `pos`, if it is shown.
+    pub fn row_of(&self, pos: usize) -> Option<usize> {
+        match self {
+            Rows::All(n) => (pos < *n).then_some(pos),
+            Rows::Control { positions, .. } => positions.binary_search(&pos).ok(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub query: String,
+    /// Matching timeline positions, ascending.
+    pub matches: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct ReviewScreen {
+    pub bundle: Arc<Bundle>,
+    pub rows: Rows,
+    pub selected: usize,
+    pub offset: usize,
+    pub focus: Pane,
+    pub control: usize,
+    pub control_offset: usize,
+    pub zone: ZoneChoice,
+    pub search: Option<Search>,
+    /// Whether Esc goes back to the library.
+    pub from_library: bool,
+    /// Lines the detail pane is scrolled by, for `detail_event` only.
+    pub detail_scroll: u16,
+    pub detail_event: Option<usize>,
+}
+
+impl ReviewScreen {
+    pub fn new(bundle: Arc<Bundle>, from_library: bool) -> Self {
+        let rows = Rows::All(bundle.timeline.len());
+        ReviewScreen {
+            bundle,
+            rows,
+            selected: 0,
+            offset: 0,
+            focus: Pane::Timeline,
+            control: 0,
+            control_offset: 0,
+            zone: ZoneChoice::Utc,
+            search: None,
+            from_library,
+            detail_scroll: 0,
+            detail_event: None,
+        }
+    }
+
+    /// Timeline position of the selected row.
+    pub fn position(&self) -> Option<usize> {
+        self.rows.position(self.selected)
+    }
+
+    /// Index into `record.events` of the selected event.
+    pub fn event_index(&self) -> Option<usize> {
+        self.position()
+            .and_then(|p| self.bundle.timeline.event_at(p))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    Search,
+    Filter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub purpose: InputPurpose,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// The diagnostics of a library entry.
+    Diagnostics(usize),
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    Library,
+    Review(Box<ReviewScreen>),
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub library: Library,
+    pub overlay: Option<Overlay>,
+    pub input: Option<Input>,
+    pub width: u16,
+    pub height: u16,
+    pub quit: bool,
+    /// Set when a record file was named on the command line: open it once loaded.
+    pub open_on_load: bool,
+    /// A one-line message for the status bar.
+    pub message: Option<String>,
+    /// Whether the last messages changed anything worth drawing.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(width: u16, height: u16) -> Self {
+        App {
+            screen: Screen::Library,
+            library: Library::default(),
+            overlay: None,
+            input: None,
+            width,
+            height,
+            quit: false,
+            open_on_load: false,
+            message: None,
+            dirty: true,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.width, self.height)
+    }
+}
+
+/// The regions of the review screen. Shared by the view (to draw) and by
+/// update (to page and to map mouse clicks), so they always agree.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewAreas {
+    pub banner_top: Rect,
+    pub timeline: Rect,
+    pub controls: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+    pub banner_bottom: Rect,
+}
+
+pub fn review_areas(area: Rect) -> ReviewAreas {
+    let [banner_top, main, detail, status, banner_bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(58),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [timeline, controls] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(main);
+    ReviewAreas {
+        banner_top,
+        timeline,
+        controls,
+        detail,
+        status,
+        banner_bottom,
+    }
+}
+
+/// The regions of the library screen.
+pub fn library_areas(area: Rect) -> (Rect, Rect, Rect) {
+    let [title, list, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    (title, list, status)
+}
+
+/// Rows of a bordered pane.
+pub fn inner_height(r: Rect) -> usize {
+    usize::from(r.height.saturating_sub(2))
+}
+
+/// The first library row shown, keeping the selection on screen.
+pub fn library_offset(selected: usize, height: usize) -> usize {
+    selected.saturating_sub(height.max(1) - 1)
+}
