@@ -416,7 +416,34 @@ pub fn inner_height(r: Rect) -> usize {
     usize::from(r.height.saturating_sub(2))
 }
 
+/// How the library list is laid out in its pane: one row per record with a
+/// header when the terminal is wide, two lines per record without one when
+/// it is narrow (so that titles stay readable at 80 columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LibraryRows {
+    pub header: usize,
+    pub row_height: usize,
+    /// How many records fit.
+    pub capacity: usize,
+}
+
+pub const WIDE_LIBRARY: u16 = 110;
+
+pub fn library_rows(list: Rect) -> LibraryRows {
+    let (header, row_height) = if list.width >= WIDE_LIBRARY {
+        (1, 1)
+    } else {
+        (0, 2)
+    };
+    let capacity = (inner_height(list).saturating_sub(header) / row_height).max(1);
+    LibraryRows {
+        header,
+        row_height,
+        capacity,
+    }
+}
+
 /// The first library row shown, keeping the selection on screen.
-pub fn library_offset(selected: usize, height: usize) -> usize {
-    selected.saturating_sub(height.max(1) - 1)
+pub fn library_offset(selected: usize, capacity: usize) -> usize {
+    selected.saturating_sub(capacity.max(1) - 1)
 }

@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use super::action::{Action, Context, action_for};
 use super::app::{
     App, Entry, EntryState, Input, InputPurpose, Loading, Overlay, Pane, ReviewScreen, Rows,
-    Screen, Search, inner_height, library_areas, library_offset, review_areas,
+    Screen, Search, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
 
 /// Something that happened.
@@ -201,7 +201,7 @@ fn live_filter(app: &mut App) {
 }
 
 fn library_action(app: &mut App, action: Action) {
-    let page = inner_height(library_areas(app.area()).1).max(1);
+    let page = library_rows(library_areas(app.area()).1).capacity;
     let lib = &mut app.library;
     let last = lib.shown.len().saturating_sub(1);
     match action {
@@ -488,13 +488,12 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
             let last = lib.shown.len().saturating_sub(1);
             match mouse.kind {
                 MouseEventKind::Down(MouseButton::Left) => {
-                    // One header row inside the border.
-                    let height = inner_height(list).saturating_sub(1).max(1);
-                    let offset = library_offset(lib.selected, height);
-                    if let Some(r) = row_in(list, col, row).and_then(|r| r.checked_sub(1))
-                        && offset + r < lib.shown.len()
+                    let rows = library_rows(list);
+                    let offset = library_offset(lib.selected, rows.capacity);
+                    if let Some(r) = row_in(list, col, row).and_then(|r| r.checked_sub(rows.header))
+                        && offset + r / rows.row_height < lib.shown.len()
                     {
-                        lib.selected = offset + r;
+                        lib.selected = offset + r / rows.row_height;
                     }
                 }
                 MouseEventKind::ScrollDown => lib.selected = (lib.selected + 1).min(last),

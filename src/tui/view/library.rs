@@ -1,14 +1,16 @@
 //! The library screen: one row per record.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::{hint_spans, status, style};
 use crate::tui::action::Context;
-use crate::tui::app::{App, EntryState, InputPurpose, inner_height, library_areas, library_offset};
+use crate::tui::app::{
+    App, Bundle, EntryState, InputPurpose, library_areas, library_offset, library_rows,
+};
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let (title, list, bar) = library_areas(area);
@@ -29,87 +31,145 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         title,
     );
 
-    let header = Row::new([
-        "Record",
-        "Period",
-        "Classification",
-        "TLP",
-        "Events",
-        "Failed",
-        "Reviewed",
-    ])
-    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    // Only the rows that fit are built.
-    let height = inner_height(list).saturating_sub(1).max(1);
-    let offset = library_offset(lib.selected, height);
-    let rows: Vec<Row> = lib
+    // Only the rows that fit are built. Columns are laid out by hand so
+    // that a broken record's error can run across the whole row.
+    let layout = library_rows(list);
+    let offset = library_offset(lib.selected, layout.capacity);
+    let visible: Vec<(usize, &crate::tui::app::Entry)> = lib
         .shown
         .iter()
         .enumerate()
         .skip(offset)
-        .take(height)
-        .map(|(n, &i)| {
-            let e = &lib.entries[i];
-            let row = match &e.state {
-                EntryState::Loaded(b) => {
-                    let r = &b.record;
-                    Row::new(vec![
-                        Cell::from(r.title.clone()),
-                        Cell::from(b.period.clone()),
-                        Cell::from(r.classification.banner())
-                            .style(style::banner_style(r.classification.level)),
-                        Cell::from(r.tlp.label()).style(style::tlp_style(r.tlp)),
-                        Cell::from(r.events.len().to_string()),
-                        Cell::from(b.failed_controls.to_string()),
-                        Cell::from(format!("{}/{}", b.reviewed, r.events.len())),
-                    ])
-                }
-                EntryState::Failed(report) => {
-                    let name = e
-                        .path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let first = report
-                        .first_error()
-                        .map(|d| match d.start {
-                            Some(at) => format!("{at}: {}", d.message),
-                            None => d.message.clone(),
-                        })
-                        .unwrap_or_default();
-                    Row::new(vec![
-                        Cell::from(format!("✗ {name}: {first}")),
-                        Cell::from("invalid: Enter shows why"),
-                    ])
-                    .style(Style::new().add_modifier(Modifier::BOLD))
-                }
-            };
-            if n == lib.selected {
-                row.style(style::selected())
-            } else {
-                row
-            }
-        })
+        .take(layout.capacity)
+        .map(|(n, &i)| (n, &lib.entries[i]))
         .collect();
+    let width_of = |f: &dyn Fn(&Bundle) -> usize, min: usize| {
+        visible
+            .iter()
+            .filter_map(|(_, e)| match &e.state {
+                EntryState::Loaded(b) => Some(f(b)),
+                EntryState::Failed(_) => None,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let class_w = width_of(&|b| b.record.classification.banner().chars().count(), 14);
+    let tlp_w = width_of(&|b| b.record.tlp.label().len(), 3);
+    let period_w = width_of(&|b| b.period.chars().count(), 6);
+    let fixed = period_w + class_w + tlp_w + 6 + 6 + 8 + 7;
+    let title_w = usize::from(list.width.saturating_sub(2))
+        .saturating_sub(fixed)
+        .max(10);
+    let cell = |text: &str, w: usize| format!("{:<w$} ", text.chars().take(w).collect::<String>());
+    let header = Line::from(format!(
+        "{}{}{}{}{}{}{}",
+        cell("Record", title_w),
+        cell("Period", period_w),
+        cell("Classification", class_w),
+        cell("TLP", tlp_w),
+        cell("Events", 6),
+        cell("Failed", 6),
+        cell("Reviewed", 8),
+    ))
+    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let mut lines = if layout.header > 0 {
+        vec![header]
+    } else {
+        Vec::new()
+    };
+    let inner_w = usize::from(list.width.saturating_sub(2));
+    for (n, e) in visible {
+        let is_selected = n == lib.selected;
+        let line = match &e.state {
+            EntryState::Loaded(b) if layout.row_height == 2 => {
+                // Narrow: the title on its own line, the facts under it.
+                let r = &b.record;
+                let title = Line::from(format!(
+                    "{} {}",
+                    if is_selected { "▸" } else { " " },
+                    r.title
+                ));
+                lines.push(if is_selected {
+                    title.style(style::selected())
+                } else {
+                    title
+                });
+                Line::from(vec![
+                    Span::raw(format!("   {}  ", b.period)),
+                    Span::styled(
+                        r.classification.banner().to_string(),
+                        style::banner_style(r.classification.level),
+                    ),
+                    Span::raw(" "),
+                    Span::styled(r.tlp.label(), style::tlp_style(r.tlp)),
+                    Span::raw(format!(
+                        "  {} events, {} failed, reviewed {}/{}",
+                        r.events.len(),
+                        b.failed_controls,
+                        b.reviewed,
+                        r.events.len()
+                    )),
+                ])
+            }
+            EntryState::Loaded(b) => {
+                let r = &b.record;
+                Line::from(vec![
+                    Span::raw(cell(&r.title, title_w)),
+                    Span::raw(cell(&b.period, period_w)),
+                    Span::styled(
+                        cell(r.classification.banner(), class_w),
+                        style::banner_style(r.classification.level),
+                    ),
+                    Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
+                    Span::raw(cell(&r.events.len().to_string(), 6)),
+                    Span::raw(cell(&b.failed_controls.to_string(), 6)),
+                    Span::raw(cell(&format!("{}/{}", b.reviewed, r.events.len()), 8)),
+                ])
+            }
+            EntryState::Failed(report) => {
+                let name = e
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let first = report
+                    .first_error()
+                    .map(|d| match d.start {
+                        Some(at) => format!("{at}: {}", d.message),
+                        None => d.message.clone(),
+                    })
+                    .unwrap_or_default();
+                let text = format!("✗ {name}: {first} (invalid: Enter shows why)");
+                if layout.row_height == 2 {
+                    // Break the message over the record's two lines.
+                    let head: String = text.chars().take(inner_w).collect();
+                    let rest: String = text.chars().skip(inner_w).collect();
+                    let bold = Style::new().add_modifier(Modifier::BOLD);
+                    let l = Line::from(head).style(bold);
+                    lines.push(if is_selected {
+                        l.style(style::selected())
+                    } else {
+                        l
+                    });
+                    Line::from(rest).style(bold)
+                } else {
+                    Line::from(text).style(Style::new().add_modifier(Modifier::BOLD))
+                }
+            }
+        };
+        let highlight = is_selected && layout.row_height == 1;
+        lines.push(if highlight {
+            line.style(style::selected())
+        } else {
+            line
+        });
+    }
     let mut block = Block::bordered().title(format!(" Records ({}) ", lib.shown.len()));
     if !lib.filter.is_empty() {
         block = block.title_bottom(format!(" filter: {} ", lib.filter));
     }
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(3),
-            Constraint::Length(25),
-            Constraint::Length(14),
-            Constraint::Length(16),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(8),
-        ],
-    )
-    .header(header)
-    .block(block);
-    frame.render_widget(table, list);
+    frame.render_widget(Paragraph::new(lines).block(block), list);
 
     if let Some(loading) = &lib.loading {
         let name = loading

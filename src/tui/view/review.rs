@@ -68,7 +68,13 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             let i = b.timeline.event_at(pos)?;
             let e = &record.events[i];
             let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
-            Some((row, pos, display(&e.at, e.fidelity, r.zone, zone)))
+            let when = display(&e.at, e.fidelity, r.zone, zone);
+            // The pane's title names UTC once instead of every row.
+            let when = match when.strip_suffix(" UTC") {
+                Some(bare) => bare.to_string(),
+                None => when,
+            };
+            Some((row, pos, when))
         })
         .collect();
     let when_width = visible
@@ -134,12 +140,13 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let title = match &r.rows {
-        Rows::All(n) => format!(" Timeline ({n}) "),
+        Rows::All(n) => format!(" Timeline ({n}) · {} ", r.zone.name()),
         Rows::Control { control, positions } => {
             let id = record.controls.get(*control).map_or("?", |c| c.id.as_str());
             format!(
-                " Timeline: {} events touching {id} (Esc clears) ",
-                positions.len()
+                " Timeline: {} events touching {id} (Esc clears) · {} ",
+                positions.len(),
+                r.zone.name()
             )
         }
     };
