@@ -238,7 +238,10 @@ fn the_time_zone_cycles_through_utc_event_and_local() {
     let screen = render(&app);
     assert!(screen.contains("Timeline (4) · event's zone"), "{screen}");
     assert!(screen.contains("2030-01-10 23h +08"), "{screen}");
-    assert!(screen.contains("2030-01 "), "a month stays a month in any zone");
+    assert!(
+        screen.contains("2030-01 "),
+        "a month stays a month in any zone"
+    );
     keys(&mut app, "t");
     assert!(render(&app).contains("Timeline (4) · local zone"));
     keys(&mut app, "t");

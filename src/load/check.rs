@@ -120,17 +120,27 @@ fn check_ref(
     }
     let problem = p.error(code, path, format!("unknown {what} {id:?}"));
     match nearest(known.keys().copied(), id) {
-        Some(near) => problem.help(format!("did you mean {near:?}?")),
+        Some(near) => problem.help(format!("did you mean {near}?")),
         None => problem.help(format!("define the {what} first, or correct the id")),
     }
 }
 
-fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
-    candidates
+/// The closest candidates to `wanted`, for "did you mean": all those at the
+/// smallest distance (up to three, sorted), or none if nothing is close.
+fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<String> {
+    let mut close: Vec<(usize, &str)> = candidates
         .map(|c| (strsim::levenshtein(c, wanted), c))
         .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 3))
-        .min()
-        .map(|(_, c)| c)
+        .collect();
+    let best = close.iter().map(|(d, _)| *d).min()?;
+    close.retain(|(d, _)| *d == best);
+    close.sort_unstable();
+    let names: Vec<String> = close
+        .iter()
+        .take(3)
+        .map(|(_, c)| format!("{c:?}"))
+        .collect();
+    Some(names.join(" or "))
 }
 
 fn check_text(p: &mut Problems, text: &str, path: DocPath, what: &str) {
@@ -202,10 +212,19 @@ fn check_zone(p: &mut Problems, zone: &str, path: DocPath) {
     let problem = p.error("time.zone", path, format!("unknown time zone {zone:?}"));
     let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
     match nearest(names, zone) {
-        Some(near) => problem.help(format!("did you mean {near:?}? Zones are IANA names")),
+        Some(near) => problem.help(format!("did you mean {near}? Zones are IANA names")),
         None => {
             problem.help("use an IANA zone name such as \"Europe/Berlin\" or \"Asia/Singapore\"")
         }
+    }
+}
+
+/// What to do about an unsupported format version.
+pub fn version_help(found: u32, supported: u32) -> &'static str {
+    if found > supported {
+        "the file was written by a newer hotwash: upgrade to read it"
+    } else {
+        "the version must be a positive number"
     }
 }
 
@@ -222,7 +241,8 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
                 "record format version {} is not supported; this hotwash reads version {RECORD_SCHEMA}",
                 record.schema
             ),
-        );
+        )
+        .help(version_help(record.schema, RECORD_SCHEMA));
     }
     if !id_is_valid(&record.id) {
         p.error(
@@ -509,7 +529,8 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
                 "review format version {} is not supported; this hotwash reads version {REVIEW_SCHEMA}",
                 review.schema
             ),
-        );
+        )
+        .help(version_help(review.schema, REVIEW_SCHEMA));
     }
     if review.record != record.id {
         p.error(

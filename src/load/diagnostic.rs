@@ -84,6 +84,13 @@ impl Diagnostic {
         self
     }
 
+    /// Places the diagnostic at a line and column where no text can be
+    /// shown (a file that is not valid text).
+    pub fn at_line_col(mut self, at: LineCol) -> Self {
+        self.start = Some(at);
+        self
+    }
+
     /// Places the diagnostic at a byte range of `text`.
     pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
         let start = span.start.min(text.len());

@@ -57,38 +57,60 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
 }
 
 fn parse_diagnostic(text: &str, e: ron::error::SpannedError) -> Diagnostic {
-    let start = offset_of(
-        text,
-        LineCol {
-            line: e.span.start.line,
-            column: e.span.start.col,
-        },
-    );
-    let end = offset_of(
-        text,
-        LineCol {
-            line: e.span.end.line,
-            column: e.span.end.col,
-        },
-    );
-    let (start, end) = (start.min(end), start.max(end));
+    let at = |p: ron::error::Position| {
+        offset_of(
+            text,
+            LineCol {
+                line: p.line,
+                column: p.col,
+            },
+        )
+    };
+    let (a, b) = (at(e.span.start), at(e.span.end));
+    let (mut start, mut end) = (a.min(b), a.max(b));
+    // ron places some errors where it stood before skipping white space;
+    // the problem is the value after it.
+    let skipped = text[start..].len() - text[start..].trim_start().len();
+    if skipped > 0 && start + skipped < text.len() {
+        start += skipped;
+        end = end.max(start);
+    }
+    // Our own value checks (timestamps, TLP labels) are placed inside the
+    // quotes; underline the whole string.
+    if matches!(e.code, ron::Error::Message(_)) && text[..start].ends_with('"') {
+        start -= 1;
+    }
+    if let ron::Error::UnclosedBlockComment = e.code
+        && let Some(open) = text[..start.max(1)].rfind("/*")
+    {
+        start = open;
+        end = open + 2;
+    }
     // Give the caret something to stand under.
-    let end = if end > start {
-        end
-    } else {
-        text[start..]
+    if end <= start {
+        end = text[start..]
             .chars()
             .next()
-            .map_or(start, |c| start + c.len_utf8())
-    };
+            .map_or(start, |c| start + c.len_utf8());
+    }
+    // Nothing but white space after the problem: the file was cut short,
+    // whatever the parser made of the last, partial word.
+    let at_end = text[end..].trim().is_empty()
+        && !matches!(e.code, ron::Error::TrailingCharacters | ron::Error::Eof);
     let diagnostic = match &e.code {
         ron::Error::ExceededRecursionLimit => Diagnostic::error(
             "parse.nesting",
-            format!("the file nests values more than {MAX_NESTING} levels deep"),
+            "the file nests values deeper than any record needs",
         )
-        .with_help("a record never needs this; the file is damaged or hostile"),
+        .with_help("the file is damaged or hostile"),
         ron::Error::Eof => Diagnostic::error("parse.eof", "the file ends too early")
             .with_help("the file may be truncated: check for a missing `)` or `]`"),
+        code if at_end => Diagnostic::error("parse.eof", "the file ends too early")
+            .with_help(format!("the file may be truncated; at its end: {code}")),
+        ron::Error::ExpectedIdentifier if text[start..].starts_with('"') => {
+            Diagnostic::error("parse.syntax", e.code.to_string())
+                .with_help("names such as Minute, Held or Unclassified are written without quotes")
+        }
         code => Diagnostic::error("parse.syntax", code.to_string()),
     };
     diagnostic.at(text, start..end)
@@ -105,11 +127,10 @@ fn version_diagnostic(text: &str, supported: u32, what: &str) -> Option<Diagnost
             "schema.version",
             format!("{what} format version {version} is not supported; this hotwash reads version {supported}"),
         )
-        .with_help(if version > u64::from(supported) {
-            "the file was written by a newer hotwash: upgrade to read it"
-        } else {
-            "the version must be a positive number"
-        })
+        .with_help(check::version_help(
+            u32::try_from(version).unwrap_or(u32::MAX),
+            supported,
+        ))
         .at(text, span)
     })
 }
@@ -285,7 +306,7 @@ pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
         None => Loaded::failed(
             &review_file,
             None,
-            Diagnostic::error(
+            Diagnostic::warning(
                 "review.unchecked",
                 "this review cannot be checked until its record loads",
             ),

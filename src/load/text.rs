@@ -57,9 +57,10 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let at = line_col(&prefix, prefix.len());
         return Err(Diagnostic::error(
             "text.binary",
-            format!("this looks like a binary file (a NUL byte at {at}), not a RON record"),
+            "this looks like a binary file (it holds a NUL byte), not a RON record",
         )
-        .with_help("records are UTF-8 text files in RON"));
+        .with_help("records are UTF-8 text files in RON")
+        .at_line_col(at));
     }
     normalise_line_endings(&mut bytes);
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -67,11 +68,9 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let bytes = e.into_bytes();
         let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         let at = line_col(&prefix, valid);
-        Diagnostic::error(
-            "text.utf8",
-            format!("the file is not valid UTF-8: invalid byte at {at}"),
-        )
-        .with_help("save the file as UTF-8")
+        Diagnostic::error("text.utf8", "the file is not valid UTF-8")
+            .with_help("save the file as UTF-8")
+            .at_line_col(at)
     })?;
     if text.trim().is_empty() {
         return Err(
@@ -126,10 +125,8 @@ mod tests {
         assert_eq!(code(b"\xEF\xBB\xBF"), "text.empty");
         assert_eq!(code(b"(\x00\x01\x02)"), "text.binary");
         assert_eq!(code(b"(id: \"\xff\")"), "text.utf8");
-        let msg = decode(b"(\n  id: \"\xc3\x28\")".to_vec())
-            .expect_err("rejected")
-            .message;
-        assert!(msg.contains("2:8"), "{msg}");
+        let d = decode(b"(\n  id: \"\xc3\x28\")".to_vec()).expect_err("rejected");
+        assert_eq!(d.start, Some(crate::load::LineCol { line: 2, column: 8 }));
     }
 
     #[test]

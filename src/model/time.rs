@@ -273,7 +273,7 @@ fn split_offset(text: &str) -> Result<(&str, Option<FixedOffset>), String> {
         return Ok((body, Some(utc())));
     }
     let bytes = text.as_bytes();
-    if bytes.len() >= 6 {
+    if bytes.len() >= 6 && text.is_char_boundary(bytes.len() - 6) {
         let cut = bytes.len() - 6;
         let tail = &text[cut..];
         let sign = tail.as_bytes()[0];
@@ -383,6 +383,9 @@ mod tests {
             "2024-02-19T23:40+15:00",
             "2024-02-19-01",
             "yesterday",
+            "€12:00",
+            "é2:00x",
+            "2024-02-19T23:40+0€:00",
         ] {
             assert!(bad.parse::<Timestamp>().is_err(), "{bad:?} was accepted");
         }
