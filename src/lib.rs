@@ -9,5 +9,6 @@
 pub mod cli;
 pub mod load;
 pub mod model;
+pub mod review;
 pub mod timeline;
 pub mod tui;

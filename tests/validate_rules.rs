@@ -959,3 +959,27 @@ fn a_timestamp_with_multibyte_text_is_an_error_not_a_panic() {
         Msg::Contains("invalid timestamp \"€12:00\""),
     );
 }
+
+#[test]
+fn a_sign_off_goes_stale_when_the_review_changes_and_validate_says_so() {
+    let record = minimal();
+    let path = fixture("valid/minimal.review.ron");
+    let fresh = load::review_from_text(&path, read("valid/minimal.review.ron"), &record);
+    assert!(
+        fresh.report.diagnostics.is_empty(),
+        "{:#?}",
+        fresh.report.diagnostics
+    );
+
+    let edited = read("valid/minimal.review.ron").replacen("reviewed: true", "reviewed: false", 1);
+    let stale = load::review_from_text(&path, edited, &record);
+    assert!(
+        stale.value.is_some(),
+        "a stale sign-off is a warning, not an error"
+    );
+    let d = &stale.report.diagnostics[0];
+    assert_eq!(d.code, "signoff.stale");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("is stale"), "{}", d.message);
+    assert_eq!(underlined(&stale.report, d).chars().next(), Some('"'));
+}

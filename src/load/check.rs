@@ -658,6 +658,18 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             root.field("signoff").field("reviewer"),
             "reviewer",
         );
+        if s.hash.len() == 71 && s.hash != crate::review::RecordHasher::new(record).hash(review) {
+            p.warning(
+                "signoff.stale",
+                root.field("signoff").field("hash"),
+                format!(
+                    "the sign-off by {} is stale: the record or the review changed since {}",
+                    s.reviewer,
+                    s.at.format("%Y-%m-%d %H:%M UTC")
+                ),
+            )
+            .help("review the changes and sign off again (S in the review screen)");
+        }
     }
     p.0
 }

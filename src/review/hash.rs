@@ -1,0 +1,122 @@
+//! The content hash a sign-off seals: SHA-256 over the canonical content of
+//! the record and the review (without its sign-off). Canonical means the
+//! parsed values, serialised in a fixed order, so reformatting a file or
+//! editing its comments does not break a sign-off, but changing content does.
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{Record, Review, SignOff};
+
+const DOMAIN: &[u8] = b"hotwash-signoff/1\n";
+
+/// A hasher that has already taken in the record, so that re-hashing after
+/// each review change costs only the review.
+#[derive(Clone)]
+pub struct RecordHasher(Sha256);
+
+impl RecordHasher {
+    pub fn new(record: &Record) -> Self {
+        let mut h = Sha256::new();
+        h.update(DOMAIN);
+        // Serialising plain data structs to JSON cannot fail.
+        h.update(serde_json::to_vec(record).unwrap_or_default());
+        h.update(b"\n");
+        RecordHasher(h)
+    }
+
+    /// `sha256:` and the hex digest of the record and `review`.
+    pub fn hash(&self, review: &Review) -> String {
+        let mut h = self.0.clone();
+        let mut unsigned = review.clone();
+        unsigned.signoff = None;
+        h.update(serde_json::to_vec(&unsigned).unwrap_or_default());
+        format!("sha256:{}", hex(&h.finalize()))
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Where a review stands with its sign-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOffState<'r> {
+    NotSigned,
+    Current(&'r SignOff),
+    /// Signed off, but the record or the review changed since.
+    Stale(&'r SignOff),
+}
+
+pub fn signoff_state<'r>(hasher: &RecordHasher, review: &'r Review) -> SignOffState<'r> {
+    match &review.signoff {
+        None => SignOffState::NotSigned,
+        Some(s) if s.hash == hasher.hash(review) => SignOffState::Current(s),
+        Some(s) => SignOffState::Stale(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::edit::Edit;
+
+    const RECORD: &str = r#"(schema: 1, id: "r", title: "T", summary: "S",
+        classification: (scheme: Us, level: Unclassified), tlp: "CLEAR")"#;
+
+    fn signed(hasher: &RecordHasher, review: &mut Review) {
+        let s = SignOff {
+            reviewer: "ana".into(),
+            at: chrono::DateTime::UNIX_EPOCH,
+            hash: hasher.hash(review),
+        };
+        Edit::SignOff(s).apply(review).expect("applies");
+    }
+
+    #[test]
+    fn a_sign_off_is_current_until_anything_changes() {
+        let record: Record = crate::load::parse(RECORD).expect("parses");
+        let hasher = RecordHasher::new(&record);
+        let mut review = Review::new("r");
+        assert_eq!(signoff_state(&hasher, &review), SignOffState::NotSigned);
+        signed(&hasher, &mut review);
+        assert!(matches!(
+            signoff_state(&hasher, &review),
+            SignOffState::Current(_)
+        ));
+
+        let mut changed = review.clone();
+        Edit::ToggleReviewed("E1".into())
+            .apply(&mut changed)
+            .expect("applies");
+        assert!(matches!(
+            signoff_state(&hasher, &changed),
+            SignOffState::Stale(_)
+        ));
+
+        let mut other = record.clone();
+        other.summary = "Changed".into();
+        assert!(matches!(
+            signoff_state(&RecordHasher::new(&other), &review),
+            SignOffState::Stale(_)
+        ));
+    }
+
+    #[test]
+    fn formatting_does_not_change_the_hash() {
+        let a: Record = crate::load::parse(RECORD).expect("parses");
+        let spaced = RECORD.replace(", ", ",\n    // a comment\n    ");
+        let b: Record = crate::load::parse(&spaced).expect("parses");
+        let review = Review::new("r");
+        assert_eq!(
+            RecordHasher::new(&a).hash(&review),
+            RecordHasher::new(&b).hash(&review)
+        );
+        let h = RecordHasher::new(&a).hash(&review);
+        assert!(h.starts_with("sha256:") && h.len() == 7 + 64, "{h}");
+    }
+}

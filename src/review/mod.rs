@@ -1,0 +1,10 @@
+//! The analyst's review: the edits made to it, the content hash a sign-off
+//! seals, and how it is kept on disk without ever losing work.
+
+pub mod edit;
+pub mod hash;
+pub mod store;
+
+pub use edit::{Edit, EditError, next_id};
+pub use hash::{RecordHasher, SignOffState, signoff_state};
+pub use store::{Opened, ReviewStore, SaveError};

@@ -1,0 +1,285 @@
+//! Where a review lives on disk, and the rules for writing it:
+//! atomically (temporary file in the same folder, fsync, rename, fsync of
+//! the folder), never over a file hotwash could not read, and never over a
+//! file that changed on disk since hotwash last read or wrote it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::load::{self, FileReport, LoadOptions};
+use crate::model::{Record, Review};
+
+/// A handle on a writable review file: its path, and a fingerprint of what
+/// hotwash last saw there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewStore {
+    pub path: PathBuf,
+    /// SHA-256 of the bytes last read or written; `None` if there was no file.
+    seen: Option<[u8; 32]>,
+}
+
+/// The review of a record as opened.
+// Built once per opened record and immediately taken apart: size is no concern.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Opened {
+    /// The review (new and empty when there was no file) and where to save it.
+    Writable {
+        review: Review,
+        store: ReviewStore,
+        /// Warnings about the file, if any.
+        report: Option<FileReport>,
+    },
+    /// The file exists but hotwash cannot use it (corrupt, or written by a
+    /// newer version). It is never written; the record opens read-only.
+    ReadOnly(FileReport),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(
+        "{} changed on disk since hotwash read it (another analyst, or a git pull); nothing was written",
+        .0.display()
+    )]
+    ChangedOnDisk(PathBuf),
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot serialise the review: {0}")]
+    Serialise(String),
+}
+
+fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// What is on disk at `path` now: `Ok(None)` if there is no file.
+fn on_disk(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the review beside `record_path` for `record`.
+pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opened {
+    let path = load::review_path(record_path);
+    let bytes = match on_disk(&path) {
+        Ok(None) => {
+            return Opened::Writable {
+                review: Review::new(record.id.clone()),
+                store: ReviewStore { path, seen: None },
+                report: None,
+            };
+        }
+        Ok(Some(bytes)) => bytes,
+        Err(e) => {
+            let d = load::Diagnostic::error("io.read", format!("cannot read the review: {e}"));
+            return Opened::ReadOnly(FileReport {
+                path,
+                text: None,
+                diagnostics: vec![d],
+            });
+        }
+    };
+    if bytes.len() as u64 > options.max_size {
+        let loaded = load::load_review(&path, record, options);
+        return Opened::ReadOnly(loaded.report);
+    }
+    let seen = Some(digest(&bytes));
+    let loaded = match load::text::decode(bytes) {
+        Ok(text) => load::review_from_text(&path, text, record),
+        Err(d) => {
+            return Opened::ReadOnly(FileReport {
+                path,
+                text: None,
+                diagnostics: vec![d],
+            });
+        }
+    };
+    match loaded.value {
+        Some(review) => Opened::Writable {
+            review,
+            store: ReviewStore { path, seen },
+            report: (!loaded.report.diagnostics.is_empty()).then_some(loaded.report),
+        },
+        None => Opened::ReadOnly(loaded.report),
+    }
+}
+
+/// The review as hotwash writes it: RON, `Option`s without `Some(..)`.
+pub fn serialise(review: &Review) -> Result<String, SaveError> {
+    let pretty = ron::ser::PrettyConfig::default()
+        .indentor("    ".to_string())
+        .struct_names(false);
+    let body = load::ron_options()
+        .to_string_pretty(review, pretty)
+        .map_err(|e| SaveError::Serialise(e.to_string()))?;
+    Ok(format!(
+        "// The analyst's review of record {:?}. Written by hotwash; edit it with hotwash.\n{body}\n",
+        review.record
+    ))
+}
+
+impl ReviewStore {
+    /// Whether the file on disk is still what hotwash last read or wrote.
+    pub fn unchanged_on_disk(&self) -> Result<bool, SaveError> {
+        let now = on_disk(&self.path).map_err(|source| SaveError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(now.as_deref().map(digest) == self.seen)
+    }
+
+    /// Writes `review` atomically, unless the file changed on disk since it
+    /// was last read or written.
+    pub fn save(&mut self, review: &Review) -> Result<(), SaveError> {
+        if !self.unchanged_on_disk()? {
+            return Err(SaveError::ChangedOnDisk(self.path.clone()));
+        }
+        let text = serialise(review)?;
+        let io = |source| SaveError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut file = atomic_write_file::AtomicWriteFile::open(&self.path).map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)?;
+        // commit() fsyncs the file, renames it over the old one and fsyncs the folder.
+        file.commit().map_err(io)?;
+        self.seen = Some(digest(text.as_bytes()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORD: &str = r#"(schema: 1, id: "r", title: "T", summary: "S",
+        classification: (scheme: Us, level: Unclassified), tlp: "CLEAR",
+        events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "e", narrative: "n",
+                  portion: Unclassified)])"#;
+
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Self {
+            let p =
+                std::env::temp_dir().join(format!("hotwash-store-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).expect("temp dir");
+            Dir(p)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn setup(name: &str) -> (Dir, PathBuf, Record) {
+        let dir = Dir::new(name);
+        let path = dir.0.join("r.ron");
+        std::fs::write(&path, RECORD).expect("write record");
+        let record = load::parse(RECORD).expect("parses");
+        (dir, path, record)
+    }
+
+    fn writable(opened: Opened) -> (Review, ReviewStore) {
+        match opened {
+            Opened::Writable { review, store, .. } => (review, store),
+            Opened::ReadOnly(r) => panic!("read-only: {:?}", r.diagnostics),
+        }
+    }
+
+    #[test]
+    fn saves_and_reopens_the_same_review() {
+        let (_dir, path, record) = setup("roundtrip");
+        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        crate::review::edit::Edit::ToggleReviewed("E1".into())
+            .apply(&mut review)
+            .expect("applies");
+        store.save(&review).expect("saved");
+        let (again, _) = writable(open(&path, &record, &LoadOptions::default()));
+        assert_eq!(again, review);
+        // No temporary files are left behind.
+        let names: Vec<_> = std::fs::read_dir(&_dir.0)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_corrupt_review_opens_read_only_and_is_never_written() {
+        let (_dir, path, record) = setup("corrupt");
+        let review_path = load::review_path(&path);
+        std::fs::write(&review_path, "(schema: 1, record: \"r\", findings: [").expect("write");
+        match open(&path, &record, &LoadOptions::default()) {
+            Opened::ReadOnly(report) => assert_eq!(report.diagnostics[0].code, "parse.eof"),
+            Opened::Writable { .. } => panic!("a corrupt review must not be writable"),
+        }
+        std::fs::write(&review_path, "(schema: 9, record: \"r\", future: true)").expect("write");
+        match open(&path, &record, &LoadOptions::default()) {
+            Opened::ReadOnly(report) => assert_eq!(report.diagnostics[0].code, "schema.version"),
+            Opened::Writable { .. } => panic!("a newer review must not be writable"),
+        }
+        let bytes = std::fs::read(&review_path).expect("read");
+        assert_eq!(bytes, b"(schema: 9, record: \"r\", future: true)");
+    }
+
+    #[test]
+    fn a_change_on_disk_is_detected_and_not_clobbered() {
+        let (_dir, path, record) = setup("conflict");
+        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        store.save(&review).expect("first save");
+        // Someone else writes the file.
+        let theirs = "(schema: 1, record: \"r\", marks: [(event: \"E1\", flagged: true)])\n";
+        std::fs::write(&store.path, theirs).expect("write");
+        crate::review::edit::Edit::ToggleReviewed("E1".into())
+            .apply(&mut review)
+            .expect("applies");
+        assert!(matches!(
+            store.save(&review),
+            Err(SaveError::ChangedOnDisk(_))
+        ));
+        assert_eq!(std::fs::read_to_string(&store.path).expect("read"), theirs);
+        // A file created by someone else where there was none also counts.
+        let (_dir2, path2, record2) = setup("conflict-new");
+        let (review2, mut store2) = writable(open(&path2, &record2, &LoadOptions::default()));
+        std::fs::write(load::review_path(&path2), theirs).expect("write");
+        assert!(matches!(
+            store2.save(&review2),
+            Err(SaveError::ChangedOnDisk(_))
+        ));
+    }
+
+    #[test]
+    fn the_written_file_validates_and_omits_defaults() {
+        let (_dir, path, record) = setup("format");
+        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        crate::review::edit::Edit::SetNote {
+            event: "E1".into(),
+            note: Some("a \"quoted\" note\nover two lines".into()),
+        }
+        .apply(&mut review)
+        .expect("applies");
+        store.save(&review).expect("saved");
+        let text = std::fs::read_to_string(&store.path).expect("read");
+        assert!(!text.contains("Some("), "{text}");
+        assert!(!text.contains("included"), "defaults are left out: {text}");
+        let reports = load::validate_paths(&[path], &LoadOptions::default());
+        assert!(
+            reports.iter().all(|r| r.diagnostics.is_empty()),
+            "{reports:?}"
+        );
+    }
+}
