@@ -23,6 +23,10 @@ pub struct Cli {
     /// A folder of incident records, or one record file, to open.
     pub path: Option<PathBuf>,
 
+    /// Who signs reviews off (default: $HOTWASH_REVIEWER, else the login name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub reviewer: Option<String>,
+
     /// Refuse files larger than this many bytes.
     #[arg(long, global = true, value_name = "BYTES", default_value_t = load::DEFAULT_MAX_SIZE)]
     pub max_size: u64,
@@ -62,7 +66,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Some(Command::Validate { paths, format }) => validate(&paths, format, &options),
-        None => open(cli.path, &options),
+        None => open(cli.path, &options, cli.reviewer.as_deref()),
     }
 }
 
@@ -164,14 +168,14 @@ pub fn default_library() -> PathBuf {
 
 /// Opens the workbench on a terminal; prints a summary when output is not
 /// a terminal (a pipe, a script).
-fn open(path: Option<PathBuf>, options: &LoadOptions) -> ExitCode {
+fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) -> ExitCode {
     let path = path.unwrap_or_else(default_library);
     if !path.exists() {
         let d = Diagnostic::error("io.missing", "no such file or folder");
         return fail_on(&path, d);
     }
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return match crate::tui::run(path, *options) {
+        return match crate::tui::run(path, *options, crate::tui::runtime::reviewer_name(reviewer)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "hotwash: terminal error: {e}");

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 struct Tmux {
@@ -73,6 +74,18 @@ fn tmux_available() -> bool {
     found
 }
 
+/// A private copy of the demo record and its review in a fresh folder.
+fn workspace(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    for file in ["demo.ron", "demo.review.ron"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).expect("copy fixture");
+    }
+    dir
+}
+
 /// The column where `needle` starts on the first line holding it.
 fn column_of(screen: &str, needle: &str) -> Option<(usize, usize)> {
     screen.lines().enumerate().find_map(|(row, line)| {
@@ -99,13 +112,11 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_hotwash");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let record = root.join("tests/fixtures/tui/demo.ron");
-    let exit_file: PathBuf =
-        std::env::temp_dir().join(format!("hotwash-e2e-exit-{}", std::process::id()));
-    let _ = std::fs::remove_file(&exit_file);
+    let dir = workspace("steps");
+    let record = dir.join("demo.ron");
+    let exit_file = dir.join("exit-status");
     let tmux = Tmux {
-        socket: format!("hotwash-e2e-{}", std::process::id()),
+        socket: format!("hotwash-e2e-steps-{}", std::process::id()),
     };
     let command = format!(
         "'{}' '{}'; echo $? > '{}'; sleep 5",
@@ -128,8 +139,12 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
     ]);
 
     // The review screen opens with Timeline and Controls side by side.
-    let screen = tmux.wait_for("the review screen", |s| {
-        s.contains("Timeline") && s.contains("Controls")
+    let screen = tmux.wait_for("the review screen, fully drawn", |s| {
+        s.contains("Timeline")
+            && s.contains("Controls")
+            && s.matches("TLP:AMBER+STRICT").count() == 2
+            && detail_id(s).is_some()
+            && s.contains("SC-8     not yet involved")
     });
     let (t_row, t_col) = column_of(&screen, "Timeline").expect("a Timeline pane");
     let (c_row, c_col) = column_of(&screen, "Controls").expect("a Controls pane");
@@ -141,25 +156,28 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
 
     // Stepping moves the selection, changes the detail and the controls' states.
     tmux.keys(&["j"]);
-    let screen = tmux.wait_for("the second event", |s| {
+    // Each wait names the whole expected frame: capture-pane can catch a
+    // frame half drawn, so a partial match must not be asserted on.
+    tmux.wait_for("the second event with its controls replayed", |s| {
         detail_id(s).as_deref() == Some("E1")
+            && s.contains("Alpha joins the call over hotel Wi-Fi")
+            && s.contains("SC-8     failed HERE")
+            && s.contains("AC-17    not followed HERE")
     });
-    assert!(screen.contains("Alpha joins the call over hotel Wi-Fi"));
-    assert!(screen.contains("SC-8     failed HERE"), "{screen}");
-    assert!(screen.contains("AC-17    not followed HERE"), "{screen}");
     tmux.keys(&["Down"]);
-    let screen = tmux.wait_for("the third event", |s| detail_id(s).as_deref() == Some("E2"));
-    assert!(
-        screen.contains("AC-17    not followed earlier (1×)"),
-        "{screen}"
-    );
+    tmux.wait_for("the third event, the failure now earlier", |s| {
+        detail_id(s).as_deref() == Some("E2")
+            && s.contains("AC-17    not followed earlier (1×)")
+            && s.contains("SC-8     failed HERE")
+    });
 
     // Help opens and closes.
     tmux.keys(&["?"]);
-    let screen = tmux.wait_for("the help overlay", |s| {
-        s.contains("Help") && s.contains("quit hotwash")
+    tmux.wait_for("the help overlay", |s| {
+        s.contains("Help")
+            && s.contains("quit hotwash")
+            && s.contains("move the focus: Timeline, Controls, Findings")
     });
-    assert!(screen.contains("move the focus between Timeline and Controls"));
     tmux.keys(&["Escape"]);
     tmux.wait_for("help to close", |s| !s.contains("quit hotwash"));
 
@@ -185,5 +203,108 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
         !screen.contains("Controls"),
         "the alternate screen is gone:\n{screen}"
     );
-    let _ = std::fs::remove_file(&exit_file);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts hotwash on `record` in a new tmux session of the given server.
+fn start(tmux: &Tmux, record: &Path) {
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let command = format!(
+        "'{bin}' --reviewer 'E2E Analyst' '{}'; sleep 30",
+        record.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "NO_COLOR=1",
+        &command,
+    ]);
+}
+
+/// The process id of the hotwash running in the tmux session.
+fn hotwash_pid(tmux: &Tmux) -> u32 {
+    let shell = tmux.run(&["display-message", "-p", "-t", "hw", "#{pane_pid}"]);
+    let shell: u32 = shell.trim().parse().expect("a pane pid");
+    let out = Command::new("pgrep")
+        .args(["-P", &shell.to_string(), "hotwash"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("pgrep");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("hotwash runs under the pane's shell")
+}
+
+#[test]
+fn a_finding_saved_with_ctrl_s_survives_sigkill() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("sigkill");
+    let record = dir.join("demo.ron");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-kill-{}", std::process::id()),
+    };
+    start(&tmux, &record);
+    tmux.wait_for("the review screen", |s| {
+        s.contains("Timeline") && s.contains("Controls")
+    });
+
+    // Select the call event, open a new finding, type it, save with Ctrl-S.
+    tmux.keys(&["j"]);
+    tmux.wait_for("E1", |s| detail_id(s).as_deref() == Some("E1"));
+    tmux.keys(&["f"]);
+    tmux.wait_for("the form", |s| s.contains("New finding F02"));
+    tmux.keys(&["-l", "Traveller bypassed the secure dial-in"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "The call left the hotel over Wi-Fi."]);
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the saved finding", |s| s.contains("saved finding F02"));
+
+    // Kill it outright: no chance to flush anything on the way out.
+    let pid = hotwash_pid(&tmux);
+    let killed = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+
+    let review = std::fs::read_to_string(dir.join("demo.review.ron")).expect("the review file");
+    assert!(
+        review.contains("Traveller bypassed the secure dial-in"),
+        "{review}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("demo."))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files left: {leftovers:?}"
+    );
+
+    // Start again: the finding is there.
+    tmux.run(&["kill-session", "-t", "hw"]);
+    start(&tmux, &record);
+    tmux.wait_for("the review screen again", |s| s.contains("Timeline"));
+    tmux.keys(&["F"]);
+    // Wait for the whole frame: capture-pane may catch one half drawn.
+    tmux.wait_for("the saved finding after the restart", |s| {
+        s.contains("Findings (2)")
+            && s.contains("F02 Traveller bypassed the secure dial-in")
+            && s.contains("rests on events E1")
+    });
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }

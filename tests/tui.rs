@@ -1,13 +1,14 @@
 //! The interface driven as a user would: key sequences through `update`,
 //! and the rendered screen checked with snapshots at common sizes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hotwash::load::LoadOptions;
 use hotwash::model::Effect;
 use hotwash::timeline::ControlState;
 use hotwash::tui::app::{App, Overlay, Pane, Rows, Screen, load_entry};
-use hotwash::tui::update::{Msg, update};
+use hotwash::tui::runtime::dispatch;
+use hotwash::tui::update::{Effect as Do, Msg, update};
 use hotwash::tui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -15,26 +16,68 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-fn fixture() -> PathBuf {
-    PathBuf::from("tests/fixtures/tui/demo.ron")
+/// A private copy of the demo record and its review, so that tests which
+/// change the review never touch the fixture (or each other).
+struct Workspace(PathBuf);
+
+impl Workspace {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("hotwash-tui-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in ["demo.ron", "demo.review.ron"] {
+            std::fs::copy(Path::new("tests/fixtures/tui").join(name), dir.join(name))
+                .expect("copy fixture");
+        }
+        Workspace(dir)
+    }
+
+    fn record(&self) -> PathBuf {
+        self.0.join("demo.ron")
+    }
+
+    fn review_file(&self) -> PathBuf {
+        self.0.join("demo.review.ron")
+    }
 }
 
-/// The library holding the demo record, as the loader thread would fill it.
-fn app(width: u16, height: u16) -> App {
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The library holding a copy of the demo record, as the loader thread
+/// would fill it. Keep the workspace alive while the app is used.
+fn app(width: u16, height: u16) -> (Workspace, App) {
+    let ws = Workspace::new();
     let mut app = App::new(width, height);
+    app.reviewer = "test analyst".into();
     app.library.folder = Some(PathBuf::from("tests/fixtures/tui"));
-    let entry = load_entry(fixture(), &LoadOptions::default());
+    let entry = load_entry(ws.record(), &LoadOptions::default());
     update(&mut app, Msg::Loaded(entry));
     update(&mut app, Msg::LoadFinished);
-    app
+    (ws, app)
 }
 
-fn press(app: &mut App, code: KeyCode) {
+/// Presses a key and carries out what it asks for (saving included), as
+/// the runtime would; returns what needs the terminal (quit, editor).
+fn press(app: &mut App, code: KeyCode) -> Vec<Do> {
     let modifiers = match code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() || c == '?' => KeyModifiers::SHIFT,
+        KeyCode::Char(c) if c.is_ascii_uppercase() || "?!".contains(c) => KeyModifiers::SHIFT,
         _ => KeyModifiers::NONE,
     };
-    update(app, Msg::Input(Event::Key(KeyEvent::new(code, modifiers))));
+    send(app, KeyEvent::new(code, modifiers))
+}
+
+fn send(app: &mut App, key: KeyEvent) -> Vec<Do> {
+    dispatch(app, Msg::Input(Event::Key(key)), &LoadOptions::default())
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Do> {
+    send(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 fn keys(app: &mut App, keys: &str) {
@@ -74,7 +117,7 @@ fn selected_id(app: &App) -> String {
 
 #[test]
 fn enter_opens_the_record_and_esc_goes_back() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     assert!(matches!(app.screen, Screen::Library));
     press(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -88,7 +131,7 @@ fn enter_opens_the_record_and_esc_goes_back() {
 
 #[test]
 fn stepping_moves_the_selection_and_replays_the_controls() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     let state = |app: &App, control: usize| {
         let r = review(app);
@@ -147,7 +190,7 @@ fn stepping_moves_the_selection_and_replays_the_controls() {
 
 #[test]
 fn n_and_shift_n_jump_between_events_with_failures() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "n");
     assert_eq!(selected_id(&app), "E1");
@@ -167,7 +210,7 @@ fn n_and_shift_n_jump_between_events_with_failures() {
 
 #[test]
 fn search_steps_through_matches_and_esc_returns_n_to_failures() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "/bravo");
     press(&mut app, KeyCode::Enter);
@@ -194,7 +237,7 @@ fn search_steps_through_matches_and_esc_returns_n_to_failures() {
 
 #[test]
 fn enter_on_a_control_filters_the_timeline_and_esc_clears_it() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Tab);
     assert_eq!(review(&app).focus, Pane::Controls);
@@ -215,21 +258,21 @@ fn enter_on_a_control_filters_the_timeline_and_esc_clears_it() {
 
 #[test]
 fn help_opens_and_closes_and_q_quits() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     keys(&mut app, "?");
-    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.overlay, None);
+    assert!(app.overlay.is_none());
     keys(&mut app, "?");
     keys(&mut app, "?");
-    assert_eq!(app.overlay, None);
+    assert!(app.overlay.is_none());
     keys(&mut app, "q");
     assert!(app.quit);
 }
 
 #[test]
 fn the_time_zone_cycles_through_utc_event_and_local() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     let screen = render(&app);
     assert!(screen.contains("Timeline (4) · UTC"), "{screen}");
@@ -250,7 +293,7 @@ fn the_time_zone_cycles_through_utc_event_and_local() {
 
 #[test]
 fn a_mouse_click_selects_the_row_under_it() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     // Row 0 is the banner, row 1 the Timeline border, row 2 the first event.
     let click = MouseEvent {
@@ -275,7 +318,7 @@ fn a_broken_record_is_listed_with_its_error_and_enter_shows_diagnostics() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let bad = dir.join("broken.ron");
     std::fs::write(&bad, "(schema: 1, id: \"x\",\n  titel: \"typo\")\n").expect("write");
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     update(
         &mut app,
         Msg::Loaded(load_entry(bad, &LoadOptions::default())),
@@ -291,24 +334,24 @@ fn a_broken_record_is_listed_with_its_error_and_enter_shows_diagnostics() {
         "the good record is still listed"
     );
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.overlay, Some(Overlay::Diagnostics(1)));
+    assert!(matches!(app.overlay, Some(Overlay::Diagnostics(1))));
     assert!(render(&app).contains("Diagnostics"));
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn snapshot_library_120x40() {
-    insta::assert_snapshot!(render(&app(120, 40)));
+    insta::assert_snapshot!(render(&app(120, 40).1));
 }
 
 #[test]
 fn snapshot_library_80x24() {
-    insta::assert_snapshot!(render(&app(80, 24)));
+    insta::assert_snapshot!(render(&app(80, 24).1));
 }
 
 #[test]
 fn snapshot_review_120x40() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "jj");
     insta::assert_snapshot!(render(&app));
@@ -316,14 +359,14 @@ fn snapshot_review_120x40() {
 
 #[test]
 fn snapshot_review_80x24() {
-    let mut app = app(80, 24);
+    let (_ws, mut app) = app(80, 24);
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!(render(&app));
 }
 
 #[test]
 fn snapshot_help_120x40() {
-    let mut app = app(120, 40);
+    let (_ws, mut app) = app(120, 40);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "?");
     insta::assert_snapshot!(render(&app));
@@ -331,7 +374,7 @@ fn snapshot_help_120x40() {
 
 #[test]
 fn snapshot_help_80x24() {
-    let mut app = app(80, 24);
+    let (_ws, mut app) = app(80, 24);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "?");
     insta::assert_snapshot!(render(&app));
@@ -339,9 +382,291 @@ fn snapshot_help_80x24() {
 
 #[test]
 fn snapshot_too_small() {
-    let mut app = app(50, 12);
+    let (_ws, mut app) = app(50, 12);
     press(&mut app, KeyCode::Enter);
     let screen = render(&app);
     assert!(screen.contains("too small"));
     insta::assert_snapshot!(screen);
+}
+
+// --- the analyst's review (marks, findings, sign-off, persistence) -----------
+
+fn saved_review(ws: &Workspace) -> hotwash::model::Review {
+    let text = std::fs::read_to_string(ws.review_file()).expect("review file");
+    hotwash::load::parse(&text).expect("the saved review parses")
+}
+
+fn open_record(width: u16, height: u16) -> (Workspace, App) {
+    let (ws, mut app) = app(width, height);
+    press(&mut app, KeyCode::Enter);
+    (ws, app)
+}
+
+#[test]
+fn marks_toggle_and_are_saved_at_once() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "j"); // E1: reviewed and flagged in the fixture
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        saved_review(&ws)
+            .mark("E1")
+            .is_some_and(|m| !m.reviewed && m.flagged)
+    );
+    press(&mut app, KeyCode::Char('!'));
+    keys(&mut app, "i");
+    let m = saved_review(&ws).mark("E1").cloned().expect("a mark");
+    assert!(!m.flagged && !m.included, "{m:?}");
+    assert!(
+        render(&app).contains("reviewed 1/4"),
+        "E3 is still reviewed"
+    );
+}
+
+#[test]
+fn a_note_is_written_with_m_and_saved_with_ctrl_s() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "m");
+    assert!(matches!(app.overlay, Some(Overlay::Note(_))));
+    keys(&mut app, "check the hotel invoice");
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none());
+    let review = saved_review(&ws);
+    assert_eq!(
+        review.mark("E4").and_then(|m| m.note.as_deref()),
+        Some("check the hotel invoice")
+    );
+}
+
+#[test]
+fn f_adds_a_finding_linked_to_the_event_and_its_controls() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "j"); // E1 touches SC-8, AC-17 and IA-2
+    keys(&mut app, "f");
+    let Some(Overlay::Finding(form)) = &app.overlay else {
+        panic!("the form is open");
+    };
+    assert_eq!(
+        form.focus,
+        hotwash::tui::form::Field::Title,
+        "the cursor starts in the title"
+    );
+    assert_eq!(form.id, "F02");
+    keys(&mut app, "No secure dial-in");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Alpha used hotel Wi-Fi.");
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none(), "saved and closed");
+    let review = saved_review(&ws);
+    let f = review.finding("F02").expect("the new finding is on disk");
+    assert_eq!(f.title, "No secure dial-in");
+    assert_eq!(f.events, ["E1"]);
+    assert_eq!(f.controls, ["SC-8", "AC-17", "IA-2"]);
+    assert!(
+        render(&app).contains("Findings (2)"),
+        "the Findings pane shows it"
+    );
+}
+
+#[test]
+fn esc_in_a_changed_form_asks_before_discarding() {
+    let (ws, mut app) = open_record(120, 40);
+    let before = std::fs::read_to_string(ws.review_file()).expect("read");
+    keys(&mut app, "f");
+    keys(&mut app, "half a title");
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.overlay, Some(Overlay::Finding(_))),
+        "still open, asking"
+    );
+    assert!(render(&app).contains("discard your edits?"));
+    keys(&mut app, "n");
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "y");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        before
+    );
+}
+
+#[test]
+fn e_edits_d_deletes_after_confirmation_and_u_undoes() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "F");
+    keys(&mut app, "e");
+    let Some(Overlay::Finding(form)) = &app.overlay else {
+        panic!("the edit form is open");
+    };
+    assert_eq!(form.id, "F1");
+    assert_eq!(form.recs.len(), 1);
+    press(&mut app, KeyCode::End);
+    keys(&mut app, " (revised)");
+    ctrl(&mut app, 's');
+    assert_eq!(
+        saved_review(&ws)
+            .finding("F1")
+            .map(|f| f.title.clone())
+            .as_deref(),
+        Some("Hotel network used for a sensitive call (revised)")
+    );
+    keys(&mut app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    keys(&mut app, "n");
+    assert!(saved_review(&ws).finding("F1").is_some(), "n keeps it");
+    keys(&mut app, "d");
+    keys(&mut app, "y");
+    let review = saved_review(&ws);
+    assert!(review.findings.is_empty() && review.recommendations.is_empty());
+    keys(&mut app, "u");
+    let review = saved_review(&ws);
+    assert!(review.finding("F1").is_some() && review.recommendations.len() == 1);
+}
+
+#[test]
+fn l_links_the_selected_event_to_a_finding() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "G"); // E3
+    keys(&mut app, "l");
+    assert!(matches!(app.overlay, Some(Overlay::Link { .. })));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        saved_review(&ws).finding("F1").map(|f| f.events.clone()),
+        Some(vec!["E1".into(), "E3".into()])
+    );
+    // And a control, from the Controls pane.
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "jjj"); // IR-4
+    keys(&mut app, "l");
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        saved_review(&ws)
+            .finding("F1")
+            .is_some_and(|f| f.controls.contains(&"IR-4".to_string()))
+    );
+}
+
+#[test]
+fn sign_off_seals_the_review_and_a_later_change_makes_it_stale() {
+    let (ws, mut app) = open_record(120, 40);
+    assert!(render(&app).contains("not signed off"));
+    keys(&mut app, "S");
+    assert!(render(&app).contains("Sign the review off as test analyst?"));
+    keys(&mut app, "y");
+    let review = saved_review(&ws);
+    let s = review.signoff.clone().expect("signed off on disk");
+    assert_eq!(s.reviewer, "test analyst");
+    assert!(render(&app).contains("signed off ✓ test analyst"));
+    let reports = hotwash::load::validate_paths(&[ws.record()], &LoadOptions::default());
+    assert!(
+        reports.iter().all(|r| r.diagnostics.is_empty()),
+        "{reports:#?}"
+    );
+
+    press(&mut app, KeyCode::Char(' '));
+    assert!(render(&app).contains("sign-off STALE"));
+    let reports = hotwash::load::validate_paths(&[ws.record()], &LoadOptions::default());
+    assert_eq!(reports[1].diagnostics[0].code, "signoff.stale");
+}
+
+#[test]
+fn a_corrupt_review_opens_read_only_and_is_left_alone() {
+    let ws = Workspace::new();
+    let broken = "(schema: 1, record: \"demo-hotel-call\", findings: [(id: \"F1\",";
+    std::fs::write(ws.review_file(), broken).expect("write");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(ws.record(), &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.overlay, Some(Overlay::Report(_))),
+        "the diagnostics are shown"
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(' '));
+    keys(&mut app, "f");
+    assert!(app.overlay.is_none(), "no form on a read-only review");
+    assert!(render(&app).contains("READ-ONLY"));
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        broken
+    );
+}
+
+#[test]
+fn a_review_changed_on_disk_is_not_clobbered_and_the_change_can_be_reapplied() {
+    let (ws, mut app) = open_record(120, 40);
+    // Another analyst flags E2 and saves.
+    let theirs =
+        "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", flagged: true)])\n";
+    std::fs::write(ws.review_file(), theirs).expect("write");
+    press(&mut app, KeyCode::Char(' ')); // mark E4 reviewed
+    assert!(matches!(app.overlay, Some(Overlay::Conflict(Some(_)))));
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        theirs,
+        "not clobbered"
+    );
+    keys(&mut app, "r");
+    let review = saved_review(&ws);
+    assert!(
+        review.mark("E2").is_some_and(|m| m.flagged),
+        "their change is kept"
+    );
+    assert!(
+        review.mark("E4").is_some_and(|m| m.reviewed),
+        "ours is re-applied"
+    );
+    assert!(
+        review.findings.is_empty(),
+        "the disk version won, not our old copy"
+    );
+}
+
+#[test]
+fn the_record_reloads_in_place_keeping_the_selection() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "jj"); // E2
+    let text = std::fs::read_to_string(ws.record()).expect("read");
+    std::fs::write(
+        ws.record(),
+        text.replace("The call is recorded", "The call is recorded (amended)"),
+    )
+    .expect("write");
+    dispatch(&mut app, Msg::RecordChanged, &LoadOptions::default());
+    assert_eq!(selected_id(&app), "E2");
+    assert!(render(&app).contains("The call is recorded (amended)"));
+
+    // A broken record on disk keeps the last good state and shows why.
+    std::fs::write(ws.record(), "(schema: 1, id: ").expect("write");
+    dispatch(&mut app, Msg::RecordChanged, &LoadOptions::default());
+    assert!(matches!(app.overlay, Some(Overlay::Report(_))));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(selected_id(&app), "E2");
+    assert!(render(&app).contains("(amended)"));
+}
+
+#[test]
+fn shift_e_asks_the_runtime_for_the_editor_at_the_selected_event() {
+    let (_ws, mut app) = open_record(120, 40);
+    keys(&mut app, "j");
+    let effects = press(&mut app, KeyCode::Char('E'));
+    let r = review(&app);
+    let index = r.event_index().expect("selected");
+    assert_eq!(effects, [Do::EditRecord { event: index }]);
+    let line = hotwash::tui::runtime::event_line(&r.bundle.path, index).expect("a line");
+    let text = std::fs::read_to_string(&r.bundle.path).expect("read");
+    assert!(
+        text.lines().nth(line - 1).is_some_and(|l| l.trim() == "("),
+        "line {line}"
+    );
+    assert!(
+        text.lines()
+            .nth(line)
+            .is_some_and(|l| l.contains("id: \"E1\""))
+    );
 }

@@ -14,6 +14,12 @@ const DOMAIN: &[u8] = b"hotwash-signoff/1\n";
 #[derive(Clone)]
 pub struct RecordHasher(Sha256);
 
+impl std::fmt::Debug for RecordHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecordHasher")
+    }
+}
+
 impl RecordHasher {
     pub fn new(record: &Record) -> Self {
         let mut h = Sha256::new();

@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod hash;
+pub mod icd203;
 pub mod store;
 
 pub use edit::{Edit, EditError, next_id};

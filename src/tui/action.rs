@@ -23,6 +23,18 @@ pub enum Action {
     CycleZone,
     DetailDown,
     DetailUp,
+    ToggleReviewed,
+    Flag,
+    Include,
+    Note,
+    NewFinding,
+    Findings,
+    EditFinding,
+    DeleteFinding,
+    Link,
+    SignOff,
+    Undo,
+    EditRecord,
 }
 
 impl Action {
@@ -38,16 +50,26 @@ impl Action {
             Action::Bottom => "go to the last row",
             Action::PageUp => "up one page",
             Action::PageDown => "down one page",
-            Action::Next => "next search match, or next event with a control failure",
+            Action::Next => "next search match, else next event with a control failure",
             Action::Previous => "previous search match, or previous event with a control failure",
-            Action::FocusNext => "move the focus between Timeline and Controls",
-            Action::Open => {
-                "open the record / filter the timeline by the control / show diagnostics"
-            }
+            Action::FocusNext => "move the focus: Timeline, Controls, Findings",
+            Action::Open => "open; on a control: show only its events; on a finding: edit",
             Action::Search => "search (library: filter) titles, narratives and actors",
             Action::CycleZone => "show times in UTC, the event's zone, or the local zone",
             Action::DetailDown => "scroll the detail pane down",
             Action::DetailUp => "scroll the detail pane up",
+            Action::ToggleReviewed => "mark the selected event reviewed, or not",
+            Action::Flag => "flag the selected event, or unflag it",
+            Action::Include => "include the selected event in the report, or leave it out",
+            Action::Note => "write a note on the selected event",
+            Action::NewFinding => "new finding, linked to the selected event and its controls",
+            Action::Findings => "show or hide the findings",
+            Action::EditFinding => "edit the selected finding",
+            Action::DeleteFinding => "delete the selected finding (asks first)",
+            Action::Link => "link or unlink the selected event or control to findings",
+            Action::SignOff => "sign the review off (asks first)",
+            Action::Undo => "undo the last change",
+            Action::EditRecord => "open the record in $EDITOR at the selected event",
         }
     }
 
@@ -66,6 +88,18 @@ impl Action {
             Action::Search => "search",
             Action::CycleZone => "zone",
             Action::DetailDown | Action::DetailUp => "detail",
+            Action::ToggleReviewed => "reviewed",
+            Action::Flag => "flag",
+            Action::Include => "include",
+            Action::Note => "note",
+            Action::NewFinding => "finding",
+            Action::Findings => "findings",
+            Action::EditFinding => "edit",
+            Action::DeleteFinding => "delete",
+            Action::Link => "link",
+            Action::SignOff => "sign off",
+            Action::Undo => "undo",
+            Action::EditRecord => "editor",
         }
     }
 }
@@ -133,6 +167,18 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('t'), "t", A::CycleZone, C::Review, true),
     key(K::Char('J'), "J", A::DetailDown, C::Review, false),
     key(K::Char('K'), "K", A::DetailUp, C::Review, false),
+    key(K::Char(' '), "Space", A::ToggleReviewed, C::Review, true),
+    key(K::Char('!'), "!", A::Flag, C::Review, false),
+    key(K::Char('i'), "i", A::Include, C::Review, false),
+    key(K::Char('m'), "m", A::Note, C::Review, false),
+    key(K::Char('f'), "f", A::NewFinding, C::Review, true),
+    key(K::Char('F'), "F", A::Findings, C::Review, true),
+    key(K::Char('e'), "e", A::EditFinding, C::Review, false),
+    key(K::Char('d'), "d", A::DeleteFinding, C::Review, false),
+    key(K::Char('l'), "l", A::Link, C::Review, false),
+    key(K::Char('S'), "S", A::SignOff, C::Review, false),
+    key(K::Char('u'), "u", A::Undo, C::Review, true),
+    key(K::Char('E'), "E", A::EditRecord, C::Review, false),
 ];
 
 /// The action bound to `event` in `context`, if any.
@@ -179,8 +225,35 @@ mod tests {
     fn every_action_has_a_key_and_a_description() {
         use Action::*;
         for action in [
-            Quit, Help, Back, Up, Down, Top, Bottom, PageUp, PageDown, Next, Previous, FocusNext,
-            Open, Search, CycleZone, DetailDown, DetailUp,
+            Quit,
+            Help,
+            Back,
+            Up,
+            Down,
+            Top,
+            Bottom,
+            PageUp,
+            PageDown,
+            Next,
+            Previous,
+            FocusNext,
+            Open,
+            Search,
+            CycleZone,
+            DetailDown,
+            DetailUp,
+            ToggleReviewed,
+            Flag,
+            Include,
+            Note,
+            NewFinding,
+            Findings,
+            EditFinding,
+            DeleteFinding,
+            Link,
+            SignOff,
+            Undo,
+            EditRecord,
         ] {
             assert!(
                 KEYMAP.iter().any(|b| b.action == action),

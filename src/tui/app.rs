@@ -7,9 +7,12 @@ use std::sync::Arc;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::form::{FindingForm, NoteForm};
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::{ZoneChoice, display};
 use crate::model::{Fidelity, Record, Review};
+use crate::review::store::{self, Opened};
+use crate::review::{Edit, RecordHasher, ReviewStore, SignOffState, signoff_state};
 use crate::timeline::Timeline;
 
 /// Smallest terminal the interface draws in; below it says so instead.
@@ -22,9 +25,8 @@ pub const MIN_HEIGHT: u16 = 18;
 pub struct Bundle {
     pub path: PathBuf,
     pub record: Record,
-    pub review: Option<Review>,
-    /// Problems with the review file, if it could not be used.
-    pub review_report: Option<FileReport>,
+    /// Has taken in the record, for the sign-off hash of the review.
+    pub hasher: RecordHasher,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
     pub has_failure: Vec<bool>,
@@ -34,16 +36,10 @@ pub struct Bundle {
     pub claims: HashMap<usize, Vec<usize>>,
     pub period: String,
     pub failed_controls: usize,
-    pub reviewed: usize,
 }
 
 impl Bundle {
-    pub fn new(
-        path: PathBuf,
-        record: Record,
-        review: Option<Review>,
-        review_report: Option<FileReport>,
-    ) -> Self {
+    pub fn new(path: PathBuf, record: Record) -> Self {
         let timeline = Timeline::new(&record);
         let has_failure = (0..timeline.len())
             .map(|pos| {
@@ -95,14 +91,11 @@ impl Bundle {
             _ => "no events".to_string(),
         };
         let failed_controls = timeline.failed_controls();
-        let reviewed = review
-            .as_ref()
-            .map_or(0, |r| r.marks.iter().filter(|m| m.reviewed).count());
+        let hasher = RecordHasher::new(&record);
         Bundle {
             path,
             record,
-            review,
-            review_report,
+            hasher,
             timeline,
             has_failure,
             actors,
@@ -110,34 +103,111 @@ impl Bundle {
             claims,
             period,
             failed_controls,
-            reviewed,
         }
     }
 }
 
-/// Loads a record and the review beside it into a bundle, or reports why not.
+/// Loads a record and the review beside it, or reports why not.
 pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
-    let checked = load::check_record_file(&path, options);
-    let state = match checked.record.value {
+    let loaded = load::load_record(&path, options);
+    match loaded.value {
         Some(record) => {
-            let (review, review_report) = match checked.review {
-                Some(r) if r.value.is_some() => (
-                    r.value,
-                    (!r.report.diagnostics.is_empty()).then_some(r.report),
-                ),
-                Some(r) => (None, Some(r.report)),
-                None => (None, None),
-            };
-            EntryState::Loaded(Arc::new(Bundle::new(
-                path.clone(),
-                record,
-                review,
-                review_report,
-            )))
+            let mut review = ReviewState::open(&path, &record, options);
+            let bundle = Bundle::new(path.clone(), record);
+            review.refresh_signoff(&bundle.hasher);
+            Entry {
+                path,
+                state: EntryState::Loaded(Arc::new(bundle)),
+                review: Some(review),
+            }
         }
-        None => EntryState::Failed(checked.record.report),
-    };
-    Entry { path, state }
+        None => Entry {
+            path,
+            state: EntryState::Failed(loaded.report),
+            review: None,
+        },
+    }
+}
+
+/// How the review file may be used.
+#[derive(Debug, Clone)]
+pub enum Access {
+    Writable(ReviewStore),
+    /// The file could not be used; it is never written. Why:
+    ReadOnly(FileReport),
+}
+
+/// The analyst's review of the open record, as it is being edited.
+#[derive(Debug, Clone)]
+pub struct ReviewState {
+    pub review: Review,
+    pub access: Access,
+    /// Snapshots before each change, for `u`.
+    pub undo: Vec<Review>,
+    /// The last change, until the disk has it (re-applied after a conflict).
+    pub pending: Option<Edit>,
+    /// A change is not on disk (its save failed).
+    pub unsaved: Option<String>,
+    /// Warnings about the review file as loaded (a stale sign-off...).
+    pub notice: Option<FileReport>,
+    /// Where the sign-off stands; refreshed after every change, not per frame.
+    pub signoff: SignStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignStatus {
+    NotSigned,
+    Current(String),
+    Stale(String),
+}
+
+/// How many changes `u` can take back.
+pub const UNDO_DEPTH: usize = 200;
+
+impl ReviewState {
+    pub fn open(record_path: &std::path::Path, record: &Record, options: &LoadOptions) -> Self {
+        match store::open(record_path, record, options) {
+            Opened::Writable {
+                review,
+                store,
+                report,
+            } => ReviewState {
+                review,
+                access: Access::Writable(store),
+                undo: Vec::new(),
+                pending: None,
+                unsaved: None,
+                notice: report,
+                signoff: SignStatus::NotSigned,
+            },
+            Opened::ReadOnly(report) => ReviewState {
+                review: Review::new(record.id.clone()),
+                access: Access::ReadOnly(report),
+                undo: Vec::new(),
+                pending: None,
+                unsaved: None,
+                notice: None,
+                signoff: SignStatus::NotSigned,
+            },
+        }
+    }
+
+    /// Recomputes where the sign-off stands.
+    pub fn refresh_signoff(&mut self, hasher: &RecordHasher) {
+        self.signoff = match signoff_state(hasher, &self.review) {
+            SignOffState::NotSigned => SignStatus::NotSigned,
+            SignOffState::Current(s) => SignStatus::Current(s.reviewer.clone()),
+            SignOffState::Stale(s) => SignStatus::Stale(s.reviewer.clone()),
+        };
+    }
+
+    pub fn read_only(&self) -> bool {
+        matches!(self.access, Access::ReadOnly(_))
+    }
+
+    pub fn reviewed(&self) -> usize {
+        self.review.marks.iter().filter(|m| m.reviewed).count()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +220,8 @@ pub enum EntryState {
 pub struct Entry {
     pub path: PathBuf,
     pub state: EntryState,
+    /// The review, while the record is not open (the review screen holds it then).
+    pub review: Option<ReviewState>,
 }
 
 impl Entry {
@@ -203,6 +275,7 @@ impl Library {
 pub enum Pane {
     Timeline,
     Controls,
+    Findings,
 }
 
 /// The rows of the timeline: every event, or those touching one control.
@@ -254,6 +327,12 @@ pub struct Search {
 #[derive(Debug)]
 pub struct ReviewScreen {
     pub bundle: Arc<Bundle>,
+    /// The library entry the record came from.
+    pub entry: usize,
+    pub state: ReviewState,
+    /// Whether the Findings pane replaces the detail pane.
+    pub findings_open: bool,
+    pub finding: usize,
     pub rows: Rows,
     pub selected: usize,
     pub offset: usize,
@@ -270,10 +349,14 @@ pub struct ReviewScreen {
 }
 
 impl ReviewScreen {
-    pub fn new(bundle: Arc<Bundle>, from_library: bool) -> Self {
+    pub fn new(bundle: Arc<Bundle>, entry: usize, state: ReviewState, from_library: bool) -> Self {
         let rows = Rows::All(bundle.timeline.len());
         ReviewScreen {
             bundle,
+            entry,
+            state,
+            findings_open: false,
+            finding: 0,
             rows,
             selected: 0,
             offset: 0,
@@ -298,6 +381,12 @@ impl ReviewScreen {
         self.position()
             .and_then(|p| self.bundle.timeline.event_at(p))
     }
+
+    /// The id of the selected event.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_index()
+            .map(|i| self.bundle.record.events[i].id.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,11 +401,43 @@ pub struct Input {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Overlay {
     Help,
     /// The diagnostics of a library entry.
     Diagnostics(usize),
+    /// Why the open record's review is read-only, or what was wrong with it.
+    Report(FileReport),
+    Finding(Box<FindingForm>),
+    Note(Box<NoteForm>),
+    Confirm(Confirm),
+    /// Pick the findings to link the selected event or control to.
+    Link {
+        target: LinkTarget,
+        selected: usize,
+    },
+    /// The review file changed on disk under a change not yet saved.
+    Conflict(Option<Edit>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    Event(String),
+    Control(String),
+}
+
+/// A question answered with y or n.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub question: String,
+    pub action: ConfirmAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmAction {
+    DeleteFinding(String),
+    SignOff,
+    QuitUnsaved,
 }
 
 #[derive(Debug)]
@@ -340,6 +461,10 @@ pub struct App {
     pub message: Option<String>,
     /// Whether the last messages changed anything worth drawing.
     pub dirty: bool,
+    /// Who signs reviews off.
+    pub reviewer: String,
+    /// How far the help overlay is scrolled.
+    pub help_scroll: usize,
 }
 
 impl App {
@@ -355,6 +480,8 @@ impl App {
             open_on_load: false,
             message: None,
             dirty: true,
+            reviewer: String::new(),
+            help_scroll: 0,
         }
     }
 

@@ -4,6 +4,8 @@
 
 pub mod action;
 pub mod app;
+pub mod form;
+pub mod runtime;
 pub mod update;
 pub mod view;
 
@@ -12,11 +14,16 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
 
+use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 
-use self::app::{App, load_entry};
-use self::update::{Msg, update};
+use self::app::{App, Screen, load_entry};
+use self::runtime::{Watch, dispatch};
+use self::update::{Effect, Msg};
 use crate::load::{self, LoadOptions};
 
 /// Restores the terminal however `run` ends. ratatui's own restore leaves
@@ -69,7 +76,7 @@ fn spawn_loader(path: PathBuf, options: LoadOptions, tx: mpsc::Sender<Msg>) {
 }
 
 /// Runs the interface on `path` until the analyst quits.
-pub fn run(path: PathBuf, options: LoadOptions) -> io::Result<()> {
+pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<()> {
     let (tx, rx) = mpsc::channel();
     let open_file = path.is_file();
     let folder = if open_file {
@@ -88,9 +95,9 @@ pub fn run(path: PathBuf, options: LoadOptions) -> io::Result<()> {
         ratatui_hook(info);
     }));
 
-    // One input thread feeds the same channel as the loader; the loop below
-    // blocks on it, so an idle hotwash uses no CPU.
-    let input_tx = tx;
+    // One input thread feeds the same channel as the loader and the file
+    // watcher; the loop below blocks on it, so an idle hotwash uses no CPU.
+    let input_tx = tx.clone();
     thread::spawn(move || {
         while let Ok(ev) = event::read() {
             if input_tx.send(Msg::Input(ev)).is_err() {
@@ -103,20 +110,95 @@ pub fn run(path: PathBuf, options: LoadOptions) -> io::Result<()> {
     let mut app = App::new(size.width, size.height);
     app.library.folder = folder;
     app.open_on_load = open_file;
+    app.reviewer = reviewer;
+    let mut watch: Option<Watch> = None;
     terminal.draw(|f| view::view(&app, f))?;
     while let Ok(msg) = rx.recv() {
         app.dirty = false;
-        update(&mut app, msg);
+        let mut pending = vec![msg];
         // Drain whatever else is waiting before drawing once.
         while let Ok(msg) = rx.try_recv() {
-            update(&mut app, msg);
+            pending.push(msg);
+        }
+        for msg in pending {
+            let msg = match msg {
+                // Our own saves touch the review file too: only a real
+                // change by someone else counts.
+                Msg::FileTouched(_) if !runtime::review_changed_by_others(&app) => continue,
+                Msg::FileTouched(_) => Msg::ReviewChangedOnDisk,
+                other => other,
+            };
+            for effect in dispatch(&mut app, msg, &options) {
+                match effect {
+                    Effect::EditRecord { event } => {
+                        let after = match edit_record(&mut terminal, &app, event)? {
+                            Some(problem) => Msg::Failed(problem),
+                            None => Msg::RecordChanged,
+                        };
+                        for e in dispatch(&mut app, after, &options) {
+                            if e == Effect::Quit {
+                                return Ok(());
+                            }
+                        }
+                    }
+                    Effect::Quit => return Ok(()),
+                    _ => {}
+                }
+            }
         }
         if app.quit {
             break;
         }
+        follow_open_record(&app, &mut watch, &tx);
         if app.dirty {
             terminal.draw(|f| view::view(&app, f))?;
         }
     }
     Ok(())
+}
+
+/// Keeps the file watcher on the folder of the record being reviewed.
+fn follow_open_record(app: &App, watch: &mut Option<Watch>, tx: &mpsc::Sender<Msg>) {
+    let open = match &app.screen {
+        Screen::Review(r) => std::fs::canonicalize(&r.bundle.path).ok(),
+        Screen::Library => None,
+    };
+    let watching = watch.as_ref().map(|w| w.record.clone());
+    if open == watching {
+        return;
+    }
+    *watch = open.and_then(|path| Watch::start(&path, tx.clone()));
+}
+
+/// Hands the terminal to the analyst's editor at the selected event, and
+/// takes it back when the editor exits.
+/// Returns a message for the analyst when the editor could not be run.
+fn edit_record(
+    terminal: &mut DefaultTerminal,
+    app: &App,
+    event: usize,
+) -> io::Result<Option<String>> {
+    let Screen::Review(r) = &app.screen else {
+        return Ok(None);
+    };
+    let path = r.bundle.path.clone();
+    let line = runtime::event_line(&path, event).unwrap_or(1);
+    let mut command = runtime::editor_command();
+    let program = command.remove(0);
+    execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen)?;
+    disable_raw_mode()?;
+    let status = std::process::Command::new(&program)
+        .args(&command)
+        .arg(format!("+{line}"))
+        .arg(&path)
+        .status();
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    terminal.clear()?;
+    Ok(match status {
+        Ok(_) => None,
+        Err(e) => Some(format!(
+            "cannot run the editor {program:?}: {e} (set $EDITOR)"
+        )),
+    })
 }

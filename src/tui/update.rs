@@ -9,11 +9,18 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
+use chrono::{DateTime, Utc};
+
 use super::action::{Action, Context, action_for};
 use super::app::{
-    App, Entry, EntryState, Input, InputPurpose, Loading, Overlay, Pane, ReviewScreen, Rows,
-    Screen, Search, inner_height, library_areas, library_offset, library_rows, review_areas,
+    Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
+    LinkTarget, Loading, Overlay, Pane, ReviewScreen, ReviewState, Rows, Screen, Search,
+    UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
+use super::form::{FindingForm, FormOutcome, NoteForm};
+use crate::load::FileReport;
+use crate::model::{Level, SignOff};
+use crate::review::{Edit, next_id};
 
 /// Something that happened.
 #[derive(Debug)]
@@ -30,12 +37,53 @@ pub enum Msg {
     LoadFinished,
     /// The library folder could not be listed.
     LibraryFailed(String),
+    /// How the last save went.
+    Saved(SaveOutcome),
+    /// The review was read again from disk; `reapply` is the change to make again.
+    ReviewReloaded {
+        state: ReviewState,
+        reapply: Option<Edit>,
+    },
+    /// The clock, for a sign-off the analyst confirmed.
+    SignOffAt(DateTime<Utc>),
+    /// The open record's file changed on disk.
+    RecordChanged,
+    /// The open record's review file changed on disk, not by us.
+    ReviewChangedOnDisk,
+    /// A watched file was written (perhaps by hotwash itself); the runtime
+    /// checks whether it really changed before saying `ReviewChangedOnDisk`.
+    FileTouched(PathBuf),
+    /// The open record, read again.
+    RecordReloaded(Result<Arc<Bundle>, FileReport>),
+    /// Something the runtime tried failed; tell the analyst.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved,
+    ChangedOnDisk,
+    Failed(String),
 }
 
 /// Something for the runtime to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Write the open review to disk.
+    Save,
+    /// Read the open review again, then re-apply `reapply` if given.
+    ReloadReview {
+        reapply: Option<Edit>,
+    },
+    /// Read the clock and answer with `Msg::SignOffAt`.
+    SignOffNow,
+    /// Open the record in the analyst's editor at this event (index in the record).
+    EditRecord {
+        event: usize,
+    },
+    /// Read the open record again.
+    ReloadRecord,
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -44,6 +92,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Input(Event::Key(key)) => {
             key.kind == KeyEventKind::Release
                 || (app.input.is_none()
+                    && app.overlay.is_none()
                     && action_for(key, context(app)).is_none()
                     && !(key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)))
@@ -93,14 +142,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.library.loading = None;
             if app.open_on_load {
                 app.open_on_load = false;
-                if let Some(EntryState::Loaded(bundle)) =
-                    app.library.entries.first().map(|e| &e.state)
-                {
-                    app.screen =
-                        Screen::Review(Box::new(ReviewScreen::new(Arc::clone(bundle), false)));
-                } else if !app.library.entries.is_empty() {
-                    app.overlay = Some(Overlay::Diagnostics(0));
-                }
+                open_entry(app, 0, false);
             }
             Vec::new()
         }
@@ -109,7 +151,155 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.library.error = Some(message);
             Vec::new()
         }
+        Msg::Saved(outcome) => on_saved(app, outcome),
+        Msg::ReviewReloaded { state, reapply } => {
+            let Screen::Review(r) = &mut app.screen else {
+                return Vec::new();
+            };
+            r.state = state;
+            r.state.refresh_signoff(&r.bundle.hasher);
+            app.overlay = None;
+            match reapply {
+                Some(edit) => {
+                    let effects = apply_edit(app, edit);
+                    if let Some(m) = &mut app.message {
+                        *m = format!("reloaded the review from disk and {m}");
+                    }
+                    effects
+                }
+                None => {
+                    app.message = Some("reloaded the review from disk".into());
+                    Vec::new()
+                }
+            }
+        }
+        Msg::SignOffAt(at) => {
+            let Screen::Review(r) = &app.screen else {
+                return Vec::new();
+            };
+            let signoff = SignOff {
+                reviewer: app.reviewer.clone(),
+                at,
+                hash: r.bundle.hasher.hash(&r.state.review),
+            };
+            apply_edit(app, Edit::SignOff(signoff))
+        }
+        Msg::RecordChanged => match app.screen {
+            Screen::Review(_) => vec![Effect::ReloadRecord],
+            Screen::Library => Vec::new(),
+        },
+        Msg::ReviewChangedOnDisk => {
+            let Screen::Review(r) = &app.screen else {
+                return Vec::new();
+            };
+            if r.state.unsaved.is_some() {
+                app.overlay = Some(Overlay::Conflict(r.state.pending.clone()));
+                Vec::new()
+            } else {
+                vec![Effect::ReloadReview { reapply: None }]
+            }
+        }
+        Msg::RecordReloaded(result) => {
+            on_record_reloaded(app, result);
+            Vec::new()
+        }
+        Msg::FileTouched(_) => Vec::new(),
+        Msg::Failed(message) => {
+            app.message = Some(message);
+            Vec::new()
+        }
     }
+}
+
+fn on_saved(app: &mut App, outcome: SaveOutcome) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    match outcome {
+        SaveOutcome::Saved => {
+            r.state.pending = None;
+            r.state.unsaved = None;
+        }
+        SaveOutcome::ChangedOnDisk => {
+            r.state.unsaved = Some("the review file changed on disk".into());
+            app.overlay = Some(Overlay::Conflict(r.state.pending.clone()));
+        }
+        SaveOutcome::Failed(why) => {
+            app.message = Some(format!("NOT SAVED: {why}"));
+            r.state.unsaved = Some(why);
+        }
+    }
+    Vec::new()
+}
+
+/// A new version of the open record: take it if the review still fits it,
+/// keeping the selected event; otherwise keep the last good version.
+fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
+    let Screen::Review(r) = &mut app.screen else {
+        return;
+    };
+    let bundle = match result {
+        Ok(bundle) => bundle,
+        Err(report) => {
+            app.message = Some(
+                "the record on disk is now invalid; still showing the last good version".into(),
+            );
+            app.overlay = Some(Overlay::Report(report));
+            return;
+        }
+    };
+    let misfit = crate::load::check::check_review(&r.state.review, &bundle.record)
+        .into_iter()
+        .find(|p| p.severity == crate::load::Severity::Error);
+    if let Some(problem) = misfit {
+        app.message = Some(format!(
+            "the record changed on disk but the review no longer fits it ({}); still showing the last good version",
+            problem.message
+        ));
+        return;
+    }
+    let keep = r.event_id().map(str::to_string);
+    r.bundle = Arc::clone(&bundle);
+    r.state.refresh_signoff(&bundle.hasher);
+    r.rows = Rows::All(bundle.timeline.len());
+    r.search = None;
+    r.control = r
+        .control
+        .min(bundle.record.controls.len().saturating_sub(1));
+    r.selected = keep
+        .and_then(|id| bundle.record.events.iter().position(|e| e.id == id))
+        .and_then(|i| bundle.timeline.position_of(i))
+        .unwrap_or(0);
+    if let Some(entry) = app.library.entries.get_mut(r.entry) {
+        entry.state = EntryState::Loaded(bundle);
+    }
+    app.message = Some("the record changed on disk: reloaded".into());
+    keep_visible(app);
+}
+
+/// Applies an analyst's change to the open review and asks for it to be saved.
+fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    if r.state.read_only() {
+        app.message =
+            Some("this review is read-only: its file could not be used (? for help)".into());
+        return Vec::new();
+    }
+    let before = r.state.review.clone();
+    if let Err(e) = edit.apply(&mut r.state.review) {
+        app.message = Some(e.to_string());
+        return Vec::new();
+    }
+    r.state.undo.push(before);
+    if r.state.undo.len() > UNDO_DEPTH {
+        r.state.undo.remove(0);
+    }
+    r.state.refresh_signoff(&r.bundle.hasher);
+    app.message = Some(edit.describe());
+    r.state.pending = Some(edit);
+    vec![Effect::Save]
 }
 
 fn context(app: &App) -> Context {
@@ -128,32 +318,177 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         on_input_key(app, key);
         return Vec::new();
     }
+    if let Some(effects) = modal_key(app, key) {
+        return effects;
+    }
     app.message = None;
     let Some(action) = action_for(&key, context(app)) else {
         return Vec::new();
     };
     if action == Action::Quit {
+        if let Screen::Review(r) = &app.screen
+            && let Some(why) = &r.state.unsaved
+        {
+            app.overlay = Some(Overlay::Confirm(Confirm {
+                question: format!("Your last change is not saved ({why}). Quit anyway? y/n"),
+                action: ConfirmAction::QuitUnsaved,
+            }));
+            return Vec::new();
+        }
         app.quit = true;
         return vec![Effect::Quit];
     }
     if app.overlay.is_some() {
-        // Overlays take Esc, their own key and scrolling; nothing else leaks through.
+        // Read-only overlays take Esc, Enter and their own key; nothing else leaks through.
+        let help = matches!(app.overlay, Some(Overlay::Help));
         match action {
             Action::Back | Action::Open => app.overlay = None,
-            Action::Help if app.overlay == Some(Overlay::Help) => app.overlay = None,
+            Action::Help if help => app.overlay = None,
+            Action::Down | Action::PageDown if help => {
+                let total = crate::tui::view::help::lines(context(app)).len();
+                let visible = usize::from(app.height).min(total + 2).saturating_sub(2);
+                app.help_scroll = (app.help_scroll + 1).min(total.saturating_sub(visible));
+            }
+            Action::Up | Action::PageUp if help => {
+                app.help_scroll = app.help_scroll.saturating_sub(1);
+            }
             _ => {}
         }
         return Vec::new();
     }
     if action == Action::Help {
+        app.help_scroll = 0;
         app.overlay = Some(Overlay::Help);
         return Vec::new();
     }
     match &mut app.screen {
-        Screen::Library => library_action(app, action),
+        Screen::Library => {
+            library_action(app, action);
+            Vec::new()
+        }
         Screen::Review(_) => review_action(app, action),
     }
-    Vec::new()
+}
+
+/// Keys for the overlays that take text or a decision: forms, the note
+/// editor, questions, the link picker and the conflict prompt. `None` when
+/// no such overlay is open.
+fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
+    let overlay = app.overlay.take()?;
+    let effects = match overlay {
+        Overlay::Finding(mut form) => match form.key(key) {
+            FormOutcome::Continue => {
+                app.overlay = Some(Overlay::Finding(form));
+                Vec::new()
+            }
+            FormOutcome::Save(edit) => {
+                let id = form.id.clone();
+                let effects = apply_edit(app, edit);
+                if let Screen::Review(r) = &mut app.screen {
+                    r.findings_open = true;
+                    r.finding = r
+                        .state
+                        .review
+                        .findings
+                        .iter()
+                        .position(|f| f.id == id)
+                        .unwrap_or(0);
+                }
+                effects
+            }
+            FormOutcome::Cancel => {
+                app.message = Some("closed the form without saving".into());
+                Vec::new()
+            }
+        },
+        Overlay::Note(mut form) => match form.key(key) {
+            FormOutcome::Continue => {
+                app.overlay = Some(Overlay::Note(form));
+                Vec::new()
+            }
+            FormOutcome::Save(edit) => apply_edit(app, edit),
+            FormOutcome::Cancel => Vec::new(),
+        },
+        Overlay::Confirm(confirm) => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => confirmed(app, confirm.action),
+            _ => {
+                app.message = Some("cancelled".into());
+                Vec::new()
+            }
+        },
+        Overlay::Link { target, selected } => link_key(app, key, target, selected),
+        Overlay::Conflict(pending) => match key.code {
+            KeyCode::Char('r') if pending.is_some() => {
+                vec![Effect::ReloadReview { reapply: pending }]
+            }
+            KeyCode::Char('d') | KeyCode::Esc => {
+                vec![Effect::ReloadReview { reapply: None }]
+            }
+            _ => {
+                app.overlay = Some(Overlay::Conflict(pending));
+                Vec::new()
+            }
+        },
+        other => {
+            app.overlay = Some(other);
+            return None;
+        }
+    };
+    Some(effects)
+}
+
+fn confirmed(app: &mut App, action: ConfirmAction) -> Vec<Effect> {
+    match action {
+        ConfirmAction::DeleteFinding(id) => {
+            let effects = apply_edit(app, Edit::DeleteFinding(id));
+            if let Screen::Review(r) = &mut app.screen {
+                r.finding = r
+                    .finding
+                    .min(r.state.review.findings.len().saturating_sub(1));
+            }
+            effects
+        }
+        ConfirmAction::SignOff => vec![Effect::SignOffNow],
+        ConfirmAction::QuitUnsaved => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+    }
+}
+
+fn link_key(app: &mut App, key: KeyEvent, target: LinkTarget, selected: usize) -> Vec<Effect> {
+    let Screen::Review(r) = &app.screen else {
+        return Vec::new();
+    };
+    let count = r.state.review.findings.len();
+    let mut selected = selected.min(count.saturating_sub(1));
+    let mut effects = Vec::new();
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            selected = (selected + 1).min(count.saturating_sub(1))
+        }
+        KeyCode::Enter | KeyCode::Char(' ') => {
+            if let Some(f) = r.state.review.findings.get(selected) {
+                let finding = f.id.clone();
+                let edit = match &target {
+                    LinkTarget::Event(event) => Edit::ToggleEventLink {
+                        finding,
+                        event: event.clone(),
+                    },
+                    LinkTarget::Control(control) => Edit::ToggleControlLink {
+                        finding,
+                        control: control.clone(),
+                    },
+                };
+                effects = apply_edit(app, edit);
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Link { target, selected });
+    effects
 }
 
 fn on_input_key(app: &mut App, key: KeyEvent) {
@@ -227,46 +562,92 @@ fn library_action(app: &mut App, action: Action) {
 }
 
 fn open_selected(app: &mut App) {
-    let Some(&index) = app.library.shown.get(app.library.selected) else {
-        return;
-    };
-    match &app.library.entries[index].state {
-        EntryState::Loaded(bundle) => {
-            app.screen = Screen::Review(Box::new(ReviewScreen::new(Arc::clone(bundle), true)));
-        }
-        EntryState::Failed(_) => app.overlay = Some(Overlay::Diagnostics(index)),
+    if let Some(&index) = app.library.shown.get(app.library.selected) {
+        open_entry(app, index, true);
     }
 }
 
-fn review_action(app: &mut App, action: Action) {
+/// Opens library entry `index` in the review screen, handing it the review.
+fn open_entry(app: &mut App, index: usize, from_library: bool) {
+    let Some(entry) = app.library.entries.get_mut(index) else {
+        return;
+    };
+    let bundle = match &entry.state {
+        EntryState::Loaded(bundle) => Arc::clone(bundle),
+        EntryState::Failed(_) => {
+            app.overlay = Some(Overlay::Diagnostics(index));
+            return;
+        }
+    };
+    let Some(state) = entry.review.take() else {
+        return;
+    };
+    let read_only = match &state.access {
+        Access::ReadOnly(report) => Some(report.clone()),
+        Access::Writable(_) => None,
+    };
+    let notice = state.notice.clone();
+    app.screen = Screen::Review(Box::new(ReviewScreen::new(
+        bundle,
+        index,
+        state,
+        from_library,
+    )));
+    // Say at once why the review cannot be written, or what is off with it.
+    if let Some(report) = read_only {
+        app.message =
+            Some("READ-ONLY: the review file could not be used and will not be written".into());
+        app.overlay = Some(Overlay::Report(report));
+    } else if let Some(report) = notice {
+        app.message = report.diagnostics.first().map(|d| d.message.clone());
+    }
+}
+
+/// Leaves the review screen, giving the review back to its library entry.
+fn close_review(app: &mut App) {
+    let screen = std::mem::replace(&mut app.screen, Screen::Library);
+    if let Screen::Review(r) = screen
+        && let Some(entry) = app.library.entries.get_mut(r.entry)
+    {
+        entry.review = Some(r.state);
+    }
+}
+
+fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if let Some(effects) = review_edit_action(app, action) {
+        return effects;
+    }
     let areas = review_areas(app.area());
     let Screen::Review(r) = &mut app.screen else {
-        return;
+        return Vec::new();
     };
     let page = inner_height(areas.timeline).max(1);
     match (action, r.focus) {
         (Action::Back, _) => {
             if r.search.take().is_some() {
-                return;
+                return Vec::new();
             }
             if matches!(r.rows, Rows::Control { .. }) {
                 clear_filter(r);
-                return;
+                return Vec::new();
             }
             if r.from_library {
-                app.screen = Screen::Library;
+                close_review(app);
             }
-            return;
+            return Vec::new();
         }
         (Action::FocusNext, _) => {
             r.focus = match r.focus {
                 Pane::Timeline => Pane::Controls,
-                Pane::Controls => Pane::Timeline,
+                Pane::Controls if r.findings_open => Pane::Findings,
+                Pane::Controls | Pane::Findings => Pane::Timeline,
             }
         }
         (Action::CycleZone, _) => r.zone = r.zone.next(),
         (Action::DetailDown | Action::DetailUp, _) => {
-            let Some(i) = r.event_index() else { return };
+            let Some(i) = r.event_index() else {
+                return Vec::new();
+            };
             let lines = crate::tui::view::review::detail_lines(r, i);
             let width = usize::from(areas.detail.width.saturating_sub(2));
             let overflow = crate::tui::view::review::wrapped_height(&lines, width)
@@ -299,6 +680,17 @@ fn review_action(app: &mut App, action: Action) {
         (Action::Previous, _) => step(r, false),
         (Action::Open, Pane::Controls) => filter_by_control(r),
         (Action::Open, Pane::Timeline) => {}
+        (Action::Open, Pane::Findings) => return edit_finding(app),
+        (a, Pane::Findings) => {
+            let last = r.state.review.findings.len().saturating_sub(1);
+            r.finding = match a {
+                Action::Up => r.finding.saturating_sub(1),
+                Action::Down => (r.finding + 1).min(last),
+                Action::Top => 0,
+                Action::Bottom => last,
+                _ => r.finding,
+            };
+        }
         (a, Pane::Timeline) => {
             let last = r.rows.len().saturating_sub(1);
             r.selected = match a {
@@ -326,6 +718,209 @@ fn review_action(app: &mut App, action: Action) {
         }
     }
     keep_visible(app);
+    Vec::new()
+}
+
+/// The actions that change the review, or open a form to do so. `None`
+/// for the others.
+fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let Screen::Review(r) = &mut app.screen else {
+        return None;
+    };
+    let event = r.event_id().map(str::to_string);
+    let effects = match action {
+        Action::ToggleReviewed | Action::Flag | Action::Include | Action::Note
+            if event.is_none() =>
+        {
+            app.message = Some("no event is selected".into());
+            Vec::new()
+        }
+        Action::ToggleReviewed => apply_edit(app, Edit::ToggleReviewed(event.unwrap_or_default())),
+        Action::Flag => apply_edit(app, Edit::ToggleFlagged(event.unwrap_or_default())),
+        Action::Include => apply_edit(app, Edit::ToggleIncluded(event.unwrap_or_default())),
+        Action::Note => {
+            let id = event.unwrap_or_default();
+            if r.state.read_only() {
+                app.message = Some("this review is read-only".into());
+            } else {
+                let note = r.state.review.mark(&id).and_then(|m| m.note.clone());
+                app.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, note.as_deref()))));
+            }
+            Vec::new()
+        }
+        Action::NewFinding => {
+            new_finding(app);
+            Vec::new()
+        }
+        Action::Findings => {
+            r.findings_open = !r.findings_open;
+            r.focus = if r.findings_open {
+                Pane::Findings
+            } else if r.focus == Pane::Findings {
+                Pane::Timeline
+            } else {
+                r.focus
+            };
+            Vec::new()
+        }
+        Action::EditFinding => edit_finding(app),
+        Action::DeleteFinding => {
+            if let Some(id) = selected_finding(app) {
+                app.overlay = Some(Overlay::Confirm(Confirm {
+                    question: format!(
+                        "Delete finding {id} and its recommendations? (u undoes it) y/n"
+                    ),
+                    action: ConfirmAction::DeleteFinding(id),
+                }));
+            }
+            Vec::new()
+        }
+        Action::Link => {
+            if r.state.review.findings.is_empty() {
+                app.message = Some("there are no findings yet: f creates one".into());
+            } else {
+                let target = match r.focus {
+                    Pane::Controls => r
+                        .bundle
+                        .record
+                        .controls
+                        .get(r.control)
+                        .map(|c| LinkTarget::Control(c.id.clone())),
+                    _ => event.map(LinkTarget::Event),
+                };
+                if let Some(target) = target {
+                    app.overlay = Some(Overlay::Link {
+                        target,
+                        selected: r.finding,
+                    });
+                }
+            }
+            Vec::new()
+        }
+        Action::SignOff => {
+            if r.state.read_only() {
+                app.message = Some("this review is read-only".into());
+            } else {
+                let reviewer = app.reviewer.clone();
+                app.overlay = Some(Overlay::Confirm(Confirm {
+                    question: format!(
+                        "Sign the review off as {reviewer}? This seals the record and the review \
+                         with a SHA-256 hash; any later change makes the sign-off stale. y/n"
+                    ),
+                    action: ConfirmAction::SignOff,
+                }));
+            }
+            Vec::new()
+        }
+        Action::Undo => match r.state.undo.pop() {
+            Some(previous) => {
+                r.state.review = previous;
+                r.state.pending = None;
+                r.state.refresh_signoff(&r.bundle.hasher);
+                r.finding = r
+                    .finding
+                    .min(r.state.review.findings.len().saturating_sub(1));
+                app.message = Some("undid the last change".into());
+                vec![Effect::Save]
+            }
+            None => {
+                app.message = Some("nothing to undo".into());
+                Vec::new()
+            }
+        },
+        Action::EditRecord => match r.event_index() {
+            Some(event) => vec![Effect::EditRecord { event }],
+            None => Vec::new(),
+        },
+        _ => return None,
+    };
+    Some(effects)
+}
+
+/// The id of the finding selected in the Findings pane, opening the pane
+/// (and saying so) when it is closed.
+fn selected_finding(app: &mut App) -> Option<String> {
+    let Screen::Review(r) = &mut app.screen else {
+        return None;
+    };
+    if r.state.review.findings.is_empty() {
+        app.message = Some("there are no findings yet: f creates one".into());
+        return None;
+    }
+    if !r.findings_open || r.focus != Pane::Findings {
+        r.findings_open = true;
+        r.focus = Pane::Findings;
+        app.message = Some("select a finding here, then press the key again".into());
+        return None;
+    }
+    r.state.review.findings.get(r.finding).map(|f| f.id.clone())
+}
+
+/// The levels the record's scheme can mark, for the portion picker.
+fn levels_of(r: &ReviewScreen) -> Vec<Level> {
+    let scheme = r.bundle.record.classification.scheme;
+    Level::ALL
+        .into_iter()
+        .filter(|l| scheme.banner(*l).is_some())
+        .collect()
+}
+
+fn new_finding(app: &mut App) {
+    let Screen::Review(r) = &mut app.screen else {
+        return;
+    };
+    if r.state.read_only() {
+        app.message = Some("this review is read-only".into());
+        return;
+    }
+    let review = &r.state.review;
+    let id = next_id("F", review.findings.iter().map(|f| f.id.as_str()));
+    let (events, controls, portion) = match r.event_index() {
+        Some(i) => {
+            let e = &r.bundle.record.events[i];
+            let mut controls: Vec<String> = Vec::new();
+            for c in &e.controls {
+                if !controls.contains(&c.control) {
+                    controls.push(c.control.clone());
+                }
+            }
+            (vec![e.id.clone()], controls, e.portion)
+        }
+        None => (Vec::new(), Vec::new(), Level::Unclassified),
+    };
+    let taken = review
+        .recommendations
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let form = FindingForm::new_finding(id, events, controls, portion, levels_of(r), taken);
+    app.overlay = Some(Overlay::Finding(Box::new(form)));
+}
+
+fn edit_finding(app: &mut App) -> Vec<Effect> {
+    let Some(id) = selected_finding(app) else {
+        return Vec::new();
+    };
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    if r.state.read_only() {
+        app.message = Some("this review is read-only".into());
+        return Vec::new();
+    }
+    let review = &r.state.review;
+    let Some(finding) = review.finding(&id) else {
+        return Vec::new();
+    };
+    let taken = review
+        .recommendations
+        .iter()
+        .filter(|x| x.finding != id)
+        .map(|x| x.id.clone())
+        .collect();
+    let form = FindingForm::edit(finding, &review.recommendations, levels_of(r), taken);
+    app.overlay = Some(Overlay::Finding(Box::new(form)));
+    Vec::new()
 }
 
 /// `n`/`N`: through search matches while a search is active, otherwise

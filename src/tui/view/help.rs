@@ -12,26 +12,34 @@ use crate::model::Effect;
 use crate::tui::action::{Action, Context, bindings};
 use crate::tui::app::{App, Screen};
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let context = match app.screen {
-        Screen::Library => Context::Library,
-        Screen::Review(_) => Context::Review,
-    };
-    // Group the keys of each action on one line, in keymap order.
-    let mut rows: Vec<(Action, Vec<&str>)> = Vec::new();
+/// The help's lines for `context`: one per action, or per pair of actions
+/// that share a hint (previous/next, first/last...), then the legend.
+pub(crate) fn lines(context: Context) -> Vec<Line<'static>> {
+    let mut rows: Vec<(&'static str, Vec<Action>, Vec<&'static str>)> = Vec::new();
     for b in bindings(context) {
-        match rows.iter_mut().find(|(a, _)| *a == b.action) {
-            Some((_, keys)) => keys.push(b.label),
-            None => rows.push((b.action, vec![b.label])),
+        let hint = b.action.hint();
+        match rows.iter_mut().find(|(h, _, _)| *h == hint) {
+            Some((_, actions, keys)) => {
+                if !actions.contains(&b.action) {
+                    actions.push(b.action);
+                }
+                keys.push(b.label);
+            }
+            None => rows.push((hint, vec![b.action], vec![b.label])),
         }
     }
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = rows
-        .iter()
-        .map(|(action, keys)| {
+        .into_iter()
+        .map(|(_, actions, keys)| {
+            let text = match actions.as_slice() {
+                [one] => one.describe().to_string(),
+                [first, ..] => pair_text(*first).to_string(),
+                [] => String::new(),
+            };
             Line::from(vec![
-                Span::styled(format!("{:<14}", keys.join(" ")), bold),
-                Span::raw(action.describe()),
+                Span::styled(format!("{:<16}", keys.join(" ")), bold),
+                Span::raw(text),
             ])
         })
         .collect();
@@ -51,18 +59,53 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             "· not yet involved   reversed: engaged at the selected event",
         ));
         lines.push(Line::from(
+            "● reviewed   ⚑ flagged   ⊖ left out of the report",
+        ));
+        lines.push(Line::from(
             "n/N follow the search while one is active; Esc ends it.",
         ));
     }
-    let height = lines.len() as u16 + 2;
-    let rect = centered(area, 90, height);
+    lines
+}
+
+/// One description for a pair of opposite actions.
+fn pair_text(first: Action) -> &'static str {
+    match first {
+        Action::Up | Action::Down => "previous / next row",
+        Action::Top | Action::Bottom => "first / last row",
+        Action::PageUp | Action::PageDown => "page up / down",
+        Action::Next | Action::Previous => {
+            "next / previous search match, else event with a failed control"
+        }
+        Action::DetailDown | Action::DetailUp => "scroll the detail pane",
+        other => other.describe(),
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let context = match app.screen {
+        Screen::Library => Context::Library,
+        Screen::Review(_) => Context::Review,
+    };
+    let lines = lines(context);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 100, height);
+    let visible = usize::from(rect.height.saturating_sub(2));
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    let footer = if lines.len() > visible {
+        " j/k scroll · ? or Esc to close "
+    } else {
+        " ? or Esc to close "
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Help ")
-                .title_bottom(Line::from(" ? or Esc to close ").alignment(Alignment::Right)),
-        ),
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .block(
+                Block::bordered()
+                    .title(" Help ")
+                    .title_bottom(Line::from(footer).alignment(Alignment::Right)),
+            ),
         rect,
     );
 }

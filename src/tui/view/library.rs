@@ -81,6 +81,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let inner_w = usize::from(list.width.saturating_sub(2));
     for (n, e) in visible {
         let is_selected = n == lib.selected;
+        let reviewed = e.review.as_ref().map_or(0, |r| r.reviewed());
         let line = match &e.state {
             EntryState::Loaded(b) if layout.row_height == 2 => {
                 // Narrow: the title on its own line, the facts under it.
@@ -107,7 +108,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         "  {} events, {} failed, reviewed {}/{}",
                         r.events.len(),
                         b.failed_controls,
-                        b.reviewed,
+                        reviewed,
                         r.events.len()
                     )),
                 ])
@@ -124,7 +125,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
                     Span::raw(cell(&r.events.len().to_string(), 6)),
                     Span::raw(cell(&b.failed_controls.to_string(), 6)),
-                    Span::raw(cell(&format!("{}/{}", b.reviewed, r.events.len()), 8)),
+                    Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
                 ])
             }
             EntryState::Failed(report) => {

@@ -1,8 +1,10 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
-mod help;
+mod findings;
+pub(crate) mod help;
 mod library;
+mod overlays;
 pub(crate) mod review;
 pub mod style;
 
@@ -36,6 +38,14 @@ pub fn view(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
         Some(Overlay::Diagnostics(i)) => draw_diagnostics(app, *i, frame, area),
+        Some(Overlay::Report(report)) => overlays::report(report, frame, area),
+        Some(Overlay::Finding(form)) => overlays::finding(form, app, frame, area),
+        Some(Overlay::Note(form)) => overlays::note(form, frame, area),
+        Some(Overlay::Confirm(c)) => overlays::confirm(c, frame, area),
+        Some(Overlay::Link { target, selected }) => {
+            overlays::link(app, target, *selected, frame, area)
+        }
+        Some(Overlay::Conflict(pending)) => overlays::conflict(pending, frame, area),
         None => {}
     }
 }

@@ -11,7 +11,9 @@ use super::style::{effect_glyph, effect_style, focused_border, selected, state_l
 use super::{banner, hint_spans, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
-use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, inner_height, review_areas};
+use crate::tui::app::{
+    App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height, review_areas,
+};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = review_areas(area);
@@ -25,7 +27,11 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     );
     draw_timeline(r, frame, areas.timeline);
     draw_controls(r, frame, areas.controls);
-    draw_detail(r, frame, areas.detail);
+    if r.findings_open {
+        super::findings::draw(r, frame, areas.detail);
+    } else {
+        draw_detail(r, frame, areas.detail);
+    }
 
     match &app.input {
         Some(input) if input.purpose == InputPurpose::Search => {
@@ -40,10 +46,21 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 Some(s) => format!("n/N: {} matches of {:?}", s.matches.len(), s.query),
                 None => "n/N: failures".to_string(),
             };
+            let signoff = match &r.state.signoff {
+                SignStatus::NotSigned => "not signed off".to_string(),
+                SignStatus::Current(who) => format!("signed off ✓ {who}"),
+                SignStatus::Stale(who) => format!("sign-off STALE ({who})"),
+            };
+            let access = if r.state.read_only() {
+                "READ-ONLY │ "
+            } else if r.state.unsaved.is_some() {
+                "UNSAVED │ "
+            } else {
+                ""
+            };
             let right = format!(
-                "{n_means} │ {} │ reviewed {}/{}",
-                r.zone.name(),
-                r.bundle.reviewed,
+                "{access}{n_means} │ reviewed {}/{} │ {signoff}",
+                r.state.reviewed(),
                 record.events.len()
             );
             status(frame, areas.status, hints, right);
@@ -86,7 +103,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         .into_iter()
         .filter_map(|(row, pos, when)| {
             let e = &record.events[b.timeline.event_at(pos)?];
-            let mark = b.review.as_ref().and_then(|rv| rv.mark(&e.id));
+            let mark = r.state.review.mark(&e.id);
             let marks = format!(
                 "{}{}{}",
                 if mark.is_some_and(|m| m.reviewed) {
@@ -345,12 +362,21 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
             Span::raw(format!("{}{conflicts}", claim.statement)),
         ]));
     }
-    if let Some(note) = b
+    let resting: Vec<&str> = r
+        .state
         .review
-        .as_ref()
-        .and_then(|rv| rv.mark(&e.id))
-        .and_then(|m| m.note.as_ref())
-    {
+        .findings
+        .iter()
+        .filter(|f| f.events.contains(&e.id))
+        .map(|f| f.id.as_str())
+        .collect();
+    if !resting.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("Findings resting on it: ", bold),
+            Span::raw(resting.join(", ")),
+        ]));
+    }
+    if let Some(note) = r.state.review.mark(&e.id).and_then(|m| m.note.as_ref()) {
         lines.push(Line::from(vec![
             Span::styled("Note: ", bold),
             Span::raw(note.clone()),

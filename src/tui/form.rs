@@ -1,0 +1,620 @@
+//! The finding form and the note editor: their state and how they answer
+//! keys. No I/O: a completed form yields an [`Edit`] for the caller to apply.
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::TextArea;
+
+use crate::model::{
+    Confidence, Finding, FindingKind, Level, Likelihood, Recommendation, RecommendationStatus,
+    Severity,
+};
+use crate::review::Edit;
+use crate::review::icd203::{Mixed, mixed_sentences};
+
+/// A one-line or multi-line text field.
+pub fn text_field(text: &str, placeholder: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.lines().map(str::to_string).collect()
+    };
+    let mut t = TextArea::new(lines);
+    t.set_placeholder_text(placeholder);
+    t.set_cursor_line_style(Style::new());
+    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}
+
+fn text_of(t: &TextArea) -> String {
+    t.lines().join("\n").trim().to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecField {
+    Action,
+    Owner,
+    Due,
+    Status,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Statement,
+    Kind,
+    Severity,
+    Likelihood,
+    Confidence,
+    Portion,
+    Rec(usize, RecField),
+    AddRec,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecForm {
+    pub id: String,
+    pub action: TextArea<'static>,
+    pub owner: TextArea<'static>,
+    pub due: TextArea<'static>,
+    pub status: RecommendationStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct FindingForm {
+    pub id: String,
+    pub is_new: bool,
+    pub title: TextArea<'static>,
+    pub statement: TextArea<'static>,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub likelihood: Likelihood,
+    pub confidence: Confidence,
+    pub portion: Level,
+    /// The levels the record's scheme allows, for the portion picker.
+    pub levels: Vec<Level>,
+    pub events: Vec<String>,
+    pub controls: Vec<String>,
+    pub recs: Vec<RecForm>,
+    /// Recommendation ids in use elsewhere in the review, for new ids.
+    pub taken_rec_ids: Vec<String>,
+    pub focus: Field,
+    pub dirty: bool,
+    pub error: Option<String>,
+    /// Esc was pressed with unsaved edits: waiting for y/n.
+    pub confirm_discard: bool,
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormOutcome {
+    Continue,
+    Save(Edit),
+    Cancel,
+}
+
+fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+    let i = all.iter().position(|x| *x == current).unwrap_or(0);
+    let n = all.len();
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
+}
+
+impl FindingForm {
+    /// A new finding, already linked to `events` and `controls`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new_finding(
+        id: String,
+        events: Vec<String>,
+        controls: Vec<String>,
+        portion: Level,
+        levels: Vec<Level>,
+        taken_rec_ids: Vec<String>,
+    ) -> Self {
+        FindingForm {
+            id,
+            is_new: true,
+            title: text_field("", "a short title"),
+            statement: text_field(
+                "",
+                "evidence, then judgement; likelihood and confidence go in their own fields",
+            ),
+            kind: FindingKind::ContributingFactor,
+            severity: Severity::Medium,
+            likelihood: Likelihood::Likely,
+            confidence: Confidence::Moderate,
+            portion,
+            levels,
+            events,
+            controls,
+            recs: Vec::new(),
+            taken_rec_ids,
+            focus: Field::Title,
+            dirty: false,
+            error: None,
+            confirm_discard: false,
+        }
+    }
+
+    /// An existing finding with its recommendations.
+    pub fn edit(
+        finding: &Finding,
+        recommendations: &[Recommendation],
+        levels: Vec<Level>,
+        taken_rec_ids: Vec<String>,
+    ) -> Self {
+        let recs = recommendations
+            .iter()
+            .filter(|r| r.finding == finding.id)
+            .map(|r| RecForm {
+                id: r.id.clone(),
+                action: text_field(&r.action, "what to do"),
+                owner: text_field(&r.owner, "who"),
+                due: text_field(
+                    &r.due.map(|d| d.to_string()).unwrap_or_default(),
+                    "YYYY-MM-DD",
+                ),
+                status: r.status,
+            })
+            .collect();
+        FindingForm {
+            id: finding.id.clone(),
+            is_new: false,
+            title: text_field(&finding.title, "a short title"),
+            statement: text_field(&finding.statement, "evidence, then judgement"),
+            kind: finding.kind,
+            severity: finding.severity,
+            likelihood: finding.likelihood,
+            confidence: finding.confidence,
+            portion: finding.portion,
+            levels,
+            events: finding.events.clone(),
+            controls: finding.controls.clone(),
+            recs,
+            taken_rec_ids,
+            focus: Field::Title,
+            dirty: false,
+            error: None,
+            confirm_discard: false,
+        }
+    }
+
+    /// The fields in Tab order.
+    fn order(&self) -> Vec<Field> {
+        let mut v = vec![
+            Field::Title,
+            Field::Statement,
+            Field::Kind,
+            Field::Severity,
+            Field::Likelihood,
+            Field::Confidence,
+            Field::Portion,
+        ];
+        for i in 0..self.recs.len() {
+            for f in [
+                RecField::Action,
+                RecField::Owner,
+                RecField::Due,
+                RecField::Status,
+            ] {
+                v.push(Field::Rec(i, f));
+            }
+        }
+        v.push(Field::AddRec);
+        v
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let order = self.order();
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    /// The statement's sentences that break the ICD 203 rule.
+    pub fn icd203_warnings(&self) -> Vec<Mixed> {
+        mixed_sentences(&text_of(&self.statement))
+    }
+
+    fn text_mut(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.focus {
+            Field::Title => Some(&mut self.title),
+            Field::Statement => Some(&mut self.statement),
+            Field::Rec(i, RecField::Action) => self.recs.get_mut(i).map(|r| &mut r.action),
+            Field::Rec(i, RecField::Owner) => self.recs.get_mut(i).map(|r| &mut r.owner),
+            Field::Rec(i, RecField::Due) => self.recs.get_mut(i).map(|r| &mut r.due),
+            _ => None,
+        }
+    }
+
+    fn new_rec_id(&self) -> String {
+        let ids = self
+            .taken_rec_ids
+            .iter()
+            .map(String::as_str)
+            .chain(self.recs.iter().map(|r| r.id.as_str()));
+        crate::review::next_id("R", ids)
+    }
+
+    fn pick(&mut self, forward: bool) -> bool {
+        match self.focus {
+            Field::Kind => self.kind = cycle(&FindingKind::ALL, self.kind, forward),
+            Field::Severity => self.severity = cycle(&Severity::ALL, self.severity, forward),
+            Field::Likelihood => {
+                self.likelihood = cycle(&Likelihood::ALL, self.likelihood, forward)
+            }
+            Field::Confidence => {
+                self.confidence = cycle(&Confidence::ALL, self.confidence, forward)
+            }
+            Field::Portion => self.portion = cycle(&self.levels, self.portion, forward),
+            Field::Rec(i, RecField::Status) => {
+                if let Some(r) = self.recs.get_mut(i) {
+                    r.status = cycle(&RecommendationStatus::ALL, r.status, forward);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Answers one key.
+    pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_discard {
+            return match key.code {
+                KeyCode::Char('y') => FormOutcome::Cancel,
+                _ => {
+                    self.confirm_discard = false;
+                    FormOutcome::Continue
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Char('s') if ctrl => return self.finish(),
+            KeyCode::Esc => {
+                if self.dirty {
+                    self.confirm_discard = true;
+                    return FormOutcome::Continue;
+                }
+                return FormOutcome::Cancel;
+            }
+            KeyCode::Tab => self.move_focus(true),
+            KeyCode::BackTab => self.move_focus(false),
+            KeyCode::Char('d') if ctrl => {
+                if let Field::Rec(i, _) = self.focus {
+                    self.recs.remove(i);
+                    self.dirty = true;
+                    self.focus = if self.recs.is_empty() {
+                        Field::AddRec
+                    } else {
+                        Field::Rec(i.min(self.recs.len() - 1), RecField::Action)
+                    };
+                }
+            }
+            KeyCode::Enter if self.focus == Field::AddRec => {
+                let id = self.new_rec_id();
+                self.recs.push(RecForm {
+                    id,
+                    action: text_field("", "what to do"),
+                    owner: text_field("", "who"),
+                    due: text_field("", "YYYY-MM-DD"),
+                    status: RecommendationStatus::Recommended,
+                });
+                self.focus = Field::Rec(self.recs.len() - 1, RecField::Action);
+                self.dirty = true;
+            }
+            // Enter starts a new line in the statement and moves on elsewhere.
+            KeyCode::Enter if self.focus != Field::Statement => self.move_focus(true),
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if self.text_mut().is_none() => {
+                if self.pick(key.code != KeyCode::Left) {
+                    self.dirty = true;
+                }
+            }
+            _ => {
+                if let Some(t) = self.text_mut()
+                    && t.input(key)
+                {
+                    self.dirty = true;
+                }
+            }
+        }
+        self.error = None;
+        FormOutcome::Continue
+    }
+
+    /// Checks the form and, when it is complete, yields the edit.
+    fn finish(&mut self) -> FormOutcome {
+        match self.build() {
+            Ok(edit) => FormOutcome::Save(edit),
+            Err((field, message)) => {
+                self.focus = field;
+                self.error = Some(message);
+                FormOutcome::Continue
+            }
+        }
+    }
+
+    fn build(&self) -> Result<Edit, (Field, String)> {
+        let title = text_of(&self.title).replace('\n', " ");
+        if title.is_empty() {
+            return Err((Field::Title, "the finding needs a title".into()));
+        }
+        let statement = text_of(&self.statement);
+        if statement.is_empty() {
+            return Err((Field::Statement, "the finding needs a statement".into()));
+        }
+        let mut recommendations = Vec::new();
+        for (i, r) in self.recs.iter().enumerate() {
+            let action = text_of(&r.action).replace('\n', " ");
+            if action.is_empty() {
+                return Err((
+                    Field::Rec(i, RecField::Action),
+                    format!(
+                        "recommendation {} needs an action (Ctrl-D removes it)",
+                        i + 1
+                    ),
+                ));
+            }
+            let due_text = text_of(&r.due);
+            let due = if due_text.is_empty() {
+                None
+            } else {
+                let valid = due_text.len() == 10
+                    && NaiveDate::parse_from_str(&due_text, "%Y-%m-%d").is_ok();
+                if !valid {
+                    return Err((
+                        Field::Rec(i, RecField::Due),
+                        format!("{due_text:?} is not a date: write YYYY-MM-DD, such as 2024-06-30"),
+                    ));
+                }
+                NaiveDate::parse_from_str(&due_text, "%Y-%m-%d").ok()
+            };
+            recommendations.push(Recommendation {
+                id: r.id.clone(),
+                finding: self.id.clone(),
+                action,
+                owner: text_of(&r.owner).replace('\n', " "),
+                due,
+                status: r.status,
+            });
+        }
+        Ok(Edit::SaveFinding {
+            finding: Finding {
+                id: self.id.clone(),
+                title,
+                statement,
+                kind: self.kind,
+                severity: self.severity,
+                likelihood: self.likelihood,
+                confidence: self.confidence,
+                events: self.events.clone(),
+                controls: self.controls.clone(),
+                portion: self.portion,
+            },
+            recommendations,
+        })
+    }
+}
+
+/// The note editor for one event.
+#[derive(Debug, Clone)]
+pub struct NoteForm {
+    pub event: String,
+    pub text: TextArea<'static>,
+    pub dirty: bool,
+    pub confirm_discard: bool,
+}
+
+impl NoteForm {
+    pub fn new(event: String, note: Option<&str>) -> Self {
+        NoteForm {
+            event,
+            text: text_field(
+                note.unwrap_or(""),
+                "a note on this event (empty removes it)",
+            ),
+            dirty: false,
+            confirm_discard: false,
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
+        if self.confirm_discard {
+            return match key.code {
+                KeyCode::Char('y') => FormOutcome::Cancel,
+                _ => {
+                    self.confirm_discard = false;
+                    FormOutcome::Continue
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                let note = text_of(&self.text);
+                FormOutcome::Save(Edit::SetNote {
+                    event: self.event.clone(),
+                    note: (!note.is_empty()).then_some(note),
+                })
+            }
+            KeyCode::Esc if self.dirty => {
+                self.confirm_discard = true;
+                FormOutcome::Continue
+            }
+            KeyCode::Esc => FormOutcome::Cancel,
+            _ => {
+                if self.text.input(key) {
+                    self.dirty = true;
+                }
+                FormOutcome::Continue
+            }
+        }
+    }
+}
+
+/// The style of a focused field's label.
+pub fn label_style(focused: bool) -> Style {
+    if focused {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(form: &mut FindingForm, code: KeyCode) -> FormOutcome {
+        form.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn ctrl(form: &mut FindingForm, c: char) -> FormOutcome {
+        form.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn typed(form: &mut FindingForm, text: &str) {
+        for c in text.chars() {
+            press(form, KeyCode::Char(c));
+        }
+    }
+
+    fn form() -> FindingForm {
+        FindingForm::new_finding(
+            "F03".into(),
+            vec!["E01".into()],
+            vec!["SC-8".into()],
+            Level::Unclassified,
+            vec![Level::Unclassified, Level::Restricted],
+            vec!["R01".into(), "R02".into()],
+        )
+    }
+
+    #[test]
+    fn starts_in_the_title_and_refuses_to_save_incomplete() {
+        let mut f = form();
+        assert_eq!(f.focus, Field::Title);
+        assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
+        assert_eq!(f.focus, Field::Title);
+        assert!(f.error.as_deref().is_some_and(|e| e.contains("title")));
+        typed(&mut f, "Hotel Wi-Fi");
+        assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
+        assert_eq!(f.focus, Field::Statement, "the statement is missing");
+    }
+
+    #[test]
+    fn a_complete_form_saves_a_finding_with_its_links_and_recommendations() {
+        let mut f = form();
+        typed(&mut f, "Hotel Wi-Fi");
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "Evidence.");
+        press(&mut f, KeyCode::Enter);
+        typed(&mut f, "Judgement.");
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Left); // kind: contributing factor -> root cause
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Right); // severity: medium -> high
+        // Jump to "add recommendation" and fill one in.
+        while f.focus != Field::AddRec {
+            press(&mut f, KeyCode::Tab);
+        }
+        press(&mut f, KeyCode::Enter);
+        assert_eq!(f.focus, Field::Rec(0, RecField::Action));
+        typed(&mut f, "Issue travel kits");
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "IT security");
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "2024-06-31");
+        assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
+        assert_eq!(f.focus, Field::Rec(0, RecField::Due));
+        assert!(f.error.as_deref().is_some_and(|e| e.contains("YYYY-MM-DD")));
+        press(&mut f, KeyCode::Backspace);
+        press(&mut f, KeyCode::Backspace);
+        typed(&mut f, "30");
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Right); // status: recommended -> planned
+        let FormOutcome::Save(Edit::SaveFinding {
+            finding,
+            recommendations,
+        }) = ctrl(&mut f, 's')
+        else {
+            panic!("expected a save");
+        };
+        assert_eq!(finding.id, "F03");
+        assert_eq!(finding.title, "Hotel Wi-Fi");
+        assert_eq!(finding.statement, "Evidence.\nJudgement.");
+        assert_eq!(finding.kind, FindingKind::RootCause);
+        assert_eq!(finding.severity, Severity::High);
+        assert_eq!(finding.events, ["E01"]);
+        assert_eq!(finding.controls, ["SC-8"]);
+        assert_eq!(recommendations.len(), 1);
+        let r = &recommendations[0];
+        assert_eq!(r.id, "R03", "after the ids already taken");
+        assert_eq!(r.due, NaiveDate::from_ymd_opt(2024, 6, 30));
+        assert_eq!(r.status, RecommendationStatus::Planned);
+        assert_eq!(r.finding, "F03");
+    }
+
+    #[test]
+    fn esc_asks_before_discarding_edits() {
+        let mut f = form();
+        assert_eq!(
+            press(&mut f, KeyCode::Esc),
+            FormOutcome::Cancel,
+            "nothing to lose"
+        );
+        let mut f = form();
+        typed(&mut f, "x");
+        assert_eq!(press(&mut f, KeyCode::Esc), FormOutcome::Continue);
+        assert!(f.confirm_discard);
+        assert_eq!(press(&mut f, KeyCode::Char('n')), FormOutcome::Continue);
+        assert!(!f.confirm_discard, "n keeps editing");
+        press(&mut f, KeyCode::Esc);
+        assert_eq!(press(&mut f, KeyCode::Char('y')), FormOutcome::Cancel);
+    }
+
+    #[test]
+    fn warns_when_a_sentence_mixes_confidence_and_likelihood() {
+        let mut f = form();
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "We judge with high confidence that it was likely.");
+        assert_eq!(f.icd203_warnings().len(), 1);
+    }
+
+    #[test]
+    fn ctrl_d_removes_a_recommendation() {
+        let mut f = form();
+        while f.focus != Field::AddRec {
+            press(&mut f, KeyCode::Tab);
+        }
+        press(&mut f, KeyCode::Enter);
+        assert_eq!(f.recs.len(), 1);
+        ctrl(&mut f, 'd');
+        assert!(f.recs.is_empty());
+        assert_eq!(f.focus, Field::AddRec);
+    }
+
+    #[test]
+    fn the_note_editor_saves_or_removes_a_note() {
+        let mut n = NoteForm::new("E02".into(), Some("old"));
+        for _ in 0..3 {
+            n.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        }
+        let out = n.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        assert_eq!(
+            out,
+            FormOutcome::Save(Edit::SetNote {
+                event: "E02".into(),
+                note: None
+            })
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The side of the interface that touches the world: saving and reloading
+//! the review, reading the clock, reloading the record, watching files and
+//! running the analyst's editor. `update` asks for these as effects; the
+//! answers come back as messages.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+
+use super::app::{Access, App, Bundle, ReviewState, Screen};
+use super::update::{Effect, Msg, SaveOutcome, update};
+use crate::load::{self, LoadOptions};
+use crate::review::SaveError;
+
+/// The reviewer's name: `--reviewer`, else `$HOTWASH_REVIEWER`, else the login name.
+pub fn reviewer_name(flag: Option<&str>) -> String {
+    let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+    flag.map(str::to_string)
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| from_env("HOTWASH_REVIEWER"))
+        .or_else(|| from_env("LOGNAME"))
+        .or_else(|| from_env("USER"))
+        .or_else(|| from_env("USERNAME"))
+        .unwrap_or_else(|| "unknown reviewer".to_string())
+}
+
+/// Carries out one effect that needs no terminal, and returns the message
+/// that reports its outcome.
+pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<Msg> {
+    match effect {
+        Effect::Quit | Effect::EditRecord { .. } => None,
+        Effect::Save => {
+            let Screen::Review(r) = &mut app.screen else {
+                return None;
+            };
+            let Access::Writable(store) = &mut r.state.access else {
+                return None;
+            };
+            Some(Msg::Saved(match store.save(&r.state.review) {
+                Ok(()) => SaveOutcome::Saved,
+                Err(SaveError::ChangedOnDisk(_)) => SaveOutcome::ChangedOnDisk,
+                Err(e) => SaveOutcome::Failed(e.to_string()),
+            }))
+        }
+        Effect::ReloadReview { reapply } => {
+            let Screen::Review(r) = &app.screen else {
+                return None;
+            };
+            let state = ReviewState::open(&r.bundle.path, &r.bundle.record, options);
+            Some(Msg::ReviewReloaded {
+                state,
+                reapply: reapply.clone(),
+            })
+        }
+        Effect::SignOffNow => Some(Msg::SignOffAt(chrono::Utc::now())),
+        Effect::ReloadRecord => {
+            let Screen::Review(r) = &app.screen else {
+                return None;
+            };
+            let path = r.bundle.path.clone();
+            let loaded = load::load_record(&path, options);
+            Some(Msg::RecordReloaded(match loaded.value {
+                Some(record) => Ok(Arc::new(Bundle::new(path, record))),
+                None => Err(loaded.report),
+            }))
+        }
+    }
+}
+
+/// Feeds `msg` to `update` and carries out what it asks for, until nothing
+/// is left to do. Returns the effects that need the terminal (quit, editor).
+pub fn dispatch(app: &mut App, msg: Msg, options: &LoadOptions) -> Vec<Effect> {
+    let mut deferred = Vec::new();
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for effect in update(app, msg) {
+            match perform(app, &effect, options) {
+                Some(answer) => queue.push(answer),
+                None => deferred.push(effect),
+            }
+        }
+    }
+    deferred
+}
+
+/// The line of event `event` in the record file, for the editor.
+pub fn event_line(path: &Path, event: usize) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut locator = load::locate::Locator::new(&text);
+    let span = locator.locate(&load::locate::DocPath::root().field("events").index(event))?;
+    Some(load::diagnostic::line_col(&text, span.start).line)
+}
+
+/// The editor command: `$VISUAL`, else `$EDITOR`, else `vi`; it may carry
+/// arguments ("code --wait").
+pub fn editor_command() -> Vec<String> {
+    let chosen = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    chosen.split_whitespace().map(str::to_string).collect()
+}
+
+/// Watches the folder of the open record and reports changes to the record
+/// and to its review file.
+pub struct Watch {
+    pub record: PathBuf,
+    _debouncer: Debouncer<RecommendedWatcher>,
+}
+
+impl Watch {
+    pub fn start(record: &Path, tx: Sender<Msg>) -> Option<Watch> {
+        let record = std::fs::canonicalize(record).ok()?;
+        let review = load::review_path(&record);
+        let folder = record.parent()?.to_path_buf();
+        let (rec, rev) = (record.clone(), review.clone());
+        let mut debouncer = new_debouncer(
+            Duration::from_millis(250),
+            move |res: DebounceEventResult| {
+                let Ok(events) = res else { return };
+                if events.iter().any(|e| e.path == rec) {
+                    let _ = tx.send(Msg::RecordChanged);
+                }
+                if events.iter().any(|e| e.path == rev) {
+                    let _ = tx.send(Msg::FileTouched(rev.clone()));
+                }
+            },
+        )
+        .ok()?;
+        debouncer
+            .watcher()
+            .watch(&folder, RecursiveMode::NonRecursive)
+            .ok()?;
+        Some(Watch {
+            record,
+            _debouncer: debouncer,
+        })
+    }
+}
+
+/// Whether the open review's file was changed by someone else: it differs
+/// from what hotwash last read or wrote.
+pub fn review_changed_by_others(app: &App) -> bool {
+    let Screen::Review(r) = &app.screen else {
+        return false;
+    };
+    match &r.state.access {
+        Access::Writable(store) => !store.unchanged_on_disk().unwrap_or(true),
+        Access::ReadOnly(_) => false,
+    }
+}

@@ -1,0 +1,125 @@
+//! The Findings pane: the list of findings beside the selected one's
+//! statement and recommendations. It takes the detail pane's place (F).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::style::{focused_border, selected};
+use crate::model::RecommendationStatus;
+use crate::tui::app::{Pane, ReviewScreen, inner_height};
+
+pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let review = &r.state.review;
+    let focused = r.focus == Pane::Findings;
+    // Two lines a finding: its title, then kind, severity, likelihood,
+    // confidence, what it rests on and how its recommendations stand.
+    let height = (inner_height(list) / 2).max(1);
+    let offset = r.finding.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = if review.findings.is_empty() {
+        vec![Line::from(
+            "No findings yet. f adds one for the selected event.",
+        )]
+    } else {
+        review
+            .findings
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .flat_map(|(i, f)| {
+                let recs: Vec<_> = review
+                    .recommendations
+                    .iter()
+                    .filter(|x| x.finding == f.id)
+                    .collect();
+                let done = recs
+                    .iter()
+                    .filter(|x| x.status == RecommendationStatus::Done)
+                    .count();
+                let title = Line::from(vec![
+                    Span::styled(
+                        format!("{} ", f.id),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(f.title.clone()),
+                ]);
+                let facts = Line::from(format!(
+                    "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",
+                    f.kind.name(),
+                    f.severity.name(),
+                    f.likelihood.term(),
+                    f.confidence.name(),
+                    f.events.len(),
+                    f.controls.len(),
+                    recs.len(),
+                ));
+                let pick = focused && i == r.finding;
+                [title, facts].map(|l| if pick { l.style(selected()) } else { l })
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(format!(" Findings ({}) ", review.findings.len()))
+                .title_bottom(Line::from(" f new · e edit · d delete · l link ").right_aligned())
+                .border_style(focused_border(focused)),
+        ),
+        list,
+    );
+
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut text: Vec<Line> = Vec::new();
+    if let Some(f) = review.findings.get(r.finding) {
+        let scheme = r.bundle.record.classification.scheme;
+        let portion = scheme.portion_mark(f.portion).unwrap_or(f.portion.name());
+        text.push(Line::from(vec![Span::styled(
+            format!("({portion}) {}", f.title),
+            bold,
+        )]));
+        text.push(Line::from(format!(
+            "{} · severity {} · likelihood: {} · confidence: {}",
+            f.kind.name(),
+            f.severity.name(),
+            f.likelihood.term(),
+            f.confidence.name()
+        )));
+        text.push(Line::from(format!(
+            "rests on events {} · controls {}",
+            join_or_none(&f.events),
+            join_or_none(&f.controls)
+        )));
+        for line in f.statement.lines() {
+            text.push(Line::from(line.to_string()));
+        }
+        for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
+            let due = rec
+                .due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "no date".into());
+            text.push(Line::from(vec![
+                Span::styled(format!("{} [{}] ", rec.id, rec.status.name()), bold),
+                Span::raw(format!("{} — {} by {due}", rec.action, rec.owner)),
+            ]));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Finding ")),
+        detail,
+    );
+}
+
+fn join_or_none(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}

@@ -1,0 +1,339 @@
+//! The overlays that ask for text or a decision: the finding form, the note
+//! editor, questions, the link picker, the conflict prompt, and reports.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::centered;
+use super::style::selected;
+use crate::load::FileReport;
+use crate::review::Edit;
+use crate::tui::app::{App, Confirm, LinkTarget, Screen};
+use crate::tui::form::{Field, FindingForm, NoteForm, RecField, label_style};
+
+fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(title)
+        .title_bottom(Line::from(footer.to_string()).alignment(Alignment::Right));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(4),
+    );
+    let rendered = report.render(false, usize::from(rect.width.saturating_sub(4)));
+    let lines: Vec<Line> = rendered
+        .lines()
+        .map(|l| Line::from(l.to_string()))
+        .collect();
+    let inner = frame_box(
+        frame,
+        rect,
+        format!(" Diagnostics: {} ", report.path.display()),
+        " Esc to close ",
+    );
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 70, 6);
+    let inner = frame_box(frame, rect, " Confirm ".into(), " y yes · n no ");
+    frame.render_widget(
+        Paragraph::new(c.question.clone()).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+pub fn conflict(pending: &Option<Edit>, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 76, 9);
+    let inner = frame_box(frame, rect, " The review changed on disk ".into(), "");
+    let mut lines = vec![
+        Line::from("The review file changed on disk since hotwash read it (another analyst,"),
+        Line::from("or a git pull). hotwash did not write over it."),
+        Line::from(""),
+    ];
+    match pending {
+        Some(edit) => {
+            lines.push(Line::from(vec![
+                Span::styled("r", Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(format!(
+                    " reload it and apply your change again ({})",
+                    edit.describe()
+                )),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("d", Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(" reload it and drop your change"),
+            ]));
+        }
+        None => lines.push(Line::from(vec![
+            Span::styled("d", Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(" reload it (your undo is dropped)"),
+        ])),
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Frame, area: Rect) {
+    let Screen::Review(r) = &app.screen else {
+        return;
+    };
+    let findings = &r.state.review.findings;
+    let (what, id) = match target {
+        LinkTarget::Event(e) => ("event", e),
+        LinkTarget::Control(c) => ("control", c),
+    };
+    let height = (findings.len() as u16 + 2)
+        .min(area.height.saturating_sub(4))
+        .max(4);
+    let rect = centered(area, 80, height);
+    let inner = frame_box(
+        frame,
+        rect,
+        format!(" Link {what} {id} to findings "),
+        " Enter/Space toggle · Esc done ",
+    );
+    let rows = usize::from(inner.height);
+    let offset = selected_row.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = findings
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, f)| {
+            let linked = match target {
+                LinkTarget::Event(e) => f.events.contains(e),
+                LinkTarget::Control(c) => f.controls.contains(c),
+            };
+            let line = Line::from(format!(
+                "[{}] {} {}",
+                if linked { "x" } else { " " },
+                f.id,
+                f.title
+            ));
+            if i == selected_row {
+                line.style(selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn note(n: &NoteForm, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 76, 10);
+    let footer = if n.confirm_discard {
+        " discard your edits? y discards · any other key keeps editing "
+    } else {
+        " Ctrl-S save · Esc cancel "
+    };
+    let inner = frame_box(frame, rect, format!(" Note on {} ", n.event), footer);
+    frame.render_widget(&n.text, inner);
+}
+
+/// Draws a text field, with a cursor only when it has the focus.
+fn field(frame: &mut Frame, area: Rect, t: &TextArea<'static>, focused: bool) {
+    let mut t = t.clone();
+    if focused {
+        t.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
+        t.set_style(Style::new().add_modifier(Modifier::UNDERLINED));
+    } else {
+        t.set_cursor_style(Style::new());
+        t.set_style(Style::new().add_modifier(Modifier::DIM | Modifier::UNDERLINED));
+    }
+    frame.render_widget(&t, area);
+}
+
+fn picker(name: &str, value: &str, focused: bool) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(format!("{name} "), label_style(focused)),
+        Span::raw(format!("◂ {value} ▸  ")),
+    ]
+}
+
+pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(2).min(110),
+        area.height.saturating_sub(2),
+    );
+    let footer = if f.confirm_discard {
+        " discard your edits? y discards · any other key keeps editing "
+    } else {
+        " Ctrl-S save · Esc cancel · Tab next · ←/→ choose · Enter add rec · Ctrl-D remove rec "
+    };
+    let verb = if f.is_new {
+        "New finding"
+    } else {
+        "Edit finding"
+    };
+    let inner = frame_box(frame, rect, format!(" {verb} {} ", f.id), footer);
+    let scheme = match &app.screen {
+        Screen::Review(r) => Some(r.bundle.record.classification.scheme),
+        Screen::Library => None,
+    };
+    let warnings = f.icd203_warnings();
+    let [
+        title_row,
+        statement_row,
+        pick1,
+        pick2,
+        rests,
+        recs_area,
+        notes,
+    ] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(5),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    let label_w = 11;
+    let split = |row: Rect| {
+        Layout::horizontal([Constraint::Length(label_w), Constraint::Fill(1)]).areas::<2>(row)
+    };
+    let [l, v] = split(title_row);
+    frame.render_widget(
+        Span::styled("Title", label_style(f.focus == Field::Title)),
+        l,
+    );
+    field(frame, v, &f.title, f.focus == Field::Title);
+    let [l, v] = split(statement_row);
+    frame.render_widget(
+        Span::styled("Statement", label_style(f.focus == Field::Statement)),
+        l,
+    );
+    field(frame, v, &f.statement, f.focus == Field::Statement);
+
+    let mut p1 = picker("Kind", f.kind.name(), f.focus == Field::Kind);
+    p1.extend(picker(
+        "Severity",
+        f.severity.name(),
+        f.focus == Field::Severity,
+    ));
+    frame.render_widget(Line::from(p1), pick1);
+    let portion = scheme
+        .and_then(|s| s.banner(f.portion))
+        .unwrap_or(f.portion.name())
+        .to_string();
+    let mut p2 = picker(
+        "Likelihood",
+        f.likelihood.term(),
+        f.focus == Field::Likelihood,
+    );
+    p2.extend(picker(
+        "Confidence",
+        f.confidence.name(),
+        f.focus == Field::Confidence,
+    ));
+    p2.extend(picker("Portion", &portion, f.focus == Field::Portion));
+    frame.render_widget(Line::from(p2), pick2);
+    let events = if f.events.is_empty() {
+        "none".into()
+    } else {
+        f.events.join(", ")
+    };
+    let controls = if f.controls.is_empty() {
+        "none".into()
+    } else {
+        f.controls.join(", ")
+    };
+    frame.render_widget(
+        Paragraph::new(format!(
+            "Rests on events {events} · controls {controls} (l links more)"
+        )),
+        rests,
+    );
+
+    // Recommendations: a header, one row each (around the focused one), and the add button.
+    let rows = usize::from(recs_area.height).saturating_sub(2);
+    let focus_rec = match f.focus {
+        Field::Rec(i, _) => i,
+        _ => 0,
+    };
+    let offset = focus_rec.saturating_sub(rows.saturating_sub(1));
+    let mut y = recs_area.y;
+    frame.render_widget(
+        Line::from(Span::styled(
+            "Recommendations",
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Rect::new(recs_area.x, y, recs_area.width, 1),
+    );
+    y += 1;
+    for (i, rec) in f.recs.iter().enumerate().skip(offset).take(rows) {
+        let row = Rect::new(recs_area.x, y, recs_area.width, 1);
+        let [n, action, owner, due, status] = Layout::horizontal([
+            Constraint::Length(4),
+            Constraint::Fill(3),
+            Constraint::Fill(1),
+            Constraint::Length(11),
+            Constraint::Length(17),
+        ])
+        .spacing(1)
+        .areas(row);
+        frame.render_widget(Span::raw(format!("{:>3}", i + 1)), n);
+        field(
+            frame,
+            action,
+            &rec.action,
+            f.focus == Field::Rec(i, RecField::Action),
+        );
+        field(
+            frame,
+            owner,
+            &rec.owner,
+            f.focus == Field::Rec(i, RecField::Owner),
+        );
+        field(
+            frame,
+            due,
+            &rec.due,
+            f.focus == Field::Rec(i, RecField::Due),
+        );
+        let focused = f.focus == Field::Rec(i, RecField::Status);
+        frame.render_widget(
+            Span::styled(format!("◂ {} ▸", rec.status.name()), label_style(focused)),
+            status,
+        );
+        y += 1;
+    }
+    if y < recs_area.y + recs_area.height {
+        frame.render_widget(
+            Span::styled(
+                "[+ add a recommendation]",
+                label_style(f.focus == Field::AddRec),
+            ),
+            Rect::new(recs_area.x, y, recs_area.width, 1),
+        );
+    }
+
+    let mut note_lines = Vec::new();
+    if let Some(e) = &f.error {
+        note_lines.push(Line::from(Span::styled(
+            format!("✗ {e}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        )));
+    }
+    if let Some(w) = warnings.first() {
+        note_lines.push(Line::from(format!(
+            "⚠ ICD 203: a sentence states {:?} and {:?} together; keep confidence and likelihood apart",
+            w.confidence, w.likelihood
+        )));
+    }
+    frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+}
