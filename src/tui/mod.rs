@@ -11,8 +11,9 @@ pub mod view;
 
 use std::io;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
+use std::time::Duration;
 
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
@@ -36,6 +37,57 @@ impl Drop for Guard {
         ratatui::restore();
     }
 }
+
+/// Lets the main thread take the terminal's input away from the input
+/// thread while another program (the editor) or a terminal query needs it.
+#[derive(Default)]
+struct InputGate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    paused: bool,
+    /// The input thread has seen `paused` and is waiting.
+    parked: bool,
+}
+
+impl InputGate {
+    /// Called by the input thread between reads: waits while paused.
+    fn wait_open(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.paused {
+            state.parked = true;
+            self.changed.notify_all();
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.parked = false;
+    }
+
+    /// Stops the input thread reading, and waits until it has stopped.
+    fn pause(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.paused = true;
+        while !state.parked {
+            let (s, _) = self
+                .changed
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner());
+            state = s;
+        }
+    }
+
+    fn resume(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.paused = false;
+        self.changed.notify_all();
+    }
+}
+
+/// How long the input thread waits for a key before it checks whether it
+/// should step aside. Only `pause` waits on it; an idle hotwash just sleeps.
+const INPUT_POLL: Duration = Duration::from_millis(200);
 
 /// Loads the records of `path` (a folder, or one file) on a thread of its
 /// own, reporting progress as messages so the screen never freezes.
@@ -96,10 +148,19 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
     }));
 
     // One input thread feeds the same channel as the loader and the file
-    // watcher; the loop below blocks on it, so an idle hotwash uses no CPU.
+    // watcher; the loop below blocks on it, so an idle hotwash does no work.
     let input_tx = tx.clone();
+    let gate = Arc::new(InputGate::default());
+    let input_gate = Arc::clone(&gate);
     thread::spawn(move || {
-        while let Ok(ev) = event::read() {
+        loop {
+            input_gate.wait_open();
+            match event::poll(INPUT_POLL) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => break,
+            }
+            let Ok(ev) = event::read() else { break };
             if input_tx.send(Msg::Input(ev)).is_err() {
                 break;
             }
@@ -131,7 +192,10 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
             for effect in dispatch(&mut app, msg, &options) {
                 match effect {
                     Effect::EditRecord { event } => {
-                        let after = match edit_record(&mut terminal, &app, event)? {
+                        gate.pause();
+                        let edited = edit_record(&mut terminal, &app, event);
+                        gate.resume();
+                        let after = match edited? {
                             Some(problem) => Msg::Failed(problem),
                             None => Msg::RecordChanged,
                         };

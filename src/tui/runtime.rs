@@ -56,7 +56,10 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
                 reapply: reapply.clone(),
             })
         }
-        Effect::SignOffNow => Some(Msg::SignOffAt(chrono::Utc::now())),
+        // Whole seconds: a sign-off time is read by people, not machines.
+        Effect::SignOffNow => Some(Msg::SignOffAt(
+            chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0),
+        )),
         Effect::ReloadRecord => {
             let Screen::Review(r) = &app.screen else {
                 return None;
