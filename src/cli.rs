@@ -50,6 +50,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Export a record's review as a report to share.
+    ///
+    /// The report holds the record and the review beside it
+    /// (`NAME.review.ron`). Events the analyst left out are not in it, and
+    /// with --max-classification neither is any portion above that level;
+    /// the banner is always the highest portion included. The generation time
+    /// is SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
+    Export {
+        /// The record file.
+        #[arg(value_name = "FILE")]
+        record: PathBuf,
+
+        /// The format of the report.
+        #[arg(long, value_enum)]
+        format: crate::export::Format,
+
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+
+        /// Leave out every portion above this level (such as Restricted,
+        /// Secret, "VS-NfD" or "NATO SECRET").
+        #[arg(long, value_name = "LEVEL")]
+        max_classification: Option<crate::model::Level>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,6 +95,20 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Some(Command::Validate { paths, format }) => validate(&paths, format, &options),
+        Some(Command::Export {
+            record,
+            format,
+            out,
+            force,
+            max_classification,
+        }) => export(
+            &record,
+            format,
+            out.as_deref(),
+            force,
+            max_classification,
+            &options,
+        ),
         None => open(cli.path, &options, cli.reviewer.as_deref()),
     }
 }
@@ -242,4 +285,111 @@ fn fail_on(path: &Path, d: Diagnostic) -> ExitCode {
         report.render(color_on(&std::io::stderr()), 100)
     );
     ExitCode::from(1)
+}
+
+/// Loads a record and its review for a report, or explains why not.
+pub fn load_for_report(
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<(crate::model::Record, crate::model::Review), Vec<FileReport>> {
+    let checked = load::check_record_file(path, options);
+    let mut problems = Vec::new();
+    if !checked.record.report.is_valid() {
+        problems.push(checked.record.report.clone());
+    }
+    let review = match checked.review {
+        Some(r) if r.value.is_some() => r.value,
+        Some(r) => {
+            problems.push(r.report);
+            None
+        }
+        None => None,
+    };
+    match checked.record.value {
+        Some(record) if problems.is_empty() => {
+            let review = review.unwrap_or_else(|| crate::model::Review::new(record.id.clone()));
+            Ok((record, review))
+        }
+        _ => Err(problems),
+    }
+}
+
+fn export(
+    path: &Path,
+    format: crate::export::Format,
+    out: Option<&Path>,
+    force: bool,
+    max_classification: Option<crate::model::Level>,
+    options: &LoadOptions,
+) -> ExitCode {
+    let stderr = std::io::stderr();
+    let color = color_on(&stderr);
+    let fail = |message: String| {
+        let _ = writeln!(std::io::stderr(), "hotwash: {message}");
+        ExitCode::from(1)
+    };
+    // Refuse before doing any work if the answer will be no.
+    if let Some(out) = out
+        && !force
+        && out.exists()
+    {
+        return fail(format!(
+            "{} exists; pass --force to overwrite it",
+            out.display()
+        ));
+    }
+    let (record, review) = match load_for_report(path, options) {
+        Ok(loaded) => loaded,
+        Err(reports) => {
+            for r in &reports {
+                let _ = write!(stderr.lock(), "{}", r.render(color, 100));
+            }
+            return fail(format!(
+                "cannot export {}: fix the problems above",
+                path.display()
+            ));
+        }
+    };
+    let generated = match crate::report::generation_time() {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let report = crate::report::build(
+        &record,
+        &review,
+        &crate::report::ReportOptions {
+            max_classification,
+            generated: Some(generated),
+        },
+    );
+    let text = match crate::export::render(&report, format) {
+        Ok(t) => t,
+        Err(e) => return fail(e.to_string()),
+    };
+    match out {
+        Some(out) => match crate::export::write_file(out, &text, force) {
+            Ok(()) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "wrote {} ({}, {}; {})",
+                    out.display(),
+                    format.name(),
+                    report.classification.banner,
+                    report.withheld_line()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(format!("cannot write the report: {e}")),
+            }
+        }
+    }
 }

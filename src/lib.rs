@@ -7,8 +7,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod export;
 pub mod load;
 pub mod model;
+pub mod report;
 pub mod review;
 pub mod timeline;
 pub mod tui;

@@ -26,8 +26,8 @@ pub enum ControlState {
 struct ControlHistory {
     /// Timeline positions that engage the control, ascending, with the effect.
     touches: Vec<(usize, Effect)>,
-    /// Timeline positions where it failed, ascending.
-    failures: Vec<usize>,
+    /// Timeline positions where it failed, ascending, with the effect.
+    failures: Vec<(usize, Effect)>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ impl Timeline {
                 if let Some(&c) = control_index.get(link.control.as_str()) {
                     histories[c].touches.push((pos, link.effect));
                     if link.effect.is_failure() {
-                        histories[c].failures.push(pos);
+                        histories[c].failures.push((pos, link.effect));
                     }
                 }
             }
@@ -95,7 +95,7 @@ impl Timeline {
         let Some(h) = self.histories.get(control) else {
             return ControlState::NotYetInvolved;
         };
-        let earlier_failures = h.failures.partition_point(|&p| p < pos);
+        let earlier_failures = h.failures.partition_point(|&(p, _)| p < pos);
         let touched_before = h.touches.partition_point(|&(p, _)| p < pos);
         if let Some(&(p, effect)) = h.touches.get(touched_before)
             && p == pos
@@ -106,12 +106,7 @@ impl Timeline {
             };
         }
         if earlier_failures > 0 {
-            let last_failure = h.failures[earlier_failures - 1];
-            let last = h
-                .touches
-                .iter()
-                .find(|&&(p, e)| p == last_failure && e.is_failure())
-                .map_or(Effect::Failed, |&(_, e)| e);
+            let (_, last) = h.failures[earlier_failures - 1];
             return ControlState::FailedEarlier {
                 last,
                 failures: earlier_failures,
@@ -128,7 +123,7 @@ impl Timeline {
     pub fn failed_controls_through(&self, pos: usize) -> usize {
         self.histories
             .iter()
-            .filter(|h| h.failures.first().is_some_and(|&p| p <= pos))
+            .filter(|h| h.failures.first().is_some_and(|&(p, _)| p <= pos))
             .count()
     }
 

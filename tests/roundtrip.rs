@@ -92,7 +92,7 @@ fn reliability() -> impl Strategy<Value = Reliability> {
 fn actor() -> impl Strategy<Value = Actor> {
     let side = proptest::sample::select(vec![Side::Own, Side::Adversary, Side::ThirdParty]);
     (text(), text(), side, text()).prop_map(|(id, name, side, role)| Actor {
-        id,
+        id: id.into(),
         name,
         side,
         role,
@@ -109,7 +109,7 @@ fn source() -> impl Strategy<Value = Source> {
         reliability(),
     )
         .prop_map(|(id, title, publisher, date, url, reliability)| Source {
-            id,
+            id: id.into(),
             title,
             publisher,
             date,
@@ -121,7 +121,7 @@ fn source() -> impl Strategy<Value = Source> {
 fn control() -> impl Strategy<Value = Control> {
     (text(), text(), text()).prop_map(|(id, title, expects)| Control {
         catalogue: Catalogue::NistSp80053r5,
-        id,
+        id: id.into(),
         title,
         expects,
     })
@@ -130,7 +130,7 @@ fn control() -> impl Strategy<Value = Control> {
 fn citation() -> impl Strategy<Value = Citation> {
     // Any byte: credibility is range-checked after parsing, not by it.
     (text(), any::<u8>(), option::of(text())).prop_map(|(source, credibility, note)| Citation {
-        source,
+        source: source.into(),
         credibility: Credibility(credibility),
         note,
     })
@@ -139,14 +139,17 @@ fn citation() -> impl Strategy<Value = Citation> {
 fn control_link() -> impl Strategy<Value = ControlLink> {
     let effect = proptest::sample::select(Effect::ALL.to_vec());
     (text(), effect, option::of(text())).prop_map(|(control, effect, note)| ControlLink {
-        control,
+        control: control.into(),
         effect,
         note,
     })
 }
 
 fn place() -> impl Strategy<Value = Place> {
-    (text(), option::of(text())).prop_map(|(name, zone)| Place { name, zone })
+    (text(), option::of(text())).prop_map(|(name, zone)| Place {
+        name,
+        zone: zone.map(Into::into),
+    })
 }
 
 fn event() -> impl Strategy<Value = Event> {
@@ -171,7 +174,7 @@ fn event() -> impl Strategy<Value = Event> {
             (at, fidelity, end, known, place),
             (id, title, narrative, actors, sources, controls, portion),
         )| Event {
-            id,
+            id: id.into(),
             at,
             fidelity,
             end,
@@ -179,7 +182,7 @@ fn event() -> impl Strategy<Value = Event> {
             place,
             title,
             narrative,
-            actors,
+            actors: actors.into_iter().map(Into::into).collect(),
             sources,
             controls,
             portion,
@@ -206,12 +209,12 @@ fn claim() -> impl Strategy<Value = Claim> {
     )
         .prop_map(
             |(id, statement, status, events, sources, conflicts_with, portion)| Claim {
-                id,
+                id: id.into(),
                 statement,
                 status,
-                events,
+                events: events.into_iter().map(Into::into).collect(),
                 sources,
-                conflicts_with,
+                conflicts_with: conflicts_with.into_iter().map(Into::into).collect(),
                 portion,
             },
         )
@@ -225,6 +228,7 @@ fn record() -> impl Strategy<Value = Record> {
         text(),
         classification(),
         tlp(),
+        option::of(level()),
     );
     let body = (
         vec(actor(), 0..3),
@@ -235,7 +239,7 @@ fn record() -> impl Strategy<Value = Record> {
     );
     (head, body).prop_map(
         |(
-            (schema, id, title, summary, classification, tlp),
+            (schema, id, title, summary, classification, tlp, portion),
             (actors, sources, controls, events, claims),
         )| Record {
             schema,
@@ -243,6 +247,7 @@ fn record() -> impl Strategy<Value = Record> {
             title,
             summary,
             classification,
+            portion,
             tlp,
             actors,
             sources,

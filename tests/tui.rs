@@ -112,7 +112,7 @@ fn review(app: &App) -> &hotwash::tui::app::ReviewScreen {
 fn selected_id(app: &App) -> String {
     let r = review(app);
     let i = r.event_index().expect("an event is selected");
-    r.bundle.record.events[i].id.clone()
+    r.bundle.record.events[i].id.to_string()
 }
 
 #[test]
@@ -669,4 +669,43 @@ fn shift_e_asks_the_runtime_for_the_editor_at_the_selected_event() {
             .nth(line)
             .is_some_and(|l| l.contains("id: \"E1\""))
     );
+}
+
+#[test]
+fn x_exports_the_review_and_asks_before_overwriting() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "x");
+    assert!(matches!(app.overlay, Some(Overlay::Export(_))));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0.."exports/demo-hotel-call.md".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    let target = ws.0.join("out").join("report.md");
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "{:?}", app.message);
+    assert!(
+        target.exists(),
+        "the report was written, its folder created"
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.starts_with("wrote "), "{message}");
+    assert!(message.contains("NATO RESTRICTED"), "{message}");
+
+    std::fs::write(&target, "mine").expect("write");
+    keys(&mut app, "x");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0.."exports/demo-hotel-call.md".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.overlay, Some(Overlay::Confirm(_))),
+        "asks first"
+    );
+    keys(&mut app, "n");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
 }

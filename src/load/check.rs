@@ -85,7 +85,7 @@ fn id_set<'a, T>(
         if !id_is_valid(id) {
             p.error(
                 "id.invalid",
-                path.clone(),
+                path,
                 format!("{what} id {id:?} is not a valid id"),
             )
             .help("ids use letters, digits, '-', '_', '.' and parentheses, at most 128 characters");
@@ -160,11 +160,11 @@ fn check_level(p: &mut Problems, overall: Classification, level: Level, path: Do
     }
 }
 
-fn check_citations(
+fn check_citations<'a>(
     p: &mut Problems,
     sources: &HashMap<&str, usize>,
-    cited: &mut HashSet<String>,
-    citations: &[Citation],
+    cited: &mut HashSet<&'a str>,
+    citations: &'a [Citation],
     list: DocPath,
 ) {
     for (k, c) in citations.iter().enumerate() {
@@ -177,7 +177,7 @@ fn check_citations(
             "ref.source",
             "source",
         );
-        cited.insert(c.source.clone());
+        cited.insert(c.source.as_str());
         if !c.credibility.is_valid() {
             p.error(
                 "grade.credibility",
@@ -261,6 +261,20 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
         overall.level,
         root.field("classification").field("level"),
     );
+    if let Some(portion) = record.portion {
+        check_level(&mut p, overall, portion, root.field("portion"));
+        if portion > overall.level {
+            p.error(
+                "marking.above-overall",
+                root.field("portion"),
+                format!(
+                    "the title and summary are marked {portion} but the record as a whole only {}",
+                    overall.level
+                ),
+            )
+            .help("the overall classification is never lower than its highest portion");
+        }
+    }
 
     let actors = id_set(&mut p, &record.actors, root.field("actors"), "actor", |a| {
         &a.id
@@ -401,19 +415,19 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
             &e.sources,
             path.field("sources"),
         );
-        let mut linked = HashSet::new();
         for (k, link) in e.controls.iter().enumerate() {
             let link_path = path.field("controls").index(k).field("control");
             check_ref(
                 &mut p,
                 &controls,
                 &link.control,
-                link_path.clone(),
+                link_path,
                 "ref.control",
                 "control",
             );
             used_controls.insert(link.control.as_str());
-            if !linked.insert(link.control.as_str()) {
+            // Events link a handful of controls: a scan beats a set.
+            if e.controls[..k].iter().any(|l| l.control == link.control) {
                 p.error(
                     "control.linked-twice",
                     link_path,
@@ -488,7 +502,7 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     }
 
     for (i, s) in record.sources.iter().enumerate() {
-        if !cited_sources.contains(&s.id) {
+        if !cited_sources.contains(s.id.as_str()) {
             p.warning(
                 "unused.source",
                 root.field("sources").index(i).field("id"),
@@ -625,14 +639,7 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
     let mut marked = HashSet::new();
     for (i, m) in review.marks.iter().enumerate() {
         let path = root.field("marks").index(i).field("event");
-        check_ref(
-            &mut p,
-            &events,
-            &m.event,
-            path.clone(),
-            "ref.event",
-            "event",
-        );
+        check_ref(&mut p, &events, &m.event, path, "ref.event", "event");
         if !marked.insert(m.event.as_str()) {
             p.error(
                 "mark.duplicate",

@@ -16,25 +16,51 @@ pub enum Seg {
     Index(usize),
 }
 
-/// A path through the document, built fluently: `Path::root().field("events").index(3)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct DocPath(pub Vec<Seg>);
+/// The deepest path a record or review needs (`events[3].sources[1].note`).
+const MAX_DEPTH: usize = 8;
+
+/// A path through the document, built fluently:
+/// `DocPath::root().field("events").index(3)`. It lives on the stack, so the
+/// rules can build one per value they check at no cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DocPath {
+    segs: [Seg; MAX_DEPTH],
+    len: usize,
+}
+
+impl Default for DocPath {
+    fn default() -> Self {
+        DocPath::root()
+    }
+}
 
 impl DocPath {
     pub fn root() -> Self {
-        DocPath(Vec::new())
+        DocPath {
+            segs: [Seg::Index(0); MAX_DEPTH],
+            len: 0,
+        }
+    }
+
+    fn push(mut self, seg: Seg) -> Self {
+        // Deeper paths do not occur; stay at the parent rather than fail.
+        if self.len < MAX_DEPTH {
+            self.segs[self.len] = seg;
+            self.len += 1;
+        }
+        self
     }
 
     pub fn field(&self, name: &'static str) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Field(name));
-        p
+        self.push(Seg::Field(name))
     }
 
     pub fn index(&self, i: usize) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
+        self.push(Seg::Index(i))
+    }
+
+    pub fn segments(&self) -> &[Seg] {
+        &self.segs[..self.len]
     }
 }
 
@@ -61,7 +87,7 @@ impl<'t> Locator<'t> {
     /// path that exists (a missing optional field is placed at its parent).
     pub fn locate(&mut self, path: &DocPath) -> Option<Range<usize>> {
         let mut at = self.root_start()?;
-        for seg in &path.0 {
+        for seg in path.segments() {
             let node_start = self.unwrap_some(at);
             let next = match (self.node(node_start), seg) {
                 (Node::Struct(fields), Seg::Field(name)) => fields

@@ -30,7 +30,7 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     // The size can change between the check and the read; read at most one
     // byte past the limit so a growing file is still caught without reading it all.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max_size + 1)
+    file.take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| io_error("io.read", "read the file", e))?;
     if bytes.len() as u64 > max_size {
@@ -52,26 +52,36 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
-        let at = line_col(&prefix, prefix.len());
-        return Err(Diagnostic::error(
-            "text.binary",
-            "this looks like a binary file (it holds a NUL byte), not a RON record",
-        )
-        .with_help("records are UTF-8 text files in RON")
-        .at_line_col(at));
+    // UTF-8 validation is the one full pass; the searches after it use the
+    // standard library's fast substring search, not a byte loop.
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // A binary file usually fails UTF-8 too: call it what it is.
+            if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+                return Err(binary(&bytes, nul));
+            }
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let at = line_col(&prefix, valid);
+            return Err(
+                Diagnostic::error("text.utf8", "the file is not valid UTF-8")
+                    .with_help("save the file as UTF-8")
+                    .at_line_col(at),
+            );
+        }
+    };
+    if let Some(nul) = text.find('\0') {
+        return Err(binary(text.as_bytes(), nul));
     }
-    normalise_line_endings(&mut bytes);
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        let at = line_col(&prefix, valid);
-        Diagnostic::error("text.utf8", "the file is not valid UTF-8")
-            .with_help("save the file as UTF-8")
-            .at_line_col(at)
-    })?;
+    if text.contains("\r\n") {
+        let mut bytes = text.into_bytes();
+        normalise_line_endings(&mut bytes);
+        // Removing ASCII bytes keeps UTF-8 valid.
+        text = String::from_utf8(bytes)
+            .map_err(|_| Diagnostic::error("text.utf8", "the file is not valid UTF-8"))?;
+    }
     if text.trim().is_empty() {
         return Err(
             Diagnostic::error("text.empty", "the file is empty").with_help(
@@ -82,11 +92,19 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
+fn binary(bytes: &[u8], nul: usize) -> Diagnostic {
+    let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+    let at = line_col(&prefix, prefix.len());
+    Diagnostic::error(
+        "text.binary",
+        "this looks like a binary file (it holds a NUL byte), not a RON record",
+    )
+    .with_help("records are UTF-8 text files in RON")
+    .at_line_col(at)
+}
+
 /// Turns CRLF into LF in place, without a second copy of the file.
 fn normalise_line_endings(bytes: &mut Vec<u8>) {
-    if !bytes.windows(2).any(|w| w == b"\r\n") {
-        return;
-    }
     let mut write = 0;
     for read in 0..bytes.len() {
         let b = bytes[read];

@@ -4,8 +4,25 @@
 use serde::{Deserialize, Serialize};
 
 use super::grade::{Admiralty, Credibility, Reliability};
+
+/// An id or a reference to one. Ids are short and a large record holds
+/// millions of them; kept inline (up to 24 bytes) they cost no allocation.
+pub type Id = compact_str::CompactString;
 use super::marking::{Classification, Level, Tlp};
 use super::time::{Fidelity, Timestamp};
+
+/// Deserialises a list without spare capacity. RON gives no length hint,
+/// so a parsed `Vec` keeps up to half its allocation unused; across the
+/// small lists of 100k events that was a quarter of a record's memory.
+fn exact<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
 
 /// The record format version this build reads and writes.
 pub const RECORD_SCHEMA: u32 = 1;
@@ -20,17 +37,41 @@ pub struct Record {
     pub summary: String,
     /// The overall marking. Never lower than the highest portion it contains.
     pub classification: Classification,
+    /// The portion marking of the title and summary. When absent they are
+    /// taken to be at the overall classification, which is the safe reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portion: Option<Level>,
     pub tlp: Tlp,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub actors: Vec<Actor>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub sources: Vec<Source>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub controls: Vec<Control>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub events: Vec<Event>,
     /// Claims that are uncorroborated, disputed or in conflict with each other.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub claims: Vec<Claim>,
 }
 
@@ -54,7 +95,7 @@ impl Side {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub side: Side,
     /// Rank or office at the time, and part played in the incident.
@@ -64,7 +105,7 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    pub id: String,
+    pub id: Id,
     pub title: String,
     pub publisher: String,
     /// Publication date, at whatever precision it is known.
@@ -95,7 +136,7 @@ impl Catalogue {
 pub struct Control {
     pub catalogue: Catalogue,
     /// The catalogue id, such as `SC-8` or `SC-15(4)`; unique in the record.
-    pub id: String,
+    pub id: Id,
     pub title: String,
     /// What the control expects, in the terms of this incident.
     pub expects: String,
@@ -104,7 +145,7 @@ pub struct Control {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
-    pub id: String,
+    pub id: Id,
     /// When it happened (its start, for a period).
     pub at: Timestamp,
     /// How precisely `at` (and `end`) is known; never finer than written.
@@ -118,11 +159,23 @@ pub struct Event {
     pub place: Option<Place>,
     pub title: String,
     pub narrative: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub actors: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub actors: Vec<Id>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub sources: Vec<Citation>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub controls: Vec<ControlLink>,
     /// The portion marking of this event.
     pub portion: Level,
@@ -142,7 +195,7 @@ pub struct Place {
     pub name: String,
     /// IANA time zone, such as `Asia/Singapore`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<Id>,
 }
 
 /// A source cited for one event or claim, with the credibility of what it
@@ -150,7 +203,7 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
-    pub source: String,
+    pub source: Id,
     /// Admiralty information credibility, 1–6.
     pub credibility: Credibility,
     /// What the source says, or where, when it helps.
@@ -210,7 +263,7 @@ impl Effect {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ControlLink {
-    pub control: String,
+    pub control: Id,
     pub effect: Effect,
     /// Why the analyst links the control here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,26 +300,44 @@ impl ClaimStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
-    pub id: String,
+    pub id: Id,
     pub statement: String,
     pub status: ClaimStatus,
     /// The events the claim is about.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub events: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub events: Vec<Id>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub sources: Vec<Citation>,
     /// Other claims this one contradicts.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conflicts_with: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub conflicts_with: Vec<Id>,
     pub portion: Level,
 }
 
 impl Record {
+    /// The portion marking of the title and summary.
+    pub fn title_portion(&self) -> Level {
+        self.portion.unwrap_or(self.classification.level)
+    }
+
     /// The highest portion marking the record contains.
     pub fn highest_portion(&self) -> Level {
         self.events
             .iter()
             .map(|e| e.portion)
+            .chain(std::iter::once(self.title_portion()))
             .chain(self.claims.iter().map(|c| c.portion))
             .max()
             .unwrap_or_default()

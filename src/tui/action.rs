@@ -35,6 +35,7 @@ pub enum Action {
     SignOff,
     Undo,
     EditRecord,
+    Export,
 }
 
 impl Action {
@@ -70,6 +71,7 @@ impl Action {
             Action::SignOff => "sign the review off (asks first)",
             Action::Undo => "undo the last change",
             Action::EditRecord => "open the record in $EDITOR at the selected event",
+            Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1)",
         }
     }
 
@@ -100,6 +102,7 @@ impl Action {
             Action::SignOff => "sign off",
             Action::Undo => "undo",
             Action::EditRecord => "editor",
+            Action::Export => "export",
         }
     }
 }
@@ -179,6 +182,7 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('S'), "S", A::SignOff, C::Review, false),
     key(K::Char('u'), "u", A::Undo, C::Review, true),
     key(K::Char('E'), "E", A::EditRecord, C::Review, false),
+    key(K::Char('x'), "x", A::Export, C::Review, true),
 ];
 
 /// The action bound to `event` in `context`, if any.

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::form::{FindingForm, NoteForm};
+use super::form::{ExportForm, ExportRequest, FindingForm, NoteForm};
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::{ZoneChoice, display};
-use crate::model::{Fidelity, Record, Review};
+use crate::model::{Fidelity, Id, Record, Review};
 use crate::review::store::{self, Opened};
 use crate::review::{Edit, RecordHasher, ReviewStore, SignOffState, signoff_state};
 use crate::timeline::Timeline;
@@ -30,8 +30,8 @@ pub struct Bundle {
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
     pub has_failure: Vec<bool>,
-    pub actors: HashMap<String, usize>,
-    pub sources: HashMap<String, usize>,
+    pub actors: HashMap<Id, usize>,
+    pub sources: HashMap<Id, usize>,
     /// Claims about each event, by event index.
     pub claims: HashMap<usize, Vec<usize>>,
     pub period: String,
@@ -418,6 +418,7 @@ pub enum Overlay {
     },
     /// The review file changed on disk under a change not yet saved.
     Conflict(Option<Edit>),
+    Export(Box<ExportForm>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -433,11 +434,13 @@ pub struct Confirm {
     pub action: ConfirmAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmAction {
     DeleteFinding(String),
     SignOff,
     QuitUnsaved,
+    /// Write the export over the existing file.
+    Overwrite(ExportRequest),
 }
 
 #[derive(Debug)]
@@ -465,6 +468,8 @@ pub struct App {
     pub reviewer: String,
     /// How far the help overlay is scrolled.
     pub help_scroll: usize,
+    /// The export waiting for an answer about overwriting.
+    pub pending_export: Option<ExportRequest>,
 }
 
 impl App {
@@ -482,6 +487,7 @@ impl App {
             dirty: true,
             reviewer: String::new(),
             help_scroll: 0,
+            pending_export: None,
         }
     }
 

@@ -618,3 +618,158 @@ mod tests {
         );
     }
 }
+
+/// Which part of the export dialog has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportField {
+    Format,
+    Ceiling,
+    Path,
+}
+
+/// The export dialog: format, classification ceiling and where to write.
+#[derive(Debug, Clone)]
+pub struct ExportForm {
+    pub format: crate::export::Format,
+    /// `None` includes everything; otherwise portions above are withheld.
+    pub ceiling: Option<Level>,
+    pub levels: Vec<Level>,
+    pub path: TextArea<'static>,
+    /// The record id, for the default file name.
+    pub stem: String,
+    /// The analyst typed a path: stop following the format.
+    pub path_edited: bool,
+    pub focus: ExportField,
+}
+
+/// What the export dialog asks for when Enter is pressed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    pub format: crate::export::Format,
+    pub ceiling: Option<Level>,
+    pub path: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportOutcome {
+    Continue,
+    Export(ExportRequest),
+    Cancel,
+}
+
+impl ExportForm {
+    pub fn new(stem: String, levels: Vec<Level>) -> Self {
+        let format = crate::export::Format::Markdown;
+        ExportForm {
+            path: text_field(&Self::default_path(&stem, format), "where to write"),
+            format,
+            ceiling: None,
+            levels,
+            stem,
+            path_edited: false,
+            focus: ExportField::Format,
+        }
+    }
+
+    /// `exports/<record id>.<ext>`, relative to where hotwash was started.
+    pub fn default_path(stem: &str, format: crate::export::Format) -> String {
+        format!("exports/{stem}.{}", format.extension())
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> ExportOutcome {
+        match key.code {
+            KeyCode::Esc => return ExportOutcome::Cancel,
+            KeyCode::Enter => {
+                let path = text_of(&self.path);
+                if path.is_empty() {
+                    self.focus = ExportField::Path;
+                    return ExportOutcome::Continue;
+                }
+                return ExportOutcome::Export(ExportRequest {
+                    format: self.format,
+                    ceiling: self.ceiling,
+                    path: std::path::PathBuf::from(path),
+                });
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                let order = [ExportField::Format, ExportField::Ceiling, ExportField::Path];
+                let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+                let step = if key.code == KeyCode::Tab {
+                    1
+                } else {
+                    order.len() - 1
+                };
+                self.focus = order[(i + step) % order.len()];
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
+                if self.focus != ExportField::Path =>
+            {
+                let forward = key.code != KeyCode::Left;
+                match self.focus {
+                    ExportField::Format => {
+                        self.format = cycle(&crate::export::Format::ALL, self.format, forward);
+                        if !self.path_edited {
+                            self.path = text_field(
+                                &Self::default_path(&self.stem, self.format),
+                                "where to write",
+                            );
+                        }
+                    }
+                    ExportField::Ceiling => {
+                        let mut choices: Vec<Option<Level>> = vec![None];
+                        choices.extend(self.levels.iter().copied().map(Some));
+                        self.ceiling = cycle(&choices, self.ceiling, forward);
+                    }
+                    ExportField::Path => {}
+                }
+            }
+            _ if self.focus == ExportField::Path && self.path.input(key) => {
+                self.path_edited = true;
+            }
+            _ => {}
+        }
+        ExportOutcome::Continue
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::*;
+    use crate::export::Format;
+
+    fn press(f: &mut ExportForm, code: KeyCode) -> ExportOutcome {
+        f.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn the_path_follows_the_format_until_edited() {
+        let mut f = ExportForm::new(
+            "taurus".into(),
+            vec![Level::Unclassified, Level::Restricted],
+        );
+        assert_eq!(text_of(&f.path), "exports/taurus.md");
+        press(&mut f, KeyCode::Right);
+        assert_eq!(f.format, Format::Html);
+        assert_eq!(text_of(&f.path), "exports/taurus.html");
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Right);
+        assert_eq!(f.ceiling, Some(Level::Unclassified));
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Backspace);
+        press(&mut f, KeyCode::Backspace);
+        press(&mut f, KeyCode::Backspace);
+        press(&mut f, KeyCode::Backspace);
+        f.key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        assert!(f.path_edited);
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Right);
+        assert_eq!(text_of(&f.path), "exports/taurus.x", "an edited path stays");
+        let ExportOutcome::Export(req) = press(&mut f, KeyCode::Enter) else {
+            panic!("expected an export");
+        };
+        assert_eq!(req.format, Format::Json);
+        assert_eq!(req.ceiling, Some(Level::Unclassified));
+        assert_eq!(req.path, std::path::PathBuf::from("exports/taurus.x"));
+        assert_eq!(press(&mut f, KeyCode::Esc), ExportOutcome::Cancel);
+    }
+}

@@ -12,7 +12,8 @@ use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
 use super::app::{Access, App, Bundle, ReviewState, Screen};
-use super::update::{Effect, Msg, SaveOutcome, update};
+use super::form::ExportRequest;
+use super::update::{Effect, ExportResult, Msg, SaveOutcome, update};
 use crate::load::{self, LoadOptions};
 use crate::review::SaveError;
 
@@ -57,9 +58,16 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             })
         }
         // Whole seconds: a sign-off time is read by people, not machines.
-        Effect::SignOffNow => Some(Msg::SignOffAt(
-            chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0),
-        )),
+        Effect::Export { request, force } => {
+            let Screen::Review(r) = &app.screen else {
+                return None;
+            };
+            Some(Msg::Exported(export(r, request, *force)))
+        }
+        Effect::SignOffNow => Some(Msg::SignOffAt(chrono::SubsecRound::trunc_subsecs(
+            chrono::Utc::now(),
+            0,
+        ))),
         Effect::ReloadRecord => {
             let Screen::Review(r) = &app.screen else {
                 return None;
@@ -71,6 +79,35 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
                 None => Err(loaded.report),
             }))
         }
+    }
+}
+
+/// Builds the report of the open review and writes it.
+fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
+    if !force && request.path.exists() {
+        return ExportResult::Exists;
+    }
+    let generated = match crate::report::generation_time() {
+        Ok(t) => t,
+        Err(e) => return ExportResult::Failed(e),
+    };
+    let options = crate::report::ReportOptions {
+        max_classification: request.ceiling,
+        generated: Some(generated),
+    };
+    let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
+    let written = crate::export::render(&report, request.format)
+        .and_then(|text| crate::export::write_file(&request.path, &text, force));
+    match written {
+        Ok(()) => ExportResult::Wrote(format!(
+            "wrote {} ({}, {}; {})",
+            request.path.display(),
+            request.format.name(),
+            report.classification.banner,
+            report.withheld_line()
+        )),
+        Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists,
+        Err(e) => ExportResult::Failed(format!("export failed: {e}")),
     }
 }
 

@@ -17,7 +17,7 @@ use super::app::{
     LinkTarget, Loading, Overlay, Pane, ReviewScreen, ReviewState, Rows, Screen, Search,
     UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
-use super::form::{FindingForm, FormOutcome, NoteForm};
+use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
 use crate::load::FileReport;
 use crate::model::{Level, SignOff};
 use crate::review::{Edit, next_id};
@@ -57,6 +57,17 @@ pub enum Msg {
     RecordReloaded(Result<Arc<Bundle>, FileReport>),
     /// Something the runtime tried failed; tell the analyst.
     Failed(String),
+    /// How an export went.
+    Exported(ExportResult),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportResult {
+    /// Written; what to tell the analyst.
+    Wrote(String),
+    /// The file exists: ask before overwriting.
+    Exists,
+    Failed(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +95,11 @@ pub enum Effect {
     },
     /// Read the open record again.
     ReloadRecord,
+    /// Write a report of the open review.
+    Export {
+        request: ExportRequest,
+        force: bool,
+    },
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -204,6 +220,23 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::FileTouched(_) => Vec::new(),
+        Msg::Exported(result) => {
+            match result {
+                ExportResult::Wrote(m) | ExportResult::Failed(m) => app.message = Some(m),
+                ExportResult::Exists => {
+                    if let Some(request) = app.pending_export.take() {
+                        app.overlay = Some(Overlay::Confirm(Confirm {
+                            question: format!(
+                                "{} exists. Overwrite it? y/n",
+                                request.path.display()
+                            ),
+                            action: ConfirmAction::Overwrite(request),
+                        }));
+                    }
+                }
+            }
+            Vec::new()
+        }
         Msg::Failed(message) => {
             app.message = Some(message);
             Vec::new()
@@ -417,6 +450,20 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
             }
         },
         Overlay::Link { target, selected } => link_key(app, key, target, selected),
+        Overlay::Export(mut form) => match form.key(key) {
+            ExportOutcome::Continue => {
+                app.overlay = Some(Overlay::Export(form));
+                Vec::new()
+            }
+            ExportOutcome::Export(request) => {
+                app.pending_export = Some(request.clone());
+                vec![Effect::Export {
+                    request,
+                    force: false,
+                }]
+            }
+            ExportOutcome::Cancel => Vec::new(),
+        },
         Overlay::Conflict(pending) => match key.code {
             KeyCode::Char('r') if pending.is_some() => {
                 vec![Effect::ReloadReview { reapply: pending }]
@@ -453,6 +500,10 @@ fn confirmed(app: &mut App, action: ConfirmAction) -> Vec<Effect> {
             app.quit = true;
             vec![Effect::Quit]
         }
+        ConfirmAction::Overwrite(request) => vec![Effect::Export {
+            request,
+            force: true,
+        }],
     }
 }
 
@@ -785,7 +836,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                         .record
                         .controls
                         .get(r.control)
-                        .map(|c| LinkTarget::Control(c.id.clone())),
+                        .map(|c| LinkTarget::Control(c.id.to_string())),
                     _ => event.map(LinkTarget::Event),
                 };
                 if let Some(target) = target {
@@ -828,6 +879,11 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                 Vec::new()
             }
         },
+        Action::Export => {
+            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r));
+            app.overlay = Some(Overlay::Export(Box::new(form)));
+            Vec::new()
+        }
         Action::EditRecord => match r.event_index() {
             Some(event) => vec![Effect::EditRecord { event }],
             None => Vec::new(),
@@ -880,11 +936,11 @@ fn new_finding(app: &mut App) {
             let e = &r.bundle.record.events[i];
             let mut controls: Vec<String> = Vec::new();
             for c in &e.controls {
-                if !controls.contains(&c.control) {
-                    controls.push(c.control.clone());
+                if !controls.iter().any(|x| *x == c.control) {
+                    controls.push(c.control.to_string());
                 }
             }
-            (vec![e.id.clone()], controls, e.portion)
+            (vec![e.id.to_string()], controls, e.portion)
         }
         None => (Vec::new(), Vec::new(), Level::Unclassified),
     };

@@ -46,6 +46,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             overlays::link(app, target, *selected, frame, area)
         }
         Some(Overlay::Conflict(pending)) => overlays::conflict(pending, frame, area),
+        Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
         None => {}
     }
 }

@@ -13,7 +13,9 @@ use super::style::selected;
 use crate::load::FileReport;
 use crate::review::Edit;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
-use crate::tui::form::{Field, FindingForm, NoteForm, RecField, label_style};
+use crate::tui::form::{
+    ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, label_style,
+};
 
 fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
     frame.render_widget(Clear, rect);
@@ -336,4 +338,61 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+}
+
+pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 80, 8);
+    let inner = frame_box(
+        frame,
+        rect,
+        " Export the review ".into(),
+        " Enter export · Esc cancel · Tab next · ←/→ choose ",
+    );
+    let scheme = match &app.screen {
+        Screen::Review(r) => Some(r.bundle.record.classification.scheme),
+        Screen::Library => None,
+    };
+    let ceiling = match f.ceiling {
+        None => "everything".to_string(),
+        Some(level) => format!(
+            "up to {}",
+            scheme.and_then(|s| s.banner(level)).unwrap_or(level.name())
+        ),
+    };
+    let [format_row, ceiling_row, path_row, note] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Line::from(picker(
+            "Format  ",
+            f.format.name(),
+            f.focus == ExportField::Format,
+        )),
+        format_row,
+    );
+    frame.render_widget(
+        Line::from(picker(
+            "Include ",
+            &ceiling,
+            f.focus == ExportField::Ceiling,
+        )),
+        ceiling_row,
+    );
+    let [l, v] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(path_row);
+    frame.render_widget(
+        Span::styled("Path", label_style(f.focus == ExportField::Path)),
+        l,
+    );
+    field(frame, v, &f.path, f.focus == ExportField::Path);
+    frame.render_widget(
+        Paragraph::new(
+            "Events you left out are not exported; the banner is the highest portion included.",
+        )
+        .wrap(Wrap { trim: true }),
+        note,
+    );
 }

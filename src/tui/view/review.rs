@@ -304,7 +304,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
                     record.actors[k].name,
                     record.actors[k].side.name()
                 ),
-                None => a.clone(),
+                None => a.to_string(),
             })
             .collect();
         lines.push(Line::from(vec![
@@ -339,7 +339,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
                     format!("{} — {}", s.publisher, s.title),
                 )
             }
-            None => (format!("?{}", c.credibility.0), c.source.clone()),
+            None => (format!("?{}", c.credibility.0), c.source.to_string()),
         };
         let mut spans = vec![Span::styled(format!("[{code}] "), bold), Span::raw(title)];
         if let Some(note) = &c.note {
@@ -367,7 +367,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
         .review
         .findings
         .iter()
-        .filter(|f| f.events.contains(&e.id))
+        .filter(|f| f.events.iter().any(|x| *x == e.id))
         .map(|f| f.id.as_str())
         .collect();
     if !resting.is_empty() {

@@ -1,0 +1,491 @@
+//! Self-contained HTML export: one file with its stylesheet inline, no script,
+//! nothing fetched. The page is an askama template
+//! (`assets/templates/report.html`), which escapes every value it is given;
+//! this module only prepares those values. Nothing here is marked safe, so
+//! record text always lands in the page as text.
+//!
+//! Print: the banner is repeated at the top and bottom of every page
+//! (`position: fixed` in the print stylesheet, with room kept for it by the
+//! header and footer rows of a frame table, which browsers repeat on every
+//! page); the page size is left to the printer so A4 and Letter both work.
+
+use askama::Template;
+use chrono::SecondsFormat;
+
+use super::ExportError;
+use super::markdown::{effect_code, is_web_address, likelihood_words, one_line, paragraphs, when};
+use crate::model::{Effect, Level, Tlp};
+use crate::report::{
+    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, SignOffStatus,
+};
+
+pub fn render(report: &Report) -> Result<String, ExportError> {
+    Page::new(report).render().map_err(|e| ExportError::Render {
+        format: "HTML",
+        message: e.to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page {
+    title: String,
+    record_title: String,
+    banner: Banner,
+    generator: String,
+    generated: String,
+    meta: Vec<Fact>,
+    withheld: String,
+    summary: Vec<String>,
+    signoff: Signoff,
+    events: Vec<EventView>,
+    legend: Vec<Cell>,
+    matrix: Vec<MatrixRow>,
+    controls: Vec<ControlView>,
+    claims: Vec<ClaimView>,
+    findings: Vec<FindingView>,
+    recommendations: Vec<RecView>,
+    sources: Vec<SourceView>,
+}
+
+struct Banner {
+    words: String,
+    /// A CSS class: `unclassified`, `restricted`, `confidential`, `secret`,
+    /// `top-secret`.
+    level: &'static str,
+    tlp: String,
+    /// A CSS class: `clear`, `green`, `amber`, `red`.
+    tlp_class: &'static str,
+}
+
+/// A label and its value in a definition list.
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+struct Signoff {
+    reviewer: String,
+    status: String,
+    /// A CSS class: `none`, `current`, `stale`.
+    class: &'static str,
+    hash: Option<String>,
+}
+
+/// A reference to another part of the report: linked when it is in it.
+struct Ref {
+    text: String,
+    href: Option<String>,
+}
+
+struct Cite {
+    source: Ref,
+    publisher: String,
+    admiralty: String,
+    note: Option<String>,
+}
+
+struct EffectView {
+    control: Ref,
+    effect: &'static str,
+    class: &'static str,
+    note: Option<String>,
+}
+
+struct EventView {
+    anchor: String,
+    id: String,
+    portion: String,
+    when: String,
+    end: Option<String>,
+    place: Option<String>,
+    title: String,
+    narrative: Vec<String>,
+    actors: String,
+    sources: Vec<Cite>,
+    effects: Vec<EffectView>,
+    flagged: bool,
+    reviewed: bool,
+    note: Option<String>,
+}
+
+/// A cell of the control-by-event matrix (or of its key).
+struct Cell {
+    code: &'static str,
+    name: &'static str,
+    class: &'static str,
+}
+
+struct MatrixRow {
+    control: Ref,
+    cells: Vec<Option<Cell>>,
+}
+
+struct ControlView {
+    anchor: String,
+    id: String,
+    title: String,
+    catalogue: String,
+    expects: String,
+    failures: usize,
+    held: usize,
+}
+
+struct ClaimView {
+    anchor: String,
+    id: String,
+    portion: String,
+    statement: Vec<String>,
+    status: &'static str,
+    events: Vec<Ref>,
+    sources: Vec<Cite>,
+    conflicts: Vec<Ref>,
+}
+
+struct FindingView {
+    anchor: String,
+    id: String,
+    portion: String,
+    title: String,
+    statement: Vec<String>,
+    kind: &'static str,
+    severity: &'static str,
+    likelihood: String,
+    confidence: &'static str,
+    events: Vec<Ref>,
+    controls: Vec<Ref>,
+    recommendations: Vec<Ref>,
+}
+
+struct RecView {
+    anchor: String,
+    id: String,
+    finding: Ref,
+    portion: String,
+    action: String,
+    owner: String,
+    due: String,
+    status: &'static str,
+}
+
+struct SourceView {
+    anchor: String,
+    id: String,
+    title: String,
+    publisher: String,
+    date: Option<String>,
+    url: String,
+    /// Only a plain http(s) address becomes a link.
+    href: Option<String>,
+    reliability: String,
+}
+
+impl Page {
+    fn new(report: &Report) -> Self {
+        let banner = Banner {
+            words: report.classification.banner.clone(),
+            level: level_class(report.classification.level),
+            tlp: report.tlp.label(),
+            tlp_class: tlp_class(report.tlp),
+        };
+        let title = format!(
+            "{} · {} · {}",
+            banner.words,
+            banner.tlp,
+            one_line(&report.record.title)
+        );
+        let index = Index::new(report);
+        Page {
+            title,
+            record_title: one_line(&report.record.title),
+            generator: report.generator.clone(),
+            generated: report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
+            meta: meta(report),
+            withheld: report.withheld_line(),
+            summary: paragraphs(&report.record.summary),
+            signoff: signoff(report),
+            events: report.events.iter().map(|e| event(&index, e)).collect(),
+            legend: Effect::ALL.into_iter().map(cell).collect(),
+            matrix: report
+                .matrix
+                .iter()
+                .map(|row| MatrixRow {
+                    control: index.control(&row.control),
+                    cells: row.cells.iter().map(|c| c.map(cell)).collect(),
+                })
+                .collect(),
+            controls: report
+                .controls
+                .iter()
+                .map(|c| ControlView {
+                    anchor: anchor("control", &c.id),
+                    id: one_line(&c.id),
+                    title: one_line(&c.title),
+                    catalogue: c.catalogue.clone(),
+                    expects: one_line(&c.expects),
+                    failures: c.failures,
+                    held: c.held,
+                })
+                .collect(),
+            claims: report.claims.iter().map(|c| claim(&index, c)).collect(),
+            findings: report
+                .findings
+                .iter()
+                .map(|f| finding(&index, report, f))
+                .collect(),
+            recommendations: report
+                .recommendations
+                .iter()
+                .map(|r| RecView {
+                    anchor: anchor("recommendation", &r.id),
+                    id: one_line(&r.id),
+                    finding: index.finding(&r.finding),
+                    // A recommendation is marked as the finding it answers.
+                    portion: report
+                        .findings
+                        .iter()
+                        .find(|f| f.id == r.finding)
+                        .map(|f| portion(&f.portion))
+                        .unwrap_or_default(),
+                    action: one_line(&r.action),
+                    owner: one_line(&r.owner),
+                    due: r.due.map_or_else(|| "none".into(), |d| d.to_string()),
+                    status: r.status.name(),
+                })
+                .collect(),
+            sources: report
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    anchor: anchor("source", &s.id),
+                    id: one_line(&s.id),
+                    title: one_line(&s.title),
+                    publisher: one_line(&s.publisher),
+                    date: s.date.clone(),
+                    url: one_line(&s.url),
+                    href: is_web_address(&s.url).then(|| s.url.clone()),
+                    reliability: format!(
+                        "{} ({})",
+                        s.reliability.letter(),
+                        s.reliability.meaning()
+                    ),
+                })
+                .collect(),
+            banner,
+        }
+    }
+}
+
+fn meta(report: &Report) -> Vec<Fact> {
+    let fact = |label, value: &str| Fact {
+        label,
+        value: one_line(value),
+    };
+    let mut facts = vec![
+        fact("Record", &report.record.id),
+        fact("Period", &report.record.period),
+        fact(
+            "Classification",
+            &format!(
+                "{} (the highest portion included)",
+                report.classification.banner
+            ),
+        ),
+    ];
+    if let Some(ceiling) = &report.ceiling {
+        facts.push(fact(
+            "Ceiling",
+            &format!("{} (portions above it are withheld)", ceiling.banner),
+        ));
+    }
+    facts.push(fact("TLP", &report.tlp.label()));
+    facts.push(fact(
+        "Events",
+        &format!(
+            "{} of the record's {} are in this report",
+            report.events.len(),
+            report.record.events_total
+        ),
+    ));
+    facts
+}
+
+fn signoff(report: &Report) -> Signoff {
+    let s = &report.signoff;
+    Signoff {
+        reviewer: one_line(s.reviewer.as_deref().unwrap_or("none")),
+        status: one_line(&s.describe()),
+        class: match s.status {
+            SignOffStatus::NotSignedOff => "none",
+            SignOffStatus::Current => "current",
+            SignOffStatus::Stale => "stale",
+        },
+        hash: s.hash.as_deref().map(one_line),
+    }
+}
+
+fn event(index: &Index, e: &ReportEvent) -> EventView {
+    EventView {
+        anchor: anchor("event", &e.id),
+        id: one_line(&e.id),
+        portion: portion(&e.portion),
+        when: one_line(&when(e)),
+        end: e.end.as_deref().map(one_line),
+        place: e.place.as_deref().map(one_line),
+        title: one_line(&e.title),
+        narrative: paragraphs(&e.narrative),
+        actors: one_line(&e.actors.join(", ")),
+        sources: e.sources.iter().map(|c| cite(index, c)).collect(),
+        effects: e
+            .controls
+            .iter()
+            .map(|l| EffectView {
+                control: index.control(&l.control),
+                effect: l.effect.name(),
+                class: effect_class(l.effect),
+                note: l.note.as_deref().map(one_line),
+            })
+            .collect(),
+        flagged: e.flagged,
+        reviewed: e.reviewed,
+        note: e.note.as_deref().map(one_line),
+    }
+}
+
+fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
+    ClaimView {
+        anchor: anchor("claim", &c.id),
+        id: one_line(&c.id),
+        portion: portion(&c.portion),
+        statement: paragraphs(&c.statement),
+        status: c.status.name(),
+        events: c.events.iter().map(|e| index.event(e)).collect(),
+        sources: c.sources.iter().map(|s| cite(index, s)).collect(),
+        conflicts: c.conflicts_with.iter().map(|id| index.claim(id)).collect(),
+    }
+}
+
+fn finding(index: &Index, report: &Report, f: &ReportFinding) -> FindingView {
+    FindingView {
+        anchor: anchor("finding", &f.id),
+        id: one_line(&f.id),
+        portion: portion(&f.portion),
+        title: one_line(&f.title),
+        statement: paragraphs(&f.statement),
+        kind: f.kind.name(),
+        severity: f.severity.name(),
+        likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
+        confidence: f.confidence.name(),
+        events: f.events.iter().map(|e| index.event(e)).collect(),
+        controls: f.controls.iter().map(|c| index.control(c)).collect(),
+        recommendations: report
+            .recommendations
+            .iter()
+            .filter(|r| r.finding == f.id)
+            .map(|r| Ref {
+                text: one_line(&r.id),
+                href: Some(format!("#{}", anchor("recommendation", &r.id))),
+            })
+            .collect(),
+    }
+}
+
+fn cite(index: &Index, c: &ReportCitation) -> Cite {
+    Cite {
+        source: index.source(&c.source),
+        publisher: one_line(&c.publisher),
+        admiralty: one_line(&c.admiralty),
+        note: c.note.as_deref().map(one_line),
+    }
+}
+
+fn cell(effect: Effect) -> Cell {
+    Cell {
+        code: effect_code(effect),
+        name: effect.name(),
+        class: effect_class(effect),
+    }
+}
+
+fn effect_class(effect: Effect) -> &'static str {
+    if effect.is_failure() {
+        "failure"
+    } else {
+        "held"
+    }
+}
+
+fn portion(marking: &Marking) -> String {
+    format!("({})", marking.portion)
+}
+
+/// The `id` of a part of the report. Record ids are plain (letters, digits,
+/// `-_.()`), so they need no encoding to be an id or a fragment.
+fn anchor(kind: &str, id: &str) -> String {
+    format!("{kind}-{}", one_line(id).replace(' ', "_"))
+}
+
+fn level_class(level: Level) -> &'static str {
+    match level {
+        Level::Unclassified => "unclassified",
+        Level::Restricted => "restricted",
+        Level::Confidential => "confidential",
+        Level::Secret => "secret",
+        Level::TopSecret => "top-secret",
+    }
+}
+
+fn tlp_class(tlp: Tlp) -> &'static str {
+    match tlp {
+        Tlp::Clear => "clear",
+        Tlp::Green => "green",
+        Tlp::Amber | Tlp::AmberStrict => "amber",
+        Tlp::Red => "red",
+    }
+}
+
+/// What is in the report, so that references link only to what is there.
+struct Index<'a> {
+    report: &'a Report,
+}
+
+impl<'a> Index<'a> {
+    fn new(report: &'a Report) -> Self {
+        Index { report }
+    }
+
+    fn reference(kind: &str, id: &str, present: bool) -> Ref {
+        Ref {
+            text: one_line(id),
+            href: present.then(|| format!("#{}", anchor(kind, id))),
+        }
+    }
+
+    fn event(&self, id: &str) -> Ref {
+        Self::reference("event", id, self.report.events.iter().any(|e| e.id == id))
+    }
+
+    fn claim(&self, id: &str) -> Ref {
+        Self::reference("claim", id, self.report.claims.iter().any(|c| c.id == id))
+    }
+
+    fn finding(&self, id: &str) -> Ref {
+        Self::reference(
+            "finding",
+            id,
+            self.report.findings.iter().any(|f| f.id == id),
+        )
+    }
+
+    fn control(&self, id: &str) -> Ref {
+        Self::reference(
+            "control",
+            id,
+            self.report.controls.iter().any(|c| c.id == id),
+        )
+    }
+
+    fn source(&self, id: &str) -> Ref {
+        Self::reference("source", id, self.report.sources.iter().any(|s| s.id == id))
+    }
+}

@@ -1,0 +1,56 @@
+//! JSON export: the report model as a versioned document.
+//!
+//! The document *is* the [`Report`] serialised as it stands, pretty-printed
+//! with a trailing newline. Its first field is `"format": "hotwash-report/1"`;
+//! `assets/hotwash-report-1.schema.json` (JSON Schema 2020-12) describes every
+//! field and `docs/REPORT-JSON.md` explains them and the versioning policy.
+//! A change to the report model that changes this document must change the
+//! schema in the same commit; the tests validate fresh exports against it.
+
+use super::ExportError;
+use crate::report::Report;
+
+pub fn render(report: &Report) -> Result<String, ExportError> {
+    let mut text = serde_json::to_string_pretty(report).map_err(|e| ExportError::Render {
+        format: "JSON",
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Record, Review};
+    use crate::report::{REPORT_FORMAT, ReportOptions, build};
+
+    const RECORD: &str = r#"(schema: 1, id: "r", title: "T", summary: "S",
+        classification: (scheme: Nato, level: Restricted), tlp: "AMBER",
+        events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n", portion: Unclassified)],
+    )"#;
+
+    fn report() -> Report {
+        let record: Record = crate::load::parse(RECORD).expect("record");
+        build(&record, &Review::new("r"), &ReportOptions::default())
+    }
+
+    #[test]
+    fn the_document_opens_with_its_format_and_ends_with_a_newline() {
+        let text = render(&report()).expect("render");
+        assert!(text.ends_with("}\n"), "{text}");
+        let first = text.lines().nth(1).expect("a second line");
+        assert_eq!(first.trim(), format!("\"format\": \"{REPORT_FORMAT}\","));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(value["tlp"], "AMBER");
+        // The title and summary carry no portion mark, so they count at the
+        // overall level and set the banner.
+        assert_eq!(value["classification"]["banner"], "NATO RESTRICTED");
+    }
+
+    #[test]
+    fn the_same_report_gives_the_same_bytes() {
+        let r = report();
+        assert_eq!(render(&r).expect("a"), render(&r).expect("b"));
+    }
+}

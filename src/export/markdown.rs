@@ -1,0 +1,886 @@
+//! Markdown export (GitHub-flavoured).
+//!
+//! The output passes `markdownlint-cli2` with its default rules, which shapes
+//! it in a few ways:
+//!
+//! - The first line must be a top-level heading (MD041), so the banner is the
+//!   `#` heading; the bottom banner is a bold line (only one `#` per file).
+//! - Lines stay within 80 columns (MD013): prose is wrapped. A table row
+//!   cannot wrap, so every wide row carries a link (its id, pointing at the
+//!   section that tells its whole story), and the control-by-event matrix is
+//!   written without spaces; markdownlint exempts both.
+//! - No inline HTML (MD033): newlines in record text become spaces.
+//!
+//! Record text is escaped so that it can neither break a table nor become
+//! markup: it always reads back as the text it was.
+
+use std::collections::BTreeMap;
+
+use chrono::SecondsFormat;
+
+use crate::model::{Effect, Likelihood};
+use crate::report::{
+    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportLink,
+};
+
+/// markdownlint's default line length (MD013).
+const WIDTH: usize = 80;
+
+pub fn render(report: &Report) -> String {
+    let mut doc = Doc::new(report);
+    let banner = format!("{} · {}", report.classification.banner, report.tlp.label());
+
+    doc.heading(1, &escape_text(&banner));
+    record(&mut doc, report);
+    signoff(&mut doc, report);
+    timeline(&mut doc, report);
+    matrix(&mut doc, report);
+    controls(&mut doc, report);
+    events(&mut doc, report);
+    claims(&mut doc, report);
+    findings(&mut doc, report);
+    recommendations(&mut doc, report);
+    sources(&mut doc, report);
+    doc.para(
+        Inline::default()
+            .strong(&report.classification.banner)
+            .raw("·")
+            .text(&report.tlp.label()),
+    );
+    doc.finish()
+}
+
+/// The short code of an effect in the control-by-event matrix.
+pub(super) fn effect_code(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Failed => "F",
+        Effect::NotFollowed => "NF",
+        Effect::Bypassed => "B",
+        Effect::Absent => "A",
+        Effect::Held => "H",
+    }
+}
+
+/// "very likely (80–95 %)".
+pub(super) fn likelihood_words(term: &str, likelihood: Likelihood) -> String {
+    let (low, high) = likelihood.range();
+    format!("{term} ({low}–{high} %)")
+}
+
+fn record(doc: &mut Doc, report: &Report) {
+    let meta = &report.record;
+    doc.heading(2, "Record");
+    let included = report.events.len();
+    let mut items = vec![
+        Inline::label("Record:").text(&meta.id),
+        Inline::label("Title:").text(&meta.title),
+        Inline::label("Period:").text(&meta.period),
+        Inline::label("Classification:")
+            .text(&report.classification.banner)
+            .text("(the highest portion included)"),
+    ];
+    if let Some(ceiling) = &report.ceiling {
+        items.push(
+            Inline::label("Ceiling:")
+                .text(&ceiling.banner)
+                .text("(portions above it are withheld)"),
+        );
+    }
+    items.extend([
+        Inline::label("TLP:").text(&report.tlp.label()),
+        Inline::label("Events:").text(&format!(
+            "{included} of the record's {} are in this report",
+            meta.events_total
+        )),
+        Inline::label("Generated:").text(&format!(
+            "{} by {}",
+            report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
+            report.generator
+        )),
+    ]);
+    doc.list(items);
+    doc.para(Inline::label("Withheld:").text(&report.withheld_line()));
+    doc.heading(3, "Summary");
+    let summary = paragraphs(&meta.summary);
+    if summary.is_empty() {
+        doc.para(Inline::default().text("The record has no summary."));
+    }
+    for paragraph in summary {
+        doc.para(Inline::default().text(&paragraph));
+    }
+}
+
+fn signoff(doc: &mut Doc, report: &Report) {
+    let s = &report.signoff;
+    doc.heading(2, "Sign-off");
+    let mut items = vec![
+        Inline::label("Reviewer:").text(s.reviewer.as_deref().unwrap_or("none")),
+        Inline::label("Status:").text(&s.describe()),
+    ];
+    if let Some(hash) = &s.hash {
+        items.push(Inline::label("Content hash:").token(code_span(hash)));
+    }
+    doc.list(items);
+}
+
+fn timeline(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Timeline");
+    if report.events.is_empty() {
+        doc.para(Inline::default().text("No events are in this report."));
+        return;
+    }
+    let rows = report
+        .events
+        .iter()
+        .map(|e| {
+            vec![
+                doc.link("Event", &e.id),
+                cell(&when(e)),
+                format!("{} {}", portion(&e.portion), cell(&e.title)),
+                cell(&e.actors.join(", ")),
+                cell(&citations(&e.sources)),
+                cell(&effects(&e.controls)),
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            "Event",
+            "Time",
+            "Title",
+            "Actors",
+            "Sources",
+            "Control effects",
+        ],
+        rows,
+        false,
+    );
+}
+
+fn matrix(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Control effects by event");
+    if report.events.is_empty() || report.matrix.is_empty() {
+        doc.para(Inline::default().text("No control is linked to an event in this report."));
+        return;
+    }
+    let legend: Vec<String> = Effect::ALL
+        .iter()
+        .map(|&e| format!("{} {}", effect_code(e), e.name()))
+        .collect();
+    doc.para(Inline::label("Key:").text(&format!(
+        "{}; empty: the control is not linked to that event.",
+        legend.join(", ")
+    )));
+    let mut header = vec!["Control".to_string()];
+    header.extend(report.events.iter().map(|e| doc.link("Event", &e.id)));
+    let rows = report
+        .matrix
+        .iter()
+        .map(|row| {
+            let mut cells = vec![cell(&row.control)];
+            cells.extend(
+                row.cells
+                    .iter()
+                    .map(|c| c.map(effect_code).unwrap_or_default().to_string()),
+            );
+            cells
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    // Written tight (no spaces): a row as wide as the record has events
+    // stays one unbreakable run, which MD013 allows past 80 columns.
+    doc.table(&header, rows, true);
+}
+
+fn controls(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Controls");
+    if report.controls.is_empty() {
+        doc.para(Inline::default().text("The record names no controls."));
+        return;
+    }
+    let items = report
+        .controls
+        .iter()
+        .map(|c| {
+            Inline::default()
+                .strong(&c.id)
+                .text(&format!("{} ({}).", c.title, c.catalogue))
+                .label_text("Expects:", &c.expects)
+                .label_text(
+                    "In this report:",
+                    &format!(
+                        "failed, not followed, bypassed or absent at {}; held at {}.",
+                        count(c.failures, "event"),
+                        count(c.held, "event")
+                    ),
+                )
+        })
+        .collect();
+    doc.list(items);
+}
+
+fn events(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Events");
+    if report.events.is_empty() {
+        doc.para(Inline::default().text("No events are in this report."));
+        return;
+    }
+    for e in &report.events {
+        doc.anchored_heading(3, "Event", &e.id);
+        doc.para(Inline::default().raw(&portion(&e.portion)).strong(&e.title));
+        for paragraph in paragraphs(&e.narrative) {
+            doc.para(Inline::default().raw(&portion(&e.portion)).text(&paragraph));
+        }
+        let mut items = vec![Inline::label("When:").text(&when(e))];
+        if let Some(end) = &e.end {
+            items.push(Inline::label("Until:").text(end));
+        }
+        if let Some(place) = &e.place {
+            items.push(Inline::label("Place:").text(place));
+        }
+        if !e.actors.is_empty() {
+            items.push(Inline::label("Actors:").text(&e.actors.join(", ")));
+        }
+        if !e.sources.is_empty() {
+            items.push(Inline::label("Sources:").text(&citations_with_notes(&e.sources)));
+        }
+        if !e.controls.is_empty() {
+            items.push(Inline::label("Controls:").text(&effects_with_notes(&e.controls)));
+        }
+        let mut marks = Vec::new();
+        if e.flagged {
+            marks.push("flagged");
+        }
+        if e.reviewed {
+            marks.push("reviewed");
+        }
+        if !marks.is_empty() {
+            items.push(Inline::label("Analyst:").text(&format!("{}.", marks.join(", "))));
+        }
+        if let Some(note) = &e.note {
+            items.push(Inline::label("Analyst's note:").text(note));
+        }
+        doc.list(items);
+    }
+}
+
+fn claims(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Claims");
+    if report.claims.is_empty() {
+        doc.para(Inline::default().text("No claims are in this report."));
+        return;
+    }
+    for c in &report.claims {
+        doc.anchored_heading(3, "Claim", &c.id);
+        for paragraph in paragraphs(&c.statement) {
+            doc.para(Inline::default().raw(&portion(&c.portion)).text(&paragraph));
+        }
+        let mut items = vec![Inline::label("Status:").text(c.status.name())];
+        if !c.events.is_empty() {
+            items.push(Inline::label("About:").links(doc, "Event", &c.events));
+        }
+        if !c.sources.is_empty() {
+            items.push(Inline::label("Sources:").text(&citations_with_notes(&c.sources)));
+        }
+        if !c.conflicts_with.is_empty() {
+            items.push(conflicts(doc, report, c));
+        }
+        doc.list(items);
+    }
+}
+
+/// Claims it conflicts with: linked when in the report, named otherwise.
+fn conflicts(doc: &Doc, report: &Report, claim: &ReportClaim) -> Inline {
+    let mut item = Inline::label("Conflicts with:");
+    let last = claim.conflicts_with.len() - 1;
+    for (i, id) in claim.conflicts_with.iter().enumerate() {
+        let sep = if i < last { "," } else { "" };
+        item = if report.claims.iter().any(|c| &c.id == id) {
+            item.raw(&format!("{}{sep}", doc.link("Claim", id)))
+        } else {
+            item.text(&format!("{id} (not in this report){sep}"))
+        };
+    }
+    item
+}
+
+fn findings(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Findings");
+    if report.findings.is_empty() {
+        doc.para(Inline::default().text("No findings are in this report."));
+        return;
+    }
+    for f in &report.findings {
+        finding(doc, report, f);
+    }
+}
+
+fn finding(doc: &mut Doc, report: &Report, f: &ReportFinding) {
+    doc.anchored_heading(3, "Finding", &f.id);
+    doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
+    for paragraph in paragraphs(&f.statement) {
+        doc.para(Inline::default().raw(&portion(&f.portion)).text(&paragraph));
+    }
+    // ICD 203: likelihood and confidence are stated apart, never in one sentence.
+    let mut items = vec![
+        Inline::label("Kind:").text(f.kind.name()),
+        Inline::label("Severity:").text(f.severity.name()),
+        Inline::label("Likelihood (ICD 203):")
+            .text(&likelihood_words(&f.likelihood_term, f.likelihood)),
+        Inline::label("Confidence (ICD 203):").text(f.confidence.name()),
+    ];
+    let rests_on = if f.events.is_empty() {
+        Inline::label("Rests on events:").text("none in this report")
+    } else {
+        Inline::label("Rests on events:").links(doc, "Event", &f.events)
+    };
+    items.push(rests_on);
+    if !f.controls.is_empty() {
+        items.push(Inline::label("Rests on controls:").text(&f.controls.join(", ")));
+    }
+    let recs: Vec<&str> = report
+        .recommendations
+        .iter()
+        .filter(|r| r.finding == f.id)
+        .map(|r| r.id.as_str())
+        .collect();
+    if !recs.is_empty() {
+        items.push(Inline::label("Recommendations:").text(&recs.join(", ")));
+    }
+    doc.list(items);
+}
+
+fn recommendations(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Recommendations");
+    if report.recommendations.is_empty() {
+        doc.para(Inline::default().text("No recommendations are in this report."));
+        return;
+    }
+    let rows = report
+        .recommendations
+        .iter()
+        .map(|r| {
+            // A recommendation is marked as the finding it answers.
+            let mark = report
+                .findings
+                .iter()
+                .find(|f| f.id == r.finding)
+                .map(|f| format!("{} ", portion(&f.portion)))
+                .unwrap_or_default();
+            vec![
+                cell(&r.id),
+                doc.link("Finding", &r.finding),
+                format!("{mark}{}", cell(&r.action)),
+                cell(&r.owner),
+                r.due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "none".into()),
+                cell(r.status.name()),
+            ]
+        })
+        .collect();
+    doc.table(
+        &["Id", "Finding", "Action", "Owner", "Due", "Status"],
+        rows,
+        false,
+    );
+}
+
+fn sources(doc: &mut Doc, report: &Report) {
+    doc.heading(2, "Sources");
+    if report.sources.is_empty() {
+        doc.para(Inline::default().text("No sources are cited in this report."));
+        return;
+    }
+    let items = report
+        .sources
+        .iter()
+        .map(|s| {
+            let mut item = Inline::default()
+                .strong(&s.id)
+                .text(&format!("{}.", s.title));
+            item = item.text(&match &s.date {
+                Some(date) => format!("{}, {date}.", s.publisher),
+                None => format!("{}.", s.publisher),
+            });
+            item = item.text(&format!(
+                "Source reliability {} ({}).",
+                s.reliability.letter(),
+                s.reliability.meaning()
+            ));
+            // An address that is not a plain web address is shown, not linked.
+            if is_web_address(&s.url) {
+                item.raw(&format!("<{}>", s.url))
+            } else {
+                item.token(code_span(&visible(&s.url)))
+            }
+        })
+        .collect();
+    doc.list(items);
+}
+
+fn portion(marking: &Marking) -> String {
+    escape_text(&format!("({})", marking.portion))
+}
+
+/// "2030-01-10 15h UTC (hour); 2030-01-10 23h +08 in Asia/Singapore".
+pub(super) fn when(e: &ReportEvent) -> String {
+    let mut text = format!("{} ({})", e.when_utc, e.fidelity.name());
+    // A bare date reads the same in every zone.
+    if let Some(local) = e.when_local.as_ref().filter(|l| **l != e.when_utc) {
+        text.push_str(&format!("; {local}"));
+        if let Some(zone) = &e.zone {
+            text.push_str(&format!(" in {zone}"));
+        }
+    }
+    text
+}
+
+fn citations(cites: &[ReportCitation]) -> String {
+    let codes: Vec<String> = cites
+        .iter()
+        .map(|c| format!("{} {}", c.source, c.admiralty))
+        .collect();
+    codes.join(", ")
+}
+
+fn citations_with_notes(cites: &[ReportCitation]) -> String {
+    let codes: Vec<String> = cites
+        .iter()
+        .map(|c| {
+            let mut text = format!("{} ({}) {}", c.source, c.publisher, c.admiralty);
+            if let Some(note) = &c.note {
+                text.push_str(&format!(": {note}"));
+            }
+            text
+        })
+        .collect();
+    codes.join("; ")
+}
+
+fn effects(links: &[ReportLink]) -> String {
+    let words: Vec<String> = links
+        .iter()
+        .map(|l| format!("{} {}", l.control, l.effect.name()))
+        .collect();
+    words.join(", ")
+}
+
+fn effects_with_notes(links: &[ReportLink]) -> String {
+    let words: Vec<String> = links
+        .iter()
+        .map(|l| match &l.note {
+            Some(note) => format!("{} {} ({note})", l.control, l.effect.name()),
+            None => format!("{} {}", l.control, l.effect.name()),
+        })
+        .collect();
+    words.join("; ")
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Record text as one table cell: one line, escaped.
+fn cell(text: &str) -> String {
+    escape_text(text)
+}
+
+/// Record text on one line: whitespace runs (newlines too) become one space.
+pub(super) fn one_line(text: &str) -> String {
+    words(text).collect::<Vec<_>>().join(" ")
+}
+
+/// Escaped record text as one line (for headings and cells).
+fn escape_text(text: &str) -> String {
+    let escaped: Vec<String> = words(text).map(|w| escape_word(&w)).collect();
+    escaped.join(" ")
+}
+
+/// The paragraphs of record text: split at blank lines, each on one line.
+pub(super) fn paragraphs(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.split("\n\n")
+        .map(|p| words(p).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Words of record text, with characters that have no business in a report
+/// (controls, non-characters) shown as U+FFFD.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .map(visible)
+}
+
+/// Replaces control characters and non-characters by U+FFFD.
+pub(super) fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let nonchar = matches!(c as u32, 0xFDD0..=0xFDEF) || (c as u32 & 0xFFFE) == 0xFFFE;
+            if (c.is_control() && !c.is_whitespace()) || nonchar {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Escapes one word of record text so that it reads back as itself: no
+/// emphasis, code, links, HTML, table cells, entities, autolinks or math.
+fn escape_word(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '@' => true,
+            // Entity and character references: `&amp;`, `&#60;`.
+            '&' => next.is_some_and(|n| n == '#' || n.is_ascii_alphanumeric()),
+            // Autolink literals: `https://…`, `www.…`.
+            ':' => chars[i + 1..].starts_with(&['/', '/']),
+            '.' => {
+                i >= 3
+                    && chars[i - 3..i]
+                        .iter()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case("www")
+                    && (i == 3 || !chars[i - 4].is_alphanumeric())
+            }
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Guards a word that starts a line of a paragraph or list item, where `#`,
+/// `-`, `+`, `=` or `1.` would start a heading, list or rule.
+fn guard_line_start(word: &str) -> String {
+    if word.starts_with(['#', '-', '+', '=']) {
+        return format!("\\{word}");
+    }
+    let digits = word.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && word[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &word[..digits], &word[digits..]);
+    }
+    word.to_string()
+}
+
+/// A code span that holds `text` whatever backticks it contains.
+fn code_span(text: &str) -> String {
+    if text.trim().is_empty() {
+        return "(empty)".into();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+/// An http(s) address made only of URL code points, which can be written as
+/// an autolink (`<…>`) and needs no escaping.
+pub(super) fn is_web_address(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && r.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || "!$&'()*+,-./:;=?@_~%#".contains(c)
+                    || (c as u32 >= 0xA0
+                        && !c.is_whitespace()
+                        && visible(&c.to_string()) == c.to_string())
+            })
+    })
+}
+
+/// The anchor GitHub (and markdownlint's MD051) give a heading: lower case,
+/// letters, digits, `-` and `_` kept, spaces turned into `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|&c| c.is_alphanumeric() || c == '-' || c == '_' || c == ' ')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Inline Markdown as words that wrapping keeps whole. Words that come from
+/// record text are escaped; a word may still start a line, so wrapping
+/// guards it (see [`guard_line_start`]).
+#[derive(Default)]
+struct Inline(Vec<String>);
+
+impl Inline {
+    /// A bold label such as `**Title:**`.
+    fn label(label: &str) -> Self {
+        Inline(vec![format!("**{label}**")])
+    }
+
+    /// Markdown written here, split at spaces.
+    fn raw(mut self, md: &str) -> Self {
+        self.0
+            .extend(md.split(' ').filter(|w| !w.is_empty()).map(String::from));
+        self
+    }
+
+    /// Markdown written here that wrapping must not break (a code span,
+    /// whose fence could otherwise start a line on its own).
+    fn token(mut self, md: String) -> Self {
+        self.0.push(md);
+        self
+    }
+
+    /// Record text, escaped.
+    fn text(mut self, text: &str) -> Self {
+        self.0.extend(words(text).map(|w| escape_word(&w)));
+        self
+    }
+
+    /// Record text in bold.
+    fn strong(mut self, text: &str) -> Self {
+        let mut bold: Vec<String> = words(text).map(|w| escape_word(&w)).collect();
+        if let Some(first) = bold.first_mut() {
+            first.insert_str(0, "**");
+        }
+        if let Some(last) = bold.last_mut() {
+            last.push_str("**");
+        }
+        self.0.extend(bold);
+        self
+    }
+
+    fn label_text(self, label: &str, text: &str) -> Self {
+        self.raw(&format!("**{label}**")).text(text)
+    }
+
+    /// Links to the headings of `kind` (`Event E1`), comma-separated.
+    fn links(mut self, doc: &Doc, kind: &str, ids: &[String]) -> Self {
+        let last = ids.len().saturating_sub(1);
+        for (i, id) in ids.iter().enumerate() {
+            let sep = if i < last { "," } else { "" };
+            self.0.push(format!("{}{sep}", doc.link(kind, id)));
+        }
+        self
+    }
+}
+
+/// The document being written: blocks separated by one blank line.
+struct Doc {
+    out: String,
+    /// The anchor of each `Kind id` heading, numbered as GitHub numbers
+    /// repeats (`event-e1`, `event-e1-1`), known before the headings are
+    /// written so that the timeline can link to them.
+    anchors: BTreeMap<(String, String), String>,
+}
+
+impl Doc {
+    fn new(report: &Report) -> Self {
+        let headings = report
+            .events
+            .iter()
+            .map(|e| ("Event", &e.id))
+            .chain(report.claims.iter().map(|c| ("Claim", &c.id)))
+            .chain(report.findings.iter().map(|f| ("Finding", &f.id)));
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut anchors = BTreeMap::new();
+        for (kind, id) in headings {
+            let base = slug(&format!("{kind} {id}"));
+            let count = seen.get(&base).copied().unwrap_or(0);
+            let anchor = if count == 0 {
+                base.clone()
+            } else {
+                let numbered = format!("{base}-{count}");
+                seen.entry(numbered.clone()).or_insert(0);
+                numbered
+            };
+            seen.insert(base, count + 1);
+            anchors
+                .entry((kind.to_string(), id.clone()))
+                .or_insert(anchor);
+        }
+        Doc {
+            out: String::new(),
+            anchors,
+        }
+    }
+
+    fn block(&mut self) {
+        if !self.out.is_empty() {
+            self.out.push('\n');
+        }
+    }
+
+    fn heading(&mut self, level: usize, md: &str) {
+        self.block();
+        self.out.push_str(&"#".repeat(level));
+        self.out.push(' ');
+        self.out.push_str(md);
+        self.out.push('\n');
+    }
+
+    /// `### Event E1`, whose anchor [`Doc::link`] points at.
+    fn anchored_heading(&mut self, level: usize, kind: &str, id: &str) {
+        self.heading(level, &format!("{kind} {}", escape_text(id)));
+    }
+
+    /// A link to the heading `kind id`.
+    fn link(&self, kind: &str, id: &str) -> String {
+        let anchor = self
+            .anchors
+            .get(&(kind.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_else(|| slug(&format!("{kind} {id}")));
+        format!("[{}](#{anchor})", escape_text(id))
+    }
+
+    fn para(&mut self, inline: Inline) {
+        self.block();
+        wrap(&mut self.out, "", "", &inline.0);
+    }
+
+    fn list(&mut self, items: Vec<Inline>) {
+        self.block();
+        for item in items {
+            wrap(&mut self.out, "- ", "  ", &item.0);
+        }
+    }
+
+    /// A table; `tight` writes it without spaces around the pipes.
+    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>, tight: bool) {
+        self.block();
+        let line = |cells: &mut dyn Iterator<Item = &str>| {
+            let mut text = String::from("|");
+            for cell in cells {
+                match (tight, cell.is_empty()) {
+                    (true, _) => text.push_str(cell),
+                    (false, true) => text.push(' '),
+                    (false, false) => {
+                        text.push(' ');
+                        text.push_str(cell);
+                        text.push(' ');
+                    }
+                }
+                text.push('|');
+            }
+            text.push('\n');
+            text
+        };
+        self.out
+            .push_str(&line(&mut header.iter().map(AsRef::as_ref)));
+        self.out.push_str(&line(&mut header.iter().map(|_| "---")));
+        for row in &rows {
+            self.out
+                .push_str(&line(&mut row.iter().map(String::as_str)));
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Writes `words` as lines of at most [`WIDTH`] columns (counted as
+/// markdownlint counts them, in UTF-16 units); a word longer than a line
+/// gets a line of its own, which MD013 allows.
+fn wrap(out: &mut String, first: &str, rest: &str, words: &[String]) {
+    let width = |s: &str| s.encode_utf16().count();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in words {
+        if empty {
+            line.push_str(&guard_line_start(word));
+            empty = false;
+        } else if width(&line) + 1 + width(word) <= WIDTH {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("{rest}{}", guard_line_start(word));
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_text_cannot_become_markup() {
+        assert_eq!(escape_word("*bold*"), r"\*bold\*");
+        assert_eq!(escape_word("a|b"), r"a\|b");
+        assert_eq!(escape_word("<script>"), r"\<script\>");
+        assert_eq!(escape_word("[x](y)"), r"\[x\](y)");
+        assert_eq!(escape_word("https://x.org"), r"https\://x.org");
+        assert_eq!(escape_word("www.x.org"), r"www\.x.org");
+        assert_eq!(escape_word("&amp;"), r"\&amp;");
+        assert_eq!(escape_word("&"), "&");
+        assert_eq!(escape_word("Wi-Fi"), "Wi-Fi");
+    }
+
+    #[test]
+    fn words_that_start_a_line_cannot_start_a_block() {
+        assert_eq!(guard_line_start("#"), r"\#");
+        assert_eq!(guard_line_start("-"), r"\-");
+        assert_eq!(guard_line_start("1."), r"1\.");
+        assert_eq!(guard_line_start("12)"), r"12\)");
+        assert_eq!(guard_line_start("2024-02-19"), "2024-02-19");
+    }
+
+    #[test]
+    fn wrapping_keeps_lines_within_eighty_columns() {
+        let words: Vec<String> = "word ".repeat(40).split(' ').map(String::from).collect();
+        let mut out = String::new();
+        wrap(&mut out, "- ", "  ", &words);
+        assert!(out.lines().all(|l| l.len() <= WIDTH), "{out}");
+        assert!(out.lines().skip(1).all(|l| l.starts_with("  word")));
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code_span("sha256:ab"), "`sha256:ab`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`a"), "`` `a ``");
+    }
+
+    #[test]
+    fn only_plain_web_addresses_are_linked() {
+        assert!(is_web_address(
+            "https://de.wikipedia.org/wiki/Taurus-Abhörfall"
+        ));
+        assert!(is_web_address(
+            "https://gopherproxy.meulie.net/taz.de/1/%215996669"
+        ));
+        assert!(!is_web_address("https://x.org/\"><script>"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address("https://"));
+    }
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(slug("Event E1"), "event-e1");
+        assert_eq!(slug("Event SC-8(1).x_y"), "event-sc-81x_y");
+    }
+}

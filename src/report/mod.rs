@@ -1,0 +1,713 @@
+//! One report model, built from a record and its review, that every export
+//! format renders. Building it is where the sharing rules live: events the
+//! analyst left out, portions above the classification ceiling, and the
+//! banner, which is the highest portion included and never lower.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::model::time::{ZoneChoice, display};
+use crate::model::{Classification, Effect, Level, RecommendationStatus, Record, Review, Tlp};
+use crate::review::{RecordHasher, SignOffState, signoff_state};
+
+/// The version of the report model (and of the JSON export).
+pub const REPORT_FORMAT: &str = "hotwash-report/1";
+
+/// How to build a report.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Leave out every portion above this level.
+    pub max_classification: Option<Level>,
+    /// When the report is generated (from `SOURCE_DATE_EPOCH` for reproducible builds).
+    pub generated: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub generator: String,
+    pub generated: DateTime<Utc>,
+    /// The banner: the highest portion included, in the record's scheme.
+    pub classification: Marking,
+    pub tlp: Tlp,
+    /// The ceiling asked for, if any.
+    pub ceiling: Option<Marking>,
+    pub withheld: Withheld,
+    pub record: RecordMeta,
+    pub signoff: SignOffReport,
+    pub events: Vec<ReportEvent>,
+    pub controls: Vec<ReportControl>,
+    /// Control-by-event matrix: one row per control, one cell per included event.
+    pub matrix: Vec<MatrixRow>,
+    pub findings: Vec<ReportFinding>,
+    pub recommendations: Vec<ReportRecommendation>,
+    pub claims: Vec<ReportClaim>,
+    pub sources: Vec<ReportSource>,
+}
+
+/// A level with its words in the record's scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Marking {
+    pub level: Level,
+    /// The banner words, such as `NATO RESTRICTED`.
+    pub banner: String,
+    /// The portion mark, such as `NR`.
+    pub portion: String,
+}
+
+impl Marking {
+    pub fn new(classification: Classification, level: Level) -> Self {
+        let scheme = classification.scheme;
+        Marking {
+            level,
+            banner: scheme.banner(level).unwrap_or(level.name()).to_string(),
+            portion: scheme
+                .portion_mark(level)
+                .unwrap_or(level.name())
+                .to_string(),
+        }
+    }
+}
+
+/// What was left out of the report, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Withheld {
+    /// Portions (events, claims, findings and their recommendations) above the ceiling.
+    pub portions: usize,
+    /// Events the analyst excluded from the report.
+    pub excluded_events: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordMeta {
+    pub id: String,
+    /// The title, or the record id when the title is withheld.
+    pub title: String,
+    /// The summary, or a note that it is withheld.
+    pub summary: String,
+    /// The portion marking of the title and summary.
+    pub portion: Marking,
+    /// Whether the title and summary were withheld (above the ceiling).
+    pub withheld: bool,
+    pub period: String,
+    pub scheme: crate::model::Scheme,
+    pub events_total: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SignOffStatus {
+    NotSignedOff,
+    Current,
+    Stale,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignOffReport {
+    pub status: SignOffStatus,
+    pub reviewer: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub hash: Option<String>,
+}
+
+impl SignOffReport {
+    /// "signed off by X on DATE (sha256:...)", "not signed off", or "stale".
+    pub fn describe(&self) -> String {
+        match (self.status, &self.reviewer, &self.at) {
+            (SignOffStatus::NotSignedOff, _, _) => "not signed off".into(),
+            (SignOffStatus::Current, Some(r), Some(at)) => {
+                format!("signed off by {r} on {}", at.format("%Y-%m-%d %H:%M UTC"))
+            }
+            (SignOffStatus::Stale, Some(r), Some(at)) => format!(
+                "stale: signed off by {r} on {}, but the record or the review changed since",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            _ => "not signed off".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportCitation {
+    pub source: String,
+    pub publisher: String,
+    /// The Admiralty code, such as `B2`.
+    pub admiralty: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportLink {
+    pub control: String,
+    pub effect: Effect,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportEvent {
+    pub id: String,
+    /// As written in the record (ISO 8601 at its precision).
+    pub at: String,
+    pub end: Option<String>,
+    pub fidelity: crate::model::Fidelity,
+    /// Shown in UTC at its fidelity (a bare date stays a date).
+    pub when_utc: String,
+    /// Shown in the event's own zone, where it has one.
+    pub when_local: Option<String>,
+    pub place: Option<String>,
+    pub zone: Option<String>,
+    pub title: String,
+    pub narrative: String,
+    pub actors: Vec<String>,
+    pub sources: Vec<ReportCitation>,
+    pub controls: Vec<ReportLink>,
+    pub portion: Marking,
+    pub flagged: bool,
+    pub reviewed: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportControl {
+    pub id: String,
+    pub title: String,
+    pub catalogue: String,
+    pub expects: String,
+    /// Included events at which it failed, was not followed, bypassed or absent.
+    pub failures: usize,
+    pub held: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixRow {
+    pub control: String,
+    /// One cell per included event, in the order of `Report::events`.
+    pub cells: Vec<Option<Effect>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportFinding {
+    pub id: String,
+    pub title: String,
+    pub statement: String,
+    pub kind: crate::model::FindingKind,
+    pub severity: crate::model::Severity,
+    pub likelihood: crate::model::Likelihood,
+    /// The ICD 203 term, such as "very likely".
+    pub likelihood_term: String,
+    pub confidence: crate::model::Confidence,
+    /// Included events it rests on.
+    pub events: Vec<String>,
+    pub controls: Vec<String>,
+    pub portion: Marking,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRecommendation {
+    pub id: String,
+    pub finding: String,
+    pub action: String,
+    pub owner: String,
+    pub due: Option<chrono::NaiveDate>,
+    pub status: RecommendationStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportClaim {
+    pub id: String,
+    pub statement: String,
+    pub status: crate::model::ClaimStatus,
+    pub events: Vec<String>,
+    pub sources: Vec<ReportCitation>,
+    pub conflicts_with: Vec<String>,
+    pub portion: Marking,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportSource {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub date: Option<String>,
+    pub url: String,
+    pub reliability: crate::model::Reliability,
+}
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible
+/// builds), else now. An unusable value is an error, not a silent fallback.
+pub fn generation_time() -> Result<DateTime<Utc>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970")
+            }),
+        Err(_) => Ok(chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)),
+    }
+}
+
+/// Builds the report of `record` and `review`.
+pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Report {
+    let ceiling = options.max_classification;
+    let allowed = |level: Level| ceiling.is_none_or(|c| level <= c);
+    let overall = record.classification;
+    let mut withheld = Withheld::default();
+
+    // Events in time order, as the timeline shows them.
+    let timeline = crate::timeline::Timeline::new(record);
+    let mut included_events = Vec::new();
+    let mut withheld_ids = std::collections::HashSet::new();
+    for pos in 0..timeline.len() {
+        let Some(i) = timeline.event_at(pos) else {
+            continue;
+        };
+        let e = &record.events[i];
+        let mark = review.mark(&e.id);
+        if mark.is_some_and(|m| !m.included) {
+            withheld.excluded_events += 1;
+        } else if !allowed(e.portion) {
+            withheld.portions += 1;
+            withheld_ids.insert(e.id.as_str());
+        } else {
+            included_events.push(i);
+        }
+    }
+    let included_ids: std::collections::HashSet<&str> = included_events
+        .iter()
+        .map(|&i| record.events[i].id.as_str())
+        .collect();
+
+    let cite = |c: &crate::model::Citation| {
+        let source = record.source(&c.source);
+        ReportCitation {
+            source: c.source.to_string(),
+            publisher: source.map(|s| s.publisher.clone()).unwrap_or_default(),
+            admiralty: source
+                .map(|s| c.admiralty(s).to_string())
+                .unwrap_or_else(|| format!("?{}", c.credibility.0)),
+            note: c.note.clone(),
+        }
+    };
+
+    let events: Vec<ReportEvent> = included_events
+        .iter()
+        .map(|&i| {
+            let e = &record.events[i];
+            let zone = e
+                .place
+                .as_ref()
+                .and_then(|p| p.zone.as_ref().map(|z| z.to_string()));
+            let mark = review.mark(&e.id);
+            ReportEvent {
+                id: e.id.to_string(),
+                at: e.at.to_string(),
+                end: e.end.map(|t| t.to_string()),
+                fidelity: e.fidelity,
+                when_utc: display(&e.at, e.fidelity, ZoneChoice::Utc, None),
+                when_local: zone
+                    .as_deref()
+                    .map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
+                place: e.place.as_ref().map(|p| p.name.clone()),
+                zone,
+                title: e.title.clone(),
+                narrative: e.narrative.clone(),
+                actors: e
+                    .actors
+                    .iter()
+                    .map(|a| {
+                        record
+                            .actor(a)
+                            .map_or_else(|| a.to_string(), |x| x.name.clone())
+                    })
+                    .collect(),
+                sources: e.sources.iter().map(cite).collect(),
+                controls: e
+                    .controls
+                    .iter()
+                    .map(|l| ReportLink {
+                        control: l.control.to_string(),
+                        effect: l.effect,
+                        note: l.note.clone(),
+                    })
+                    .collect(),
+                portion: Marking::new(overall, e.portion),
+                flagged: mark.is_some_and(|m| m.flagged),
+                reviewed: mark.is_some_and(|m| m.reviewed),
+                note: mark.and_then(|m| m.note.clone()),
+            }
+        })
+        .collect();
+
+    let controls: Vec<ReportControl> = record
+        .controls
+        .iter()
+        .map(|c| {
+            let effects = events
+                .iter()
+                .flat_map(|e| e.controls.iter())
+                .filter(|l| l.control == c.id)
+                .map(|l| l.effect);
+            let (mut failures, mut held) = (0, 0);
+            for effect in effects {
+                if effect.is_failure() {
+                    failures += 1;
+                } else {
+                    held += 1;
+                }
+            }
+            ReportControl {
+                id: c.id.to_string(),
+                title: c.title.clone(),
+                catalogue: c.catalogue.name().to_string(),
+                expects: c.expects.clone(),
+                failures,
+                held,
+            }
+        })
+        .collect();
+
+    let matrix = record
+        .controls
+        .iter()
+        .map(|c| MatrixRow {
+            control: c.id.to_string(),
+            cells: events
+                .iter()
+                .map(|e| {
+                    e.controls
+                        .iter()
+                        .find(|l| l.control == c.id)
+                        .map(|l| l.effect)
+                })
+                .collect(),
+        })
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut recommendations = Vec::new();
+    for f in &review.findings {
+        let recs = review.recommendations.iter().filter(|r| r.finding == f.id);
+        if !allowed(f.portion) {
+            withheld.portions += 1;
+            continue;
+        }
+        findings.push(ReportFinding {
+            id: f.id.clone(),
+            title: f.title.clone(),
+            statement: f.statement.clone(),
+            kind: f.kind,
+            severity: f.severity,
+            likelihood: f.likelihood,
+            likelihood_term: f.likelihood.term().to_string(),
+            confidence: f.confidence,
+            events: f
+                .events
+                .iter()
+                .filter(|e| included_ids.contains(e.as_str()))
+                .cloned()
+                .collect(),
+            controls: f.controls.clone(),
+            portion: Marking::new(overall, f.portion),
+        });
+        recommendations.extend(recs.map(|r| ReportRecommendation {
+            id: r.id.clone(),
+            finding: r.finding.clone(),
+            action: r.action.clone(),
+            owner: r.owner.clone(),
+            due: r.due,
+            status: r.status,
+        }));
+    }
+
+    let mut claims = Vec::new();
+    for c in &record.claims {
+        // A claim about events that are all left out goes with them.
+        let about_included =
+            c.events.is_empty() || c.events.iter().any(|e| included_ids.contains(e.as_str()));
+        if !about_included {
+            // It goes with its events; if they were withheld, so is it.
+            if c.events.iter().any(|e| withheld_ids.contains(e.as_str())) {
+                withheld.portions += 1;
+            }
+            continue;
+        }
+        if !allowed(c.portion) {
+            withheld.portions += 1;
+            continue;
+        }
+        claims.push(ReportClaim {
+            id: c.id.to_string(),
+            statement: c.statement.clone(),
+            status: c.status,
+            events: c
+                .events
+                .iter()
+                .filter(|e| included_ids.contains(e.as_str()))
+                .map(|e| e.to_string())
+                .collect(),
+            sources: c.sources.iter().map(cite).collect(),
+            conflicts_with: c.conflicts_with.iter().map(|x| x.to_string()).collect(),
+            // Filtered below, once every included claim is known.
+            portion: Marking::new(overall, c.portion),
+        });
+    }
+
+    // A withheld claim is not even named by the ones that conflict with it.
+    let included_claims: std::collections::HashSet<String> =
+        claims.iter().map(|c| c.id.clone()).collect();
+    for c in &mut claims {
+        c.conflicts_with
+            .retain(|other| included_claims.contains(other));
+    }
+
+    // Only the sources the included portions cite.
+    let cited: std::collections::HashSet<&str> = events
+        .iter()
+        .flat_map(|e| e.sources.iter())
+        .chain(claims.iter().flat_map(|c| c.sources.iter()))
+        .map(|c| c.source.as_str())
+        .collect();
+    let sources = record
+        .sources
+        .iter()
+        .filter(|s| cited.contains(s.id.as_str()))
+        .map(|s| ReportSource {
+            id: s.id.to_string(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            date: s.date.map(|d| d.to_string()),
+            url: s.url.clone(),
+            reliability: s.reliability,
+        })
+        .collect();
+
+    // The title and summary are a portion too.
+    let title_portion = record.title_portion();
+    let title_withheld = !allowed(title_portion);
+    if title_withheld {
+        withheld.portions += 1;
+    }
+
+    // The banner is the highest portion included: never lower.
+    let highest = events
+        .iter()
+        .map(|e| e.portion.level)
+        .chain((!title_withheld).then_some(title_portion))
+        .chain(findings.iter().map(|f| f.portion.level))
+        .chain(claims.iter().map(|c| c.portion.level))
+        .max()
+        .unwrap_or(Level::Unclassified);
+
+    let hasher = RecordHasher::new(record);
+    let signoff = match signoff_state(&hasher, review) {
+        SignOffState::NotSigned => SignOffReport {
+            status: SignOffStatus::NotSignedOff,
+            reviewer: None,
+            at: None,
+            hash: None,
+        },
+        SignOffState::Current(s) | SignOffState::Stale(s) => SignOffReport {
+            status: if matches!(signoff_state(&hasher, review), SignOffState::Current(_)) {
+                SignOffStatus::Current
+            } else {
+                SignOffStatus::Stale
+            },
+            reviewer: Some(s.reviewer.clone()),
+            at: Some(s.at),
+            hash: Some(s.hash.clone()),
+        },
+    };
+
+    let period = match (events.first(), events.last()) {
+        (Some(a), Some(b)) => {
+            let day = |e: &ReportEvent| e.when_utc.chars().take(10).collect::<String>();
+            if day(a) == day(b) {
+                day(a)
+            } else {
+                format!("{} – {}", day(a), day(b))
+            }
+        }
+        _ => "no events".into(),
+    };
+
+    Report {
+        format: REPORT_FORMAT,
+        generator: format!("hotwash {}", env!("CARGO_PKG_VERSION")),
+        generated: options.generated.unwrap_or(DateTime::UNIX_EPOCH),
+        classification: Marking::new(overall, highest),
+        tlp: record.tlp,
+        ceiling: ceiling.map(|c| Marking::new(overall, c)),
+        withheld,
+        record: RecordMeta {
+            id: record.id.clone(),
+            title: if title_withheld {
+                format!("Record {}", record.id)
+            } else {
+                record.title.clone()
+            },
+            summary: if title_withheld {
+                "The title and summary are withheld: they are marked above the ceiling of this report."
+                    .to_string()
+            } else {
+                record.summary.clone()
+            },
+            portion: Marking::new(overall, title_portion),
+            withheld: title_withheld,
+            period,
+            scheme: overall.scheme,
+            events_total: record.events.len(),
+        },
+        signoff,
+        events,
+        controls,
+        matrix,
+        findings,
+        recommendations,
+        claims,
+        sources,
+    }
+}
+
+impl Report {
+    /// "2 portions above NATO RESTRICTED were withheld." or "No portions were withheld."
+    pub fn withheld_line(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.withheld.portions, &self.ceiling) {
+            (0, _) => parts.push("No portions were withheld.".to_string()),
+            (1, Some(c)) => parts.push(format!("1 portion above {} was withheld.", c.banner)),
+            (n, Some(c)) => parts.push(format!("{n} portions above {} were withheld.", c.banner)),
+            (n, None) => parts.push(format!("{n} portions were withheld.")),
+        }
+        match self.withheld.excluded_events {
+            0 => {}
+            1 => parts.push("1 event was left out by the analyst.".into()),
+            n => parts.push(format!("{n} events were left out by the analyst.")),
+        }
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORD: &str = r#"(schema: 1, id: "r", title: "T", summary: "S",
+        classification: (scheme: Nato, level: Secret), portion: Unclassified, tlp: "AMBER",
+        sources: [(id: "s", title: "t", publisher: "p", url: "https://example.org", reliability: B)],
+        controls: [(catalogue: NistSp80053r5, id: "SC-8", title: "Transmission Confidentiality and Integrity", expects: "x")],
+        events: [
+            (id: "E1", at: "2024-01-01", fidelity: Day, title: "open", narrative: "n",
+             sources: [(source: "s", credibility: 2)],
+             controls: [(control: "SC-8", effect: Failed)], portion: Unclassified),
+            (id: "E2", at: "2024-01-02", fidelity: Day, title: "secret", narrative: "n",
+             controls: [(control: "SC-8", effect: Held)], portion: Secret),
+            (id: "E3", at: "2024-01-03", fidelity: Day, title: "excluded", narrative: "n", portion: Restricted),
+        ],
+        claims: [(id: "C1", statement: "c", status: Disputed, events: ["E2"], portion: Secret)],
+    )"#;
+
+    const REVIEW: &str = r#"(schema: 1, record: "r",
+        findings: [
+            (id: "F1", title: "f", statement: "s", kind: RootCause, severity: High, likelihood: Likely,
+             confidence: High, events: ["E1", "E2"], controls: ["SC-8"], portion: Restricted),
+            (id: "F2", title: "g", statement: "s", kind: Observation, severity: Low, likelihood: Unlikely,
+             confidence: Low, portion: TopSecret),
+        ],
+        recommendations: [
+            (id: "R1", finding: "F1", action: "a", owner: "o", status: Planned),
+            (id: "R2", finding: "F2", action: "b", owner: "o", status: Done),
+        ],
+        marks: [(event: "E3", included: false)],
+    )"#;
+
+    fn inputs() -> (Record, Review) {
+        (
+            crate::load::parse(RECORD).expect("record"),
+            crate::load::parse(REVIEW).expect("review"),
+        )
+    }
+
+    #[test]
+    fn without_a_ceiling_the_banner_is_the_highest_included_portion() {
+        let (record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        assert_eq!(
+            report.classification.banner, "COSMIC TOP SECRET",
+            "F2 is TopSecret"
+        );
+        assert_eq!(report.events.len(), 2, "E3 was left out by the analyst");
+        assert_eq!(
+            report.withheld,
+            Withheld {
+                portions: 0,
+                excluded_events: 1
+            }
+        );
+        assert_eq!(report.recommendations.len(), 2);
+    }
+
+    #[test]
+    fn a_ceiling_withholds_portions_and_lowers_the_banner_to_what_remains() {
+        let (record, review) = inputs();
+        let options = ReportOptions {
+            max_classification: Some(Level::Restricted),
+            ..ReportOptions::default()
+        };
+        let report = build(&record, &review, &options);
+        let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["E1"]);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(
+            report.findings[0].events,
+            ["E1"],
+            "the withheld event is not named"
+        );
+        assert_eq!(report.recommendations.len(), 1, "R2 goes with F2");
+        assert!(report.claims.is_empty(), "C1 is about a withheld event");
+        // E2, F2 and C1 (which goes with its event) are withheld.
+        assert_eq!(report.withheld.portions, 3);
+        assert_eq!(
+            report.classification.banner, "NATO RESTRICTED",
+            "F1 is Restricted"
+        );
+        assert_eq!(
+            report.withheld_line(),
+            "3 portions above NATO RESTRICTED were withheld. 1 event was left out by the analyst."
+        );
+        assert_eq!(report.matrix[0].cells, [Some(Effect::Failed)]);
+        assert_eq!(report.controls[0].failures, 1);
+        assert_eq!(report.controls[0].held, 0);
+    }
+
+    #[test]
+    fn an_unmarked_title_counts_at_the_overall_level_and_is_withheld_under_a_lower_ceiling() {
+        let (mut record, review) = inputs();
+        record.portion = None;
+        let options = ReportOptions {
+            max_classification: Some(Level::Restricted),
+            ..ReportOptions::default()
+        };
+        let report = build(&record, &review, &options);
+        assert!(report.record.withheld);
+        assert_eq!(report.record.title, "Record r");
+        assert!(!report.record.summary.contains('S') || report.record.summary.contains("withheld"));
+        assert_eq!(report.withheld.portions, 4, "E2, F2, C1 and the title");
+        let full = build(&record, &review, &ReportOptions::default());
+        assert!(!full.record.withheld);
+        assert_eq!(full.record.title, "T");
+    }
+
+    #[test]
+    fn nothing_included_is_unclassified() {
+        let (record, _) = inputs();
+        let options = ReportOptions {
+            max_classification: Some(Level::Unclassified),
+            ..ReportOptions::default()
+        };
+        let report = build(&record, &Review::new("r"), &options);
+        assert_eq!(report.classification.level, Level::Unclassified);
+        assert_eq!(report.classification.banner, "NATO UNCLASSIFIED");
+    }
+}

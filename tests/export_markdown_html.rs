@@ -1,0 +1,483 @@
+//! The Markdown and HTML exports of the report model: what they contain,
+//! what the classification ceiling keeps out of them, hostile record text,
+//! determinism, and the external validators (`markdownlint-cli2` and the
+//! W3C Nu HTML checker) run on fresh exports.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, TimeZone, Utc};
+use hotwash::export::{html, markdown};
+use hotwash::load::LoadOptions;
+use hotwash::model::Level;
+use hotwash::report::{self, Report, ReportOptions};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+const DEMO: &str = "tests/fixtures/tui/demo.ron";
+const TAURUS: &str = "incidents/taurus-webex-2024.ron";
+const HOSTILE: &str = "tests/fixtures/export/hostile.ron";
+const SIGNED: &str = "tests/fixtures/valid/minimal.ron";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn generated() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2030, 2, 1, 12, 0, 0).unwrap()
+}
+
+fn report(path: &str, max_classification: Option<Level>) -> Report {
+    let (record, review) =
+        hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
+            .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
+    report::build(
+        &record,
+        &review,
+        &ReportOptions {
+            max_classification,
+            generated: Some(generated()),
+        },
+    )
+}
+
+fn md(report: &Report) -> String {
+    markdown::render(report)
+}
+
+fn page(report: &Report) -> String {
+    html::render(report).expect("the HTML export renders")
+}
+
+/// Text with its line breaks (where prose is wrapped) read as spaces.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// GitHub-flavoured Markdown as pulldown-cmark reads it.
+fn gfm(text: &str) -> Vec<Event<'_>> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH;
+    Parser::new_ext(text, options).collect()
+}
+
+/// The text a reader sees, soft breaks read as spaces.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Checks that the Markdown holds no HTML and that every table row has as
+/// many cells as its header.
+fn assert_sound_markdown(text: &str) {
+    let events = gfm(text);
+    let mut header_cells = 0;
+    let mut cells = 0;
+    let mut tables = 0;
+    for event in &events {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in the Markdown: {h:?}"),
+            Event::Start(Tag::Table(_)) => tables += 1,
+            Event::Start(Tag::TableHead) => cells = 0,
+            Event::End(TagEnd::TableHead) => header_cells = cells,
+            Event::Start(Tag::TableRow) => cells = 0,
+            Event::End(TagEnd::TableRow) => {
+                assert_eq!(
+                    cells, header_cells,
+                    "a table row has the wrong number of cells"
+                );
+            }
+            Event::Start(Tag::TableCell) => cells += 1,
+            _ => {}
+        }
+    }
+    assert!(
+        tables > 0 || !text.contains("\n| "),
+        "a table did not parse"
+    );
+}
+
+#[test]
+fn markdown_has_every_part_of_the_report() {
+    let report = report(DEMO, None);
+    let text = md(&report);
+    assert_sound_markdown(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0], "# NATO RESTRICTED · TLP:AMBER+STRICT",
+        "banner on top"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("**NATO RESTRICTED** · TLP:AMBER+STRICT"),
+        "banner at the bottom"
+    );
+    for part in [
+        "## Record",
+        "demo-hotel-call",
+        "Demo: a call joined from a hotel network",
+        "A fictional exercise incident used by the test suite.",
+        "**Generated:** 2030-02-01T12:00:00Z by hotwash",
+        "## Sign-off",
+        "not signed off",
+        "## Timeline",
+        "| Event | Time | Title | Actors | Sources | Control effects |",
+        "2030-01-10 15h UTC (hour); 2030-01-10 23h +08 in Asia/Singapore",
+        "(NR) Alpha joins the call over hotel Wi-Fi",
+        "Officer Alpha, Officer Bravo",
+        "memo B2",
+        "SC-8 failed, AC-17 not followed, IA-2 held",
+        "## Control effects by event",
+        "|SC-8||F|F|",
+        "## Findings",
+        "(NR) **Hotel network used for a sensitive call**",
+        "**Likelihood (ICD 203):** very likely (80–95 %)",
+        "**Confidence (ICD 203):** moderate",
+        "**Rests on events:** [E1](#event-e1)",
+        "## Claims",
+        "(NU) The call was joined over a mobile phone.",
+        "**Status:** disputed",
+        "| R1 | [F1](#finding-f1) | (NR) Issue travel kits with a protected link. | Security office | 2030-03-01 | planned |",
+        "## Sources",
+        "<https://example.org/memo>",
+        "Source reliability F (reliability cannot be judged).",
+        &report.withheld_line(),
+    ] {
+        assert!(flat(&text).contains(part), "missing {part:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("Bravo reports a suspected leak"),
+        "E3 was left out by the analyst"
+    );
+}
+
+#[test]
+fn html_has_every_part_of_the_report() {
+    let report = report(DEMO, None);
+    let text = page(&report);
+    assert!(text.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert_eq!(
+        text.matches(r#"<span class="classification">NATO RESTRICTED</span>"#)
+            .count(),
+        2,
+        "banner at the top and the bottom"
+    );
+    assert_eq!(
+        text.matches(r#"<span class="tlp tlp-amber">TLP:AMBER+STRICT</span>"#)
+            .count(),
+        2
+    );
+    for part in [
+        "<meta charset=\"utf-8\">",
+        "<title>NATO RESTRICTED · TLP:AMBER+STRICT · Demo: a call joined from a hotel network</title>",
+        "@media print",
+        "<time datetime=\"2030-02-01T12:00:00Z\">",
+        "not signed off",
+        "<span class=\"portion\">(NR)</span> Alpha joins the call over hotel Wi-Fi",
+        "<td class=\"failure\"><abbr title=\"not followed\">NF</abbr></td>",
+        "<li><strong>Likelihood (ICD 203):</strong> very likely (80–95 %)</li>",
+        "<li><strong>Confidence (ICD 203):</strong> moderate</li>",
+        "<td>Security office</td>",
+        "<a href=\"https://example.org/memo\" rel=\"noreferrer\">",
+        "The call was joined over a mobile phone.",
+        &report.withheld_line(),
+    ] {
+        assert!(text.contains(part), "missing {part:?}");
+    }
+    assert!(!text.contains("Bravo reports a suspected leak"));
+    assert!(!text.contains("<script"), "no script");
+    // Nothing is fetched: the only addresses are those of the sources.
+    for url in text.split("https://").skip(1) {
+        assert!(
+            url.starts_with("example.org/"),
+            "unexpected address {url:.40}"
+        );
+    }
+}
+
+#[test]
+fn signoff_shows_its_content_hash() {
+    let report = report(SIGNED, None);
+    let hash = report
+        .signoff
+        .hash
+        .clone()
+        .expect("the fixture is signed off");
+    let status = report.signoff.describe();
+    let text = md(&report);
+    assert!(text.contains(&format!("`{hash}`")), "{text}");
+    assert!(flat(&text).contains(&status));
+    let text = page(&report);
+    assert!(text.contains(&format!("<code>{hash}</code>")));
+    assert!(text.contains(&status));
+}
+
+#[test]
+fn the_ceiling_keeps_restricted_portions_out_and_lowers_the_banner() {
+    let report = report(DEMO, Some(Level::Unclassified));
+    assert!(report.withheld.portions > 0);
+    let withheld = report.withheld_line();
+    assert!(withheld.contains("above NATO UNCLASSIFIED"), "{withheld}");
+
+    let text = md(&report);
+    assert_sound_markdown(&text);
+    assert!(text.starts_with("# NATO UNCLASSIFIED · TLP:AMBER+STRICT\n"));
+    assert!(text.ends_with("**NATO UNCLASSIFIED** · TLP:AMBER+STRICT\n"));
+    let html = page(&report);
+    assert!(html.contains(r#"<span class="classification">NATO UNCLASSIFIED</span>"#));
+    assert!(html.contains("level-unclassified"));
+    for text in [&text, &html] {
+        for gone in [
+            "NATO RESTRICTED",
+            "(NR)",
+            "Alpha joins the call over hotel Wi-Fi",
+            "Hotel network used for a sensitive call",
+            "Issue travel kits",
+            "finding-f1",
+            "finding-F1",
+            "Root of the leak.",
+        ] {
+            assert!(!text.contains(gone), "{gone:?} is above the ceiling");
+        }
+        assert!(
+            flat(text).contains(&withheld),
+            "the withheld line is missing"
+        );
+        assert!(text.contains("The call is recorded"), "E2 is unclassified");
+    }
+}
+
+#[test]
+fn hostile_markdown_stays_text() {
+    let report = report(HOSTILE, None);
+    let text = md(&report);
+    assert_sound_markdown(&text);
+    let events = gfm(&text);
+    let mut headings = Vec::new();
+    let mut heading = None::<String>;
+    for event in &events {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Text(t) if heading.is_some() => heading.as_mut().unwrap().push_str(t),
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let to_heading = dest_url.starts_with('#') && *link_type == LinkType::Inline;
+                let to_source = *link_type == LinkType::Autolink
+                    && dest_url.as_ref() == "https://example.org/a_b*c(d)?q=1&r=2#frag";
+                assert!(to_heading || to_source, "unexpected link to {dest_url:?}");
+            }
+            Event::Start(
+                tag @ (Tag::Image { .. }
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::Emphasis
+                | Tag::Strikethrough
+                | Tag::FootnoteDefinition(_)),
+            ) => panic!("record text became markup: {tag:?}"),
+            Event::Rule | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                panic!("record text became markup: {event:?}")
+            }
+            _ => {}
+        }
+    }
+    let fixed = [
+        "NATO SECRET · TLP:RED",
+        "Record",
+        "Summary",
+        "Sign-off",
+        "Timeline",
+        "Control effects by event",
+        "Controls",
+        "Events",
+        "Event E1",
+        "Event E.1",
+        "Claims",
+        "Claim C1",
+        "Claim C2",
+        "Findings",
+        "Finding F1",
+        "Recommendations",
+        "Sources",
+    ];
+    assert_eq!(headings, fixed, "record text made a heading");
+    // The two events whose headings share an anchor link to their own.
+    assert!(text.contains("[E1](#event-e1)") && text.contains("[E.1](#event-e1-1)"));
+
+    // Read back, the text is what the record says.
+    let seen = plain_text(&events);
+    for hostile in [
+        "<script>alert(1)</script>",
+        r#""><img src=x onerror=alert(1)>"#,
+        "| pipe |",
+        "*bold*",
+        "`tick`",
+        "[link](javascript:alert(1))",
+        "# heading",
+        "&amp; &#60;script&#62;",
+        "https://evil.example/path www.evil.example user@evil.example $x^2$ ~~strike~~",
+        "- starts like a list",
+        "+ plus = equals 12. twelve #hash",
+        "| owner | `x` <img src=x onerror=alert(1)>",
+        "do *this* then that",
+        r#"https://example.org/x"><script>alert(1)</script>"#,
+    ] {
+        assert!(
+            seen.contains(hostile),
+            "{hostile:?} was not kept as text in:\n{seen}"
+        );
+    }
+    assert!(
+        seen.contains("bell\u{FFFD}here"),
+        "a control character is shown as U+FFFD"
+    );
+    assert!(!text.contains("Left out by the analyst"));
+}
+
+#[test]
+fn hostile_html_stays_inert() {
+    let report = report(HOSTILE, None);
+    let text = page(&report);
+    assert!(!text.contains("<script"), "a script element");
+    assert!(!text.contains("<img"), "an img element");
+    assert!(!text.contains("<div onclick"));
+    // Every tag is ours: none carries an event handler or a script address.
+    for tag in text.split('<').skip(1) {
+        let tag = tag
+            .split('>')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        for bad in ["onerror", "onclick", "javascript:"] {
+            assert!(!tag.contains(bad), "<{tag}> carries {bad}");
+        }
+    }
+    assert!(text.contains(
+        "&#60;script&#62;alert(1)&#60;/script&#62; &#34;&#62;&#60;img src=x onerror=alert(1)&#62;"
+    ));
+    // The address that is not a plain web address is shown, not linked.
+    assert!(!text.contains("href=\"https://example.org/x"));
+    assert!(text.contains("<code>https://example.org/x&#34;&#62;&#60;script&#62;"));
+    assert!(text.contains("bell\u{FFFD}here"));
+    assert!(!text.contains('\u{7}'));
+    assert!(!text.contains("Left out by the analyst"));
+}
+
+#[test]
+fn exports_are_deterministic() {
+    for path in [DEMO, TAURUS, HOSTILE] {
+        let (a, b) = (report(path, None), report(path, None));
+        assert_eq!(md(&a), md(&b), "{path}: Markdown differs");
+        assert_eq!(page(&a), page(&b), "{path}: HTML differs");
+    }
+}
+
+/// The validators, installed by `npm install --prefix .ci/node` from
+/// `.ci/node/package.json`, and the Java that runs vnu.
+struct Validators {
+    markdownlint: PathBuf,
+    vnu: PathBuf,
+}
+
+fn validators() -> Option<Validators> {
+    let node = root().join(".ci/node/node_modules");
+    let found = Validators {
+        markdownlint: node.join(".bin/markdownlint-cli2"),
+        vnu: node.join("vnu-jar/build/dist/vnu.jar"),
+    };
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!found.markdownlint.exists()).then_some("markdownlint-cli2"),
+        (!found.vnu.exists()).then_some("vnu.jar"),
+        (!java).then_some("java"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return Some(found);
+    }
+    let message = format!(
+        "missing {} (run `npm install --prefix .ci/node` and install a Java runtime)",
+        missing.join(", ")
+    );
+    if std::env::var("HOTWASH_REQUIRE_VALIDATORS").is_ok_and(|v| v == "1") {
+        panic!("HOTWASH_REQUIRE_VALIDATORS=1 but {message}");
+    }
+    eprintln!("skipping the external validators: {message}");
+    None
+}
+
+#[test]
+fn exports_pass_markdownlint_and_the_nu_html_checker() {
+    let Some(tools) = validators() else {
+        return;
+    };
+    // Outside the repository, so that no configuration file of ours applies:
+    // markdownlint-cli2 runs with its default rules.
+    let dir =
+        std::env::temp_dir().join(format!("hotwash-export-validators-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the temporary folder");
+    let cases = [
+        ("demo", DEMO, None),
+        ("demo-unclassified", DEMO, Some(Level::Unclassified)),
+        ("taurus", TAURUS, None),
+        ("hostile", HOSTILE, None),
+        // No findings or recommendations are left: the empty sections.
+        ("hostile-unclassified", HOSTILE, Some(Level::Unclassified)),
+        ("signed", SIGNED, None),
+    ];
+    let (mut md_files, mut html_files) = (Vec::new(), Vec::new());
+    for (name, path, ceiling) in cases {
+        let report = report(path, ceiling);
+        let md_name = format!("{name}.md");
+        std::fs::write(dir.join(&md_name), md(&report)).expect("write the Markdown");
+        md_files.push(md_name);
+        let html_path = dir.join(format!("{name}.html"));
+        std::fs::write(&html_path, page(&report)).expect("write the HTML");
+        html_files.push(html_path);
+    }
+
+    let lint = Command::new(&tools.markdownlint)
+        .args(&md_files)
+        .current_dir(&dir)
+        .output()
+        .expect("run markdownlint-cli2");
+    let vnu = Command::new("java")
+        .arg("-jar")
+        .arg(&tools.vnu)
+        .arg("--errors-only")
+        .args(&html_files)
+        .output()
+        .expect("run vnu");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        lint.status.success(),
+        "markdownlint-cli2 failed:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    assert!(
+        vnu.status.success(),
+        "vnu --errors-only failed:\n{}{}",
+        String::from_utf8_lossy(&vnu.stdout),
+        String::from_utf8_lossy(&vnu.stderr)
+    );
+}
