@@ -9,6 +9,8 @@
 //! header and footer rows of a frame table, which browsers repeat on every
 //! page); the page size is left to the printer so A4 and Letter both work.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use chrono::SecondsFormat;
 
@@ -204,7 +206,7 @@ impl Page {
             withheld: report.withheld_line(),
             summary: paragraphs(&report.record.summary),
             signoff: signoff(report),
-            events: report.events.iter().map(|e| event(&index, e)).collect(),
+            events: event_views(&index, &report.events),
             legend: Effect::ALL.into_iter().map(cell).collect(),
             matrix: report
                 .matrix
@@ -322,6 +324,22 @@ fn signoff(report: &Report) -> Signoff {
         },
         hash: s.hash.as_deref().map(one_line),
     }
+}
+
+/// The views of the events, half of them made on a second core: a large
+/// report has hundreds of thousands.
+fn event_views(index: &Index, events: &[ReportEvent]) -> Vec<EventView> {
+    let (first, second) = events.split_at(events.len() / 2);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.iter().map(|e| event(index, e)).collect::<Vec<_>>());
+        let mut views: Vec<EventView> = first.iter().map(|e| event(index, e)).collect();
+        views.extend(
+            later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        views
+    })
 }
 
 fn event(index: &Index, e: &ReportEvent) -> EventView {
@@ -445,13 +463,25 @@ fn tlp_class(tlp: Tlp) -> &'static str {
 }
 
 /// What is in the report, so that references link only to what is there.
+/// Which ids the report holds, to link only to what is there. Sets, built
+/// once: a large report looks ids up hundreds of thousands of times.
 struct Index<'a> {
-    report: &'a Report,
+    events: HashSet<&'a str>,
+    claims: HashSet<&'a str>,
+    findings: HashSet<&'a str>,
+    controls: HashSet<&'a str>,
+    sources: HashSet<&'a str>,
 }
 
 impl<'a> Index<'a> {
     fn new(report: &'a Report) -> Self {
-        Index { report }
+        Index {
+            events: report.events.iter().map(|e| e.id.as_str()).collect(),
+            claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+            findings: report.findings.iter().map(|f| f.id.as_str()).collect(),
+            controls: report.controls.iter().map(|c| c.id.as_str()).collect(),
+            sources: report.sources.iter().map(|s| s.id.as_str()).collect(),
+        }
     }
 
     fn reference(kind: &str, id: &str, present: bool) -> Ref {
@@ -462,30 +492,22 @@ impl<'a> Index<'a> {
     }
 
     fn event(&self, id: &str) -> Ref {
-        Self::reference("event", id, self.report.events.iter().any(|e| e.id == id))
+        Self::reference("event", id, self.events.contains(id))
     }
 
     fn claim(&self, id: &str) -> Ref {
-        Self::reference("claim", id, self.report.claims.iter().any(|c| c.id == id))
+        Self::reference("claim", id, self.claims.contains(id))
     }
 
     fn finding(&self, id: &str) -> Ref {
-        Self::reference(
-            "finding",
-            id,
-            self.report.findings.iter().any(|f| f.id == id),
-        )
+        Self::reference("finding", id, self.findings.contains(id))
     }
 
     fn control(&self, id: &str) -> Ref {
-        Self::reference(
-            "control",
-            id,
-            self.report.controls.iter().any(|c| c.id == id),
-        )
+        Self::reference("control", id, self.controls.contains(id))
     }
 
     fn source(&self, id: &str) -> Ref {
-        Self::reference("source", id, self.report.sources.iter().any(|s| s.id == id))
+        Self::reference("source", id, self.sources.contains(id))
     }
 }

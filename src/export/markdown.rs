@@ -14,7 +14,8 @@
 //! Record text is escaped so that it can neither break a table nor become
 //! markup: it always reads back as the text it was.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::SecondsFormat;
 
@@ -27,16 +28,36 @@ use crate::report::{
 const WIDTH: usize = 80;
 
 pub fn render(report: &Report) -> String {
-    let mut doc = Doc::new(report);
+    let anchors = Doc::anchors(report);
+    // About 1 KB an event; growing a 100 MB text by doubling would copy it
+    // over and over.
+    let capacity = 512 * (report.events.len() + 16);
     let banner = format!("{} · {}", report.classification.banner, report.tlp.label());
 
-    doc.heading(1, &escape_text(&banner));
-    record(&mut doc, report);
-    signoff(&mut doc, report);
-    timeline(&mut doc, report);
-    matrix(&mut doc, report);
-    controls(&mut doc, report);
-    events(&mut doc, report);
+    // The Events section is the largest; it is written on a second core
+    // while this one writes the sections before it.
+    let mut doc = std::thread::scope(|scope| {
+        let events_section = scope.spawn(|| {
+            let mut part = Doc::new(&anchors, capacity);
+            events(&mut part, report);
+            part.out
+        });
+        let mut doc = Doc::new(&anchors, capacity * 2);
+        doc.heading(1, &escape_text(&banner));
+        record(&mut doc, report);
+        signoff(&mut doc, report);
+        timeline(&mut doc, report);
+        matrix(&mut doc, report);
+        controls(&mut doc, report);
+        let out = events_section
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        doc.append(Doc {
+            out,
+            anchors: &anchors,
+        });
+        doc
+    });
     claims(&mut doc, report);
     findings(&mut doc, report);
     recommendations(&mut doc, report);
@@ -228,7 +249,7 @@ fn events(doc: &mut Doc, report: &Report) {
     for e in &report.events {
         doc.anchored_heading(3, "Event", &e.id);
         doc.para(Inline::default().raw(&portion(&e.portion)).strong(&e.title));
-        for paragraph in paragraphs(&e.narrative) {
+        for paragraph in paragraph_slices(&e.narrative) {
             doc.para(Inline::default().raw(&portion(&e.portion)).text(&paragraph));
         }
         let mut items = vec![Inline::label("When:").text(&when(e))];
@@ -272,7 +293,7 @@ fn claims(doc: &mut Doc, report: &Report) {
     }
     for c in &report.claims {
         doc.anchored_heading(3, "Claim", &c.id);
-        for paragraph in paragraphs(&c.statement) {
+        for paragraph in paragraph_slices(&c.statement) {
             doc.para(Inline::default().raw(&portion(&c.portion)).text(&paragraph));
         }
         let mut items = vec![Inline::label("Status:").text(c.status.name())];
@@ -318,7 +339,7 @@ fn findings(doc: &mut Doc, report: &Report) {
 fn finding(doc: &mut Doc, report: &Report, f: &ReportFinding) {
     doc.anchored_heading(3, "Finding", &f.id);
     doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
-    for paragraph in paragraphs(&f.statement) {
+    for paragraph in paragraph_slices(&f.statement) {
         doc.para(Inline::default().raw(&portion(&f.portion)).text(&paragraph));
     }
     // ICD 203: likelihood and confidence are stated apart, never in one sentence.
@@ -497,25 +518,59 @@ pub(super) fn one_line(text: &str) -> String {
 
 /// Escaped record text as one line (for headings and cells).
 fn escape_text(text: &str) -> String {
-    let escaped: Vec<String> = words(text).map(|w| escape_word(&w)).collect();
-    escaped.join(" ")
+    let mut out = String::with_capacity(text.len());
+    for (i, w) in words(text).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        escape_word_into(&w, &mut out);
+    }
+    out
 }
 
 /// The paragraphs of record text: split at blank lines, each on one line.
 pub(super) fn paragraphs(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     text.split("\n\n")
         .map(|p| words(p).collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect()
 }
 
+/// The paragraphs of record text as they stand (split at blank lines),
+/// for callers that split them into words anyway: no copies.
+fn paragraph_slices(text: &str) -> Vec<Cow<'_, str>> {
+    if text.contains('\r') {
+        return paragraphs(text).into_iter().map(Cow::Owned).collect();
+    }
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(Cow::Borrowed)
+        .collect()
+}
+
 /// Words of record text, with characters that have no business in a report
-/// (controls, non-characters) shown as U+FFFD.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// (controls, non-characters) shown as U+FFFD. Borrowed unless a word needs
+/// a replacement: a large report has millions of words.
+fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(char::is_whitespace)
         .filter(|w| !w.is_empty())
-        .map(visible)
+        .map(|w| {
+            if w.chars().any(needs_replacing) {
+                Cow::Owned(visible(w))
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
+}
+
+fn needs_replacing(c: char) -> bool {
+    let nonchar = matches!(c as u32, 0xFDD0..=0xFDEF) || (c as u32 & 0xFFFE) == 0xFFFE;
+    (c.is_control() && !c.is_whitespace()) || nonchar
 }
 
 /// Replaces control characters and non-characters by U+FFFD.
@@ -534,9 +589,34 @@ pub(super) fn visible(text: &str) -> String {
 
 /// Escapes one word of record text so that it reads back as itself: no
 /// emphasis, code, links, HTML, table cells, entities, autolinks or math.
+/// The bytes that may need escaping in a word (see [`escape_word_into`]).
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\\`*_[]<>|~$@&:.";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+#[cfg(test)]
 fn escape_word(word: &str) -> String {
+    let mut out = String::new();
+    escape_word_into(word, &mut out);
+    out
+}
+
+/// [`escape_word`], appending to `out`: a large report escapes millions of
+/// words, so no word gets an allocation of its own.
+fn escape_word_into(word: &str, out: &mut String) {
+    // Most words need nothing: skip the character-by-character pass.
+    if !word.bytes().any(|b| SPECIAL[usize::from(b)]) {
+        out.push_str(word);
+        return;
+    }
     let chars: Vec<char> = word.chars().collect();
-    let mut out = String::with_capacity(word.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
         let escape = match c {
@@ -560,20 +640,19 @@ fn escape_word(word: &str) -> String {
         }
         out.push(c);
     }
-    out
 }
 
 /// Guards a word that starts a line of a paragraph or list item, where `#`,
 /// `-`, `+`, `=` or `1.` would start a heading, list or rule.
-fn guard_line_start(word: &str) -> String {
+fn guard_line_start(word: &str) -> Cow<'_, str> {
     if word.starts_with(['#', '-', '+', '=']) {
-        return format!("\\{word}");
+        return Cow::Owned(format!("\\{word}"));
     }
     let digits = word.chars().take_while(char::is_ascii_digit).count();
     if digits > 0 && word[digits..].starts_with(['.', ')']) {
-        return format!("{}\\{}", &word[..digits], &word[digits..]);
+        return Cow::Owned(format!("{}\\{}", &word[..digits], &word[digits..]));
     }
-    word.to_string()
+    Cow::Borrowed(word)
 }
 
 /// A code span that holds `text` whatever backticks it contains.
@@ -628,44 +707,84 @@ fn slug(heading: &str) -> String {
 /// record text are escaped; a word may still start a line, so wrapping
 /// guards it (see [`guard_line_start`]).
 #[derive(Default)]
-struct Inline(Vec<String>);
+struct Inline {
+    /// The words, back to back.
+    buf: String,
+    /// Where each word ends in `buf`.
+    ends: Vec<usize>,
+}
 
 impl Inline {
+    /// Ends the word written into `buf` since the last one.
+    fn end_word(&mut self) {
+        if self.ends.last().is_none_or(|&e| e < self.buf.len()) {
+            self.ends.push(self.buf.len());
+        }
+    }
+
+    fn push_word(&mut self, word: &str) {
+        self.buf.push_str(word);
+        self.end_word();
+    }
+
+    /// The words, in order.
+    fn words(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let word = &self.buf[start..end];
+            start = end;
+            word
+        })
+    }
+
     /// A bold label such as `**Title:**`.
     fn label(label: &str) -> Self {
-        Inline(vec![format!("**{label}**")])
+        let mut inline = Inline::default();
+        inline.push_word(&format!("**{label}**"));
+        inline
     }
 
     /// Markdown written here, split at spaces.
     fn raw(mut self, md: &str) -> Self {
-        self.0
-            .extend(md.split(' ').filter(|w| !w.is_empty()).map(String::from));
+        for w in md.split(' ').filter(|w| !w.is_empty()) {
+            self.push_word(w);
+        }
         self
     }
 
     /// Markdown written here that wrapping must not break (a code span,
     /// whose fence could otherwise start a line on its own).
     fn token(mut self, md: String) -> Self {
-        self.0.push(md);
+        self.push_word(&md);
         self
     }
 
     /// Record text, escaped.
     fn text(mut self, text: &str) -> Self {
-        self.0.extend(words(text).map(|w| escape_word(&w)));
+        for w in words(text) {
+            escape_word_into(&w, &mut self.buf);
+            self.end_word();
+        }
         self
     }
 
     /// Record text in bold.
     fn strong(mut self, text: &str) -> Self {
-        let mut bold: Vec<String> = words(text).map(|w| escape_word(&w)).collect();
-        if let Some(first) = bold.first_mut() {
-            first.insert_str(0, "**");
+        let mut any = false;
+        for w in words(text) {
+            if !any {
+                self.buf.push_str("**");
+                any = true;
+            }
+            escape_word_into(&w, &mut self.buf);
+            self.end_word();
         }
-        if let Some(last) = bold.last_mut() {
-            last.push_str("**");
+        if any {
+            // Close the bold on the last word.
+            self.ends.pop();
+            self.buf.push_str("**");
+            self.end_word();
         }
-        self.0.extend(bold);
         self
     }
 
@@ -674,27 +793,49 @@ impl Inline {
     }
 
     /// Links to the headings of `kind` (`Event E1`), comma-separated.
-    fn links(mut self, doc: &Doc, kind: &str, ids: &[String]) -> Self {
+    fn links(mut self, doc: &Doc, kind: &'static str, ids: &[String]) -> Self {
         let last = ids.len().saturating_sub(1);
         for (i, id) in ids.iter().enumerate() {
             let sep = if i < last { "," } else { "" };
-            self.0.push(format!("{}{sep}", doc.link(kind, id)));
+            self.push_word(&format!("{}{sep}", doc.link(kind, id)));
         }
         self
     }
 }
 
 /// The document being written: blocks separated by one blank line.
-struct Doc {
+struct Doc<'a> {
     out: String,
-    /// The anchor of each `Kind id` heading, numbered as GitHub numbers
-    /// repeats (`event-e1`, `event-e1-1`), known before the headings are
-    /// written so that the timeline can link to them.
-    anchors: BTreeMap<(String, String), String>,
+    anchors: &'a Anchors,
 }
 
-impl Doc {
-    fn new(report: &Report) -> Self {
+/// The anchor of each `Kind id` heading, numbered as GitHub numbers repeats
+/// (`event-e1`, `event-e1-1`), known before the headings are written so
+/// that the timeline can link to them.
+type Anchors = BTreeMap<&'static str, HashMap<String, String>>;
+
+impl<'a> Doc<'a> {
+    fn new(anchors: &'a Anchors, capacity: usize) -> Self {
+        Doc {
+            out: String::with_capacity(capacity),
+            anchors,
+        }
+    }
+
+    /// Appends another document's blocks after this one's.
+    fn append(&mut self, other: Doc) {
+        if other.out.is_empty() {
+            return;
+        }
+        if !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.out.push_str(&other.out);
+    }
+}
+
+impl Doc<'_> {
+    fn anchors(report: &Report) -> Anchors {
         let headings = report
             .events
             .iter()
@@ -715,13 +856,12 @@ impl Doc {
             };
             seen.insert(base, count + 1);
             anchors
-                .entry((kind.to_string(), id.clone()))
+                .entry(kind)
+                .or_insert_with(HashMap::new)
+                .entry(id.clone())
                 .or_insert(anchor);
         }
-        Doc {
-            out: String::new(),
-            anchors,
-        }
+        anchors
     }
 
     fn block(&mut self) {
@@ -739,15 +879,16 @@ impl Doc {
     }
 
     /// `### Event E1`, whose anchor [`Doc::link`] points at.
-    fn anchored_heading(&mut self, level: usize, kind: &str, id: &str) {
+    fn anchored_heading(&mut self, level: usize, kind: &'static str, id: &str) {
         self.heading(level, &format!("{kind} {}", escape_text(id)));
     }
 
     /// A link to the heading `kind id`.
-    fn link(&self, kind: &str, id: &str) -> String {
+    fn link(&self, kind: &'static str, id: &str) -> String {
         let anchor = self
             .anchors
-            .get(&(kind.to_string(), id.to_string()))
+            .get(kind)
+            .and_then(|ids| ids.get(id))
             .cloned()
             .unwrap_or_else(|| slug(&format!("{kind} {id}")));
         format!("[{}](#{anchor})", escape_text(id))
@@ -755,13 +896,13 @@ impl Doc {
 
     fn para(&mut self, inline: Inline) {
         self.block();
-        wrap(&mut self.out, "", "", &inline.0);
+        wrap(&mut self.out, "", "", inline.words());
     }
 
     fn list(&mut self, items: Vec<Inline>) {
         self.block();
         for item in items {
-            wrap(&mut self.out, "- ", "  ", &item.0);
+            wrap(&mut self.out, "- ", "  ", item.words());
         }
     }
 
@@ -802,24 +943,43 @@ impl Doc {
 /// Writes `words` as lines of at most [`WIDTH`] columns (counted as
 /// markdownlint counts them, in UTF-16 units); a word longer than a line
 /// gets a line of its own, which MD013 allows.
-fn wrap(out: &mut String, first: &str, rest: &str, words: &[String]) {
-    let width = |s: &str| s.encode_utf16().count();
-    let mut line = first.to_string();
+fn wrap<'w>(out: &mut String, first: &str, rest: &str, words: impl Iterator<Item = &'w str>) {
+    // Columns as markdownlint counts them; ASCII needs no re-encoding.
+    let width = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        }
+    };
+    let line_start = out.len();
+    out.push_str(first);
+    // Written straight into `out`, the line's width kept as it grows.
+    let mut line_width = width(first);
     let mut empty = true;
     for word in words {
+        let word_width = width(word);
         if empty {
-            line.push_str(&guard_line_start(word));
+            let guarded = guard_line_start(word);
+            line_width += width(&guarded);
+            out.push_str(&guarded);
             empty = false;
-        } else if width(&line) + 1 + width(word) <= WIDTH {
-            line.push(' ');
-            line.push_str(word);
+        } else if line_width + 1 + word_width <= WIDTH {
+            out.push(' ');
+            out.push_str(word);
+            line_width += 1 + word_width;
         } else {
-            out.push_str(&line);
             out.push('\n');
-            line = format!("{rest}{}", guard_line_start(word));
+            out.push_str(rest);
+            let guarded = guard_line_start(word);
+            out.push_str(&guarded);
+            line_width = width(rest) + width(&guarded);
         }
     }
-    out.push_str(line.trim_end());
+    // A line with no words keeps no trailing space ("- " alone is "-").
+    while out.len() > line_start && out.ends_with(' ') {
+        out.pop();
+    }
     out.push('\n');
 }
 
@@ -853,7 +1013,12 @@ mod tests {
     fn wrapping_keeps_lines_within_eighty_columns() {
         let words: Vec<String> = "word ".repeat(40).split(' ').map(String::from).collect();
         let mut out = String::new();
-        wrap(&mut out, "- ", "  ", &words);
+        wrap(
+            &mut out,
+            "- ",
+            "  ",
+            words.iter().map(String::as_str).filter(|w| !w.is_empty()),
+        );
         assert!(out.lines().all(|l| l.len() <= WIDTH), "{out}");
         assert!(out.lines().skip(1).all(|l| l.starts_with("  word")));
     }

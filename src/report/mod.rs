@@ -257,6 +257,9 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
 
     // Events in time order, as the timeline shows them.
     let timeline = crate::timeline::Timeline::new(record);
+    // Marks by event: a review can mark thousands of events.
+    let marks: std::collections::HashMap<&str, &crate::model::EventMark> =
+        review.marks.iter().map(|m| (m.event.as_str(), m)).collect();
     let mut included_events = Vec::new();
     let mut withheld_ids = std::collections::HashSet::new();
     for pos in 0..timeline.len() {
@@ -264,7 +267,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             continue;
         };
         let e = &record.events[i];
-        let mark = review.mark(&e.id);
+        let mark = marks.get(e.id.as_str()).copied();
         if mark.is_some_and(|m| !m.included) {
             withheld.excluded_events += 1;
         } else if !allowed(e.portion) {
@@ -279,8 +282,12 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .map(|&i| record.events[i].id.as_str())
         .collect();
 
+    let source_index: std::collections::HashMap<&str, &crate::model::Source> =
+        record.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let actor_index: std::collections::HashMap<&str, &crate::model::Actor> =
+        record.actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let cite = |c: &crate::model::Citation| {
-        let source = record.source(&c.source);
+        let source = source_index.get(c.source.as_str()).copied();
         ReportCitation {
             source: c.source.to_string(),
             publisher: source.map(|s| s.publisher.clone()).unwrap_or_default(),
@@ -291,97 +298,109 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         }
     };
 
-    let events: Vec<ReportEvent> = included_events
-        .iter()
-        .map(|&i| {
-            let e = &record.events[i];
-            let zone = e
-                .place
-                .as_ref()
-                .and_then(|p| p.zone.as_ref().map(|z| z.to_string()));
-            let mark = review.mark(&e.id);
-            ReportEvent {
-                id: e.id.to_string(),
-                at: e.at.to_string(),
-                end: e.end.map(|t| t.to_string()),
-                fidelity: e.fidelity,
-                when_utc: display(&e.at, e.fidelity, ZoneChoice::Utc, None),
-                when_local: zone
-                    .as_deref()
-                    .map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
-                place: e.place.as_ref().map(|p| p.name.clone()),
-                zone,
-                title: e.title.clone(),
-                narrative: e.narrative.clone(),
-                actors: e
-                    .actors
-                    .iter()
-                    .map(|a| {
-                        record
-                            .actor(a)
-                            .map_or_else(|| a.to_string(), |x| x.name.clone())
-                    })
-                    .collect(),
-                sources: e.sources.iter().map(cite).collect(),
-                controls: e
-                    .controls
-                    .iter()
-                    .map(|l| ReportLink {
-                        control: l.control.to_string(),
-                        effect: l.effect,
-                        note: l.note.clone(),
-                    })
-                    .collect(),
-                portion: Marking::new(overall, e.portion),
-                flagged: mark.is_some_and(|m| m.flagged),
-                reviewed: mark.is_some_and(|m| m.reviewed),
-                note: mark.and_then(|m| m.note.clone()),
-            }
-        })
-        .collect();
+    let report_event = |&i: &usize| {
+        let e = &record.events[i];
+        let zone = e
+            .place
+            .as_ref()
+            .and_then(|p| p.zone.as_ref().map(|z| z.to_string()));
+        let mark = marks.get(e.id.as_str()).copied();
+        ReportEvent {
+            id: e.id.to_string(),
+            at: e.at.to_string(),
+            end: e.end.map(|t| t.to_string()),
+            fidelity: e.fidelity,
+            when_utc: display(&e.at, e.fidelity, ZoneChoice::Utc, None),
+            when_local: zone
+                .as_deref()
+                .map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
+            place: e.place.as_ref().map(|p| p.name.clone()),
+            zone,
+            title: e.title.clone(),
+            narrative: e.narrative.clone(),
+            actors: e
+                .actors
+                .iter()
+                .map(|a| {
+                    actor_index
+                        .get(a.as_str())
+                        .map_or_else(|| a.to_string(), |x| x.name.clone())
+                })
+                .collect(),
+            sources: e.sources.iter().map(cite).collect(),
+            controls: e
+                .controls
+                .iter()
+                .map(|l| ReportLink {
+                    control: l.control.to_string(),
+                    effect: l.effect,
+                    note: l.note.clone(),
+                })
+                .collect(),
+            portion: Marking::new(overall, e.portion),
+            flagged: mark.is_some_and(|m| m.flagged),
+            reviewed: mark.is_some_and(|m| m.reviewed),
+            note: mark.and_then(|m| m.note.clone()),
+        }
+    };
+    // Formatting times and names is most of building a large report: do
+    // half of it on a second core.
+    let (first, second) = included_events.split_at(included_events.len() / 2);
+    let events: Vec<ReportEvent> = std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.iter().map(report_event).collect::<Vec<_>>());
+        let mut events: Vec<ReportEvent> = first.iter().map(report_event).collect();
+        events.extend(
+            later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        events
+    });
 
+    // One pass over the included links fills both the per-control counts
+    // and the control-by-event matrix.
+    let control_index: std::collections::HashMap<&str, usize> = record
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut counts = vec![(0usize, 0usize); record.controls.len()];
+    let mut cells = vec![vec![None; events.len()]; record.controls.len()];
+    for (column, e) in events.iter().enumerate() {
+        for link in &e.controls {
+            let Some(&row) = control_index.get(link.control.as_str()) else {
+                continue;
+            };
+            if link.effect.is_failure() {
+                counts[row].0 += 1;
+            } else {
+                counts[row].1 += 1;
+            }
+            // The first link of a control to an event is the one shown.
+            cells[row][column].get_or_insert(link.effect);
+        }
+    }
     let controls: Vec<ReportControl> = record
         .controls
         .iter()
-        .map(|c| {
-            let effects = events
-                .iter()
-                .flat_map(|e| e.controls.iter())
-                .filter(|l| l.control == c.id)
-                .map(|l| l.effect);
-            let (mut failures, mut held) = (0, 0);
-            for effect in effects {
-                if effect.is_failure() {
-                    failures += 1;
-                } else {
-                    held += 1;
-                }
-            }
-            ReportControl {
-                id: c.id.to_string(),
-                title: c.title.clone(),
-                catalogue: c.catalogue.name().to_string(),
-                expects: c.expects.clone(),
-                failures,
-                held,
-            }
+        .zip(&counts)
+        .map(|(c, &(failures, held))| ReportControl {
+            id: c.id.to_string(),
+            title: c.title.clone(),
+            catalogue: c.catalogue.name().to_string(),
+            expects: c.expects.clone(),
+            failures,
+            held,
         })
         .collect();
-
     let matrix = record
         .controls
         .iter()
-        .map(|c| MatrixRow {
+        .zip(cells)
+        .map(|(c, cells)| MatrixRow {
             control: c.id.to_string(),
-            cells: events
-                .iter()
-                .map(|e| {
-                    e.controls
-                        .iter()
-                        .find(|l| l.control == c.id)
-                        .map(|l| l.effect)
-                })
-                .collect(),
+            cells,
         })
         .collect();
 
@@ -500,24 +519,27 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .max()
         .unwrap_or(Level::Unclassified);
 
-    let hasher = RecordHasher::new(record);
-    let signoff = match signoff_state(&hasher, review) {
-        SignOffState::NotSigned => SignOffReport {
+    // Hashing the record costs a full serialisation: only a sign-off needs it.
+    let signoff = match &review.signoff {
+        None => SignOffReport {
             status: SignOffStatus::NotSignedOff,
             reviewer: None,
             at: None,
             hash: None,
         },
-        SignOffState::Current(s) | SignOffState::Stale(s) => SignOffReport {
-            status: if matches!(signoff_state(&hasher, review), SignOffState::Current(_)) {
-                SignOffStatus::Current
-            } else {
-                SignOffStatus::Stale
-            },
-            reviewer: Some(s.reviewer.clone()),
-            at: Some(s.at),
-            hash: Some(s.hash.clone()),
-        },
+        Some(s) => {
+            let hasher = RecordHasher::new(record);
+            let status = match signoff_state(&hasher, review) {
+                SignOffState::Current(_) => SignOffStatus::Current,
+                _ => SignOffStatus::Stale,
+            };
+            SignOffReport {
+                status,
+                reviewer: Some(s.reviewer.clone()),
+                at: Some(s.at),
+                hash: Some(s.hash.clone()),
+            }
+        }
     };
 
     let period = match (events.first(), events.last()) {

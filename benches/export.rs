@@ -1,0 +1,83 @@
+//! Exporting a synthetic record of 100,000 events (with a review of a
+//! thousand findings and marks) to each format. Target: under 2 seconds per
+//! format, from the loaded record and review to the finished text.
+//!
+//! ```text
+//! cargo bench --bench export
+//! ```
+
+use std::sync::OnceLock;
+
+use divan::{Bencher, black_box};
+use hotwash::export::{Format, render};
+use hotwash::model::{
+    Confidence, EventMark, Finding, FindingKind, Level, Likelihood, Recommendation,
+    RecommendationStatus, Record, Review, Severity,
+};
+use hotwash::report::{ReportOptions, build};
+
+// Shared with examples/synth.rs and the other benchmarks; this one only generates.
+#[allow(dead_code)]
+#[path = "common/synth.rs"]
+mod synth;
+
+const EVENTS: usize = 100_000;
+
+fn main() {
+    divan::main();
+}
+
+/// The record, and a review that marks every hundredth event and holds a
+/// finding with a recommendation for each of those.
+fn inputs() -> &'static (Record, Review) {
+    static INPUTS: OnceLock<(Record, Review)> = OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let record = synth::record(EVENTS, 1);
+        let mut review = Review::new(record.id.clone());
+        for (k, e) in record.events.iter().step_by(100).enumerate() {
+            let mut mark = EventMark::new(e.id.to_string());
+            mark.reviewed = true;
+            mark.flagged = k % 3 == 0;
+            mark.note = Some(format!("checked against the sources ({k})"));
+            review.marks.push(mark);
+            let id = format!("F{k:04}");
+            review.findings.push(Finding {
+                id: id.clone(),
+                title: format!("Finding about {}", e.title),
+                statement: "Evidence first, then judgement.".into(),
+                kind: FindingKind::ContributingFactor,
+                severity: Severity::Medium,
+                likelihood: Likelihood::Likely,
+                confidence: Confidence::Moderate,
+                events: vec![e.id.to_string()],
+                controls: e.controls.iter().map(|c| c.control.to_string()).collect(),
+                portion: Level::Unclassified,
+            });
+            review.recommendations.push(Recommendation {
+                id: format!("R{k:04}"),
+                finding: id,
+                action: "Fix the control.".into(),
+                owner: "Security office".into(),
+                due: None,
+                status: RecommendationStatus::Recommended,
+            });
+        }
+        (record, review)
+    })
+}
+
+fn options() -> ReportOptions {
+    ReportOptions {
+        max_classification: None,
+        generated: chrono::DateTime::from_timestamp(1_717_689_600, 0),
+    }
+}
+
+#[divan::bench(args = [Format::Markdown, Format::Html, Format::Json, Format::Stix], sample_count = 5)]
+fn export(bencher: Bencher, format: Format) {
+    let (record, review) = inputs();
+    bencher.bench(|| {
+        let report = build(black_box(record), black_box(review), &options());
+        render(&report, format).expect("render")
+    });
+}
