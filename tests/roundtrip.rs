@@ -147,7 +147,7 @@ fn control_link() -> impl Strategy<Value = ControlLink> {
 
 fn place() -> impl Strategy<Value = Place> {
     (text(), option::of(text())).prop_map(|(name, zone)| Place {
-        name,
+        name: name.into(),
         zone: zone.map(Into::into),
     })
 }

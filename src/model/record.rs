@@ -192,7 +192,7 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
-    pub name: String,
+    pub name: Id,
     /// IANA time zone, such as `Asia/Singapore`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<Id>,

@@ -314,7 +314,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             when_local: zone
                 .as_deref()
                 .map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
-            place: e.place.as_ref().map(|p| p.name.clone()),
+            place: e.place.as_ref().map(|p| p.name.to_string()),
             zone,
             title: e.title.clone(),
             narrative: e.narrative.clone(),
