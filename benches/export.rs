@@ -23,6 +23,10 @@ mod synth;
 
 const EVENTS: usize = 100_000;
 
+// The allocator the hotwash binary uses, so the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

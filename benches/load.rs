@@ -19,6 +19,10 @@ use divan::{Bencher, black_box};
 use hotwash::load::{LoadOptions, load_record, parse, record_from_text};
 use hotwash::model::Record;
 
+// The allocator the hotwash binary uses, so the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "common/synth.rs"]
 mod synth;
 

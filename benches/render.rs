@@ -17,6 +17,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
+// The allocator the hotwash binary uses, so the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // Shared with examples/synth.rs and the load benchmark; this one only generates.
 #[allow(dead_code)]
 #[path = "common/synth.rs"]

@@ -19,6 +19,10 @@ use std::process::ExitCode;
 use hotwash::load::{LoadOptions, load_record, parse};
 use hotwash::model::Record;
 
+// The allocator the hotwash binary uses, so the figures are the program's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let record = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {

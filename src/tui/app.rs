@@ -343,6 +343,10 @@ pub struct ReviewScreen {
     pub search: Option<Search>,
     /// Whether Esc goes back to the library.
     pub from_library: bool,
+    /// Each control's state as of the selected event, and how many had
+    /// failed by then: computed when the selection moves, so drawing a
+    /// frame does not search the controls' histories.
+    pub replay: Replay,
     /// Lines the detail pane is scrolled by, for `detail_event` only.
     pub detail_scroll: u16,
     pub detail_event: Option<usize>,
@@ -351,7 +355,7 @@ pub struct ReviewScreen {
 impl ReviewScreen {
     pub fn new(bundle: Arc<Bundle>, entry: usize, state: ReviewState, from_library: bool) -> Self {
         let rows = Rows::All(bundle.timeline.len());
-        ReviewScreen {
+        let mut screen = ReviewScreen {
             bundle,
             entry,
             state,
@@ -368,7 +372,25 @@ impl ReviewScreen {
             from_library,
             detail_scroll: 0,
             detail_event: None,
+            replay: Replay::default(),
+        };
+        screen.refresh_replay();
+        screen
+    }
+
+    /// Recomputes the controls' replayed states if the selection moved.
+    pub fn refresh_replay(&mut self) {
+        let pos = self.position().unwrap_or(0);
+        let timeline = &self.bundle.timeline;
+        let count = self.bundle.record.controls.len();
+        if self.replay.position == Some(pos) && self.replay.states.len() == count {
+            return;
         }
+        self.replay = Replay {
+            position: Some(pos),
+            states: (0..count).map(|c| timeline.control_state(c, pos)).collect(),
+            failed: timeline.failed_controls_through(pos),
+        };
     }
 
     /// Timeline position of the selected row.
@@ -387,6 +409,14 @@ impl ReviewScreen {
         self.event_index()
             .map(|i| self.bundle.record.events[i].id.as_str())
     }
+}
+
+/// The controls' states as of one timeline position.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    pub position: Option<usize>,
+    pub states: Vec<crate::timeline::ControlState>,
+    pub failed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

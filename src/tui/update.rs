@@ -293,6 +293,8 @@ fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
     }
     let keep = r.event_id().map(str::to_string);
     r.bundle = Arc::clone(&bundle);
+    // The replayed states belong to the old record.
+    r.replay = Default::default();
     r.state.refresh_signoff(&bundle.hasher);
     r.rows = Rows::All(bundle.timeline.len());
     r.search = None;
@@ -1102,6 +1104,7 @@ fn keep_visible(app: &mut App) {
     };
     let height = inner_height(areas.timeline).max(1);
     r.selected = r.selected.min(r.rows.len().saturating_sub(1));
+    r.refresh_replay();
     if r.selected < r.offset {
         r.offset = r.selected;
     } else if r.selected >= r.offset + height {

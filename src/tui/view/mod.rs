@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, EntryState, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
 use crate::model::{Classification, Tlp};
@@ -87,33 +87,9 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_diagnostics(app: &App, index: usize, frame: &mut Frame, area: Rect) {
-    let Some(entry) = app.library.entries.get(index) else {
-        return;
-    };
-    let EntryState::Failed(report) = &entry.state else {
-        return;
-    };
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(4),
-    );
-    let rendered = report.render(false, usize::from(rect.width.saturating_sub(4)));
-    let lines: Vec<Line> = rendered
-        .lines()
-        .map(|l| Line::from(l.to_string()))
-        .collect();
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                Block::bordered()
-                    .title(format!(" Diagnostics: {} ", entry.path.display()))
-                    .title_bottom(Line::from(" Esc to close ").alignment(Alignment::Right)),
-            )
-            .style(Style::new()),
-        rect,
-    );
+    if let Some(EntryState::Failed(report)) = app.library.entries.get(index).map(|e| &e.state) {
+        overlays::report(report, frame, area);
+    }
 }
 
 /// The status bar: key hints on the left, `right` on the right.

@@ -191,7 +191,10 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         .skip(r.control_offset)
         .take(height)
         .map(|(i, c)| {
-            let state = b.timeline.control_state(i, pos);
+            let state = match r.replay.states.get(i) {
+                Some(&state) if r.replay.position == Some(pos) => state,
+                _ => b.timeline.control_state(i, pos),
+            };
             let (glyph, words, style) = state_look(state);
             let line = Line::from(vec![
                 Span::styled(format!("{glyph} "), style),
@@ -209,7 +212,11 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let failed = b.timeline.failed_controls_through(pos);
+    let failed = if r.replay.position == Some(pos) {
+        r.replay.failed
+    } else {
+        b.timeline.failed_controls_through(pos)
+    };
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
