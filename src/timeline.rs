@@ -47,12 +47,7 @@ impl Timeline {
         for (pos, &i) in order.iter().enumerate() {
             position[i] = pos;
         }
-        let control_index: std::collections::HashMap<&str, usize> = record
-            .controls
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
+        let control_index = crate::model::index_by_id(&record.controls, |c| c.id.as_str());
         let mut histories = vec![ControlHistory::default(); record.controls.len()];
         for (pos, &i) in order.iter().enumerate() {
             for link in &record.events[i].controls {

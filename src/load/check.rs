@@ -556,18 +556,8 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             ),
         );
     }
-    let events: HashMap<&str, usize> = record
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let controls: HashMap<&str, usize> = record
-        .controls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
+    let events = crate::model::index_by_id(&record.events, |e| e.id.as_str());
+    let controls = crate::model::index_by_id(&record.controls, |c| c.id.as_str());
     let findings = id_set(
         &mut p,
         &review.findings,

@@ -326,6 +326,19 @@ pub struct Claim {
     pub portion: Level,
 }
 
+/// The position of each item by its id, for lookups that would otherwise
+/// scan a list once per reference.
+pub fn index_by_id<'a, T>(
+    items: &'a [T],
+    id: impl Fn(&'a T) -> &'a str,
+) -> std::collections::HashMap<&'a str, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (id(item), i))
+        .collect()
+}
+
 impl Record {
     /// The portion marking of the title and summary.
     pub fn title_portion(&self) -> Level {

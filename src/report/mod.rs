@@ -359,12 +359,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
 
     // One pass over the included links fills both the per-control counts
     // and the control-by-event matrix.
-    let control_index: std::collections::HashMap<&str, usize> = record
-        .controls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
+    let control_index = crate::model::index_by_id(&record.controls, |c| c.id.as_str());
     let mut counts = vec![(0usize, 0usize); record.controls.len()];
     let mut cells = vec![vec![None; events.len()]; record.controls.len()];
     for (column, e) in events.iter().enumerate() {

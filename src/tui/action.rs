@@ -39,6 +39,40 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, for checks that each has a key and a description.
+    pub const ALL: [Action; 30] = [
+        Action::Quit,
+        Action::Help,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Next,
+        Action::Previous,
+        Action::FocusNext,
+        Action::Open,
+        Action::Search,
+        Action::CycleZone,
+        Action::DetailDown,
+        Action::DetailUp,
+        Action::ToggleReviewed,
+        Action::Flag,
+        Action::Include,
+        Action::Note,
+        Action::NewFinding,
+        Action::Findings,
+        Action::EditFinding,
+        Action::DeleteFinding,
+        Action::Link,
+        Action::SignOff,
+        Action::Undo,
+        Action::EditRecord,
+        Action::Export,
+    ];
+
     /// What the action does, for the help overlay.
     pub fn describe(self) -> &'static str {
         match self {
@@ -227,38 +261,7 @@ mod tests {
 
     #[test]
     fn every_action_has_a_key_and_a_description() {
-        use Action::*;
-        for action in [
-            Quit,
-            Help,
-            Back,
-            Up,
-            Down,
-            Top,
-            Bottom,
-            PageUp,
-            PageDown,
-            Next,
-            Previous,
-            FocusNext,
-            Open,
-            Search,
-            CycleZone,
-            DetailDown,
-            DetailUp,
-            ToggleReviewed,
-            Flag,
-            Include,
-            Note,
-            NewFinding,
-            Findings,
-            EditFinding,
-            DeleteFinding,
-            Link,
-            SignOff,
-            Undo,
-            EditRecord,
-        ] {
+        for action in Action::ALL {
             assert!(
                 KEYMAP.iter().any(|b| b.action == action),
                 "{action:?} has no key"

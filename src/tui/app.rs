@@ -60,12 +60,7 @@ impl Bundle {
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
-        let event_index: HashMap<&str, usize> = record
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
+        let event_index = crate::model::index_by_id(&record.events, |e| e.id.as_str());
         let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
         for (c, claim) in record.claims.iter().enumerate() {
             for e in &claim.events {

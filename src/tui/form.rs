@@ -269,14 +269,8 @@ impl FindingForm {
     /// Answers one key.
     pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if self.confirm_discard {
-            return match key.code {
-                KeyCode::Char('y') => FormOutcome::Cancel,
-                _ => {
-                    self.confirm_discard = false;
-                    FormOutcome::Continue
-                }
-            };
+        if let Some(outcome) = answer_discard(&mut self.confirm_discard, key) {
+            return outcome;
         }
         match key.code {
             KeyCode::Char('s') if ctrl => return self.finish(),
@@ -428,14 +422,8 @@ impl NoteForm {
     }
 
     pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
-        if self.confirm_discard {
-            return match key.code {
-                KeyCode::Char('y') => FormOutcome::Cancel,
-                _ => {
-                    self.confirm_discard = false;
-                    FormOutcome::Continue
-                }
-            };
+        if let Some(outcome) = answer_discard(&mut self.confirm_discard, key) {
+            return outcome;
         }
         match key.code {
             KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -458,6 +446,19 @@ impl NoteForm {
             }
         }
     }
+}
+
+/// While a form asks whether to discard its edits: `y` discards, any other
+/// key goes back to editing. `None` when the form is not asking.
+fn answer_discard(asking: &mut bool, key: KeyEvent) -> Option<FormOutcome> {
+    if !*asking {
+        return None;
+    }
+    *asking = false;
+    Some(match key.code {
+        KeyCode::Char('y') => FormOutcome::Cancel,
+        _ => FormOutcome::Continue,
+    })
 }
 
 /// The style of a focused field's label.
