@@ -23,6 +23,9 @@ use hotwash::model::Record;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// Shared with examples/synth.rs and the other benchmarks; this one only
+// generates records.
+#[allow(dead_code)]
 #[path = "common/synth.rs"]
 mod synth;
 

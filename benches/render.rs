@@ -2,6 +2,12 @@
 //! events. The target: a frame of the 1M record within 1.2x the time of the
 //! 1k record, because only the visible rows reach the widgets.
 //!
+//! `frame_taurus` draws the worked example, and `frame_long_narrative` a
+//! record whose selected event has a 50 MB narrative in one paragraph, at
+//! the top of the detail and scrolled 200,000 rows into it. The target: the
+//! long narrative within 2x the Taurus frame, because only the rows shown
+//! are wrapped.
+//!
 //! ```text
 //! cargo bench --bench render
 //! ```
@@ -47,7 +53,17 @@ fn bundle(events: usize) -> Arc<Bundle> {
 }
 
 fn app(events: usize) -> App {
-    let bundle = bundle(events);
+    let mut app = app_on(bundle(events));
+    if let Screen::Review(r) = &mut app.screen {
+        r.selected = events / 2;
+    }
+    // One resize message scrolls the selection into view, as at start-up.
+    update(&mut app, Msg::Input(Event::Resize(120, 40)));
+    app
+}
+
+/// A review screen at 120x40 on `bundle`, with an empty read-only review.
+fn app_on(bundle: Arc<Bundle>) -> App {
     let review = hotwash::model::Review::new(bundle.record.id.clone());
     let state = ReviewState {
         review,
@@ -59,12 +75,49 @@ fn app(events: usize) -> App {
         signoff: hotwash::tui::app::SignStatus::NotSigned,
     };
     let mut app = App::new(120, 40);
-    let mut screen = ReviewScreen::new(bundle, 0, state, false);
-    screen.selected = events / 2;
+    let screen = ReviewScreen::new(bundle, 0, state, false);
     app.screen = Screen::Review(Box::new(screen));
-    // One resize message scrolls the selection into view, as at start-up.
     update(&mut app, Msg::Input(Event::Resize(120, 40)));
     app
+}
+
+fn draw_each_time(bencher: Bencher, app: &App) {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    bencher.bench_local(|| {
+        terminal.draw(|f| view(black_box(app), f)).expect("draw");
+    });
+}
+
+#[divan::bench(sample_count = 200)]
+fn frame_taurus(bencher: Bencher) {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/incidents/taurus-webex-2024.ron"
+    ));
+    let loaded = hotwash::load::load_record(&path, &hotwash::load::LoadOptions::default());
+    let record = loaded.value.expect("the Taurus record loads");
+    let app = app_on(Arc::new(Bundle::new(path, record)));
+    draw_each_time(bencher, &app);
+}
+
+/// Where the detail of the long narrative is scrolled to.
+const LONG_AT: [usize; 2] = [0, 200_000];
+
+#[divan::bench(args = LONG_AT, sample_count = 200)]
+fn frame_long_narrative(bencher: Bencher, rows_down: usize) {
+    static LONG: OnceLock<Arc<Bundle>> = OnceLock::new();
+    let bundle = LONG.get_or_init(|| {
+        let mut record = synth::record(1_000, 1);
+        // The first event on the timeline: the one selected at start-up.
+        synth::long_narrative(&mut record, 0, 50_000_000, 1);
+        Arc::new(Bundle::new(PathBuf::from("long.ron"), record))
+    });
+    let mut app = app_on(Arc::clone(bundle));
+    let detail = hotwash::tui::app::review_areas(app.area()).detail;
+    if let Screen::Review(r) = &mut app.screen {
+        r.scroll_detail(detail, isize::try_from(rows_down).expect("a row count"));
+    }
+    draw_each_time(bencher, &app);
 }
 
 #[divan::bench(args = SIZES, sample_count = 200)]

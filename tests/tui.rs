@@ -709,3 +709,110 @@ fn x_exports_the_review_and_asks_before_overwriting() {
     keys(&mut app, "n");
     assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
 }
+
+// --- long texts --------------------------------------------------------------
+
+const E4_NARRATIVE: &str = "The exercise staff review the remote-access rules for travellers.";
+
+/// The review screen on the demo record with event E4's narrative (E4 is
+/// selected when the record opens) replaced by `narrative`.
+fn open_with_narrative(width: u16, height: u16, narrative: &str) -> (Workspace, App) {
+    let ws = Workspace::new();
+    let text = std::fs::read_to_string(ws.record()).expect("read the record");
+    assert!(text.contains(E4_NARRATIVE));
+    let escaped = narrative.replace('\n', "\\n");
+    std::fs::write(ws.record(), text.replace(E4_NARRATIVE, &escaped)).expect("write");
+    let mut app = App::new(width, height);
+    let entry = load_entry(ws.record(), &LoadOptions::default());
+    assert!(
+        matches!(entry.state, hotwash::tui::app::EntryState::Loaded(_)),
+        "the record loads"
+    );
+    update(&mut app, Msg::Loaded(entry));
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(selected_id(&app), "E4");
+    (ws, app)
+}
+
+/// Presses `J` until the detail stops saying there is more below; returns how often.
+fn scroll_to_the_end(app: &mut App, most: usize) -> usize {
+    let mut presses = 0;
+    while render(app).contains("more below") {
+        assert!(presses < most, "still more below after {most} presses of J");
+        press(app, KeyCode::Char('J'));
+        presses += 1;
+    }
+    presses
+}
+
+#[test]
+fn j_scrolls_a_long_narrative_to_its_last_row_and_k_back_to_the_top() {
+    let words: Vec<String> = (0..3_000).map(|n| format!("w{n:04}")).collect();
+    let (_ws, mut app) = open_with_narrative(120, 40, &words.join(" "));
+    let first = render(&app);
+    assert!(
+        first.contains("w0000") && !first.contains("w2999"),
+        "{first}"
+    );
+    assert!(first.contains("more below: K/J scroll"), "{first}");
+
+    let presses = scroll_to_the_end(&mut app, 1_000);
+    let last = render(&app);
+    assert!(last.contains("w2999"), "the last word is shown:\n{last}");
+    assert!(!last.contains("w0000"), "{last}");
+    // 19 words a row at 118 columns: 158 rows, and the pane shows 13.
+    assert!(presses > 100, "{presses} presses");
+    press(&mut app, KeyCode::Char('J'));
+    assert_eq!(render(&app), last, "J stops at the last row");
+
+    for _ in 0..presses {
+        press(&mut app, KeyCode::Char('K'));
+    }
+    assert_eq!(render(&app), first, "K comes back to the top");
+    press(&mut app, KeyCode::Char('K'));
+    assert_eq!(render(&app), first, "and stops there");
+}
+
+#[test]
+fn the_detail_scrolls_past_sixty_five_thousand_rows() {
+    // One row per line: more rows than a u16 scroll offset can count.
+    let narrative = format!("{}the end", "a\n".repeat(70_000));
+    let (_ws, mut app) = open_with_narrative(120, 40, &narrative);
+    // 69,900 rows down, "the end" is still below the pane (12 rows).
+    for _ in 0..69_900 {
+        press(&mut app, KeyCode::Char('J'));
+    }
+    let screen = render(&app);
+    assert!(
+        !screen.contains("the end") && screen.contains("more below"),
+        "{screen}"
+    );
+    let presses = scroll_to_the_end(&mut app, 200);
+    assert!(presses > 80, "{presses}");
+    let screen = render(&app);
+    assert!(screen.contains("│the end"), "{screen}");
+    // Moving to another event and back starts at the top again.
+    keys(&mut app, "jk");
+    assert!(render(&app).contains("more below"));
+}
+
+#[test]
+fn a_narrow_terminal_rewraps_and_keeps_the_scroll_row() {
+    let words: Vec<String> = (0..3_000).map(|n| format!("w{n:04}")).collect();
+    let (_ws, mut app) = open_with_narrative(120, 40, &words.join(" "));
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Char('J'));
+    }
+    let wide = render(&app);
+    update(&mut app, Msg::Input(Event::Resize(80, 30)));
+    let narrow = render(&app);
+    assert_ne!(wide, narrow);
+    // 40 rows down at 78 columns (13 words a row), under the heading and
+    // the place: the top row is well past the first words, not at the top.
+    assert!(!narrow.contains("w0000 "), "{narrow}");
+    assert!(narrow.contains("more below"), "{narrow}");
+    // Back to the width it had: the same rows as before.
+    update(&mut app, Msg::Input(Event::Resize(120, 40)));
+    assert_eq!(render(&app), wide);
+}

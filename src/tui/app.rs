@@ -342,9 +342,8 @@ pub struct ReviewScreen {
     /// failed by then: computed when the selection moves, so drawing a
     /// frame does not search the controls' histories.
     pub replay: Replay,
-    /// Lines the detail pane is scrolled by, for `detail_event` only.
-    pub detail_scroll: u16,
-    pub detail_event: Option<usize>,
+    /// How far the detail pane is scrolled, with the rows found so far.
+    pub detail: super::detail::DetailScroll,
 }
 
 impl ReviewScreen {
@@ -365,8 +364,7 @@ impl ReviewScreen {
             zone: ZoneChoice::Utc,
             search: None,
             from_library,
-            detail_scroll: 0,
-            detail_event: None,
+            detail: Default::default(),
             replay: Replay::default(),
         };
         screen.refresh_replay();

@@ -4,10 +4,12 @@
 
 pub mod action;
 pub mod app;
+pub mod detail;
 pub mod form;
 pub mod runtime;
 pub mod update;
 pub mod view;
+pub mod wrap;
 
 use std::io;
 use std::path::PathBuf;

@@ -103,6 +103,17 @@ pub enum Effect {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = answer(app, msg);
+    // Whatever moved (the selection, the pane's size, the zone), the detail's
+    // remembered rows now fit it; drawing never has to wrap above the pane.
+    let detail = review_areas(app.area()).detail;
+    if let Screen::Review(r) = &mut app.screen {
+        r.settle_detail(detail);
+    }
+    effects
+}
+
+fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
     // Anything but an unbound key or a key release changes what is shown.
     let ignored = match &msg {
         Msg::Input(Event::Key(key)) => {
@@ -174,6 +185,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             };
             r.state = state;
             r.state.refresh_signoff(&r.bundle.hasher);
+            r.detail.review_changed();
             app.overlay = None;
             match reapply {
                 Some(edit) => {
@@ -293,8 +305,9 @@ fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
     }
     let keep = r.event_id().map(str::to_string);
     r.bundle = Arc::clone(&bundle);
-    // The replayed states belong to the old record.
+    // The replayed states and the detail's rows belong to the old record.
     r.replay = Default::default();
+    r.detail = Default::default();
     r.state.refresh_signoff(&bundle.hasher);
     r.rows = Rows::All(bundle.timeline.len());
     r.search = None;
@@ -332,6 +345,7 @@ fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
         r.state.undo.remove(0);
     }
     r.state.refresh_signoff(&r.bundle.hasher);
+    r.detail.review_changed();
     app.message = Some(edit.describe());
     r.state.pending = Some(edit);
     vec![Effect::Save]
@@ -698,25 +712,8 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         (Action::CycleZone, _) => r.zone = r.zone.next(),
         (Action::DetailDown | Action::DetailUp, _) => {
-            let Some(i) = r.event_index() else {
-                return Vec::new();
-            };
-            let lines = crate::tui::view::review::detail_lines(r, i);
-            let width = usize::from(areas.detail.width.saturating_sub(2));
-            let overflow = crate::tui::view::review::wrapped_height(&lines, width)
-                .saturating_sub(inner_height(areas.detail));
-            let current = if r.detail_event == Some(i) {
-                usize::from(r.detail_scroll)
-            } else {
-                0
-            };
-            let next = if action == Action::DetailDown {
-                (current + 1).min(overflow)
-            } else {
-                current.saturating_sub(1)
-            };
-            r.detail_event = Some(i);
-            r.detail_scroll = u16::try_from(next).unwrap_or(u16::MAX);
+            let rows = if action == Action::DetailDown { 1 } else { -1 };
+            r.scroll_detail(areas.detail, rows);
         }
         (Action::Search, _) => {
             let text = r
@@ -870,6 +867,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                 r.state.review = previous;
                 r.state.pending = None;
                 r.state.refresh_signoff(&r.bundle.hasher);
+                r.detail.review_changed();
                 r.finding = r
                     .finding
                     .min(r.state.review.findings.len().saturating_sub(1));

@@ -5,11 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
+use super::review::owned;
 use super::style::{focused_border, selected};
 use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen, inner_height};
+use crate::tui::wrap::{Lines, Pos, rows};
 
 pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let [list, detail] =
@@ -46,7 +48,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                         format!("{} ", f.id),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(f.title.clone()),
+                    Span::raw(f.title.as_str()),
                 ]);
                 let facts = Line::from(format!(
                     "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",
@@ -78,10 +80,10 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     if let Some(f) = review.findings.get(r.finding) {
         let scheme = r.bundle.record.classification.scheme;
         let portion = scheme.portion_mark(f.portion).unwrap_or(f.portion.name());
-        text.push(Line::from(vec![Span::styled(
-            format!("({portion}) {}", f.title),
-            bold,
-        )]));
+        text.push(Line::from(vec![
+            Span::styled(format!("({portion}) "), bold),
+            Span::styled(f.title.as_str(), bold),
+        ]));
         text.push(Line::from(format!(
             "{} · severity {} · likelihood: {} · confidence: {}",
             f.kind.name(),
@@ -94,9 +96,8 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             join_or_none(&f.events),
             join_or_none(&f.controls)
         )));
-        for line in f.statement.lines() {
-            text.push(Line::from(line.to_string()));
-        }
+        // One item: the wrapper breaks rows at its line breaks.
+        text.push(Line::from(f.statement.as_str()));
         for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
             let due = rec
                 .due
@@ -104,16 +105,25 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 .unwrap_or_else(|| "no date".into());
             text.push(Line::from(vec![
                 Span::styled(format!("{} [{}] ", rec.id, rec.status.name()), bold),
-                Span::raw(format!("{} — {} by {due}", rec.action, rec.owner)),
+                Span::raw(rec.action.as_str()),
+                Span::raw(" — "),
+                Span::raw(rec.owner.as_str()),
+                Span::raw(format!(" by {due}")),
             ]));
         }
     }
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Finding ")),
-        detail,
+    // Only the rows that fit are wrapped: a statement can be long.
+    let block = Block::bordered().title(" Finding ");
+    let inner = block.inner(detail);
+    let mut shown: Vec<Line> = Vec::with_capacity(usize::from(inner.height));
+    rows(
+        &Lines(text),
+        Pos::default(),
+        usize::from(inner.width).max(1),
+        usize::from(inner.height),
+        |_, line| shown.push(owned(line)),
     );
+    frame.render_widget(Paragraph::new(shown).block(block), detail);
 }
 
 fn join_or_none(ids: &[String]) -> String {

@@ -86,11 +86,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             EntryState::Loaded(b) if layout.row_height == 2 => {
                 // Narrow: the title on its own line, the facts under it.
                 let r = &b.record;
-                let title = Line::from(format!(
-                    "{} {}",
-                    if is_selected { "▸" } else { " " },
-                    r.title
-                ));
+                // The title is lent, not copied: the row is cut at the edge.
+                let title = Line::from(vec![
+                    Span::raw(if is_selected { "▸ " } else { "  " }),
+                    Span::raw(r.title.as_str()),
+                ]);
                 lines.push(if is_selected {
                     title.style(style::selected())
                 } else {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::style::{effect_glyph, effect_style, focused_border, selected, state_look};
 use super::{banner, hint_spans, status};
@@ -14,6 +14,8 @@ use crate::tui::action::Context;
 use crate::tui::app::{
     App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height, review_areas,
 };
+use crate::tui::detail::pane;
+use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = review_areas(area);
@@ -203,7 +205,9 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(words, style),
-                Span::raw(format!("  {}", c.title)),
+                Span::raw("  "),
+                // Lent, not copied: the row is cut at the pane's edge.
+                Span::raw(c.title.as_str()),
             ]);
             if r.focus == Pane::Controls && i == r.control {
                 line.style(selected())
@@ -229,165 +233,44 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let Some(i) = r.event_index() else {
+    let Some((doc, key)) = r.detail_doc(area) else {
         frame.render_widget(
             Paragraph::new("No events.").block(Block::bordered().title(" Detail ")),
             area,
         );
         return;
     };
-    let lines = detail_lines(r, i);
-    let inner_width = usize::from(area.width.saturating_sub(2)).max(1);
-    let overflow = wrapped_height(&lines, inner_width).saturating_sub(inner_height(area));
-    let scroll = if r.detail_event == Some(i) {
-        usize::from(r.detail_scroll)
-    } else {
-        0
+    let (width, height) = pane(area);
+    // Rows are wrapped from the first one shown, and only as many as fit:
+    // the text above the pane and below it is never laid out.
+    let from = match r.detail.top(key) {
+        Some((_, pos)) => pos,
+        None => first_row(&doc).unwrap_or_default(),
     };
-    let scroll = scroll.min(overflow);
-    let more = if overflow > scroll {
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
+    let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
+    let more = if below.is_some() {
         " more below: K/J scroll "
     } else {
         ""
     };
-    let id = &r.bundle.record.events[i].id;
+    let id = r.event_id().unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .block(
-                Block::bordered()
-                    .title(format!(" {id} "))
-                    .title_bottom(Line::from(more).right_aligned()),
-            ),
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(format!(" {id} "))
+                .title_bottom(Line::from(more).right_aligned()),
+        ),
         area,
     );
 }
 
-/// How many screen lines the detail takes when wrapped into `width` columns.
-pub(crate) fn wrapped_height(lines: &[Line<'static>], width: usize) -> usize {
-    Paragraph::new(lines.to_vec())
-        .wrap(Wrap { trim: false })
-        .line_count(u16::try_from(width).unwrap_or(u16::MAX))
-}
-
-/// The detail of event `i`: narrative, actors, control links, sources with
-/// their Admiralty codes, claims and the analyst's note.
-pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
-    let b = &r.bundle;
-    let record = &b.record;
-    let bold = Style::new().add_modifier(Modifier::BOLD);
-    let e = &record.events[i];
-    let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
-    let portion = record
-        .classification
-        .scheme
-        .portion_mark(e.portion)
-        .unwrap_or(e.portion.name());
-    let mut when = display(&e.at, e.fidelity, r.zone, zone);
-    if let Some(end) = &e.end {
-        when = format!("{when} – {}", display(end, e.fidelity, r.zone, zone));
-    }
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("({portion}) "), bold),
-        Span::styled(e.title.clone(), bold),
-        Span::raw(format!("  {when} [{} fidelity]", e.fidelity)),
-    ])];
-    if let Some(place) = &e.place {
-        lines.push(Line::from(format!(
-            "Where: {}{}",
-            place.name,
-            zone.map(|z| format!(" ({z})")).unwrap_or_default()
-        )));
-    }
-    lines.push(Line::from(e.narrative.clone()));
-    if !e.actors.is_empty() {
-        let names: Vec<String> = e
-            .actors
-            .iter()
-            .map(|a| match b.actors.get(a) {
-                Some(&k) => format!(
-                    "{} ({})",
-                    record.actors[k].name,
-                    record.actors[k].side.name()
-                ),
-                None => a.to_string(),
-            })
-            .collect();
-        lines.push(Line::from(vec![
-            Span::styled("Actors: ", bold),
-            Span::raw(names.join("; ")),
-        ]));
-    }
-    for link in &e.controls {
-        let title = record
-            .control(&link.control)
-            .map_or("", |c| c.title.as_str());
-        let mut spans = vec![
-            Span::styled(
-                format!("{} ", effect_glyph(link.effect)),
-                effect_style(link.effect),
-            ),
-            Span::styled(format!("{} ", link.control), bold),
-            Span::styled(link.effect.name().to_string(), effect_style(link.effect)),
-            Span::raw(format!(" — {title}")),
-        ];
-        if let Some(note) = &link.note {
-            spans.push(Span::raw(format!(": {note}")));
-        }
-        lines.push(Line::from(spans));
-    }
-    for c in &e.sources {
-        let (code, title) = match b.sources.get(&c.source) {
-            Some(&k) => {
-                let s = &record.sources[k];
-                (
-                    c.admiralty(s).to_string(),
-                    format!("{} — {}", s.publisher, s.title),
-                )
-            }
-            None => (format!("?{}", c.credibility.0), c.source.to_string()),
-        };
-        let mut spans = vec![Span::styled(format!("[{code}] "), bold), Span::raw(title)];
-        if let Some(note) = &c.note {
-            spans.push(Span::raw(format!(" ({note})")));
-        }
-        lines.push(Line::from(spans));
-    }
-    for &k in b.claims.get(&i).map(Vec::as_slice).unwrap_or_default() {
-        let claim = &record.claims[k];
-        let conflicts = if claim.conflicts_with.is_empty() {
-            String::new()
-        } else {
-            format!(" — conflicts with {}", claim.conflicts_with.join(", "))
-        };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("Claim {} [{}]: ", claim.id, claim.status.name()),
-                bold.add_modifier(Modifier::ITALIC),
-            ),
-            Span::raw(format!("{}{conflicts}", claim.statement)),
-        ]));
-    }
-    let resting: Vec<&str> = r
-        .state
-        .review
-        .findings
-        .iter()
-        .filter(|f| f.events.iter().any(|x| *x == e.id))
-        .map(|f| f.id.as_str())
-        .collect();
-    if !resting.is_empty() {
-        lines.push(Line::from(vec![
-            Span::styled("Findings resting on it: ", bold),
-            Span::raw(resting.join(", ")),
-        ]));
-    }
-    if let Some(note) = r.state.review.mark(&e.id).and_then(|m| m.note.as_ref()) {
-        lines.push(Line::from(vec![
-            Span::styled("Note: ", bold),
-            Span::raw(note.clone()),
-        ]));
-    }
-    lines
+/// A row's text, copied: a screenful at most.
+pub(crate) fn owned(line: Line<'_>) -> Line<'static> {
+    Line::from(
+        line.spans
+            .into_iter()
+            .map(|s| Span::styled(s.content.into_owned(), s.style))
+            .collect::<Vec<_>>(),
+    )
 }

@@ -1,0 +1,360 @@
+//! The detail of the selected event, as a document built and wrapped only
+//! as far as the pane shows it, and the pane's scroll position with the row
+//! starts found so far. A narrative of 50 MB costs a frame what its visible
+//! rows cost; scrolling down a row wraps one more row, once.
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+
+use super::app::{Bundle, ReviewScreen, inner_height};
+use super::view::style::{effect_glyph, effect_style};
+use super::wrap::{Document, Pos, first_row, next_row};
+use crate::model::Review;
+use crate::model::time::{ZoneChoice, display};
+
+/// Items before the links, sources and claims.
+const HEAD: usize = 4;
+/// Items after them: the findings resting on the event, the analyst's note.
+const TAIL: usize = 2;
+
+/// Event `event`'s detail: the heading, where, narrative, actors, control
+/// links, sources with their Admiralty codes, claims, the findings resting
+/// on it and the analyst's note, one item each.
+pub struct EventDetail<'a> {
+    bundle: &'a Bundle,
+    review: &'a Review,
+    zone: ZoneChoice,
+    event: usize,
+}
+
+impl<'a> EventDetail<'a> {
+    pub fn new(bundle: &'a Bundle, review: &'a Review, zone: ZoneChoice, event: usize) -> Self {
+        EventDetail {
+            bundle,
+            review,
+            zone,
+            event,
+        }
+    }
+
+    fn claims(&self) -> &'a [usize] {
+        self.bundle
+            .claims
+            .get(&self.event)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The first item that comes from the review, not the record.
+    fn review_items(&self) -> usize {
+        self.items() - TAIL
+    }
+}
+
+impl Document for EventDetail<'_> {
+    fn items(&self) -> usize {
+        let e = &self.bundle.record.events[self.event];
+        HEAD + e.controls.len() + e.sources.len() + self.claims().len() + TAIL
+    }
+
+    fn item(&self, k: usize) -> Option<Vec<Span<'_>>> {
+        let record = &self.bundle.record;
+        let e = record.events.get(self.event)?;
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
+        let links = HEAD + e.controls.len();
+        let sources = links + e.sources.len();
+        let claims = sources + self.claims().len();
+        Some(match k {
+            0 => {
+                let portion = record
+                    .classification
+                    .scheme
+                    .portion_mark(e.portion)
+                    .unwrap_or(e.portion.name());
+                let mut when = display(&e.at, e.fidelity, self.zone, zone);
+                if let Some(end) = &e.end {
+                    when = format!("{when} – {}", display(end, e.fidelity, self.zone, zone));
+                }
+                vec![
+                    Span::styled(format!("({portion}) "), bold),
+                    Span::styled(e.title.as_str(), bold),
+                    Span::raw(format!("  {when} [{} fidelity]", e.fidelity)),
+                ]
+            }
+            1 => {
+                let place = e.place.as_ref()?;
+                let mut spans = vec![Span::raw("Where: "), Span::raw(place.name.as_str())];
+                if let Some(z) = zone {
+                    spans.extend([Span::raw(" ("), Span::raw(z), Span::raw(")")]);
+                }
+                spans
+            }
+            2 => vec![Span::raw(e.narrative.as_str())],
+            3 => {
+                if e.actors.is_empty() {
+                    return None;
+                }
+                let mut spans = vec![Span::styled("Actors: ", bold)];
+                for (n, a) in e.actors.iter().enumerate() {
+                    if n > 0 {
+                        spans.push(Span::raw("; "));
+                    }
+                    match self.bundle.actors.get(a) {
+                        Some(&i) => {
+                            let actor = &record.actors[i];
+                            spans.extend([
+                                Span::raw(actor.name.as_str()),
+                                Span::raw(format!(" ({})", actor.side.name())),
+                            ]);
+                        }
+                        None => spans.push(Span::raw(a.as_str())),
+                    }
+                }
+                spans
+            }
+            k if k < links => {
+                let link = &e.controls[k - HEAD];
+                let title = record
+                    .control(&link.control)
+                    .map_or("", |c| c.title.as_str());
+                let mut spans = vec![
+                    Span::styled(
+                        format!("{} ", effect_glyph(link.effect)),
+                        effect_style(link.effect),
+                    ),
+                    Span::styled(format!("{} ", link.control), bold),
+                    Span::styled(link.effect.name(), effect_style(link.effect)),
+                    Span::raw(" — "),
+                    Span::raw(title),
+                ];
+                if let Some(note) = &link.note {
+                    spans.extend([Span::raw(": "), Span::raw(note.as_str())]);
+                }
+                spans
+            }
+            k if k < sources => {
+                let c = &e.sources[k - links];
+                let mut spans = match self.bundle.sources.get(&c.source) {
+                    Some(&i) => {
+                        let s = &record.sources[i];
+                        vec![
+                            Span::styled(format!("[{}] ", c.admiralty(s)), bold),
+                            Span::raw(s.publisher.as_str()),
+                            Span::raw(" — "),
+                            Span::raw(s.title.as_str()),
+                        ]
+                    }
+                    None => vec![
+                        Span::styled(format!("[?{}] ", c.credibility.0), bold),
+                        Span::raw(c.source.as_str()),
+                    ],
+                };
+                if let Some(note) = &c.note {
+                    spans.extend([Span::raw(" ("), Span::raw(note.as_str()), Span::raw(")")]);
+                }
+                spans
+            }
+            k if k < claims => {
+                let claim = &record.claims[self.claims()[k - sources]];
+                let mut spans = vec![
+                    Span::styled(
+                        format!("Claim {} [{}]: ", claim.id, claim.status.name()),
+                        bold.add_modifier(Modifier::ITALIC),
+                    ),
+                    Span::raw(claim.statement.as_str()),
+                ];
+                if !claim.conflicts_with.is_empty() {
+                    spans.push(Span::raw(" — conflicts with "));
+                    for (n, other) in claim.conflicts_with.iter().enumerate() {
+                        if n > 0 {
+                            spans.push(Span::raw(", "));
+                        }
+                        spans.push(Span::raw(other.as_str()));
+                    }
+                }
+                spans
+            }
+            k if k == claims => {
+                let mut spans = vec![Span::styled("Findings resting on it: ", bold)];
+                let resting = self
+                    .review
+                    .findings
+                    .iter()
+                    .filter(|f| f.events.iter().any(|x| *x == e.id));
+                for (n, f) in resting.enumerate() {
+                    if n > 0 {
+                        spans.push(Span::raw(", "));
+                    }
+                    spans.push(Span::raw(f.id.as_str()));
+                }
+                if spans.len() == 1 {
+                    return None;
+                }
+                spans
+            }
+            k if k == claims + 1 => {
+                let note = self.review.mark(&e.id)?.note.as_ref()?;
+                vec![Span::styled("Note: ", bold), Span::raw(note.as_str())]
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// What the remembered rows were wrapped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailKey {
+    /// The record (its address: a reloaded record is another bundle).
+    bundle: usize,
+    event: usize,
+    width: usize,
+    zone: ZoneChoice,
+}
+
+impl DetailKey {
+    pub fn new(bundle: &Arc<Bundle>, event: usize, width: usize, zone: ZoneChoice) -> Self {
+        DetailKey {
+            bundle: Arc::as_ptr(bundle) as usize,
+            event,
+            width,
+            zone,
+        }
+    }
+}
+
+/// The detail pane's scroll position, and where each row down to it starts,
+/// so that neither drawing nor scrolling wraps the text above the pane.
+#[derive(Debug, Clone, Default)]
+pub struct DetailScroll {
+    key: Option<DetailKey>,
+    /// The first row shown.
+    top: usize,
+    /// Where rows `0..starts.len()` start.
+    starts: Vec<Pos>,
+    /// Whether `starts` holds every row of the detail.
+    complete: bool,
+    /// The first item that comes from the review.
+    review_items: usize,
+}
+
+impl DetailScroll {
+    /// The first row shown and where it starts, if the rows were found for `key`.
+    pub fn top(&self, key: DetailKey) -> Option<(usize, Pos)> {
+        (self.key == Some(key))
+            .then(|| self.starts.get(self.top).map(|&p| (self.top, p)))
+            .flatten()
+    }
+
+    /// Makes the remembered rows fit `doc` and `key`: a new event starts at
+    /// the top; a new width or zone keeps the row number. Then keeps the
+    /// pane full when it grew (no scrolling past the last row).
+    pub fn settle(&mut self, doc: &EventDetail, key: DetailKey, height: usize) {
+        if self.key != Some(key) {
+            let same_event = self
+                .key
+                .is_some_and(|k| k.bundle == key.bundle && k.event == key.event);
+            if !same_event {
+                self.top = 0;
+            }
+            self.key = Some(key);
+            self.starts.clear();
+            self.complete = false;
+        }
+        self.review_items = doc.review_items();
+        if self.starts.is_empty() {
+            self.starts.push(first_row(doc).unwrap_or_default());
+        }
+        self.extend(doc, key.width, self.top + height.max(1));
+        let last = self.starts.len().saturating_sub(1);
+        if self.complete {
+            self.top = self
+                .top
+                .min(self.starts.len().saturating_sub(height.max(1)));
+        }
+        self.top = self.top.min(last);
+    }
+
+    /// Scrolls by `rows` (down when positive), never past the last row.
+    pub fn scroll(&mut self, doc: &EventDetail, key: DetailKey, height: usize, rows: isize) {
+        self.settle(doc, key, height);
+        let height = height.max(1);
+        let wanted = self.top.saturating_add_signed(rows);
+        if rows > 0 {
+            // The row after the pane must exist for the pane to move down.
+            self.extend(doc, key.width, wanted + height);
+            let most = self.starts.len().saturating_sub(height);
+            self.top = wanted.min(most.max(self.top));
+        } else {
+            self.top = wanted;
+        }
+    }
+
+    /// The review changed: forget the rows of the items it gives (the
+    /// findings resting on the event, the note); the record's stay.
+    pub fn review_changed(&mut self) {
+        let keep = self.review_items;
+        self.starts.retain(|p| p.item < keep);
+        self.complete = false;
+    }
+
+    /// Finds row starts until `rows` are known or the detail ends.
+    fn extend(&mut self, doc: &EventDetail, width: usize, rows: usize) {
+        while self.starts.len() < rows && !self.complete {
+            let Some(&last) = self.starts.last() else {
+                self.starts.push(first_row(doc).unwrap_or_default());
+                continue;
+            };
+            match next_row(doc, last, width) {
+                Some(p) => self.starts.push(p),
+                None => self.complete = true,
+            }
+        }
+    }
+}
+
+/// The inner width and height of the detail pane.
+pub fn pane(area: Rect) -> (usize, usize) {
+    (
+        usize::from(area.width.saturating_sub(2)).max(1),
+        inner_height(area),
+    )
+}
+
+impl ReviewScreen {
+    /// The detail of the selected event, and the key its rows are kept under.
+    pub fn detail_doc(&self, area: Rect) -> Option<(EventDetail<'_>, DetailKey)> {
+        let i = self.event_index()?;
+        let (width, _) = pane(area);
+        Some((
+            EventDetail::new(&self.bundle, &self.state.review, self.zone, i),
+            DetailKey::new(&self.bundle, i, width, self.zone),
+        ))
+    }
+
+    /// Makes the detail's scroll position fit the selection and the pane
+    /// `area` (the detail pane's rectangle).
+    pub fn settle_detail(&mut self, area: Rect) {
+        let Some(i) = self.event_index() else {
+            return;
+        };
+        let (width, height) = pane(area);
+        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let key = DetailKey::new(&self.bundle, i, width, self.zone);
+        self.detail.settle(&doc, key, height);
+    }
+
+    /// Scrolls the detail by `rows` (down when positive).
+    pub fn scroll_detail(&mut self, area: Rect, rows: isize) {
+        let Some(i) = self.event_index() else {
+            return;
+        };
+        let (width, height) = pane(area);
+        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let key = DetailKey::new(&self.bundle, i, width, self.zone);
+        self.detail.scroll(&doc, key, height, rows);
+    }
+}
