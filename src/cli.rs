@@ -31,6 +31,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "BYTES", default_value_t = load::DEFAULT_MAX_SIZE)]
     pub max_size: u64,
 
+    /// Refuse text fields (a narrative, a statement, a note) larger than this many bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = load::size::MAX_FIELD_BYTES)]
+    pub max_field_size: usize,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -92,6 +96,7 @@ pub enum Format {
 pub fn run(cli: Cli) -> ExitCode {
     let options = LoadOptions {
         max_size: cli.max_size,
+        max_field: cli.max_field_size,
     };
     match cli.command {
         Some(Command::Validate { paths, format }) => validate(&paths, format, &options),

@@ -307,3 +307,38 @@ fn a_parse_error_is_shown_with_its_snippet() {
     assert!(err.contains("reliability: G,"), "{err}");
     assert!(err.contains('┬') || err.contains('^'), "{err}");
 }
+
+#[test]
+fn an_oversized_field_is_named_briefly_and_max_field_size_raises_the_limit() {
+    let dir = std::env::temp_dir().join(format!("hotwash-cli-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let path = dir.join("big.ron");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal.ron"),
+    )
+    .expect("read the fixture");
+    // Two megabytes of narrative, over several lines as a pasted document would be.
+    let big = format!("{}\n{}", "word ".repeat(200_000), "line ".repeat(200_000));
+    let text = text.replacen(
+        "A caller from an unknown number joined with the PIN and stayed until the end.",
+        &big,
+        1,
+    );
+    std::fs::write(&path, text).expect("write the record");
+    let file = path.to_str().expect("a UTF-8 path");
+
+    let out = hotwash(&["validate", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error[field.too-large]"), "{err}");
+    assert!(err.contains("2000001 bytes"), "{err}");
+    assert!(
+        err.len() < 4_000,
+        "the field's text is not printed: {} bytes",
+        err.len()
+    );
+
+    let out = hotwash(&["validate", "--max-field-size", "3000000", file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

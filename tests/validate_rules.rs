@@ -377,14 +377,26 @@ fn a_file_with_nul_bytes_is_binary() {
 fn the_size_limit_is_inclusive() {
     let path = fixture("valid/minimal.ron");
     let size = std::fs::metadata(&path).expect("metadata").len();
-    let at_limit = load::load_record(&path, &LoadOptions { max_size: size });
+    let at_limit = load::load_record(
+        &path,
+        &LoadOptions {
+            max_size: size,
+            ..LoadOptions::default()
+        },
+    );
     assert!(
         at_limit.value.is_some(),
         "{:#?}",
         at_limit.report.diagnostics
     );
 
-    let over = load::load_record(&path, &LoadOptions { max_size: size - 1 });
+    let over = load::load_record(
+        &path,
+        &LoadOptions {
+            max_size: size - 1,
+            ..LoadOptions::default()
+        },
+    );
     assert!(over.value.is_none());
     let d = first_error(
         &over.report,
@@ -398,7 +410,13 @@ fn the_size_limit_is_inclusive() {
     assert!(d.help.as_deref().is_some_and(|h| h.contains("--max-size")));
 
     // The review beside a record that is too large is not checked either.
-    let reports = load::validate_paths(&[path], &LoadOptions { max_size: 10 });
+    let reports = load::validate_paths(
+        &[path],
+        &LoadOptions {
+            max_size: 10,
+            ..LoadOptions::default()
+        },
+    );
     let codes: Vec<&str> = reports.iter().map(|r| r.diagnostics[0].code).collect();
     assert_eq!(codes, ["io.too-large", "review.unchecked"]);
     // The review itself is not invalid: only the record is counted.
@@ -982,4 +1000,83 @@ fn a_sign_off_goes_stale_when_the_review_changes_and_validate_says_so() {
     assert_eq!(d.severity, Severity::Warning);
     assert!(d.message.contains("is stale"), "{}", d.message);
     assert_eq!(underlined(&stale.report, d).chars().next(), Some('"'));
+}
+
+// --- field sizes -----------------------------------------------------------
+
+const SHORT_NARRATIVE: &str =
+    "A caller from an unknown number joined with the PIN and stayed until the end.";
+
+/// The minimal record with event E2's narrative `bytes` long.
+fn with_narrative(bytes: usize) -> String {
+    let text = read("valid/minimal.ron");
+    assert!(text.contains(SHORT_NARRATIVE));
+    text.replace(SHORT_NARRATIVE, &"w".repeat(bytes))
+}
+
+#[test]
+fn a_text_field_over_one_mib_is_an_error_placed_at_the_field() {
+    let most = load::size::MAX_FIELD_BYTES;
+    assert_eq!(most, 1024 * 1024);
+    let at_limit = load::record_from_text(Path::new("big.ron"), with_narrative(most));
+    assert!(
+        at_limit.report.diagnostics.is_empty(),
+        "{:#?}",
+        at_limit.report.diagnostics
+    );
+
+    let over = load::record_from_text(Path::new("big.ron"), with_narrative(most + 1));
+    assert!(
+        over.value.is_none(),
+        "a record with a field over the limit has no value"
+    );
+    let d = first_error(
+        &over.report,
+        "field.too-large",
+        at(72, 24),
+        Msg::Exact(
+            "the event's narrative is 1048577 bytes; a text field holds at most 1048576 bytes",
+        ),
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("--max-field-size"))
+    );
+    // The snippet shows where the field starts, not its megabyte of text.
+    let rendered = over.report.render(false, 100);
+    assert!(rendered.contains("big.ron:72:24"), "{rendered}");
+    assert!(rendered.len() < 2_000, "{} bytes", rendered.len());
+
+    // The limit can be raised for a genuine text.
+    let raised = LoadOptions {
+        max_field: most + 1,
+        ..LoadOptions::default()
+    };
+    let allowed =
+        load::record_from_text_with(Path::new("big.ron"), with_narrative(most + 1), &raised);
+    assert!(allowed.value.is_some(), "{:#?}", allowed.report.diagnostics);
+}
+
+#[test]
+fn a_review_note_over_the_limit_is_an_error_too() {
+    let record = minimal();
+    let note = "The caller stayed for 38 minutes.";
+    let text = read("valid/minimal.review.ron");
+    assert!(text.contains(note));
+    let big = text.replace(note, &"n".repeat(load::size::MAX_FIELD_BYTES + 5));
+    let loaded = load::review_from_text(Path::new("big.review.ron"), big, &record);
+    assert!(loaded.value.is_none());
+    let d = loaded
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "field.too-large")
+        .expect("a field.too-large error");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.message,
+        "the analyst's note is 1048581 bytes; a text field holds at most 1048576 bytes"
+    );
+    assert_eq!(d.start.map(|s| s.line), Some(49));
 }

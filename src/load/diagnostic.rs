@@ -185,11 +185,7 @@ impl FileReport {
             let source = self
                 .text
                 .as_deref()
-                .filter(|text| {
-                    d.span
-                        .as_ref()
-                        .is_some_and(|s| line_len(text, s.start) <= MAX_SNIPPET_LINE)
-                })
+                .filter(|text| d.span.as_ref().is_some_and(|s| snippet_fits(text, s)))
                 .map(|text| Named { name: &name, text });
             let shown = Shown {
                 d,
@@ -210,19 +206,54 @@ impl FileReport {
 /// Lines longer than this are not shown in snippets.
 const MAX_SNIPPET_LINE: usize = 400;
 
-/// The length in bytes of the line holding `byte`.
-fn line_len(text: &str, byte: usize) -> usize {
+/// Whether every line a snippet of `span` shows (the span's lines and
+/// one line of context on each side) is at most `MAX_SNIPPET_LINE` long.
+/// It looks no further than those lines would reach if they were short, so
+/// it costs the same for a 50 MB line (the diagnostics overlay renders
+/// every frame).
+fn snippet_fits(text: &str, span: &Range<usize>) -> bool {
     let bytes = text.as_bytes();
-    let byte = byte.min(bytes.len());
-    let start = bytes[..byte]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[byte..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| byte + i);
-    end - start
+    let start = span.start.min(bytes.len());
+    let end = span.end.clamp(start, bytes.len());
+    let reach = 2 * (MAX_SNIPPET_LINE + 1);
+    if end - start > 64 * reach {
+        return false;
+    }
+    // Back to the start of the line before the span's first.
+    let from = start.saturating_sub(reach);
+    let mut lo = start;
+    let mut breaks = 0;
+    while lo > from && breaks < 2 {
+        if bytes[lo - 1] == b'\n' {
+            breaks += 1;
+            if breaks == 2 {
+                break;
+            }
+        }
+        lo -= 1;
+    }
+    if breaks < 2 && lo > 0 {
+        return false;
+    }
+    // On to the end of the line after the span's last.
+    let to = bytes.len().min(end + reach);
+    let mut hi = end;
+    let mut breaks = 0;
+    while hi < to && breaks < 2 {
+        if bytes[hi] == b'\n' {
+            breaks += 1;
+            if breaks == 2 {
+                break;
+            }
+        }
+        hi += 1;
+    }
+    if breaks < 2 && hi < bytes.len() {
+        return false;
+    }
+    bytes[lo..hi]
+        .split(|&b| b == b'\n')
+        .all(|line| line.len() <= MAX_SNIPPET_LINE)
 }
 
 /// The file's text under its path, for miette, without copying the text.
@@ -371,6 +402,22 @@ mod tests {
         };
         let out = report.render(false, 100);
         assert!(out.contains("big.ron:1:10002"), "{out}");
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn render_leaves_out_snippets_next_to_huge_lines() {
+        // The error is on a short line; the line after it is huge, and a
+        // snippet shows one line of context on each side.
+        let text = format!("(\n  narrative: \"\n{}\n\")", "word ".repeat(100_000));
+        let at = text.find("narrative").unwrap_or_default();
+        let report = FileReport {
+            path: PathBuf::from("big.ron"),
+            text: Some(Arc::from(text.as_str())),
+            diagnostics: vec![Diagnostic::error("field.too-large", "big").at(&text, at..at + 1)],
+        };
+        let out = report.render(false, 100);
+        assert!(out.contains("big.ron:2:3"), "{out}");
         assert!(out.len() < 1_000, "{} bytes", out.len());
     }
 

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod locate;
+pub mod size;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -32,12 +33,15 @@ pub const REVIEW_SUFFIX: &str = ".review.ron";
 pub struct LoadOptions {
     /// Files larger than this many bytes are refused.
     pub max_size: u64,
+    /// Text fields (a narrative, a note) larger than this many bytes are errors.
+    pub max_field: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_size: DEFAULT_MAX_SIZE,
+            max_field: size::MAX_FIELD_BYTES,
         }
     }
 }
@@ -145,6 +149,9 @@ fn place(problems: Vec<Problem>, text: &str) -> Vec<Diagnostic> {
             d.severity = p.severity;
             d.help = p.help;
             match locator.locate(&p.path) {
+                // An oversized field is shown by where it starts: its
+                // whole text would flood the terminal.
+                Some(span) if p.code == size::CODE => d.at(text, span.start..span.start + 1),
                 Some(span) => d.at(text, span),
                 None => d,
             }
@@ -208,32 +215,52 @@ fn load_text<T: DeserializeOwned>(
     Loaded { value, report }
 }
 
-/// Loads and validates a record from its text.
+/// Loads and validates a record from its text, with the default limits.
 pub fn record_from_text(path: &Path, text: String) -> Loaded<Record> {
+    record_from_text_with(path, text, &LoadOptions::default())
+}
+
+/// Loads and validates a record from its text.
+pub fn record_from_text_with(path: &Path, text: String, options: &LoadOptions) -> Loaded<Record> {
     load_text(path, text, RECORD_SCHEMA, "record", |r| {
-        check::check_record(r, Catalog::nist())
+        let mut problems = check::check_record(r, Catalog::nist());
+        problems.extend(size::check_record(r, options.max_field));
+        problems
     })
 }
 
 /// Loads and validates a record file.
 pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
     match text::read_text(path, options.max_size) {
-        Ok(text) => record_from_text(path, text),
+        Ok(text) => record_from_text_with(path, text, options),
         Err(d) => Loaded::failed(path, None, d),
     }
 }
 
-/// Loads and validates a review from its text, against its record.
+/// Loads and validates a review from its text, against its record, with
+/// the default limits.
 pub fn review_from_text(path: &Path, text: String, record: &Record) -> Loaded<Review> {
+    review_from_text_with(path, text, record, &LoadOptions::default())
+}
+
+/// Loads and validates a review from its text, against its record.
+pub fn review_from_text_with(
+    path: &Path,
+    text: String,
+    record: &Record,
+    options: &LoadOptions,
+) -> Loaded<Review> {
     load_text(path, text, REVIEW_SCHEMA, "review", |r| {
-        check::check_review(r, record)
+        let mut problems = check::check_review(r, record);
+        problems.extend(size::check_review(r, options.max_field));
+        problems
     })
 }
 
 /// Loads and validates a review file against its record.
 pub fn load_review(path: &Path, record: &Record, options: &LoadOptions) -> Loaded<Review> {
     match text::read_text(path, options.max_size) {
-        Ok(text) => review_from_text(path, text, record),
+        Ok(text) => review_from_text_with(path, text, record, options),
         Err(d) => Loaded::failed(path, None, d),
     }
 }

@@ -94,7 +94,7 @@ pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opene
     }
     let seen = Some(digest(&bytes));
     let loaded = match load::text::decode(bytes) {
-        Ok(text) => load::review_from_text(&path, text, record),
+        Ok(text) => load::review_from_text_with(&path, text, record, options),
         Err(d) => {
             return Opened::ReadOnly(FileReport {
                 path,

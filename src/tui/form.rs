@@ -32,6 +32,19 @@ fn text_of(t: &TextArea) -> String {
     t.lines().join("\n").trim().to_string()
 }
 
+/// Refuses a text `validate` would refuse (over 1 MiB), before it is saved:
+/// a review with it would open read-only the next time.
+fn fits(text: &str, what: &str) -> Result<(), String> {
+    let most = crate::load::size::MAX_FIELD_BYTES;
+    if text.len() <= most {
+        return Ok(());
+    }
+    Err(format!(
+        "the {what} is {} bytes; a text field holds at most {most} bytes (1 MiB)",
+        text.len()
+    ))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecField {
     Action,
@@ -342,10 +355,12 @@ impl FindingForm {
         if title.is_empty() {
             return Err((Field::Title, "the finding needs a title".into()));
         }
+        fits(&title, "title").map_err(|e| (Field::Title, e))?;
         let statement = text_of(&self.statement);
         if statement.is_empty() {
             return Err((Field::Statement, "the finding needs a statement".into()));
         }
+        fits(&statement, "statement").map_err(|e| (Field::Statement, e))?;
         let mut recommendations = Vec::new();
         for (i, r) in self.recs.iter().enumerate() {
             let action = text_of(&r.action).replace('\n', " ");
@@ -358,6 +373,9 @@ impl FindingForm {
                     ),
                 ));
             }
+            fits(&action, "action").map_err(|e| (Field::Rec(i, RecField::Action), e))?;
+            let owner = text_of(&r.owner).replace('\n', " ");
+            fits(&owner, "owner").map_err(|e| (Field::Rec(i, RecField::Owner), e))?;
             let due_text = text_of(&r.due);
             let due = if due_text.is_empty() {
                 None
@@ -376,7 +394,7 @@ impl FindingForm {
                 id: r.id.clone(),
                 finding: self.id.clone(),
                 action,
-                owner: text_of(&r.owner).replace('\n', " "),
+                owner,
                 due,
                 status: r.status,
             });
@@ -406,6 +424,8 @@ pub struct NoteForm {
     pub text: TextArea<'static>,
     pub dirty: bool,
     pub confirm_discard: bool,
+    /// Why the last Ctrl-S did not save.
+    pub error: Option<String>,
 }
 
 impl NoteForm {
@@ -418,6 +438,7 @@ impl NoteForm {
             ),
             dirty: false,
             confirm_discard: false,
+            error: None,
         }
     }
 
@@ -428,6 +449,10 @@ impl NoteForm {
         match key.code {
             KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 let note = text_of(&self.text);
+                if let Err(e) = fits(&note, "note") {
+                    self.error = Some(e);
+                    return FormOutcome::Continue;
+                }
                 FormOutcome::Save(Edit::SetNote {
                     event: self.event.clone(),
                     note: (!note.is_empty()).then_some(note),
@@ -497,6 +522,34 @@ mod tests {
             vec![Level::Unclassified, Level::Restricted],
             vec!["R01".into(), "R02".into()],
         )
+    }
+
+    #[test]
+    fn a_text_over_the_field_limit_is_refused_with_a_reason_not_saved() {
+        let big = "x".repeat(crate::load::size::MAX_FIELD_BYTES + 1);
+        let mut f = form();
+        typed(&mut f, "Hotel Wi-Fi");
+        f.statement = text_field(&big, "");
+        assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
+        assert_eq!(f.focus, Field::Statement);
+        assert_eq!(
+            f.error.as_deref(),
+            Some(
+                "the statement is 1048577 bytes; a text field holds at most 1048576 bytes (1 MiB)"
+            )
+        );
+
+        let mut note = NoteForm::new("E1".into(), Some(&big));
+        let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(note.key(save), FormOutcome::Continue);
+        assert!(
+            note.error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("the note is 1048577 bytes"))
+        );
+        // At the limit it saves.
+        let mut note = NoteForm::new("E1".into(), Some(&big[1..]));
+        assert!(matches!(note.key(save), FormOutcome::Save(_)));
     }
 
     #[test]

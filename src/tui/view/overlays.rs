@@ -117,12 +117,10 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
                 LinkTarget::Event(e) => f.events.contains(e),
                 LinkTarget::Control(c) => f.controls.contains(c),
             };
-            let line = Line::from(format!(
-                "[{}] {} {}",
-                if linked { "x" } else { " " },
-                f.id,
-                f.title
-            ));
+            let line = Line::from(vec![
+                Span::raw(format!("[{}] {} ", if linked { "x" } else { " " }, f.id)),
+                Span::raw(f.title.as_str()),
+            ]);
             if i == selected_row {
                 line.style(selected())
             } else {
@@ -135,8 +133,12 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
 
 pub fn note(n: &NoteForm, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 76, 10);
+    let error;
     let footer = if n.confirm_discard {
         " discard your edits? y discards · any other key keeps editing "
+    } else if let Some(e) = &n.error {
+        error = format!(" ✗ {e} ");
+        &error
     } else {
         " Ctrl-S save · Esc cancel "
     };
