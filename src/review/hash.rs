@@ -24,8 +24,9 @@ impl RecordHasher {
     pub fn new(record: &Record) -> Self {
         let mut h = Sha256::new();
         h.update(DOMAIN);
-        // Serialising plain data structs to JSON cannot fail.
-        h.update(serde_json::to_vec(record).unwrap_or_default());
+        // Streamed into the hash: a record with a 50 MB narrative is not
+        // copied again. Serialising plain data structs cannot fail.
+        let _ = serde_json::to_writer(Feed(&mut h), record);
         h.update(b"\n");
         RecordHasher(h)
     }
@@ -35,8 +36,22 @@ impl RecordHasher {
         let mut h = self.0.clone();
         let mut unsigned = review.clone();
         unsigned.signoff = None;
-        h.update(serde_json::to_vec(&unsigned).unwrap_or_default());
+        let _ = serde_json::to_writer(Feed(&mut h), &unsigned);
         format!("sha256:{}", hex(&h.finalize()))
+    }
+}
+
+/// Writes into a hash, so JSON can be hashed as it is written.
+struct Feed<'h>(&'h mut Sha256);
+
+impl std::io::Write for Feed<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
