@@ -66,11 +66,15 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: crate::export::Format,
 
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically) instead of standard output. A
+        /// folder (an existing one, or any PATH ending in `/`) gets
+        /// `<record id>.<extension>` inside it. A symbolic link is written
+        /// through to its target.
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
 
-        /// Overwrite the --out file if it exists.
+        /// Overwrite the --out file if it exists (only ever a regular file:
+        /// never a folder, device, FIFO or socket).
         #[arg(long)]
         force: bool,
 
@@ -328,16 +332,6 @@ fn export(
         let _ = writeln!(std::io::stderr(), "hotwash: {message}");
         ExitCode::from(1)
     };
-    // Refuse before doing any work if the answer will be no.
-    if let Some(out) = out
-        && !force
-        && out.exists()
-    {
-        return fail(format!(
-            "{} exists; pass --force to overwrite it",
-            out.display()
-        ));
-    }
     let (record, review) = match load_for_report(path, options) {
         Ok(loaded) => loaded,
         Err(reports) => {
@@ -350,6 +344,18 @@ fn export(
             ));
         }
     };
+    // A folder gets the default file name inside it.
+    let out = out.map(|out| crate::export::out_path(out, &record.id, format));
+    // Refuse before rendering if the answer will be no.
+    if let Some(out) = &out {
+        match crate::files::write_target(out) {
+            Ok(target) if target.existing.is_some() && !force => {
+                return fail(crate::export::ExportError::Exists(out.clone()).to_string());
+            }
+            Ok(_) => {}
+            Err(e) => return fail(e.to_string()),
+        }
+    }
     let generated = match crate::report::generation_time() {
         Ok(t) => t,
         Err(e) => return fail(e),
@@ -367,7 +373,7 @@ fn export(
         Err(e) => return fail(e.to_string()),
     };
     match out {
-        Some(out) => match crate::export::write_file(out, &text, force) {
+        Some(out) => match crate::export::write_file(&out, &text, force) {
             Ok(()) => {
                 let _ = writeln!(
                     std::io::stderr(),

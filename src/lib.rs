@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -709,3 +709,53 @@ fn x_exports_the_review_and_asks_before_overwriting() {
     keys(&mut app, "n");
     assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
 }
+
+#[test]
+fn x_to_a_folder_writes_the_default_name_inside_and_never_replaces_a_device() {
+    let (ws, mut app) = open_record(120, 40);
+    let export_to = |app: &mut hotwash::tui::app::App, path: &str| {
+        keys(app, "x");
+        press(app, KeyCode::Tab);
+        press(app, KeyCode::Tab);
+        for _ in 0.."exports/demo-hotel-call.md".len() {
+            press(app, KeyCode::Backspace);
+        }
+        keys(app, path);
+        press(app, KeyCode::Enter);
+    };
+    let folder = ws.0.join("out");
+    export_to(&mut app, &format!("{}/", folder.display()));
+    let inside = folder.join("demo-hotel-call.md");
+    assert!(inside.is_file(), "{:?}", app.message);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("out/demo-hotel-call.md"), "{message}");
+    // The folder again, without the slash: the file inside exists, so ask.
+    export_to(&mut app, &folder.display().to_string());
+    match &app.overlay {
+        Some(Overlay::Confirm(c)) => {
+            assert!(
+                c.question.contains("demo-hotel-call.md exists"),
+                "{}",
+                c.question
+            )
+        }
+        other => panic!("asks first: {other:?}"),
+    }
+    keys(&mut app, "n");
+    #[cfg(unix)]
+    {
+        let link = ws.0.join("null.md");
+        std::os::unix::fs::symlink("/dev/null", &link).expect("symlink");
+        export_to(&mut app, &link.display().to_string());
+        // Overwriting is offered only for a regular file.
+        assert!(app.overlay.is_none(), "{:?}", app.overlay);
+        let message = app.message.clone().unwrap_or_default();
+        assert!(message.contains("not a regular file"), "{message}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+    }
+}

@@ -1,13 +1,14 @@
 //! Where a review lives on disk, and the rules for writing it:
 //! atomically (temporary file in the same folder, fsync, rename, fsync of
 //! the folder), never over a file hotwash could not read, and never over a
-//! file that changed on disk since hotwash last read or wrote it.
+//! file that changed on disk since hotwash last read or wrote it. How the
+//! bytes reach the disk (links, modes, odd files) is [`crate::files`]'s job.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::files::{self, OpenError, Replace};
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::{Record, Review};
 
@@ -44,12 +45,14 @@ pub enum SaveError {
         .0.display()
     )]
     ChangedOnDisk(PathBuf),
-    #[error("cannot write {}: {source}", .path.display())]
-    Io {
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: OpenError,
     },
+    #[error(transparent)]
+    Write(#[from] files::WriteError),
     #[error("cannot serialise the review: {0}")]
     Serialise(String),
 }
@@ -59,28 +62,38 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 }
 
 /// What is on disk at `path` now: `Ok(None)` if there is no file.
-fn on_disk(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
+fn on_disk(path: &Path) -> Result<Option<Vec<u8>>, SaveError> {
+    match files::read_regular(path) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+        Err(OpenError::Missing(_)) => Ok(None),
+        Err(source) => Err(SaveError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
 /// Opens the review beside `record_path` for `record`.
+///
+/// First removes what interrupted saves of this review left behind
+/// (temporary files untouched for [`files::STALE_AFTER`]). They never hold
+/// acknowledged work: hotwash says "saved" only after the rename.
 pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opened {
     let path = load::review_path(record_path);
-    let bytes = match on_disk(&path) {
-        Ok(None) => {
-            return Opened::Writable {
-                review: Review::new(record.id.clone()),
-                store: ReviewStore { path, seen: None },
-                report: None,
-            };
-        }
-        Ok(Some(bytes)) => bytes,
-        Err(e) => {
-            let d = load::Diagnostic::error("io.read", format!("cannot read the review: {e}"));
+    // A failed clean-up loses nothing and must not stop the review opening.
+    let _ = files::remove_stale_temporaries(&path, files::STALE_AFTER);
+    // Anything at the name (a broken link, a FIFO) is read, and refused
+    // with a reason; only nothing at all makes a new review.
+    if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Opened::Writable {
+            review: Review::new(record.id.clone()),
+            store: ReviewStore { path, seen: None },
+            report: None,
+        };
+    }
+    let bytes = match load::text::read_bytes(&path, options.max_size) {
+        Ok(bytes) => bytes,
+        Err(d) => {
             return Opened::ReadOnly(FileReport {
                 path,
                 text: None,
@@ -88,10 +101,6 @@ pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opene
             });
         }
     };
-    if bytes.len() as u64 > options.max_size {
-        let loaded = load::load_review(&path, record, options);
-        return Opened::ReadOnly(loaded.report);
-    }
     let seen = Some(digest(&bytes));
     let loaded = match load::text::decode(bytes) {
         Ok(text) => load::review_from_text(&path, text, record),
@@ -130,10 +139,7 @@ pub fn serialise(review: &Review) -> Result<String, SaveError> {
 impl ReviewStore {
     /// Whether the file on disk is still what hotwash last read or wrote.
     pub fn unchanged_on_disk(&self) -> Result<bool, SaveError> {
-        let now = on_disk(&self.path).map_err(|source| SaveError::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        let now = on_disk(&self.path)?;
         Ok(now.as_deref().map(digest) == self.seen)
     }
 
@@ -144,14 +150,7 @@ impl ReviewStore {
             return Err(SaveError::ChangedOnDisk(self.path.clone()));
         }
         let text = serialise(review)?;
-        let io = |source| SaveError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        let mut file = atomic_write_file::AtomicWriteFile::open(&self.path).map_err(io)?;
-        file.write_all(text.as_bytes()).map_err(io)?;
-        // commit() fsyncs the file, renames it over the old one and fsyncs the folder.
-        file.commit().map_err(io)?;
+        files::write_atomic(&self.path, text.as_bytes(), Replace::Allowed)?;
         self.seen = Some(digest(text.as_bytes()));
         Ok(())
     }
@@ -281,5 +280,81 @@ mod tests {
             reports.iter().all(|r| r.diagnostics.is_empty()),
             "{reports:?}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_review_is_saved_through_the_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, path, record) = setup("link");
+        std::fs::create_dir(dir.0.join("shared")).expect("mkdir");
+        let team = dir.0.join("shared/team.review.ron");
+        std::fs::write(&team, "(schema: 1, record: \"r\")\n").expect("write");
+        std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let link = load::review_path(&path);
+        std::os::unix::fs::symlink("shared/team.review.ron", &link).expect("symlink");
+        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        crate::review::edit::Edit::ToggleReviewed("E1".into())
+            .apply(&mut review)
+            .expect("applies");
+        store.save(&review).expect("saved");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        let (again, _) = writable(open(&path, &record, &LoadOptions::default()));
+        assert_eq!(again, review, "the target holds the save");
+        let meta = std::fs::metadata(&team).expect("team");
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_broken_link_as_review_opens_read_only_at_once() {
+        let (dir, path, record) = setup("fifo");
+        let review = load::review_path(&path);
+        let status = std::process::Command::new("mkfifo")
+            .arg(&review)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        // Were the FIFO opened for reading, this would block for ever.
+        let (p, r) = (path.clone(), record.clone());
+        match crate::files::without_hanging(move || open(&p, &r, &LoadOptions::default())) {
+            Opened::ReadOnly(report) => {
+                assert_eq!(report.diagnostics[0].code, "io.not-regular");
+                assert!(report.diagnostics[0].message.contains("FIFO"));
+            }
+            Opened::Writable { .. } => panic!("a FIFO is no review"),
+        }
+        std::fs::remove_file(&review).expect("rm");
+        std::os::unix::fs::symlink("gone/team.review.ron", &review).expect("symlink");
+        match open(&path, &record, &LoadOptions::default()) {
+            Opened::ReadOnly(report) => {
+                assert_eq!(report.diagnostics[0].code, "io.dangling-link");
+            }
+            Opened::Writable { .. } => panic!("a broken link is not a new review"),
+        }
+        assert!(!dir.0.join("gone").exists());
+    }
+
+    #[test]
+    fn opening_removes_what_an_interrupted_save_left() {
+        let (dir, path, record) = setup("leftovers");
+        let (review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        store.save(&review).expect("saved");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let leftover = dir.0.join(".r.review.ron.Qx7Lm2");
+        let file = std::fs::File::create(&leftover).expect("create");
+        file.set_modified(hour_ago).expect("mtime");
+        // A save under way in another hotwash: fresh, so it stays.
+        let live = dir.0.join(".r.review.ron.Ab12Cd");
+        std::fs::write(&live, "partial").expect("write");
+        let _ = writable(open(&path, &record, &LoadOptions::default()));
+        assert!(!leftover.exists());
+        assert!(live.exists());
+        assert_eq!(load::records_in(&dir.0).expect("records"), vec![path]);
     }
 }

@@ -84,8 +84,13 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 
 /// Builds the report of the open review and writes it.
 fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
-    if !force && request.path.exists() {
-        return ExportResult::Exists;
+    // A folder (`exports/`) gets the default file name inside it.
+    let path = crate::export::out_path(&request.path, &r.bundle.record.id, request.format);
+    // Refuse before doing any work if the answer will be no.
+    match crate::files::write_target(&path) {
+        Ok(target) if target.existing.is_some() && !force => return ExportResult::Exists(path),
+        Ok(_) => {}
+        Err(e) => return ExportResult::Failed(format!("export failed: {e}")),
     }
     let generated = match crate::report::generation_time() {
         Ok(t) => t,
@@ -97,16 +102,16 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
     };
     let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
     let written = crate::export::render(&report, request.format)
-        .and_then(|text| crate::export::write_file(&request.path, &text, force));
+        .and_then(|text| crate::export::write_file(&path, &text, force));
     match written {
         Ok(()) => ExportResult::Wrote(format!(
             "wrote {} ({}, {}; {})",
-            request.path.display(),
+            path.display(),
             request.format.name(),
             report.classification.banner,
             report.withheld_line()
         )),
-        Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists,
+        Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists(path),
         Err(e) => ExportResult::Failed(format!("export failed: {e}")),
     }
 }
@@ -129,7 +134,8 @@ pub fn dispatch(app: &mut App, msg: Msg, options: &LoadOptions) -> Vec<Effect> {
 
 /// The line of event `event` in the record file, for the editor.
 pub fn event_line(path: &Path, event: usize) -> Option<usize> {
-    let text = std::fs::read_to_string(path).ok()?;
+    // Only a regular file: the record may have been swapped for a FIFO.
+    let text = String::from_utf8(crate::files::read_regular(path).ok()?).ok()?;
     let mut locator = load::locate::Locator::new(&text);
     let span = locator.locate(&load::locate::DocPath::root().field("events").index(event))?;
     Some(load::diagnostic::line_col(&text, span.start).line)

@@ -65,8 +65,8 @@ pub enum Msg {
 pub enum ExportResult {
     /// Written; what to tell the analyst.
     Wrote(String),
-    /// The file exists: ask before overwriting.
-    Exists,
+    /// The file (named here) exists: ask before overwriting.
+    Exists(PathBuf),
     Failed(String),
 }
 
@@ -223,13 +223,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Exported(result) => {
             match result {
                 ExportResult::Wrote(m) | ExportResult::Failed(m) => app.message = Some(m),
-                ExportResult::Exists => {
+                ExportResult::Exists(path) => {
                     if let Some(request) = app.pending_export.take() {
                         app.overlay = Some(Overlay::Confirm(Confirm {
-                            question: format!(
-                                "{} exists. Overwrite it? y/n",
-                                request.path.display()
-                            ),
+                            question: format!("{} exists. Overwrite it? y/n", path.display()),
                             action: ConfirmAction::Overwrite(request),
                         }));
                     }
