@@ -261,9 +261,10 @@ pub fn is_review_file(path: &Path) -> bool {
 
 /// The record files of a folder (`*.ron` but not `*.review.ron`), sorted by
 /// name. Hidden files (a leading dot) are left out: editors' and hotwash's
-/// own temporary files (`.x.review.ron.AbC123`) are named so. Anything else
-/// named like a record is listed whatever it is (a FIFO, a folder, a broken
-/// link), so that loading it says what is wrong instead of skipping it.
+/// own temporary files (`.x.review.ron.AbC123`) are named so, and so are
+/// folders. Anything else named like a record is listed whatever it is (a
+/// FIFO, a device, a broken link), so that loading it says what is wrong
+/// instead of skipping it.
 pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = std::fs::read_dir(folder)
         .map_err(|e| Diagnostic::error("io.folder", format!("cannot read the folder: {e}")))?;
@@ -276,7 +277,7 @@ pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             .file_name()
             .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
         let is_ron = path.extension().is_some_and(|x| x == "ron");
-        if is_ron && !hidden && !is_review_file(&path) {
+        if is_ron && !hidden && !is_review_file(&path) && !path.is_dir() {
             records.push(path);
         }
     }
@@ -391,6 +392,7 @@ mod tests {
         ] {
             std::fs::write(dir.join(name), "(schema: 1)").expect("write");
         }
+        std::fs::create_dir(dir.join("folder.ron")).expect("mkdir");
         let status = std::process::Command::new("mkfifo")
             .arg(dir.join("pipe.ron"))
             .status()
