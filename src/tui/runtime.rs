@@ -47,7 +47,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
                 Err(e) => SaveOutcome::Failed(e.to_string()),
             }))
         }
-        Effect::ReloadReview { reapply } => {
+        Effect::ReloadReview { reapply, dropped } => {
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
@@ -55,6 +55,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             Some(Msg::ReviewReloaded {
                 state,
                 reapply: reapply.clone(),
+                dropped: *dropped,
             })
         }
         // Whole seconds: a sign-off time is read by people, not machines.
