@@ -123,7 +123,7 @@ fn enter_opens_the_record_and_esc_goes_back() {
     assert_eq!(
         selected_id(&app),
         "E4",
-        "a month-fidelity event sorts at the month's start"
+        "the timeline follows the record's order"
     );
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Library));
@@ -142,7 +142,7 @@ fn stepping_moves_the_selection_and_replays_the_controls() {
     assert_eq!(
         selected_id(&app),
         "E4",
-        "a month-fidelity event sorts at the month's start"
+        "the timeline follows the record's order"
     );
     assert_eq!(state(&app, 0), ControlState::NotYetInvolved);
     keys(&mut app, "j");
