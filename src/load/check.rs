@@ -229,6 +229,38 @@ pub fn version_help(found: u32, supported: u32) -> &'static str {
 }
 
 /// All semantic problems of a record.
+/// The timeline follows the record's order of events (docs/FORMAT.md says
+/// why): warn where that order contradicts times that do not overlap, that
+/// is where an event ends before an event listed above it begins.
+fn check_event_order(p: &mut Problems, record: &Record, root: &DocPath) {
+    // The event listed so far that starts latest; one pass, so a record of
+    // any size is checked in linear time.
+    let mut latest_start: Option<(usize, chrono::DateTime<chrono::Utc>)> = None;
+    for (i, e) in record.events.iter().enumerate() {
+        let start = e.at.earliest();
+        let after = e.end.as_ref().unwrap_or(&e.at).after_end();
+        if let Some((k, before)) = latest_start
+            && after <= before
+        {
+            let earlier = &record.events[k];
+            p.warning(
+                "time.order",
+                root.field("events").index(i).field("at"),
+                format!(
+                    "event {:?} ({}) is listed after {:?} ({}) but ends before it begins",
+                    e.id, e.at, earlier.id, earlier.at
+                ),
+            )
+            .help(
+                "the timeline follows the order of the events in the record:                  move this event above the other",
+            );
+        }
+        if latest_start.is_none_or(|(_, t)| start > t) {
+            latest_start = Some((i, start));
+        }
+    }
+}
+
 pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     let mut p = Problems::default();
     let root = DocPath::root();
@@ -449,6 +481,8 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
             .help("the overall classification is never lower than its highest portion");
         }
     }
+
+    check_event_order(&mut p, record, &root);
 
     for (i, c) in record.claims.iter().enumerate() {
         let path = root.field("claims").index(i);

@@ -45,7 +45,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Link { target, selected }) => {
             overlays::link(app, target, *selected, frame, area)
         }
-        Some(Overlay::Conflict(pending)) => overlays::conflict(pending, frame, area),
+        Some(Overlay::Conflict) => overlays::conflict(app, frame, area),
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
         None => {}
     }
