@@ -189,17 +189,31 @@ pub fn lock_path(review: &Path) -> PathBuf {
 
 /// Opens the lock file, creating it (0644 less the umask) if need be. Read
 /// access is enough to lock, so an analyst who cannot write another's lock
-/// file can still share it.
+/// file can still share it. Only a regular file will do: a FIFO planted at
+/// the lock's name would block the open, and so every save, forever.
 fn open_lock_file(path: &Path) -> std::io::Result<File> {
-    match File::open(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        other => return other,
+    match files::open_regular(path) {
+        Ok(file) => return Ok(file),
+        Err(OpenError::Missing(_)) => {}
+        Err(OpenError::Io(e)) => return Err(e),
+        Err(e) => return Err(std::io::Error::other(e)),
     }
     let mut create = OpenOptions::new();
     create.write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o644);
-    create.open(path)
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking, in case a FIFO appeared since: the open fails at once.
+        create
+            .mode(0o644)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = create.open(path)?;
+    let kind = files::Kind::of(file.metadata()?.file_type());
+    if kind != files::Kind::Regular {
+        return Err(std::io::Error::other(OpenError::NotRegular(kind)));
+    }
+    Ok(file)
 }
 
 impl ReviewStore {
@@ -464,6 +478,23 @@ mod tests {
             Opened::Writable { .. } => panic!("a broken link is not a new review"),
         }
         assert!(!dir.0.join("gone").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_at_the_locks_name_fails_the_save_instead_of_hanging_it() {
+        let (_dir, path, record) = setup("lock-fifo");
+        let (review, store) = writable(open(&path, &record, &LoadOptions::default()));
+        let status = std::process::Command::new("mkfifo")
+            .arg(lock_path(&store.path))
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        let mut store = store;
+        let saved = crate::files::without_hanging(move || store.save(&review));
+        let err = saved.expect_err("no lock, no save");
+        assert!(err.to_string().contains("FIFO"), "{err}");
+        assert!(!load::review_path(&path).exists(), "nothing was written");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn content_changed(path: &Path, seen: &mut Option<Fingerprint>, max_size: u6
         return false;
     }
     let digest = (meta.is_file() && len <= max_size)
-        .then(|| std::fs::read(path).ok())
+        .then(|| crate::files::read_regular(path).ok())
         .flatten()
         .map(|bytes| Sha256::digest(&bytes).into());
     let changed = match (seen.as_ref().and_then(|s| s.digest), digest) {
