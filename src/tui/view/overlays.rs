@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
-use super::centered;
 use super::style::selected;
+use super::{centered, safe};
 use crate::load::FileReport;
 use crate::review::Edit;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
@@ -41,7 +41,10 @@ pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         rect,
-        format!(" Diagnostics: {} ", report.path.display()),
+        format!(
+            " Diagnostics: {} ",
+            safe(&report.path.display().to_string())
+        ),
         " Esc to close ",
     );
     frame.render_widget(Paragraph::new(lines), inner);
@@ -51,7 +54,7 @@ pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 70, 6);
     let inner = frame_box(frame, rect, " Confirm ".into(), " y yes · n no ");
     frame.render_widget(
-        Paragraph::new(c.question.clone()).wrap(Wrap { trim: true }),
+        Paragraph::new(safe(&c.question)).wrap(Wrap { trim: true }),
         inner,
     );
 }
@@ -70,7 +73,7 @@ pub fn conflict(pending: &Option<Edit>, frame: &mut Frame, area: Rect) {
                 Span::styled("r", Style::new().add_modifier(Modifier::BOLD)),
                 Span::raw(format!(
                     " reload it and apply your change again ({})",
-                    edit.describe()
+                    safe(&edit.describe())
                 )),
             ]));
             lines.push(Line::from(vec![
@@ -121,7 +124,7 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
                 "[{}] {} {}",
                 if linked { "x" } else { " " },
                 f.id,
-                f.title
+                safe(&f.title)
             ));
             if i == selected_row {
                 line.style(selected())
@@ -327,7 +330,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let mut note_lines = Vec::new();
     if let Some(e) = &f.error {
         note_lines.push(Line::from(Span::styled(
-            format!("✗ {e}"),
+            format!("✗ {}", safe(e)),
             Style::new().add_modifier(Modifier::BOLD),
         )));
     }
