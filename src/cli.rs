@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::load::{self, Diagnostic, FileReport, LoadOptions};
+use crate::text_safety;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -126,7 +127,12 @@ fn validate(paths: &[PathBuf], format: Format, options: &LoadOptions) -> ExitCod
     };
     if let Err(e) = written {
         // A closed pipe is not worth a panic; say so once and fail.
-        let _ = writeln!(std::io::stderr(), "hotwash: cannot write the report: {e}");
+        let e = e.to_string();
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: cannot write the report: {}",
+            text_safety::one_line(&e)
+        );
         return ExitCode::FAILURE;
     }
     if invalid == 0 {
@@ -225,7 +231,12 @@ fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) ->
         return match crate::tui::run(path, *options, crate::tui::runtime::reviewer_name(reviewer)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "hotwash: terminal error: {e}");
+                let e = e.to_string();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: terminal error: {}",
+                    text_safety::one_line(&e)
+                );
                 ExitCode::FAILURE
             }
         };
@@ -233,7 +244,8 @@ fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) ->
     summary(path, options)
 }
 
-/// A plain summary of the library, one line per record.
+/// A plain summary of the library, one line per record. Each line is made
+/// safe for a terminal: output that is not a terminal often ends up on one.
 fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
     let records = if path.is_dir() {
         match load::records_in(&path) {
@@ -266,7 +278,7 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
                 first.map_or_else(String::new, |d| checked.record.report.one_line(d))
             }
         };
-        if writeln!(out, "{line}").is_err() {
+        if writeln!(out, "{}", text_safety::one_line(&line)).is_err() {
             return ExitCode::FAILURE;
         }
     }
@@ -328,8 +340,13 @@ fn export(
 ) -> ExitCode {
     let stderr = std::io::stderr();
     let color = color_on(&stderr);
+    // Messages name files and quote errors that may hold record text.
     let fail = |message: String| {
-        let _ = writeln!(std::io::stderr(), "hotwash: {message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
         ExitCode::from(1)
     };
     let (record, review) = match load_for_report(path, options) {
@@ -375,14 +392,14 @@ fn export(
     match out {
         Some(out) => match crate::export::write_file(&out, &text, force) {
             Ok(()) => {
-                let _ = writeln!(
-                    std::io::stderr(),
+                let wrote = format!(
                     "wrote {} ({}, {}; {})",
                     out.display(),
                     format.name(),
                     report.classification.banner,
                     report.withheld_line()
                 );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&wrote));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e.to_string()),

@@ -13,5 +13,6 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod review;
+pub mod text_safety;
 pub mod timeline;
 pub mod tui;

@@ -994,3 +994,115 @@ fn x_to_a_folder_writes_the_default_name_inside_and_never_replaces_a_device() {
         );
     }
 }
+
+/// Where `needle` (ASCII) starts in row `y` of the buffer, in cells.
+fn cell_x(buffer: &ratatui::buffer::Buffer, y: u16, needle: &str) -> Option<u16> {
+    let n = needle.len() as u16;
+    (0..buffer.area.width.saturating_sub(n)).find(|&x| {
+        needle
+            .chars()
+            .enumerate()
+            .all(|(i, c)| buffer[(x + i as u16, y)].symbol() == c.to_string())
+    })
+}
+
+#[test]
+fn library_columns_line_up_whatever_the_titles_hold() {
+    let dir = std::env::temp_dir().join(format!("hotwash-tui-widths-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let demo = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    let titles = [
+        "陶鲁斯导弹泄密事件 Taurus",
+        "Abho\u{308}raffa\u{308}re Taurus mit Kombinationszeichen",
+        "zero\u{200b}width\u{200d}joiners\u{200b}\u{200b}\u{200b}",
+        "Flags 🇩🇪🇸🇬 and a coder 👩‍💻",
+        "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件",
+        "OSC \u{1b}]52;c;aGFja2Vk\u{7} and \u{202e}override",
+    ];
+    let mut app = App::new(120, 30);
+    app.library.folder = Some(dir.clone());
+    for (i, title) in titles.iter().enumerate() {
+        let text = demo.replace(
+            "title: \"Demo: a call joined from a hotel network\"",
+            &format!("title: {title:?}"),
+        );
+        let path = dir.join(format!("r{i}.ron"));
+        std::fs::write(&path, text).expect("write record");
+        update(
+            &mut app,
+            Msg::Loaded(load_entry(path, &LoadOptions::default())),
+        );
+    }
+    update(&mut app, Msg::LoadFinished);
+    let backend = TestBackend::new(app.width, app.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| view(&app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let header = (0..buffer.area.height)
+        .find(|&y| cell_x(buffer, y, "Classification").is_some())
+        .expect("a header row");
+    let class_x = cell_x(buffer, header, "Classification");
+    let tlp_x = cell_x(buffer, header, "TLP ");
+    let rows: Vec<u16> = (header + 1..buffer.area.height)
+        .filter(|&y| cell_x(buffer, y, "NATO RESTRICTED").is_some())
+        .collect();
+    assert_eq!(rows.len(), titles.len(), "{}", render(&app));
+    for y in rows {
+        assert_eq!(
+            cell_x(buffer, y, "NATO RESTRICTED"),
+            class_x,
+            "row {y}:\n{}",
+            render(&app)
+        );
+        assert_eq!(cell_x(buffer, y, "TLP:AMBER+STRICT"), tlp_x, "row {y}");
+    }
+    // The escape sequence is shown, not dropped or sent.
+    let screen = render(&app);
+    assert!(
+        screen.contains("OSC \\u{1b}]52;c;aGFja2Vk\\u{7} and \\u{202"),
+        "{screen}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diagnostics_and_status_messages_show_escapes() {
+    let dir = std::env::temp_dir().join(format!("hotwash-tui-escapes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let demo = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    let broken = demo.replace(
+        "title: \"Demo: a call joined from a hotel network\",",
+        "title: \"Demo \u{1b}]0;PWNED\u{7}\", colour: 1,",
+    );
+    let path = dir.join("bad\u{1b}]52;c;eA==\u{7}.ron");
+    std::fs::write(&path, broken).expect("write record");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(path, &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    let screen = render(&app);
+    assert!(
+        screen.contains("✗ bad\\u{1b}]52;c;eA==\\u{7}.ron: 6:"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Diagnostics(_))));
+    let screen = render(&app);
+    assert!(screen.contains("Diagnostics: "), "{screen}");
+    assert!(
+        screen.contains("title: \"Demo \\u{1b}]0;PWNED\\u{7}\", colour: 1,"),
+        "{screen}"
+    );
+
+    // A status message naming a file shows it escaped too.
+    let (_ws, mut app) = self::app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    app.message = Some("wrote out\u{1b}]0;x\u{7}.md".into());
+    let screen = render(&app);
+    assert!(screen.contains("wrote out\\u{1b}]0;x\\u{7}.md"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

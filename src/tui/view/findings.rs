@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::style::{focused_border, selected};
+use super::{safe, safe_lines};
 use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen, inner_height};
 
@@ -46,7 +47,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                         format!("{} ", f.id),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(f.title.clone()),
+                    Span::raw(safe(&f.title)),
                 ]);
                 let facts = Line::from(format!(
                     "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",
@@ -79,7 +80,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         let scheme = r.bundle.record.classification.scheme;
         let portion = scheme.portion_mark(f.portion).unwrap_or(f.portion.name());
         text.push(Line::from(vec![Span::styled(
-            format!("({portion}) {}", f.title),
+            format!("({portion}) {}", safe(&f.title)),
             bold,
         )]));
         text.push(Line::from(format!(
@@ -94,7 +95,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             join_or_none(&f.events),
             join_or_none(&f.controls)
         )));
-        for line in f.statement.lines() {
+        for line in safe_lines(&f.statement).lines() {
             text.push(Line::from(line.to_string()));
         }
         for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
@@ -104,7 +105,11 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 .unwrap_or_else(|| "no date".into());
             text.push(Line::from(vec![
                 Span::styled(format!("{} [{}] ", rec.id, rec.status.name()), bold),
-                Span::raw(format!("{} — {} by {due}", rec.action, rec.owner)),
+                Span::raw(format!(
+                    "{} — {} by {due}",
+                    safe_lines(&rec.action),
+                    safe(&rec.owner)
+                )),
             ]));
         }
     }

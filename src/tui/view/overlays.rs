@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
-use super::centered;
 use super::style::selected;
+use super::{centered, safe};
 use crate::load::FileReport;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
 use crate::tui::form::{
@@ -40,7 +40,10 @@ pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         rect,
-        format!(" Diagnostics: {} ", report.path.display()),
+        format!(
+            " Diagnostics: {} ",
+            safe(&report.path.display().to_string())
+        ),
         " Esc to close ",
     );
     frame.render_widget(Paragraph::new(lines), inner);
@@ -50,7 +53,7 @@ pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 70, 6);
     let inner = frame_box(frame, rect, " Confirm ".into(), " y yes · n no ");
     frame.render_widget(
-        Paragraph::new(c.question.clone()).wrap(Wrap { trim: true }),
+        Paragraph::new(safe(&c.question)).wrap(Wrap { trim: true }),
         inner,
     );
 }
@@ -78,7 +81,7 @@ pub fn conflict(app: &App, frame: &mut Frame, area: Rect) {
             "Not saved yet: {}.",
             pending
                 .iter()
-                .map(|p| p.summary.as_str())
+                .map(|p| safe(&p.summary))
                 .collect::<Vec<_>>()
                 .join("; ")
         )),
@@ -153,7 +156,7 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
                 "[{}] {} {}",
                 if linked { "x" } else { " " },
                 f.id,
-                f.title
+                safe(&f.title)
             ));
             if i == selected_row {
                 line.style(selected())
@@ -360,7 +363,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let mut note_lines = Vec::new();
     if let Some(e) = &f.error {
         note_lines.push(Line::from(Span::styled(
-            format!("✗ {e}"),
+            format!("✗ {}", safe(e)),
             Style::new().add_modifier(Modifier::BOLD),
         )));
     }

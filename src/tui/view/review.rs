@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::style::{effect_glyph, effect_style, focused_border, selected, state_look};
-use super::{banner, hint_spans, status};
+use super::{banner, hint_spans, safe, safe_lines, status, truncate};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{
@@ -35,12 +35,16 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
 
     match &app.input {
         Some(input) if input.purpose == InputPurpose::Search => {
-            frame.render_widget(Paragraph::new(format!("/{}▏", input.text)), areas.status);
+            frame.render_widget(
+                Paragraph::new(format!("/{}▏", safe(&input.text))),
+                areas.status,
+            );
         }
         _ => {
             let mut hints = hint_spans(Context::Review);
             if let Some(m) = &app.message {
-                hints = vec![Span::raw(m.clone())];
+                // Status messages name files and quote records.
+                hints = vec![Span::raw(safe(m))];
             }
             let n_means = match &r.search {
                 Some(s) => format!("n/N: {} matches of {:?}", s.matches.len(), s.query),
@@ -96,7 +100,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         .collect();
     let when_width = visible
         .iter()
-        .map(|(_, _, w)| w.chars().count())
+        .map(|(_, _, w)| super::width(w))
         .max()
         .unwrap_or(0);
     let lines: Vec<Line> = visible
@@ -146,8 +150,10 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             let pad = GLYPHS - shown.min(GLYPHS) - usize::from(e.controls.len() > GLYPHS);
             spans.push(Span::raw(" ".repeat(pad + 1)));
             let used = 4 + when_width + 1 + GLYPHS + 1;
-            let title: String = e.title.chars().take(width.saturating_sub(used)).collect();
-            spans.push(Span::raw(title));
+            let title = safe(&e.title);
+            spans.push(Span::raw(
+                truncate(&title, width.saturating_sub(used)).to_string(),
+            ));
             let line = Line::from(spans);
             Some(if row == r.selected {
                 line.style(selected())
@@ -203,7 +209,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(words, style),
-                Span::raw(format!("  {}", c.title)),
+                Span::raw(format!("  {}", safe(&c.title))),
             ]);
             if r.focus == Pane::Controls && i == r.control {
                 line.style(selected())
@@ -290,17 +296,17 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
     }
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("({portion}) "), bold),
-        Span::styled(e.title.clone(), bold),
+        Span::styled(safe(&e.title), bold),
         Span::raw(format!("  {when} [{} fidelity]", e.fidelity)),
     ])];
     if let Some(place) = &e.place {
         lines.push(Line::from(format!(
             "Where: {}{}",
-            place.name,
+            safe(&place.name),
             zone.map(|z| format!(" ({z})")).unwrap_or_default()
         )));
     }
-    lines.push(Line::from(e.narrative.clone()));
+    lines.push(Line::from(safe_lines(&e.narrative)));
     if !e.actors.is_empty() {
         let names: Vec<String> = e
             .actors
@@ -308,7 +314,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
             .map(|a| match b.actors.get(a) {
                 Some(&k) => format!(
                     "{} ({})",
-                    record.actors[k].name,
+                    safe(&record.actors[k].name),
                     record.actors[k].side.name()
                 ),
                 None => a.to_string(),
@@ -330,10 +336,10 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
             ),
             Span::styled(format!("{} ", link.control), bold),
             Span::styled(link.effect.name().to_string(), effect_style(link.effect)),
-            Span::raw(format!(" — {title}")),
+            Span::raw(format!(" — {}", safe(title))),
         ];
         if let Some(note) = &link.note {
-            spans.push(Span::raw(format!(": {note}")));
+            spans.push(Span::raw(format!(": {}", safe_lines(note))));
         }
         lines.push(Line::from(spans));
     }
@@ -343,14 +349,14 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
                 let s = &record.sources[k];
                 (
                     c.admiralty(s).to_string(),
-                    format!("{} — {}", s.publisher, s.title),
+                    format!("{} — {}", safe(&s.publisher), safe(&s.title)),
                 )
             }
             None => (format!("?{}", c.credibility.0), c.source.to_string()),
         };
         let mut spans = vec![Span::styled(format!("[{code}] "), bold), Span::raw(title)];
         if let Some(note) = &c.note {
-            spans.push(Span::raw(format!(" ({note})")));
+            spans.push(Span::raw(format!(" ({})", safe_lines(note))));
         }
         lines.push(Line::from(spans));
     }
@@ -366,7 +372,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
                 format!("Claim {} [{}]: ", claim.id, claim.status.name()),
                 bold.add_modifier(Modifier::ITALIC),
             ),
-            Span::raw(format!("{}{conflicts}", claim.statement)),
+            Span::raw(format!("{}{conflicts}", safe_lines(&claim.statement))),
         ]));
     }
     let resting: Vec<&str> = r
@@ -386,7 +392,7 @@ pub(crate) fn detail_lines(r: &ReviewScreen, i: usize) -> Vec<Line<'static>> {
     if let Some(note) = r.state.review.mark(&e.id).and_then(|m| m.note.as_ref()) {
         lines.push(Line::from(vec![
             Span::styled("Note: ", bold),
-            Span::raw(note.clone()),
+            Span::raw(safe_lines(note)),
         ]));
     }
     lines
