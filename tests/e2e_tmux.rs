@@ -207,12 +207,21 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
 }
 
 /// Starts hotwash on `record` in a new tmux session of the given server.
-fn start(tmux: &Tmux, record: &Path) {
+fn command_line(record: &Path) -> String {
     let bin = env!("CARGO_BIN_EXE_hotwash");
-    let command = format!(
+    format!(
         "'{bin}' --reviewer 'E2E Analyst' '{}'; sleep 30",
         record.display()
-    );
+    )
+}
+
+/// Runs hotwash again in the pane of the session `start` made.
+fn restart(tmux: &Tmux, record: &Path) {
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &command_line(record)]);
+}
+
+fn start(tmux: &Tmux, record: &Path) {
+    let command = command_line(record);
     tmux.run(&[
         "new-session",
         "-d",
@@ -297,9 +306,10 @@ fn a_finding_saved_with_ctrl_s_survives_sigkill() {
         "no temporary files left: {leftovers:?}"
     );
 
-    // Start again: the finding is there.
-    tmux.run(&["kill-session", "-t", "hw"]);
-    start(&tmux, &record);
+    // Start again in the same pane: killing the session and making a new
+    // one races with the tmux server shutting down, and the new session
+    // may never appear.
+    restart(&tmux, &record);
     tmux.wait_for("the review screen again", |s| s.contains("Timeline"));
     tmux.keys(&["F"]);
     // Wait for the whole frame: capture-pane may catch one half drawn.

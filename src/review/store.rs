@@ -162,10 +162,39 @@ pub fn serialise(review: &Review) -> Result<String, SaveError> {
     let body = load::ron_options()
         .to_string_pretty(review, pretty)
         .map_err(|e| SaveError::Serialise(e.to_string()))?;
+    let body = unescape_apostrophes(&body);
     Ok(format!(
         "// The analyst's review of record {:?}. Written by hotwash; edit it with hotwash.\n{body}\n",
         review.record
     ))
+}
+
+/// ron escapes every `'` in a string as `\'` (it escapes strings char by
+/// char); RON reads a bare `'` inside `"..."` just as well. Undoing it keeps
+/// the file as the analyst wrote the text, so a change is a small git diff.
+/// Every `\` in ron's output starts an escape pair, so a scan by pairs is
+/// exact: `\\'` (a backslash, then an apostrophe) stays a backslash pair.
+fn unescape_apostrophes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\'") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\'') => out.push('\''),
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The lock file of the review at `review`: `.NAME.review.ron.lock` beside
@@ -396,6 +425,67 @@ mod tests {
             store2.save(&review2),
             Err(SaveError::ChangedOnDisk(_))
         ));
+    }
+
+    #[test]
+    fn apostrophes_are_written_bare_and_read_back_exactly() {
+        let mut review = Review::new("r");
+        for (event, note) in [
+            ("E1", "Simonyan's post; the \\' pair and a \\\\' mix"),
+            ("E2", "it's \"quoted\"\nover two lines"),
+        ] {
+            crate::review::edit::Edit::SetNote {
+                event: event.into(),
+                note: Some(note.into()),
+            }
+            .apply(&mut review)
+            .expect("applies");
+        }
+        let text = serialise(&review).expect("serialises");
+        assert!(!text.contains("n\\'s"), "{text}");
+        assert!(text.contains("Simonyan's post"), "{text}");
+        let back: Review = load::parse(&text).expect("parses");
+        assert_eq!(back, review);
+    }
+
+    #[test]
+    fn one_changed_mark_is_a_one_line_change_of_the_file() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/incidents/taurus-webex-2024.review.ron"
+        ))
+        .expect("the bundled review");
+        let mut review: Review = load::parse(&text).expect("parses");
+        // As the analyst's git holds it: written by hotwash before.
+        let before = text.clone();
+        assert_eq!(
+            serialise(&review).expect("serialises"),
+            before,
+            "rewriting an unchanged review changes nothing"
+        );
+        let event = review.marks[0].event.clone();
+        crate::review::edit::Edit::SetFlagged {
+            event,
+            flagged: false,
+        }
+        .apply(&mut review)
+        .expect("applies");
+        let after = serialise(&review).expect("serialises");
+        let (old, new): (Vec<&str>, Vec<&str>) =
+            (before.lines().collect(), after.lines().collect());
+        let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let suffix = old
+            .iter()
+            .rev()
+            .zip(new.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let changed_old = old.len().saturating_sub(prefix + suffix);
+        let changed_new = new.len().saturating_sub(prefix + suffix);
+        assert!(
+            changed_old + changed_new == 1 || (changed_old == 1 && changed_new == 1),
+            "a one-mark change touched {changed_old} old and {changed_new} new lines:\n{after}"
+        );
     }
 
     #[test]
