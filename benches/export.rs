@@ -2,11 +2,18 @@
 //! thousand findings and marks) to each format. Target: under 2 seconds per
 //! format, from the loaded record and review to the finished text.
 //!
+//! `review_export` exports a review of 10,000 and of 100,000 findings with
+//! as many recommendations (on a record of 1,000 events): the time must grow
+//! tenfold, not a hundredfold. `review_validate` checks the same reviews
+//! against their record, as `hotwash validate` does.
+//!
 //! ```text
 //! cargo bench --bench export
 //! ```
 
 use std::sync::OnceLock;
+
+use std::path::Path;
 
 use divan::{Bencher, black_box};
 use hotwash::export::{Format, render};
@@ -83,5 +90,49 @@ fn export(bencher: Bencher, format: Format) {
     bencher.bench(|| {
         let report = build(black_box(record), black_box(review), &options());
         render(&report, format).expect("render")
+    });
+}
+
+/// Reviews with this many findings and as many recommendations.
+const REVIEW_SIZES: [usize; 2] = [10_000, 100_000];
+
+/// A record of 1,000 events and a review of `findings` findings and
+/// recommendations, generated once per size.
+fn big_review(findings: usize) -> &'static (Record, Review, String) {
+    static REVIEWS: [OnceLock<(Record, Review, String)>; REVIEW_SIZES.len()] =
+        [const { OnceLock::new() }; REVIEW_SIZES.len()];
+    let slot = REVIEW_SIZES
+        .iter()
+        .position(|&n| n == findings)
+        .expect("a benchmarked size");
+    REVIEWS[slot].get_or_init(|| {
+        let record = synth::record(1_000, 1);
+        let review = synth::review(&record, findings, findings);
+        let text = hotwash::review::store::serialise(&review).expect("serialise the review");
+        (record, review, text)
+    })
+}
+
+#[divan::bench(
+    consts = REVIEW_SIZES,
+    args = [Format::Markdown, Format::Html, Format::Json, Format::Stix],
+    sample_count = 5
+)]
+fn review_export<const FINDINGS: usize>(bencher: Bencher, format: Format) {
+    let (record, review, _) = big_review(FINDINGS);
+    bencher.bench(|| {
+        let report = build(black_box(record), black_box(review), &options());
+        render(&report, format).expect("render")
+    });
+}
+
+/// Parsing and checking the review's text against its record.
+#[divan::bench(consts = REVIEW_SIZES, sample_count = 5)]
+fn review_validate<const FINDINGS: usize>(bencher: Bencher) {
+    let (record, _, text) = big_review(FINDINGS);
+    bencher.with_inputs(|| text.clone()).bench_values(|text| {
+        let loaded = hotwash::load::review_from_text(Path::new("r.review.ron"), text, record);
+        assert!(loaded.report.is_valid(), "the synthetic review is valid");
+        loaded.value
     });
 }

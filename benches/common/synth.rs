@@ -13,9 +13,10 @@ use std::io;
 
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
 use hotwash::model::{
-    Actor, Catalog, Catalogue, Citation, Claim, ClaimStatus, Classification, Control, ControlLink,
-    Credibility, Effect, Event, Fidelity, Level, Place, RECORD_SCHEMA, Record, Reliability, Scheme,
-    Side, Source, Timestamp, Tlp,
+    Actor, Catalog, Catalogue, Citation, Claim, ClaimStatus, Classification, Confidence, Control,
+    ControlLink, Credibility, Effect, Event, EventMark, Fidelity, Finding, FindingKind, Level,
+    Likelihood, Place, RECORD_SCHEMA, Recommendation, RecommendationStatus, Record, Reliability,
+    Review, Scheme, Severity, Side, Source, Timestamp, Tlp,
 };
 
 /// Real controls of NIST SP 800-53 Rev. 5; their titles come from the
@@ -284,6 +285,85 @@ pub fn record(events: usize, seed: u64) -> Record {
     }
 }
 
+/// Replaces the narrative of the event at timeline position `position`
+/// (0: the one selected when the record opens) with prose of at least
+/// `bytes` bytes in one paragraph: the hardest case for a pane that wraps
+/// text, with no line break to split at. Returns the event's index.
+pub fn long_narrative(record: &mut Record, position: usize, bytes: usize, seed: u64) -> usize {
+    let mut rng = Rng(seed ^ 0x5EED);
+    let index = hotwash::timeline::Timeline::new(record)
+        .event_at(position)
+        .unwrap_or(0);
+    let Some(event) = record.events.get_mut(index) else {
+        return index;
+    };
+    let mut text = String::with_capacity(bytes + 128);
+    while text.len() < bytes {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        for part in [
+            rng.pick(&SUBJECTS),
+            " ",
+            rng.pick(&VERBS),
+            " ",
+            rng.pick(&OBJECTS),
+            " ",
+            rng.pick(&CLAUSES),
+            ".",
+        ] {
+            text.push_str(part);
+        }
+    }
+    event.narrative = text;
+    index
+}
+
+/// A review of `record` with `findings` findings and `recommendations`
+/// recommendations: finding `k` rests on event `k` (modulo the events) and
+/// its controls, recommendation `j` answers finding `j` (modulo the
+/// findings), and every event a finding rests on is marked reviewed.
+pub fn review(record: &Record, findings: usize, recommendations: usize) -> Review {
+    let mut rng = Rng((findings as u64) ^ ((recommendations as u64) << 32));
+    let mut review = Review::new(record.id.clone());
+    let events = record.events.len().max(1);
+    for k in 0..findings {
+        let e = &record.events[k % events];
+        if k < events {
+            let mut mark = EventMark::new(e.id.to_string());
+            mark.reviewed = true;
+            mark.flagged = k % 3 == 0;
+            mark.note = (k % 2 == 0).then(|| format!("checked against the sources ({k})"));
+            review.marks.push(mark);
+        }
+        review.findings.push(Finding {
+            id: format!("F{k:06}"),
+            title: format!("Finding about {}", e.title),
+            statement: "Evidence first, then judgement.".into(),
+            kind: rng.pick(&FindingKind::ALL),
+            severity: rng.pick(&Severity::ALL),
+            likelihood: rng.pick(&Likelihood::ALL),
+            confidence: rng.pick(&Confidence::ALL),
+            events: vec![e.id.to_string()],
+            controls: e.controls.iter().map(|c| c.control.to_string()).collect(),
+            portion: Level::Unclassified,
+        });
+    }
+    // A recommendation needs a finding to answer.
+    let recommendations = if findings == 0 { 0 } else { recommendations };
+    for j in 0..recommendations {
+        review.recommendations.push(Recommendation {
+            id: format!("R{j:06}"),
+            finding: format!("F{:06}", j % findings),
+            action: "Fix the control.".into(),
+            owner: "Security office".into(),
+            due: None,
+            status: rng.pick(&RecommendationStatus::ALL),
+        });
+    }
+    review
+}
+
 /// Writes `record` as RON in the record dialect: pretty, as people write
 /// records, or without any layout (`pretty: false`) to compare densities.
 pub fn write(out: impl io::Write, record: &Record, pretty: bool) -> ron::Result<()> {
@@ -293,6 +373,12 @@ pub fn write(out: impl io::Write, record: &Record, pretty: bool) -> ron::Result<
     } else {
         options.to_io_writer(out, record)
     }
+}
+
+/// Writes `review` as hotwash saves it.
+pub fn write_review(mut out: impl io::Write, review: &Review) -> Result<(), String> {
+    let text = hotwash::review::store::serialise(review).map_err(|e| e.to_string())?;
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 
 fn event(

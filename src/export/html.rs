@@ -18,7 +18,8 @@ use super::ExportError;
 use super::markdown::{effect_code, likelihood_words, one_line, paragraphs, when};
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
-    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, SignOffStatus,
+    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
+    SignOffStatus,
 };
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
@@ -230,11 +231,7 @@ impl Page {
                 })
                 .collect(),
             claims: report.claims.iter().map(|c| claim(&index, c)).collect(),
-            findings: report
-                .findings
-                .iter()
-                .map(|f| finding(&index, report, f))
-                .collect(),
+            findings: report.findings.iter().map(|f| finding(&index, f)).collect(),
             recommendations: report
                 .recommendations
                 .iter()
@@ -243,10 +240,9 @@ impl Page {
                     id: one_line(&r.id),
                     finding: index.finding(&r.finding),
                     // A recommendation is marked as the finding it answers.
-                    portion: report
-                        .findings
-                        .iter()
-                        .find(|f| f.id == r.finding)
+                    portion: index
+                        .report
+                        .finding(&r.finding)
                         .map(|f| portion(&f.portion))
                         .unwrap_or_default(),
                     action: one_line(&r.action),
@@ -383,7 +379,7 @@ fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
     }
 }
 
-fn finding(index: &Index, report: &Report, f: &ReportFinding) -> FindingView {
+fn finding(index: &Index, f: &ReportFinding) -> FindingView {
     FindingView {
         anchor: anchor("finding", &f.id),
         id: one_line(&f.id),
@@ -396,10 +392,10 @@ fn finding(index: &Index, report: &Report, f: &ReportFinding) -> FindingView {
         confidence: f.confidence.name(),
         events: f.events.iter().map(|e| index.event(e)).collect(),
         controls: f.controls.iter().map(|c| index.control(c)).collect(),
-        recommendations: report
-            .recommendations
+        recommendations: index
+            .report
+            .recommendations_of(&f.id)
             .iter()
-            .filter(|r| r.finding == f.id)
             .map(|r| Ref {
                 text: one_line(&r.id),
                 href: Some(format!("#{}", anchor("recommendation", &r.id))),
@@ -462,7 +458,6 @@ fn tlp_class(tlp: Tlp) -> &'static str {
     }
 }
 
-/// What is in the report, so that references link only to what is there.
 /// Which ids the report holds, to link only to what is there. Sets, built
 /// once: a large report looks ids up hundreds of thousands of times.
 struct Index<'a> {
@@ -471,11 +466,14 @@ struct Index<'a> {
     findings: HashSet<&'a str>,
     controls: HashSet<&'a str>,
     sources: HashSet<&'a str>,
+    /// Findings and recommendations by id, for the links between them.
+    report: ReportIndex<'a>,
 }
 
 impl<'a> Index<'a> {
     fn new(report: &'a Report) -> Self {
         Index {
+            report: ReportIndex::new(report),
             events: report.events.iter().map(|e| e.id.as_str()).collect(),
             claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
             findings: report.findings.iter().map(|f| f.id.as_str()).collect(),

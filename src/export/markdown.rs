@@ -21,7 +21,8 @@ use chrono::SecondsFormat;
 
 use crate::model::{Effect, Likelihood, web_address};
 use crate::report::{
-    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportLink,
+    Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
+    ReportLink,
 };
 
 /// markdownlint's default line length (MD013).
@@ -58,9 +59,10 @@ pub fn render(report: &Report) -> String {
         });
         doc
     });
-    claims(&mut doc, report);
-    findings(&mut doc, report);
-    recommendations(&mut doc, report);
+    let index = ReportIndex::new(report);
+    claims(&mut doc, report, &index);
+    findings(&mut doc, report, &index);
+    recommendations(&mut doc, report, &index);
     sources(&mut doc, report);
     doc.para(
         Inline::default()
@@ -285,7 +287,7 @@ fn events(doc: &mut Doc, report: &Report) {
     }
 }
 
-fn claims(doc: &mut Doc, report: &Report) {
+fn claims(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Claims");
     if report.claims.is_empty() {
         doc.para(Inline::default().text("No claims are in this report."));
@@ -304,19 +306,19 @@ fn claims(doc: &mut Doc, report: &Report) {
             items.push(Inline::label("Sources:").text(&citations_with_notes(&c.sources)));
         }
         if !c.conflicts_with.is_empty() {
-            items.push(conflicts(doc, report, c));
+            items.push(conflicts(doc, index, c));
         }
         doc.list(items);
     }
 }
 
 /// Claims it conflicts with: linked when in the report, named otherwise.
-fn conflicts(doc: &Doc, report: &Report, claim: &ReportClaim) -> Inline {
+fn conflicts(doc: &Doc, index: &ReportIndex, claim: &ReportClaim) -> Inline {
     let mut item = Inline::label("Conflicts with:");
     let last = claim.conflicts_with.len() - 1;
     for (i, id) in claim.conflicts_with.iter().enumerate() {
         let sep = if i < last { "," } else { "" };
-        item = if report.claims.iter().any(|c| &c.id == id) {
+        item = if index.has_claim(id) {
             item.raw(&format!("{}{sep}", doc.link("Claim", id)))
         } else {
             item.text(&format!("{id} (not in this report){sep}"))
@@ -325,18 +327,18 @@ fn conflicts(doc: &Doc, report: &Report, claim: &ReportClaim) -> Inline {
     item
 }
 
-fn findings(doc: &mut Doc, report: &Report) {
+fn findings(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Findings");
     if report.findings.is_empty() {
         doc.para(Inline::default().text("No findings are in this report."));
         return;
     }
     for f in &report.findings {
-        finding(doc, report, f);
+        finding(doc, index, f);
     }
 }
 
-fn finding(doc: &mut Doc, report: &Report, f: &ReportFinding) {
+fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding) {
     doc.anchored_heading(3, "Finding", &f.id);
     doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
     for paragraph in paragraph_slices(&f.statement) {
@@ -359,10 +361,9 @@ fn finding(doc: &mut Doc, report: &Report, f: &ReportFinding) {
     if !f.controls.is_empty() {
         items.push(Inline::label("Rests on controls:").text(&f.controls.join(", ")));
     }
-    let recs: Vec<&str> = report
-        .recommendations
+    let recs: Vec<&str> = index
+        .recommendations_of(&f.id)
         .iter()
-        .filter(|r| r.finding == f.id)
         .map(|r| r.id.as_str())
         .collect();
     if !recs.is_empty() {
@@ -371,7 +372,7 @@ fn finding(doc: &mut Doc, report: &Report, f: &ReportFinding) {
     doc.list(items);
 }
 
-fn recommendations(doc: &mut Doc, report: &Report) {
+fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Recommendations");
     if report.recommendations.is_empty() {
         doc.para(Inline::default().text("No recommendations are in this report."));
@@ -382,10 +383,8 @@ fn recommendations(doc: &mut Doc, report: &Report) {
         .iter()
         .map(|r| {
             // A recommendation is marked as the finding it answers.
-            let mark = report
-                .findings
-                .iter()
-                .find(|f| f.id == r.finding)
+            let mark = index
+                .finding(&r.finding)
                 .map(|f| format!("{} ", portion(&f.portion)))
                 .unwrap_or_default();
             vec![

@@ -43,7 +43,7 @@ use sha2::{Digest, Sha256};
 
 use super::ExportError;
 use crate::model::{Confidence, Tlp};
-use crate::report::{Report, ReportFinding, ReportRecommendation};
+use crate::report::{Report, ReportFinding, ReportIndex, ReportRecommendation};
 
 /// The OASIS TLP 2.0 marking-definition extension.
 pub const TLP2_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
@@ -182,6 +182,7 @@ fn label(words: &str) -> String {
 /// Builds the objects of one report; ids and timestamps are shared.
 struct Builder<'a> {
     report: &'a Report,
+    index: ReportIndex<'a>,
     time: String,
     marking: &'static str,
     identity: String,
@@ -193,6 +194,7 @@ impl<'a> Builder<'a> {
         let record = report.record.id.as_str();
         Builder {
             report,
+            index: ReportIndex::new(report),
             time: report
                 .generated
                 .format("%Y-%m-%dT%H:%M:%S%.3fZ")
@@ -294,10 +296,9 @@ impl<'a> Builder<'a> {
 
         let mut object_refs = vec![self.incident.clone()];
         object_refs.extend(
-            self.report
-                .recommendations
+            self.index
+                .recommendations_of(&f.id)
                 .iter()
-                .filter(|r| r.finding == f.id)
                 .map(|r| self.course_of_action_id(r)),
         );
         Object {
@@ -315,7 +316,7 @@ impl<'a> Builder<'a> {
     }
 
     fn course_of_action(&self, r: &ReportRecommendation) -> Object {
-        let finding = self.report.findings.iter().find(|f| f.id == r.finding);
+        let finding = self.index.finding(&r.finding);
         // A recommendation goes with its finding, so it carries its portion.
         let mark = finding.map_or_else(
             || self.report.classification.portion.as_str(),

@@ -399,10 +399,21 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         })
         .collect();
 
+    // Each finding's recommendations, in review order, gathered in one pass
+    // rather than one scan of every recommendation per finding.
+    let mut recs_of: std::collections::HashMap<&str, Vec<&crate::model::Recommendation>> =
+        std::collections::HashMap::new();
+    for r in &review.recommendations {
+        recs_of.entry(r.finding.as_str()).or_default().push(r);
+    }
     let mut findings = Vec::new();
     let mut recommendations = Vec::new();
     for f in &review.findings {
-        let recs = review.recommendations.iter().filter(|r| r.finding == f.id);
+        let recs = recs_of
+            .get(f.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter();
         if !allowed(f.portion) {
             withheld.portions += 1;
             continue;
@@ -584,6 +595,56 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         recommendations,
         claims,
         sources,
+    }
+}
+
+/// Lookups by id into a report, built once per rendering, so that a
+/// renderer never scans the findings once per recommendation (or the
+/// recommendations once per finding): exports stay linear in their size.
+#[derive(Debug)]
+pub struct ReportIndex<'a> {
+    /// The first finding of each id, as a scan would find it.
+    findings: std::collections::HashMap<&'a str, &'a ReportFinding>,
+    /// Each finding's recommendations, in report order.
+    recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation>>,
+    claims: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> ReportIndex<'a> {
+    pub fn new(report: &'a Report) -> Self {
+        let mut findings = std::collections::HashMap::with_capacity(report.findings.len());
+        for f in &report.findings {
+            findings.entry(f.id.as_str()).or_insert(f);
+        }
+        let mut recommendations: std::collections::HashMap<&str, Vec<&ReportRecommendation>> =
+            std::collections::HashMap::new();
+        for r in &report.recommendations {
+            recommendations
+                .entry(r.finding.as_str())
+                .or_default()
+                .push(r);
+        }
+        ReportIndex {
+            findings,
+            recommendations,
+            claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+        }
+    }
+
+    pub fn finding(&self, id: &str) -> Option<&'a ReportFinding> {
+        self.findings.get(id).copied()
+    }
+
+    /// The recommendations answering finding `id`, in report order.
+    pub fn recommendations_of(&self, id: &str) -> &[&'a ReportRecommendation] {
+        self.recommendations
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    pub fn has_claim(&self, id: &str) -> bool {
+        self.claims.contains(id)
     }
 }
 
