@@ -23,6 +23,8 @@ use hotwash::model::Record;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// Each bench uses part of the shared generator.
+#[allow(dead_code)]
 #[path = "common/synth.rs"]
 mod synth;
 
