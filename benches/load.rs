@@ -23,8 +23,7 @@ use hotwash::model::Record;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-// Shared with examples/synth.rs and the other benchmarks; this one only
-// generates records.
+// Each bench uses part of the shared generator.
 #[allow(dead_code)]
 #[path = "common/synth.rs"]
 mod synth;

@@ -69,8 +69,9 @@ fn app_on(bundle: Arc<Bundle>) -> App {
         review,
         access: hotwash::tui::app::Access::ReadOnly(hotwash::load::FileReport::default()),
         undo: Vec::new(),
-        pending: None,
+        pending: Vec::new(),
         unsaved: None,
+        reloaded: None,
         notice: None,
         signoff: hotwash::tui::app::SignStatus::NotSigned,
     };

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::load::{self, Diagnostic, FileReport, LoadOptions};
+use crate::text_safety;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,11 +71,15 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: crate::export::Format,
 
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically) instead of standard output. A
+        /// folder (an existing one, or any PATH ending in `/`) gets
+        /// `<record id>.<extension>` inside it. A symbolic link is written
+        /// through to its target.
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
 
-        /// Overwrite the --out file if it exists.
+        /// Overwrite the --out file if it exists (only ever a regular file:
+        /// never a folder, device, FIFO or socket).
         #[arg(long)]
         force: bool,
 
@@ -127,7 +132,12 @@ fn validate(paths: &[PathBuf], format: Format, options: &LoadOptions) -> ExitCod
     };
     if let Err(e) = written {
         // A closed pipe is not worth a panic; say so once and fail.
-        let _ = writeln!(std::io::stderr(), "hotwash: cannot write the report: {e}");
+        let e = e.to_string();
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: cannot write the report: {}",
+            text_safety::one_line(&e)
+        );
         return ExitCode::FAILURE;
     }
     if invalid == 0 {
@@ -226,7 +236,12 @@ fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) ->
         return match crate::tui::run(path, *options, crate::tui::runtime::reviewer_name(reviewer)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "hotwash: terminal error: {e}");
+                let e = e.to_string();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: terminal error: {}",
+                    text_safety::one_line(&e)
+                );
                 ExitCode::FAILURE
             }
         };
@@ -234,7 +249,8 @@ fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) ->
     summary(path, options)
 }
 
-/// A plain summary of the library, one line per record.
+/// A plain summary of the library, one line per record. Each line is made
+/// safe for a terminal: output that is not a terminal often ends up on one.
 fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
     let records = if path.is_dir() {
         match load::records_in(&path) {
@@ -267,7 +283,7 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
                 first.map_or_else(String::new, |d| checked.record.report.one_line(d))
             }
         };
-        if writeln!(out, "{line}").is_err() {
+        if writeln!(out, "{}", text_safety::one_line(&line)).is_err() {
             return ExitCode::FAILURE;
         }
     }
@@ -329,20 +345,15 @@ fn export(
 ) -> ExitCode {
     let stderr = std::io::stderr();
     let color = color_on(&stderr);
+    // Messages name files and quote errors that may hold record text.
     let fail = |message: String| {
-        let _ = writeln!(std::io::stderr(), "hotwash: {message}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
         ExitCode::from(1)
     };
-    // Refuse before doing any work if the answer will be no.
-    if let Some(out) = out
-        && !force
-        && out.exists()
-    {
-        return fail(format!(
-            "{} exists; pass --force to overwrite it",
-            out.display()
-        ));
-    }
     let (record, review) = match load_for_report(path, options) {
         Ok(loaded) => loaded,
         Err(reports) => {
@@ -355,6 +366,18 @@ fn export(
             ));
         }
     };
+    // A folder gets the default file name inside it.
+    let out = out.map(|out| crate::export::out_path(out, &record.id, format));
+    // Refuse before rendering if the answer will be no.
+    if let Some(out) = &out {
+        match crate::files::write_target(out) {
+            Ok(target) if target.existing.is_some() && !force => {
+                return fail(crate::export::ExportError::Exists(out.clone()).to_string());
+            }
+            Ok(_) => {}
+            Err(e) => return fail(e.to_string()),
+        }
+    }
     let generated = match crate::report::generation_time() {
         Ok(t) => t,
         Err(e) => return fail(e),
@@ -372,16 +395,16 @@ fn export(
         Err(e) => return fail(e.to_string()),
     };
     match out {
-        Some(out) => match crate::export::write_file(out, &text, force) {
+        Some(out) => match crate::export::write_file(&out, &text, force) {
             Ok(()) => {
-                let _ = writeln!(
-                    std::io::stderr(),
+                let wrote = format!(
                     "wrote {} ({}, {}; {})",
                     out.display(),
                     format.name(),
                     report.classification.banner,
                     report.withheld_line()
                 );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&wrote));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e.to_string()),

@@ -8,9 +8,11 @@
 
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod load;
 pub mod model;
 pub mod report;
 pub mod review;
+pub mod text_safety;
 pub mod timeline;
 pub mod tui;

@@ -32,7 +32,7 @@ struct ControlHistory {
 
 #[derive(Debug, Clone)]
 pub struct Timeline {
-    /// Event indices in time order (file order among equal times).
+    /// Event indices in timeline order: the record's order.
     order: Vec<usize>,
     /// Timeline position of each event index.
     position: Vec<usize>,
@@ -41,8 +41,11 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn new(record: &Record) -> Self {
-        let mut order: Vec<usize> = (0..record.events.len()).collect();
-        order.sort_by_key(|&i| record.events[i].at.earliest());
+        // The record's order is the timeline's: times of different fidelity
+        // (a day, a minute) do not order themselves, the author does, and
+        // `validate` warns where the order contradicts times that do not
+        // overlap (docs/FORMAT.md, "Order of events").
+        let order: Vec<usize> = (0..record.events.len()).collect();
         let mut position = vec![0; order.len()];
         for (pos, &i) in order.iter().enumerate() {
             position[i] = pos;
@@ -147,7 +150,7 @@ impl Timeline {
 mod tests {
     use super::*;
 
-    /// Three events, written out of time order, touching two controls.
+    /// Three events in time order, touching two controls.
     const RECORD: &str = r#"(
         schema: 1, id: "t", title: "T", summary: "S",
         classification: (scheme: Us, level: Unclassified), tlp: "CLEAR",
@@ -156,12 +159,12 @@ mod tests {
             (catalogue: NistSp80053r5, id: "IR-4", title: "Incident Handling", expects: "x"),
         ],
         events: [
-            (id: "late", at: "2024-03-05", fidelity: Day, title: "c", narrative: "n",
-             controls: [(control: "SC-8", effect: NotFollowed), (control: "IR-4", effect: Held)],
-             portion: Unclassified),
             (id: "early", at: "2024-02-19T23+08:00", fidelity: Hour, title: "a", narrative: "n",
              controls: [(control: "SC-8", effect: Failed)], portion: Unclassified),
             (id: "middle", at: "2024-03-01", fidelity: Day, title: "b", narrative: "n",
+             portion: Unclassified),
+            (id: "late", at: "2024-03-05", fidelity: Day, title: "c", narrative: "n",
+             controls: [(control: "SC-8", effect: NotFollowed), (control: "IR-4", effect: Held)],
              portion: Unclassified),
         ],
     )"#;
@@ -171,15 +174,27 @@ mod tests {
     }
 
     #[test]
-    fn orders_events_by_time_not_by_file_order() {
-        let r = record();
+    fn keeps_the_records_order_where_fidelities_differ() {
+        // A day-fidelity response listed after the minute-fidelity event it
+        // answers, on the same day: sorting by the start of each period put
+        // the day first, so the control "held" before anything happened.
+        let mut r = record();
+        r.events[1].at = "2024-02-19T07:30Z".parse().expect("timestamp");
+        r.events[1].fidelity = crate::model::Fidelity::Minute;
+        r.events[2].at = "2024-02-19".parse().expect("timestamp");
+        r.events[0].at = "2024-02-19T06Z".parse().expect("timestamp");
         let t = Timeline::new(&r);
         let ids: Vec<&str> = (0..t.len())
             .filter_map(|p| t.event_at(p))
             .map(|i| r.events[i].id.as_str())
             .collect();
         assert_eq!(ids, ["early", "middle", "late"]);
-        assert_eq!(t.position_of(0), Some(2));
+        assert_eq!(t.position_of(2), Some(2));
+        assert_eq!(
+            t.control_state(1, 1),
+            ControlState::NotYetInvolved,
+            "IR-4 is engaged only by the last event"
+        );
     }
 
     #[test]
@@ -223,7 +238,7 @@ mod tests {
     #[test]
     fn a_control_that_only_held_shows_held_afterwards() {
         let mut r = record();
-        r.events.push(r.events[2].clone());
+        r.events.push(r.events[1].clone());
         r.events[3].id = "after".into();
         r.events[3].at = "2024-04-01".parse().expect("timestamp");
         let t = Timeline::new(&r);

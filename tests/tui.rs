@@ -123,7 +123,7 @@ fn enter_opens_the_record_and_esc_goes_back() {
     assert_eq!(
         selected_id(&app),
         "E4",
-        "a month-fidelity event sorts at the month's start"
+        "the timeline follows the record's order"
     );
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Library));
@@ -142,7 +142,7 @@ fn stepping_moves_the_selection_and_replays_the_controls() {
     assert_eq!(
         selected_id(&app),
         "E4",
-        "a month-fidelity event sorts at the month's start"
+        "the timeline follows the record's order"
     );
     assert_eq!(state(&app, 0), ControlState::NotYetInvolved);
     keys(&mut app, "j");
@@ -450,12 +450,14 @@ fn f_adds_a_finding_linked_to_the_event_and_its_controls() {
         hotwash::tui::form::Field::Title,
         "the cursor starts in the title"
     );
-    assert_eq!(form.id, "F02");
+    assert_eq!(form.id, None, "a new finding gets its id when saved");
+    assert!(render(&app).contains("New finding"));
     keys(&mut app, "No secure dial-in");
     press(&mut app, KeyCode::Tab);
     keys(&mut app, "Alpha used hotel Wi-Fi.");
     ctrl(&mut app, 's');
     assert!(app.overlay.is_none(), "saved and closed");
+    assert_eq!(app.message.as_deref(), Some("saved: added finding F02"));
     let review = saved_review(&ws);
     let f = review.finding("F02").expect("the new finding is on disk");
     assert_eq!(f.title, "No secure dial-in");
@@ -497,7 +499,7 @@ fn e_edits_d_deletes_after_confirmation_and_u_undoes() {
     let Some(Overlay::Finding(form)) = &app.overlay else {
         panic!("the edit form is open");
     };
-    assert_eq!(form.id, "F1");
+    assert_eq!(form.id.as_deref(), Some("F1"));
     assert_eq!(form.recs.len(), 1);
     press(&mut app, KeyCode::End);
     keys(&mut app, " (revised)");
@@ -605,7 +607,7 @@ fn a_review_changed_on_disk_is_not_clobbered_and_the_change_can_be_reapplied() {
         "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", flagged: true)])\n";
     std::fs::write(ws.review_file(), theirs).expect("write");
     press(&mut app, KeyCode::Char(' ')); // mark E4 reviewed
-    assert!(matches!(app.overlay, Some(Overlay::Conflict(Some(_)))));
+    assert!(matches!(app.overlay, Some(Overlay::Conflict)));
     assert_eq!(
         std::fs::read_to_string(ws.review_file()).expect("read"),
         theirs,
@@ -625,6 +627,239 @@ fn a_review_changed_on_disk_is_not_clobbered_and_the_change_can_be_reapplied() {
         review.findings.is_empty(),
         "the disk version won, not our old copy"
     );
+}
+
+/// Another analyst's version of the demo review: theirs has a finding F02.
+fn their_version(ws: &Workspace, title: &str) -> String {
+    let mut review = saved_review(ws);
+    let mut theirs = review.findings[0].clone();
+    theirs.title = title.into();
+    hotwash::review::Edit::AddFinding {
+        finding: theirs,
+        recommendations: vec![],
+    }
+    .apply(&mut review)
+    .expect("applies");
+    hotwash::review::store::serialise(&review).expect("serialises")
+}
+
+fn add_finding(app: &mut App, title: &str) {
+    keys(app, "f");
+    keys(app, title);
+    press(app, KeyCode::Tab);
+    keys(app, "a statement");
+    ctrl(app, 's');
+}
+
+#[test]
+fn a_save_that_meets_a_change_on_disk_says_so_and_r_gives_ours_the_next_free_id() {
+    let (ws, mut app) = open_record(120, 40);
+    let theirs = their_version(&ws, "their finding");
+    std::fs::write(ws.review_file(), &theirs).expect("write");
+    add_finding(&mut app, "our finding");
+
+    assert!(matches!(app.overlay, Some(Overlay::Conflict)));
+    let screen = render(&app);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.starts_with("NOT SAVED"), "{message}");
+    assert!(
+        !screen.contains("saved:"),
+        "nothing claims a save:\n{screen}"
+    );
+    assert!(screen.contains("UNSAVED"), "{screen}");
+    assert!(
+        screen.contains("Someone else wrote the review file"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not saved yet: added finding F02"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("r    reload their version and make your change again"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("d    reload their version and drop your change"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Esc  keep them unsaved for now"),
+        "{screen}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        theirs
+    );
+
+    keys(&mut app, "r");
+    assert!(app.overlay.is_none());
+    let on_disk = saved_review(&ws);
+    let titles: Vec<_> = on_disk
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.title.as_str()))
+        .collect();
+    assert_eq!(
+        titles[1..],
+        [("F02", "their finding"), ("F03", "our finding")]
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message
+            .starts_with("saved: added finding F03 (made again on the review as changed on disk"),
+        "the status line speaks of the outcome, with the real id: {message}"
+    );
+    assert!(!render(&app).contains("UNSAVED"));
+    let r = review(&app);
+    assert_eq!(
+        r.state.review.findings[r.finding].id, "F03",
+        "ours is selected"
+    );
+}
+
+#[test]
+fn every_unsaved_change_is_kept_and_made_again_after_a_reload() {
+    let (ws, mut app) = open_record(120, 40);
+    let theirs =
+        "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", flagged: true)])\n";
+    std::fs::write(ws.review_file(), theirs).expect("write");
+    press(&mut app, KeyCode::Char(' ')); // E4 reviewed
+    assert!(matches!(app.overlay, Some(Overlay::Conflict)));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert!(
+        render(&app).contains("UNSAVED"),
+        "kept, and shown as unsaved"
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.starts_with("NOT SAVED"), "{message}");
+
+    keys(&mut app, "j"); // E1, flagged in our copy: unflag it
+    press(&mut app, KeyCode::Char('!'));
+    assert!(matches!(app.overlay, Some(Overlay::Conflict)), "asks again");
+    assert!(
+        render(&app).contains("Not saved yet: marked E4 reviewed; took the flag off E1"),
+        "{}",
+        render(&app)
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        theirs
+    );
+    keys(&mut app, "r");
+    let review = saved_review(&ws);
+    assert!(review.mark("E2").is_some_and(|m| m.flagged), "theirs kept");
+    assert!(
+        review.mark("E4").is_some_and(|m| m.reviewed),
+        "the first change too"
+    );
+    assert!(
+        review.mark("E1").is_none_or(|m| !m.flagged),
+        "the flag is off, as chosen, not flipped on again"
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert_eq!(
+        message,
+        "saved: marked E4 reviewed; took the flag off E1 (made again on the review as changed on disk)"
+    );
+}
+
+#[test]
+fn d_drops_the_unsaved_changes_for_the_version_on_disk() {
+    let (ws, mut app) = open_record(120, 40);
+    let theirs = their_version(&ws, "their finding");
+    std::fs::write(ws.review_file(), &theirs).expect("write");
+    add_finding(&mut app, "our finding");
+    keys(&mut app, "d");
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        std::fs::read_to_string(ws.review_file()).expect("read"),
+        theirs
+    );
+    let r = review(&app);
+    assert!(r.state.pending.is_empty() && r.state.unsaved.is_none());
+    assert_eq!(r.state.review.findings.len(), 2, "their version is shown");
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("dropped your change"), "{message}");
+}
+
+#[test]
+fn a_reload_from_outside_keeps_an_open_form_and_its_text() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "f");
+    keys(&mut app, "half typed");
+    std::fs::write(ws.review_file(), their_version(&ws, "their finding")).expect("write");
+    dispatch(&mut app, Msg::ReviewChangedOnDisk, &LoadOptions::default());
+    let Some(Overlay::Finding(form)) = &app.overlay else {
+        panic!("the form stays open: {:?}", app.overlay);
+    };
+    assert_eq!(form.title.lines(), ["half typed"]);
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "a statement");
+    ctrl(&mut app, 's');
+    let review = saved_review(&ws);
+    assert_eq!(
+        review.finding("F03").map(|f| f.title.as_str()),
+        Some("half typed")
+    );
+    assert_eq!(
+        review.finding("F02").map(|f| f.title.as_str()),
+        Some("their finding")
+    );
+}
+
+/// Two analysts, each with their own hotwash on the same record, adding
+/// findings as fast as the keys go: f, a title, Tab, a statement, Ctrl-S,
+/// and r whenever the save met the other's change. Every finding the
+/// status line called saved is on disk, with distinct ids.
+#[test]
+fn two_analysts_adding_findings_at_once_lose_none() {
+    const N: usize = 12;
+    let ws = Workspace::new();
+    let record = ws.record();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let analysts: Vec<_> = (0..2)
+        .map(|w| {
+            let (record, barrier) = (record.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut app = App::new(120, 40);
+                update(
+                    &mut app,
+                    Msg::Loaded(load_entry(record, &LoadOptions::default())),
+                );
+                update(&mut app, Msg::LoadFinished);
+                press(&mut app, KeyCode::Enter);
+                let mut acknowledged = Vec::new();
+                barrier.wait();
+                for i in 0..N {
+                    let title = format!("analyst {w} finding {i}");
+                    add_finding(&mut app, &title);
+                    while matches!(app.overlay, Some(Overlay::Conflict)) {
+                        keys(&mut app, "r");
+                    }
+                    let message = app.message.clone().unwrap_or_default();
+                    assert!(message.contains("saved: added finding F"), "{message}");
+                    acknowledged.push(title);
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    let mut acknowledged: Vec<String> = analysts
+        .into_iter()
+        .flat_map(|a| a.join().expect("the analyst finishes"))
+        .collect();
+    let review = saved_review(&ws);
+    let mut on_disk: Vec<String> = review.findings[1..]
+        .iter()
+        .map(|f| f.title.clone())
+        .collect();
+    acknowledged.sort();
+    on_disk.sort();
+    assert_eq!(on_disk, acknowledged);
+    let ids: std::collections::HashSet<_> = review.findings.iter().map(|f| &f.id).collect();
+    assert_eq!(ids.len(), 2 * N + 1, "distinct ids");
 }
 
 #[test]
@@ -708,6 +943,168 @@ fn x_exports_the_review_and_asks_before_overwriting() {
     );
     keys(&mut app, "n");
     assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
+}
+
+#[test]
+fn x_to_a_folder_writes_the_default_name_inside_and_never_replaces_a_device() {
+    let (ws, mut app) = open_record(120, 40);
+    let export_to = |app: &mut hotwash::tui::app::App, path: &str| {
+        keys(app, "x");
+        press(app, KeyCode::Tab);
+        press(app, KeyCode::Tab);
+        for _ in 0.."exports/demo-hotel-call.md".len() {
+            press(app, KeyCode::Backspace);
+        }
+        keys(app, path);
+        press(app, KeyCode::Enter);
+    };
+    let folder = ws.0.join("out");
+    export_to(&mut app, &format!("{}/", folder.display()));
+    let inside = folder.join("demo-hotel-call.md");
+    assert!(inside.is_file(), "{:?}", app.message);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("out/demo-hotel-call.md"), "{message}");
+    // The folder again, without the slash: the file inside exists, so ask.
+    export_to(&mut app, &folder.display().to_string());
+    match &app.overlay {
+        Some(Overlay::Confirm(c)) => {
+            assert!(
+                c.question.contains("demo-hotel-call.md exists"),
+                "{}",
+                c.question
+            )
+        }
+        other => panic!("asks first: {other:?}"),
+    }
+    keys(&mut app, "n");
+    #[cfg(unix)]
+    {
+        let link = ws.0.join("null.md");
+        std::os::unix::fs::symlink("/dev/null", &link).expect("symlink");
+        export_to(&mut app, &link.display().to_string());
+        // Overwriting is offered only for a regular file.
+        assert!(app.overlay.is_none(), "{:?}", app.overlay);
+        let message = app.message.clone().unwrap_or_default();
+        assert!(message.contains("not a regular file"), "{message}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+/// Where `needle` (ASCII) starts in row `y` of the buffer, in cells.
+fn cell_x(buffer: &ratatui::buffer::Buffer, y: u16, needle: &str) -> Option<u16> {
+    let n = needle.len() as u16;
+    (0..buffer.area.width.saturating_sub(n)).find(|&x| {
+        needle
+            .chars()
+            .enumerate()
+            .all(|(i, c)| buffer[(x + i as u16, y)].symbol() == c.to_string())
+    })
+}
+
+#[test]
+fn library_columns_line_up_whatever_the_titles_hold() {
+    let dir = std::env::temp_dir().join(format!("hotwash-tui-widths-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let demo = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    let titles = [
+        "陶鲁斯导弹泄密事件 Taurus",
+        "Abho\u{308}raffa\u{308}re Taurus mit Kombinationszeichen",
+        "zero\u{200b}width\u{200d}joiners\u{200b}\u{200b}\u{200b}",
+        "Flags 🇩🇪🇸🇬 and a coder 👩‍💻",
+        "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件",
+        "OSC \u{1b}]52;c;aGFja2Vk\u{7} and \u{202e}override",
+    ];
+    let mut app = App::new(120, 30);
+    app.library.folder = Some(dir.clone());
+    for (i, title) in titles.iter().enumerate() {
+        let text = demo.replace(
+            "title: \"Demo: a call joined from a hotel network\"",
+            &format!("title: {title:?}"),
+        );
+        let path = dir.join(format!("r{i}.ron"));
+        std::fs::write(&path, text).expect("write record");
+        update(
+            &mut app,
+            Msg::Loaded(load_entry(path, &LoadOptions::default())),
+        );
+    }
+    update(&mut app, Msg::LoadFinished);
+    let backend = TestBackend::new(app.width, app.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| view(&app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let header = (0..buffer.area.height)
+        .find(|&y| cell_x(buffer, y, "Classification").is_some())
+        .expect("a header row");
+    let class_x = cell_x(buffer, header, "Classification");
+    let tlp_x = cell_x(buffer, header, "TLP ");
+    let rows: Vec<u16> = (header + 1..buffer.area.height)
+        .filter(|&y| cell_x(buffer, y, "NATO RESTRICTED").is_some())
+        .collect();
+    assert_eq!(rows.len(), titles.len(), "{}", render(&app));
+    for y in rows {
+        assert_eq!(
+            cell_x(buffer, y, "NATO RESTRICTED"),
+            class_x,
+            "row {y}:\n{}",
+            render(&app)
+        );
+        assert_eq!(cell_x(buffer, y, "TLP:AMBER+STRICT"), tlp_x, "row {y}");
+    }
+    // The escape sequence is shown, not dropped or sent.
+    let screen = render(&app);
+    assert!(
+        screen.contains("OSC \\u{1b}]52;c;aGFja2Vk\\u{7} and \\u{202"),
+        "{screen}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diagnostics_and_status_messages_show_escapes() {
+    let dir = std::env::temp_dir().join(format!("hotwash-tui-escapes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let demo = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    let broken = demo.replace(
+        "title: \"Demo: a call joined from a hotel network\",",
+        "title: \"Demo \u{1b}]0;PWNED\u{7}\", colour: 1,",
+    );
+    let path = dir.join("bad\u{1b}]52;c;eA==\u{7}.ron");
+    std::fs::write(&path, broken).expect("write record");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(path, &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    let screen = render(&app);
+    assert!(
+        screen.contains("✗ bad\\u{1b}]52;c;eA==\\u{7}.ron: 6:"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Diagnostics(_))));
+    let screen = render(&app);
+    assert!(screen.contains("Diagnostics: "), "{screen}");
+    assert!(
+        screen.contains("title: \"Demo \\u{1b}]0;PWNED\\u{7}\", colour: 1,"),
+        "{screen}"
+    );
+
+    // A status message naming a file shows it escaped too.
+    let (_ws, mut app) = self::app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    app.message = Some("wrote out\u{1b}]0;x\u{7}.md".into());
+    let screen = render(&app);
+    assert!(screen.contains("wrote out\\u{1b}]0;x\\u{7}.md"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // --- long texts --------------------------------------------------------------
@@ -815,4 +1212,19 @@ fn a_narrow_terminal_rewraps_and_keeps_the_scroll_row() {
     // Back to the width it had: the same rows as before.
     update(&mut app, Msg::Input(Event::Resize(120, 40)));
     assert_eq!(render(&app), wide);
+}
+
+#[test]
+fn escapes_in_a_narrative_are_shown_in_the_detail_not_sent() {
+    let (_ws, app) = open_with_narrative(
+        120,
+        40,
+        "Set \u{1b}]0;PWNED\u{7} the title, then \u{202e}reverse it.",
+    );
+    let screen = render(&app);
+    assert!(
+        screen.contains("Set \\u{1b}]0;PWNED\\u{7} the title, then \\u{202e}reverse it."),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
 }

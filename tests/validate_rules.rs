@@ -1002,6 +1002,44 @@ fn a_sign_off_goes_stale_when_the_review_changes_and_validate_says_so() {
     assert_eq!(underlined(&stale.report, d).chars().next(), Some('"'));
 }
 
+#[test]
+fn events_listed_against_their_times_are_warned_about_but_overlaps_are_not() {
+    let text = read("valid/minimal.ron");
+    let path = fixture("valid/minimal.ron");
+    // E3 (a day) moved to before E2 (a minute on 1 March): out of order.
+    let moved = text.replacen("at: \"2024-03-02\"", "at: \"2024-02-27\"", 1);
+    assert_ne!(moved, text, "the fixture still has E3 on 2 March");
+    let loaded = load::record_from_text(&path, moved.clone());
+    assert!(loaded.value.is_some(), "an order warning is not an error");
+    let d: Vec<_> = loaded
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "time.order")
+        .collect();
+    assert_eq!(d.len(), 1, "{:#?}", loaded.report.diagnostics);
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(
+        d[0].message.contains("\"E3\"") && d[0].message.contains("\"E2\""),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(underlined(&loaded.report, d[0]), "\"2024-02-27\"");
+    // A day that contains the minute before it overlaps it: the author's
+    // order stands and nothing is said.
+    let same_day = text.replacen("at: \"2024-03-02\"", "at: \"2024-03-01\"", 1);
+    let loaded = load::record_from_text(&path, same_day);
+    assert!(
+        loaded
+            .report
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "time.order"),
+        "{:#?}",
+        loaded.report.diagnostics
+    );
+}
+
 // --- field sizes -----------------------------------------------------------
 
 const SHORT_NARRATIVE: &str =

@@ -15,8 +15,8 @@ use askama::Template;
 use chrono::SecondsFormat;
 
 use super::ExportError;
-use super::markdown::{effect_code, is_web_address, likelihood_words, one_line, paragraphs, when};
-use crate::model::{Effect, Level, Tlp};
+use super::markdown::{effect_code, likelihood_words, one_line, paragraphs, when};
+use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
     SignOffStatus,
@@ -261,7 +261,7 @@ impl Page {
                     publisher: one_line(&s.publisher),
                     date: s.date.clone(),
                     url: one_line(&s.url),
-                    href: is_web_address(&s.url).then(|| s.url.clone()),
+                    href: web_address::is_linkable(&s.url).then(|| s.url.clone()),
                     reliability: format!(
                         "{} ({})",
                         s.reliability.letter(),

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::SecondsFormat;
 
-use crate::model::{Effect, Likelihood};
+use crate::model::{Effect, Likelihood, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
     ReportLink,
@@ -429,7 +429,7 @@ fn sources(doc: &mut Doc, report: &Report) {
                 s.reliability.meaning()
             ));
             // An address that is not a plain web address is shown, not linked.
-            if is_web_address(&s.url) {
+            if web_address::is_linkable(&s.url) {
                 item.raw(&format!("<{}>", s.url))
             } else {
                 item.token(code_span(&visible(&s.url)))
@@ -670,25 +670,6 @@ fn code_span(text: &str) -> String {
     } else {
         format!("{fence}{text}{fence}")
     }
-}
-
-/// An http(s) address made only of URL code points, which can be written as
-/// an autolink (`<…>`) and needs no escaping.
-pub(super) fn is_web_address(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        !r.is_empty()
-            && !r.starts_with('/')
-            && r.chars().all(|c| {
-                c.is_ascii_alphanumeric()
-                    || "!$&'()*+,-./:;=?@_~%#".contains(c)
-                    || (c as u32 >= 0xA0
-                        && !c.is_whitespace()
-                        && visible(&c.to_string()) == c.to_string())
-            })
-    })
 }
 
 /// The anchor GitHub (and markdownlint's MD051) give a heading: lower case,
@@ -1031,15 +1012,16 @@ mod tests {
 
     #[test]
     fn only_plain_web_addresses_are_linked() {
-        assert!(is_web_address(
-            "https://de.wikipedia.org/wiki/Taurus-Abhörfall"
-        ));
-        assert!(is_web_address(
+        let linkable = web_address::is_linkable;
+        assert!(linkable("https://de.wikipedia.org/wiki/Taurus-Abhörfall"));
+        assert!(linkable(
             "https://gopherproxy.meulie.net/taz.de/1/%215996669"
         ));
-        assert!(!is_web_address("https://x.org/\"><script>"));
-        assert!(!is_web_address("javascript:alert(1)"));
-        assert!(!is_web_address("https://"));
+        assert!(!linkable("https://x.org/\"><script>"));
+        assert!(!linkable("javascript:alert(1)"));
+        assert!(!linkable("https://"));
+        assert!(!linkable("https://bank.example@evil.example/"));
+        assert!(!linkable("https://exаmple.org/"));
     }
 
     #[test]

@@ -7,8 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod stix;
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::report::Report;
 
@@ -48,6 +47,8 @@ impl Format {
 pub enum ExportError {
     #[error("{} exists; pass --force to overwrite it", .0.display())]
     Exists(std::path::PathBuf),
+    #[error(transparent)]
+    Write(crate::files::WriteError),
     #[error("cannot write {}: {source}", .path.display())]
     Io {
         path: std::path::PathBuf,
@@ -71,21 +72,75 @@ pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
     }
 }
 
-/// Writes `text` to `path` atomically (a temporary file in the same folder,
-/// fsync, rename, fsync of the folder), refusing to replace an existing file
-/// unless `force`. Creates the folder if needed.
+/// The file name an export of record `record_id` gets unless told
+/// otherwise: `<record id>.<extension>`.
+pub fn default_file_name(record_id: &str, format: Format) -> String {
+    format!("{record_id}.{}", format.extension())
+}
+
+/// Where an export asked for at `out` goes: inside it, under
+/// [`default_file_name`], when it names a folder (it ends with a slash, or
+/// is an existing folder); else `out` itself.
+pub fn out_path(out: &Path, record_id: &str, format: Format) -> PathBuf {
+    let trailing_slash = out
+        .as_os_str()
+        .as_encoded_bytes()
+        .last()
+        .is_some_and(|&b| std::path::is_separator(char::from(b)));
+    if trailing_slash || out.is_dir() {
+        out.join(default_file_name(record_id, format))
+    } else {
+        out.to_path_buf()
+    }
+}
+
+/// Writes `text` to `path` atomically by [`crate::files`]' rules (a link
+/// is written through; only a regular file is ever replaced), refusing to
+/// replace an existing file unless `force`. Creates the folder if needed.
 pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), ExportError> {
-    let io = |source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !force && path.exists() {
+    use crate::files::{Replace, WriteError};
+    // Refuse before creating any folder if the answer will be no.
+    let target = crate::files::write_target(path).map_err(ExportError::Write)?;
+    if !force && target.existing.is_some() {
         return Err(ExportError::Exists(path.to_path_buf()));
     }
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(io)?;
+        std::fs::create_dir_all(folder).map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     }
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.commit().map_err(io)
+    let replace = if force {
+        Replace::Allowed
+    } else {
+        Replace::Never
+    };
+    match crate::files::write_atomic(path, text.as_bytes(), replace) {
+        Ok(_) => Ok(()),
+        Err(WriteError::Exists(p)) => Err(ExportError::Exists(p)),
+        Err(e) => Err(ExportError::Write(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_gets_the_default_file_name() {
+        let dir = std::env::temp_dir().join(format!("hotwash-out-path-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let json = Format::Json;
+        assert_eq!(
+            out_path(Path::new("new/"), "r1", json),
+            Path::new("new/r1.json")
+        );
+        assert_eq!(out_path(&dir, "r1", Format::Stix), dir.join("r1.stix.json"));
+        assert_eq!(out_path(Path::new("new"), "r1", json), Path::new("new"));
+        assert_eq!(
+            out_path(Path::new("a/b.md"), "r1", json),
+            Path::new("a/b.md")
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

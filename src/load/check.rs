@@ -8,10 +8,12 @@ use chrono_tz::Tz;
 
 use super::diagnostic::Severity;
 use super::locate::DocPath;
+use crate::model::web_address::{self, AddressProblem};
 use crate::model::{
     Catalog, Citation, Classification, Fidelity, Level, RECORD_SCHEMA, REVIEW_SCHEMA, Record,
     Review, Timestamp,
 };
+use crate::text_safety::{self, Keep};
 
 /// A problem found by a rule, placed by its path in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +231,38 @@ pub fn version_help(found: u32, supported: u32) -> &'static str {
 }
 
 /// All semantic problems of a record.
+/// The timeline follows the record's order of events (docs/FORMAT.md says
+/// why): warn where that order contradicts times that do not overlap, that
+/// is where an event ends before an event listed above it begins.
+fn check_event_order(p: &mut Problems, record: &Record, root: &DocPath) {
+    // The event listed so far that starts latest; one pass, so a record of
+    // any size is checked in linear time.
+    let mut latest_start: Option<(usize, chrono::DateTime<chrono::Utc>)> = None;
+    for (i, e) in record.events.iter().enumerate() {
+        let start = e.at.earliest();
+        let after = e.end.as_ref().unwrap_or(&e.at).after_end();
+        if let Some((k, before)) = latest_start
+            && after <= before
+        {
+            let earlier = &record.events[k];
+            p.warning(
+                "time.order",
+                root.field("events").index(i).field("at"),
+                format!(
+                    "event {:?} ({}) is listed after {:?} ({}) but ends before it begins",
+                    e.id, e.at, earlier.id, earlier.at
+                ),
+            )
+            .help(
+                "the timeline follows the order of the events in the record:                  move this event above the other",
+            );
+        }
+        if latest_start.is_none_or(|(_, t)| start > t) {
+            latest_start = Some((i, start));
+        }
+    }
+}
+
 pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     let mut p = Problems::default();
     let root = DocPath::root();
@@ -311,14 +345,7 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     for (i, s) in record.sources.iter().enumerate() {
         let path = root.field("sources").index(i);
         check_text(&mut p, &s.title, path.field("title"), "source's title");
-        if !(s.url.starts_with("https://") || s.url.starts_with("http://")) || s.url.contains(' ') {
-            p.error(
-                "source.url",
-                path.field("url"),
-                format!("{:?} is not a web address", s.url),
-            )
-            .help("write the full address, starting with https:// or http://");
-        }
+        check_url(&mut p, &s.url, path.field("url"));
     }
     for (i, c) in record.controls.iter().enumerate() {
         let path = root.field("controls").index(i);
@@ -450,6 +477,8 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
         }
     }
 
+    check_event_order(&mut p, record, &root);
+
     for (i, c) in record.claims.iter().enumerate() {
         let path = root.field("claims").index(i);
         check_text(
@@ -528,6 +557,7 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
             );
         }
     }
+    check_record_text(&mut p, record);
     p.0
 }
 
@@ -668,5 +698,209 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             .help("review the changes and sign off again (S in the review screen)");
         }
     }
+    check_review_text(&mut p, review);
     p.0
+}
+
+// Hostile text. Records come from outside; a control character in a title
+// drives the terminal that prints it, a bidi override makes text read
+// otherwise than it is written. hotwash shows both escaped, but the author
+// should know they are there.
+
+/// Whether a text field is one line (titles, names) or may hold lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+/// Warns about control characters (line breaks aside, where a field may
+/// hold lines) and, apart, about bidirectional controls in one text field.
+fn check_hostile_text(p: &mut Problems, text: &str, path: DocPath, what: &str, lines: Lines) {
+    let keep = match lines {
+        Lines::One => Keep::Nothing,
+        Lines::Many => Keep::LineBreaks,
+    };
+    // The fast scan finds nothing in almost every field.
+    let Some(first) = text_safety::first_unsafe(text, keep) else {
+        return;
+    };
+    let flagged = |c: char| text_safety::is_unsafe(c) && !(lines == Lines::Many && c == '\n');
+    let control = |c: char| flagged(c) && !text_safety::is_bidi_control(c);
+    let found = |kind: &dyn Fn(char) -> bool| {
+        let mut hits = text[first..].chars().filter(|&c| kind(c));
+        let c = hits.next()?;
+        let at = first + text[first..].find(c)?;
+        Some((c, text[..at].chars().count() + 1, hits.count()))
+    };
+    let more = |k: usize| match k {
+        0 => String::new(),
+        1 => " (and 1 more)".to_string(),
+        k => format!(" (and {k} more)"),
+    };
+    if let Some((c, n, k)) = found(&control) {
+        p.warning(
+            "text.control",
+            path,
+            format!(
+                "the {what} holds a control character, {}, at character {n}{}",
+                text_safety::describe(c),
+                more(k)
+            ),
+        )
+        .help("terminals act on control characters (an escape sequence can set the clipboard or the window title); hotwash shows them escaped, but remove them");
+    }
+    if let Some((c, n, k)) = found(&text_safety::is_bidi_control) {
+        p.warning(
+            "text.bidi",
+            path,
+            format!(
+                "the {what} holds a bidirectional control, {}, at character {n}{}",
+                text_safety::describe(c),
+                more(k)
+            ),
+        )
+        .help("bidirectional controls make text read differently from what it holds; remove them unless the language needs them");
+    }
+}
+
+/// The rule of [`web_address`] for a source's address: an error when the
+/// address is not one to cite, a warning when it is shown but not linked.
+fn check_url(p: &mut Problems, url: &str, path: DocPath) {
+    match web_address::check(url) {
+        Ok(()) => {}
+        Err(AddressProblem::Invalid(why)) => {
+            p.error("source.url", path, format!("the address {url:?} {why}"))
+                .help("write the full address of the page, starting with https:// or http://");
+        }
+        Err(AddressProblem::NotLinkable(why)) => {
+            p.warning(
+                "source.url-text",
+                path,
+                format!("the address {url:?} {why}"),
+            )
+            .help("percent-encode the character (%22 for a quote) if the address needs it");
+        }
+    }
+}
+
+/// Every free text of a record, checked by [`check_hostile_text`]. Ids and
+/// time zones have rules of their own; addresses are checked by [`check_url`].
+fn check_record_text(p: &mut Problems, record: &Record) {
+    use Lines::{Many, One};
+    let root = DocPath::root();
+    check_hostile_text(p, &record.title, root.field("title"), "title", One);
+    check_hostile_text(p, &record.summary, root.field("summary"), "summary", Many);
+    for (i, a) in record.actors.iter().enumerate() {
+        let path = root.field("actors").index(i);
+        check_hostile_text(p, &a.name, path.field("name"), "actor's name", One);
+        check_hostile_text(p, &a.role, path.field("role"), "actor's role", Many);
+    }
+    for (i, s) in record.sources.iter().enumerate() {
+        let path = root.field("sources").index(i);
+        check_hostile_text(p, &s.title, path.field("title"), "source's title", One);
+        check_hostile_text(
+            p,
+            &s.publisher,
+            path.field("publisher"),
+            "source's publisher",
+            One,
+        );
+    }
+    for (i, c) in record.controls.iter().enumerate() {
+        let path = root.field("controls").index(i);
+        check_hostile_text(p, &c.title, path.field("title"), "control's title", One);
+        check_hostile_text(
+            p,
+            &c.expects,
+            path.field("expects"),
+            "control's expectation",
+            Many,
+        );
+    }
+    let citations = |p: &mut Problems, list: &[Citation], path: DocPath| {
+        for (k, c) in list.iter().enumerate() {
+            if let Some(note) = &c.note {
+                let path = path.index(k).field("note");
+                check_hostile_text(p, note, path, "citation's note", Many);
+            }
+        }
+    };
+    for (i, e) in record.events.iter().enumerate() {
+        let path = root.field("events").index(i);
+        check_hostile_text(p, &e.title, path.field("title"), "event's title", One);
+        check_hostile_text(
+            p,
+            &e.narrative,
+            path.field("narrative"),
+            "event's narrative",
+            Many,
+        );
+        if let Some(place) = &e.place {
+            let name = path.field("place").field("name");
+            check_hostile_text(p, &place.name, name, "place's name", One);
+        }
+        citations(p, &e.sources, path.field("sources"));
+        for (k, link) in e.controls.iter().enumerate() {
+            if let Some(note) = &link.note {
+                let path = path.field("controls").index(k).field("note");
+                check_hostile_text(p, note, path, "control link's note", Many);
+            }
+        }
+    }
+    for (i, c) in record.claims.iter().enumerate() {
+        let path = root.field("claims").index(i);
+        check_hostile_text(
+            p,
+            &c.statement,
+            path.field("statement"),
+            "claim's statement",
+            Many,
+        );
+        citations(p, &c.sources, path.field("sources"));
+    }
+}
+
+/// Every free text of a review, checked by [`check_hostile_text`].
+fn check_review_text(p: &mut Problems, review: &Review) {
+    use Lines::{Many, One};
+    let root = DocPath::root();
+    for (i, f) in review.findings.iter().enumerate() {
+        let path = root.field("findings").index(i);
+        check_hostile_text(p, &f.title, path.field("title"), "finding's title", One);
+        check_hostile_text(
+            p,
+            &f.statement,
+            path.field("statement"),
+            "finding's statement",
+            Many,
+        );
+    }
+    for (i, r) in review.recommendations.iter().enumerate() {
+        let path = root.field("recommendations").index(i);
+        check_hostile_text(
+            p,
+            &r.action,
+            path.field("action"),
+            "recommendation's action",
+            Many,
+        );
+        check_hostile_text(
+            p,
+            &r.owner,
+            path.field("owner"),
+            "recommendation's owner",
+            One,
+        );
+    }
+    for (i, m) in review.marks.iter().enumerate() {
+        if let Some(note) = &m.note {
+            let path = root.field("marks").index(i).field("note");
+            check_hostile_text(p, note, path, "note", Many);
+        }
+    }
+    if let Some(s) = &review.signoff {
+        let path = root.field("signoff").field("reviewer");
+        check_hostile_text(p, &s.reviewer, path, "reviewer's name", One);
+    }
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: what is wrong with a file, where, and how to fix it.
 //! Rendered for people with miette (snippet and caret) and for pipelines as JSON.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 use serde::Serialize;
+
+use crate::text_safety::{self, Keep};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -146,28 +149,21 @@ impl FileReport {
     }
 
     /// `path:line:col: severity: message` for one diagnostic: the form
-    /// editors and `grep` understand, used in lists and status lines.
+    /// editors and `grep` understand, used in lists and status lines. It is
+    /// meant for a terminal, so the path and the message are made safe.
     pub fn one_line(&self, d: &Diagnostic) -> String {
+        let path = self.path.display().to_string();
+        let path = text_safety::one_line(&path);
+        let message = text_safety::one_line(&d.message);
         match d.start {
-            Some(at) => format!(
-                "{}:{at}: {}[{}]: {}",
-                self.path.display(),
-                d.severity,
-                d.code,
-                d.message
-            ),
-            None => format!(
-                "{}: {}[{}]: {}",
-                self.path.display(),
-                d.severity,
-                d.code,
-                d.message
-            ),
+            Some(at) => format!("{path}:{at}: {}[{}]: {message}", d.severity, d.code),
+            None => format!("{path}: {}[{}]: {message}", d.severity, d.code),
         }
     }
 
     /// Every diagnostic with a snippet of the source and a caret under the
-    /// offending text.
+    /// offending text. Everything in it that came from the file (its name,
+    /// the messages quoting it, the snippet) is made safe for a terminal.
     pub fn render(&self, color: bool, width: usize) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -176,21 +172,31 @@ impl FileReport {
         };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
-            .with_context_lines(1);
-        let name = self.path.display().to_string();
+            .with_context_lines(CONTEXT_LINES);
+        let path = self.path.display().to_string();
+        let name = text_safety::one_line(&path);
         let mut out = String::new();
         for d in &self.diagnostics {
             // A snippet of a huge line (a minified file) would flood the
             // terminal; the headline's line:col still says where.
-            let source = self
-                .text
+            let source = match (self.text.as_deref(), &d.span) {
+                (Some(text), Some(span)) if snippet_fits(text, span) => {
+                    let line = d
+                        .start
+                        .map_or_else(|| line_col(text, span.start).line, |at| at.line);
+                    Some(Snippet::new(&name, text, span.clone(), line))
+                }
+                _ => None,
+            };
+            let help = d
+                .help
                 .as_deref()
-                .filter(|text| d.span.as_ref().is_some_and(|s| snippet_fits(text, s)))
-                .map(|text| Named { name: &name, text });
+                .map(|h| text_safety::for_terminal(h, Keep::LineBreaks).into_owned());
             let shown = Shown {
                 d,
                 source,
                 headline: self.one_line(d),
+                help,
             };
             if handler.render_report(&mut out, &shown).is_err() {
                 // Rendering into a String cannot fail in practice; fall back to
@@ -206,49 +212,53 @@ impl FileReport {
 /// Lines longer than this are not shown in snippets.
 const MAX_SNIPPET_LINE: usize = 400;
 
+/// Lines of context shown around a snippet.
+const CONTEXT_LINES: usize = 1;
+
 /// Whether every line a snippet of `span` shows (the span's lines and
-/// one line of context on each side) is at most `MAX_SNIPPET_LINE` long.
-/// It looks no further than those lines would reach if they were short, so
-/// it costs the same for a 50 MB line (the diagnostics overlay renders
-/// every frame).
+/// `CONTEXT_LINES` on each side) is at most `MAX_SNIPPET_LINE` long. It
+/// looks no further than those lines would reach if they were short, so it
+/// costs the same for a 50 MB line (the diagnostics overlay renders every
+/// frame), and a short line next to a huge one shows no snippet either.
 fn snippet_fits(text: &str, span: &Range<usize>) -> bool {
     let bytes = text.as_bytes();
     let start = span.start.min(bytes.len());
     let end = span.end.clamp(start, bytes.len());
-    let reach = 2 * (MAX_SNIPPET_LINE + 1);
+    let lines = CONTEXT_LINES + 1;
+    let reach = lines * (MAX_SNIPPET_LINE + 1);
     if end - start > 64 * reach {
         return false;
     }
-    // Back to the start of the line before the span's first.
+    // Back to the start of the first context line before the span.
     let from = start.saturating_sub(reach);
     let mut lo = start;
     let mut breaks = 0;
-    while lo > from && breaks < 2 {
+    while lo > from && breaks < lines {
         if bytes[lo - 1] == b'\n' {
             breaks += 1;
-            if breaks == 2 {
+            if breaks == lines {
                 break;
             }
         }
         lo -= 1;
     }
-    if breaks < 2 && lo > 0 {
+    if breaks < lines && lo > 0 {
         return false;
     }
-    // On to the end of the line after the span's last.
+    // On to the end of the last context line after it.
     let to = bytes.len().min(end + reach);
     let mut hi = end;
     let mut breaks = 0;
-    while hi < to && breaks < 2 {
+    while hi < to && breaks < lines {
         if bytes[hi] == b'\n' {
             breaks += 1;
-            if breaks == 2 {
+            if breaks == lines {
                 break;
             }
         }
         hi += 1;
     }
-    if breaks < 2 && hi < bytes.len() {
+    if breaks < lines && hi < bytes.len() {
         return false;
     }
     bytes[lo..hi]
@@ -256,26 +266,123 @@ fn snippet_fits(text: &str, span: &Range<usize>) -> bool {
         .all(|line| line.len() <= MAX_SNIPPET_LINE)
 }
 
-/// The file's text under its path, for miette, without copying the text.
-struct Named<'a> {
+/// The lines of a file that a diagnostic's snippet shows (its span and the
+/// context around it), made safe for a terminal. miette is given only this
+/// window, escaped, with the span moved to where it stands after escaping,
+/// so the caret still stands under the offending text; line numbers and the
+/// column in the snippet's header are those of the file.
+struct Snippet<'a> {
     name: &'a str,
-    text: &'a str,
+    /// The window as it stands in the file.
+    original: &'a str,
+    /// The window, escaped (newlines and tabs kept: miette lays them out).
+    safe: Cow<'a, str>,
+    /// The 0-based line number of the window's first line.
+    first_line: usize,
+    /// The escaped characters, in order.
+    shifts: Vec<Escaped>,
+    /// The diagnostic's span in `safe`.
+    span: Range<usize>,
 }
 
-impl SourceCode for Named<'_> {
+impl<'a> Snippet<'a> {
+    /// The snippet of `span` in `text`, whose start is on (1-based) `line`.
+    fn new(name: &'a str, text: &'a str, span: Range<usize>, line: usize) -> Self {
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        let mut from = line_start(text, start);
+        for _ in 0..CONTEXT_LINES {
+            if from > 0 {
+                from = line_start(text, from - 1);
+            }
+        }
+        let mut to = line_end(text, end);
+        for _ in 0..CONTEXT_LINES {
+            if to < text.len() {
+                to = line_end(text, to + 1);
+            }
+        }
+        let original = &text[from..to];
+        let lines_before = original.as_bytes()[..start - from]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        let first_line = line.saturating_sub(1 + lines_before);
+        let mut shifts = Vec::new();
+        let safe = text_safety::for_terminal_mapped(original, Keep::LineBreaksAndTabs, |o, s| {
+            shifts.push(Escaped {
+                original: o,
+                safe: s,
+            })
+        });
+        let mut snippet = Snippet {
+            name,
+            original,
+            safe,
+            first_line,
+            shifts,
+            span: 0..0,
+        };
+        snippet.span = snippet.to_safe(start - from)..snippet.to_safe(end - from);
+        snippet
+    }
+
+    /// Where an offset of `original` stands in `safe`.
+    fn to_safe(&self, offset: usize) -> usize {
+        let k = self.shifts.partition_point(|e| e.original.end <= offset);
+        match k.checked_sub(1).map(|k| &self.shifts[k]) {
+            Some(e) => e.safe.end + (offset - e.original.end),
+            None => offset,
+        }
+    }
+
+    /// Where an offset of `safe` stands in `original`: inside an escape,
+    /// the start of the escaped character.
+    fn to_original(&self, offset: usize) -> usize {
+        let k = self.shifts.partition_point(|e| e.safe.start <= offset);
+        let mapped = match k.checked_sub(1).map(|k| &self.shifts[k]) {
+            Some(e) if offset < e.safe.end => e.original.start,
+            Some(e) => e.original.end + (offset - e.safe.end),
+            None => offset,
+        };
+        mapped.min(self.original.len())
+    }
+}
+
+/// One character of the window replaced by its escape.
+struct Escaped {
+    original: Range<usize>,
+    safe: Range<usize>,
+}
+
+fn line_start(text: &str, byte: usize) -> usize {
+    text[..byte].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(text: &str, byte: usize) -> usize {
+    text[byte..].find('\n').map_or(text.len(), |i| byte + i)
+}
+
+impl SourceCode for Snippet<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let inner = self.safe.as_ref().read_span(span, before, after)?;
+        // miette counts the column in bytes of what it was given; the
+        // header should name the column of the file, in characters.
+        let at = self.to_original(span.offset().min(self.safe.len()));
+        let column = self.original[line_start(self.original, at)..at]
+            .chars()
+            .count();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            self.first_line + inner.line(),
+            column,
             inner.line_count(),
         )))
     }
@@ -283,8 +390,10 @@ impl SourceCode for Named<'_> {
 
 struct Shown<'a> {
     d: &'a Diagnostic,
-    source: Option<Named<'a>>,
+    source: Option<Snippet<'a>>,
     headline: String,
+    /// The help, made safe for a terminal.
+    help: Option<String>,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -310,22 +419,17 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        match (&self.source, &self.d.span) {
-            (Some(s), Some(_)) => Some(s),
-            _ => None,
-        }
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.d.span.clone()?;
-        self.source.as_ref()?;
+        let span = self.source.as_ref()?.span.clone();
         let label = LabeledSpan::new_primary_with_span(Some("here".to_string()), span);
         Some(Box::new(std::iter::once(label)))
     }
@@ -439,5 +543,58 @@ mod tests {
         assert!(out.contains("id: \"x y\""), "{out}");
         assert!(out.contains("──┬──") && out.contains("╰── here"), "{out}");
         assert!(out.contains("use letters"), "{out}");
+    }
+
+    /// The column (in characters) at which `needle` starts on the snippet
+    /// line holding it, and the column of the caret's `┬` on the line after.
+    fn caret_and_text(out: &str, needle: &str) -> (usize, usize) {
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(needle) && l.contains('│'))
+            .unwrap_or_else(|| panic!("{needle:?} not in a snippet line:\n{out}"));
+        let col = |line: &str, pat: &str| {
+            let byte = line
+                .find(pat)
+                .unwrap_or_else(|| panic!("{pat:?} in {line:?}"));
+            line[..byte].chars().count()
+        };
+        let caret = lines[at + 1];
+        let start = caret
+            .char_indices()
+            .find(|&(_, c)| c == '─' || c == '┬')
+            .map_or(usize::MAX, |(i, _)| caret[..i].chars().count());
+        (col(lines[at], needle), start)
+    }
+
+    #[test]
+    fn snippets_show_escapes_and_keep_the_caret_under_the_text() {
+        let text = "(\n  // \x1b]0;title\x07 \u{9b}31m\n  title: \"\x1b]52;c;aGk=\x07\u{202e}é\t\r陶\", bad: 1,\n)\n";
+        let start = text.find("bad").unwrap_or_default();
+        let report = FileReport {
+            path: PathBuf::from("evil\x1b]0;name\x07.ron"),
+            text: Some(Arc::from(text)),
+            diagnostics: vec![
+                Diagnostic::error("parse.syntax", "unexpected \x1b[2Jfield")
+                    .with_help("remove \x1b]52;c;eA==\x07 it")
+                    .at(text, start..start + 3),
+            ],
+        };
+        let out = report.render(false, 200);
+        for bad in ['\x1b', '\x07', '\r', '\u{9b}', '\u{202e}'] {
+            assert!(!out.contains(bad), "{bad:?} in\n{out}");
+        }
+        assert!(out.contains("\\u{1b}]52;c;aGk=\\u{7}\\u{202e}é"), "{out}");
+        assert!(out.contains("// \\u{1b}]0;title\\u{7} \\u{9b}31m"), "{out}");
+        assert!(out.contains("evil\\u{1b}]0;name\\u{7}.ron:3:31"), "{out}");
+        assert!(out.contains("[evil\\u{1b}]0;name\\u{7}.ron:3:31]"), "{out}");
+        assert!(out.contains("unexpected \\u{1b}[2Jfield"), "{out}");
+        assert!(out.contains("remove \\u{1b}]52;c;eA==\\u{7} it"), "{out}");
+        // The snippet's lines keep their numbers, and the caret stands under
+        // `bad` although escapes, a tab and a wide character come before it.
+        assert!(out.contains(" 3 │   title:"), "{out}");
+        let (text_col, caret_col) = caret_and_text(&out, "bad: 1");
+        let wide = 1; // 陶 takes two columns for one character
+        assert_eq!(caret_col, text_col + wide, "{out}");
     }
 }

@@ -286,7 +286,12 @@ pub fn is_review_file(path: &Path) -> bool {
     record_path_of_review(path).is_some()
 }
 
-/// The record files of a folder (`*.ron` but not `*.review.ron`), sorted by name.
+/// The record files of a folder (`*.ron` but not `*.review.ron`), sorted by
+/// name. Hidden files (a leading dot) are left out: editors' and hotwash's
+/// own temporary files (`.x.review.ron.AbC123`) are named so, and so are
+/// folders. Anything else named like a record is listed whatever it is (a
+/// FIFO, a device, a broken link), so that loading it says what is wrong
+/// instead of skipping it.
 pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = std::fs::read_dir(folder)
         .map_err(|e| Diagnostic::error("io.folder", format!("cannot read the folder: {e}")))?;
@@ -295,8 +300,11 @@ pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         let path = entry
             .map_err(|e| Diagnostic::error("io.folder", format!("cannot read the folder: {e}")))?
             .path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
         let is_ron = path.extension().is_some_and(|x| x == "ron");
-        if is_ron && path.is_file() && !is_review_file(&path) {
+        if is_ron && !hidden && !is_review_file(&path) && !path.is_dir() {
             records.push(path);
         }
     }
@@ -328,7 +336,10 @@ impl Checked {
 pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
     let record = load_record(path, options);
     let review_file = review_path(path);
-    let review = review_file.exists().then(|| match &record.value {
+    // Anything at the review's name counts, a broken link or a FIFO too:
+    // loading it says what is wrong with it, where `exists()` would hide it.
+    let review_there = std::fs::symlink_metadata(&review_file).is_ok();
+    let review = review_there.then(|| match &record.value {
         Some(r) => load_review(&review_file, r, options),
         None => Loaded::failed(
             &review_file,
@@ -386,5 +397,47 @@ fn failed_report(path: &Path, d: Diagnostic) -> FileReport {
         path: path.to_path_buf(),
         text: None,
         diagnostics: vec![d],
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_in_skips_hidden_files_and_reports_odd_ones() {
+        let dir = std::env::temp_dir().join(format!("hotwash-records-in-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for name in [
+            "a.ron",
+            "a.review.ron",
+            ".a.review.ron.Xy12Zw",
+            ".a.ron.Xy12Zw",
+            ".hidden.ron",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.join(name), "(schema: 1)").expect("write");
+        }
+        std::fs::create_dir(dir.join("folder.ron")).expect("mkdir");
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.join("pipe.ron"))
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        let found = records_in(&dir).expect("records");
+        assert_eq!(found, vec![dir.join("a.ron"), dir.join("pipe.ron")]);
+        // The FIFO is reported, not read (which would block) nor skipped.
+        let folder = dir.clone();
+        let reports = crate::files::without_hanging(move || {
+            validate_paths(&[folder], &LoadOptions::default())
+        });
+        let pipe = reports
+            .iter()
+            .find(|r| r.path == dir.join("pipe.ron"))
+            .expect("a report for the FIFO");
+        assert_eq!(pipe.diagnostics[0].code, "io.not-regular");
+        assert!(pipe.diagnostics[0].message.contains("FIFO"), "{pipe:?}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

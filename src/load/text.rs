@@ -1,29 +1,30 @@
 //! Reading a file into text that the parser can trust: bounded in size, not
 //! binary, valid UTF-8, without a byte-order mark, with LF line endings.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
 use super::diagnostic::{Diagnostic, line_col};
+use crate::files::{self, Kind, OpenError};
 
 /// The default limit on a file's size: 256 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 256 * 1024 * 1024;
 
+/// The text of the regular file at `path`, checked by [`decode`].
 pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    decode(read_bytes(path, max_size)?)
+}
+
+/// The bytes of the regular file at `path`, at most `max_size` of them.
+/// FIFOs, devices and sockets are refused without being read (or blocked on).
+pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, Diagnostic> {
+    let file = files::open_regular(path).map_err(open_diagnostic)?;
     let io_error = |code, what: &str, e: std::io::Error| {
         Diagnostic::error(code, format!("cannot {what}: {e}"))
     };
-    let file = File::open(path).map_err(|e| io_error("io.open", "open the file", e))?;
     let meta = file
         .metadata()
         .map_err(|e| io_error("io.metadata", "read the file's metadata", e))?;
-    if meta.is_dir() {
-        return Err(Diagnostic::error(
-            "io.directory",
-            "this is a folder, not a record file",
-        ));
-    }
     if meta.len() > max_size {
         return Err(too_big(meta.len(), max_size));
     }
@@ -36,7 +37,23 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > max_size {
         return Err(too_big(bytes.len() as u64, max_size));
     }
-    decode(bytes)
+    Ok(bytes)
+}
+
+/// Why a file could not be opened, as a diagnostic of that file.
+pub fn open_diagnostic(e: OpenError) -> Diagnostic {
+    match e {
+        OpenError::NotRegular(Kind::Folder) => {
+            Diagnostic::error("io.directory", "this is a folder, not a record file")
+        }
+        OpenError::NotRegular(_) => Diagnostic::error("io.not-regular", e.to_string()).with_help(
+            "records and reviews are regular files; hotwash never opens pipes, devices or sockets",
+        ),
+        OpenError::DanglingLink(_) => Diagnostic::error("io.dangling-link", format!("this is {e}")),
+        OpenError::Missing(_) | OpenError::Io(_) => {
+            Diagnostic::error("io.open", format!("cannot open the file: {e}"))
+        }
+    }
 }
 
 fn too_big(size: u64, max: u64) -> Diagnostic {

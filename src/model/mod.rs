@@ -6,6 +6,7 @@ pub mod marking;
 pub mod record;
 pub mod review;
 pub mod time;
+pub mod web_address;
 
 pub use catalog::{Catalog, CatalogEntry};
 pub use grade::{Admiralty, Credibility, Reliability};

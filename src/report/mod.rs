@@ -255,7 +255,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     let overall = record.classification;
     let mut withheld = Withheld::default();
 
-    // Events in time order, as the timeline shows them.
+    // Events in the record's order, as the timeline shows them.
     let timeline = crate::timeline::Timeline::new(record);
     // Marks by event: a review can mark thousands of events.
     let marks: std::collections::HashMap<&str, &crate::model::EventMark> =

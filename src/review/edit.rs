@@ -1,35 +1,91 @@
 //! The changes an analyst makes to a review, as values. Being values, they
-//! can be applied, undone by snapshot, described in the status bar, and
-//! re-applied to a newer version of the file after a concurrent change.
+//! can be applied, undone by snapshot, and re-applied to a newer version of
+//! the file after a concurrent change. So that an edit means the same when
+//! made again on another analyst's version, it says what to set, not what
+//! to flip, and ids of new things are chosen when it is applied, against
+//! the review it is applied to: a new finding takes the next free id
+//! instead of replacing theirs.
 
-use crate::model::{EventMark, Finding, Recommendation, Review, SignOff};
+use chrono::NaiveDate;
+
+use crate::model::{EventMark, Finding, Recommendation, RecommendationStatus, Review, SignOff};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    ToggleReviewed(String),
-    ToggleFlagged(String),
-    ToggleIncluded(String),
+    SetReviewed {
+        event: String,
+        reviewed: bool,
+    },
+    SetFlagged {
+        event: String,
+        flagged: bool,
+    },
+    SetIncluded {
+        event: String,
+        included: bool,
+    },
     SetNote {
         event: String,
         note: Option<String>,
     },
-    /// Adds the finding, or replaces the one with its id, together with
-    /// its recommendations (which replace the finding's old ones).
+    /// Adds a new finding with its recommendations. The finding's id is
+    /// the next free one when the edit is applied; whatever `finding.id`
+    /// holds is ignored.
+    AddFinding {
+        finding: Finding,
+        recommendations: Vec<RecommendationDraft>,
+    },
+    /// Replaces the finding with id `finding.id` (adding it back if it is
+    /// gone), together with its recommendations, which replace its old ones.
     SaveFinding {
         finding: Finding,
-        recommendations: Vec<Recommendation>,
+        recommendations: Vec<RecommendationDraft>,
     },
     /// Deletes the finding and its recommendations.
     DeleteFinding(String),
-    ToggleEventLink {
+    SetEventLink {
         finding: String,
         event: String,
+        linked: bool,
     },
-    ToggleControlLink {
+    SetControlLink {
         finding: String,
         control: String,
+        linked: bool,
     },
     SignOff(SignOff),
+}
+
+/// A recommendation as a finding edit carries it, without the finding it
+/// belongs to (the edit says) and, for a new one, without an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendationDraft {
+    /// `None` for a new recommendation: it gets the next free id when the
+    /// edit is applied. A kept id that another finding's recommendation
+    /// took meanwhile is replaced the same way.
+    pub id: Option<String>,
+    pub action: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    pub status: RecommendationStatus,
+}
+
+/// What applying an edit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// For the analyst, with the ids as applied: "added finding F12".
+    pub summary: String,
+    /// The finding the edit added or changed, by its id as applied.
+    pub finding: Option<String>,
+}
+
+impl Applied {
+    fn said(summary: String) -> Self {
+        Applied {
+            summary,
+            finding: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,17 +96,54 @@ pub enum EditError {
 
 impl Edit {
     /// Applies the edit. On error the review is unchanged.
-    pub fn apply(&self, review: &mut Review) -> Result<(), EditError> {
-        match self {
-            Edit::ToggleReviewed(e) => mark(review, e, |m| m.reviewed = !m.reviewed),
-            Edit::ToggleFlagged(e) => mark(review, e, |m| m.flagged = !m.flagged),
-            Edit::ToggleIncluded(e) => mark(review, e, |m| m.included = !m.included),
+    pub fn apply(&self, review: &mut Review) -> Result<Applied, EditError> {
+        Ok(match self {
+            Edit::SetReviewed { event, reviewed } => {
+                mark(review, event, |m| m.reviewed = *reviewed);
+                Applied::said(match reviewed {
+                    true => format!("marked {event} reviewed"),
+                    false => format!("marked {event} not reviewed"),
+                })
+            }
+            Edit::SetFlagged { event, flagged } => {
+                mark(review, event, |m| m.flagged = *flagged);
+                Applied::said(match flagged {
+                    true => format!("flagged {event}"),
+                    false => format!("took the flag off {event}"),
+                })
+            }
+            Edit::SetIncluded { event, included } => {
+                mark(review, event, |m| m.included = *included);
+                Applied::said(match included {
+                    true => format!("put {event} back in the report"),
+                    false => format!("left {event} out of the report"),
+                })
+            }
             Edit::SetNote { event, note } => {
                 let note = note
                     .as_ref()
                     .map(|n| n.trim().to_string())
                     .filter(|n| !n.is_empty());
+                let summary = match note {
+                    Some(_) => format!("wrote the note on {event}"),
+                    None => format!("removed the note on {event}"),
+                };
                 mark(review, event, |m| m.note = note);
+                Applied::said(summary)
+            }
+            Edit::AddFinding {
+                finding,
+                recommendations,
+            } => {
+                let id = next_id("F", review.findings.iter().map(|f| f.id.as_str()));
+                let mut finding = finding.clone();
+                finding.id = id.clone();
+                review.findings.push(finding);
+                attach(review, &id, recommendations);
+                Applied {
+                    summary: format!("added finding {id}"),
+                    finding: Some(id),
+                }
             }
             Edit::SaveFinding {
                 finding,
@@ -61,9 +154,11 @@ impl Edit {
                     None => review.findings.push(finding.clone()),
                 }
                 review.recommendations.retain(|r| r.finding != finding.id);
-                review
-                    .recommendations
-                    .extend(recommendations.iter().cloned());
+                attach(review, &finding.id, recommendations);
+                Applied {
+                    summary: format!("changed finding {}", finding.id),
+                    finding: Some(finding.id.clone()),
+                }
             }
             Edit::DeleteFinding(id) => {
                 let before = review.findings.len();
@@ -72,41 +167,56 @@ impl Edit {
                     return Err(EditError::NoSuchFinding(id.clone()));
                 }
                 review.recommendations.retain(|r| &r.finding != id);
+                Applied::said(format!("deleted finding {id}"))
             }
-            Edit::ToggleEventLink { finding, event } => {
-                let f = finding_mut(review, finding)?;
-                toggle(&mut f.events, event);
-            }
-            Edit::ToggleControlLink { finding, control } => {
-                let f = finding_mut(review, finding)?;
-                toggle(&mut f.controls, control);
-            }
-            Edit::SignOff(s) => review.signoff = Some(s.clone()),
-        }
-        Ok(())
-    }
-
-    /// What the edit did, for the status bar.
-    pub fn describe(&self) -> String {
-        match self {
-            Edit::ToggleReviewed(e) => format!("toggled reviewed on {e}"),
-            Edit::ToggleFlagged(e) => format!("toggled the flag on {e}"),
-            Edit::ToggleIncluded(e) => format!("toggled report inclusion of {e}"),
-            Edit::SetNote {
+            Edit::SetEventLink {
+                finding,
                 event,
-                note: Some(_),
-            } => format!("saved the note on {event}"),
-            Edit::SetNote { event, note: None } => format!("removed the note on {event}"),
-            Edit::SaveFinding { finding, .. } => format!("saved finding {}", finding.id),
-            Edit::DeleteFinding(id) => format!("deleted finding {id}"),
-            Edit::ToggleEventLink { finding, event } => {
-                format!("toggled the link {event} ↔ {finding}")
+                linked,
+            } => {
+                let f = finding_mut(review, finding)?;
+                set_link(&mut f.events, event, *linked);
+                Applied {
+                    summary: link_summary(event, finding, *linked),
+                    finding: Some(finding.clone()),
+                }
             }
-            Edit::ToggleControlLink { finding, control } => {
-                format!("toggled the link {control} ↔ {finding}")
+            Edit::SetControlLink {
+                finding,
+                control,
+                linked,
+            } => {
+                let f = finding_mut(review, finding)?;
+                set_link(&mut f.controls, control, *linked);
+                Applied {
+                    summary: link_summary(control, finding, *linked),
+                    finding: Some(finding.clone()),
+                }
             }
-            Edit::SignOff(s) => format!("signed off as {}", s.reviewer),
-        }
+            Edit::SignOff(s) => {
+                review.signoff = Some(s.clone());
+                Applied::said(format!("signed off as {}", s.reviewer))
+            }
+        })
+    }
+}
+
+/// Gives finding `finding` the recommendations `drafts`, choosing ids for
+/// the new ones (and for kept ones whose id is now used elsewhere).
+fn attach(review: &mut Review, finding: &str, drafts: &[RecommendationDraft]) {
+    for d in drafts {
+        let id = match &d.id {
+            Some(id) if !review.recommendations.iter().any(|r| &r.id == id) => id.clone(),
+            _ => next_id("R", review.recommendations.iter().map(|r| r.id.as_str())),
+        };
+        review.recommendations.push(Recommendation {
+            id,
+            finding: finding.to_string(),
+            action: d.action.clone(),
+            owner: d.owner.clone(),
+            due: d.due,
+            status: d.status,
+        });
     }
 }
 
@@ -118,12 +228,21 @@ fn finding_mut<'r>(review: &'r mut Review, id: &str) -> Result<&'r mut Finding, 
         .ok_or_else(|| EditError::NoSuchFinding(id.to_string()))
 }
 
-fn toggle(list: &mut Vec<String>, id: &str) {
-    match list.iter().position(|x| x == id) {
-        Some(i) => {
+fn set_link(list: &mut Vec<String>, id: &str, linked: bool) {
+    let at = list.iter().position(|x| x == id);
+    match (at, linked) {
+        (Some(i), false) => {
             list.remove(i);
         }
-        None => list.push(id.to_string()),
+        (None, true) => list.push(id.to_string()),
+        _ => {}
+    }
+}
+
+fn link_summary(what: &str, finding: &str, linked: bool) -> String {
+    match linked {
+        true => format!("linked {what} to {finding}"),
+        false => format!("unlinked {what} from {finding}"),
     }
 }
 
@@ -155,9 +274,7 @@ pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        Confidence, FindingKind, Level, Likelihood, RecommendationStatus, Severity,
-    };
+    use crate::model::{Confidence, FindingKind, Level, Likelihood, Severity};
 
     fn finding(id: &str) -> Finding {
         Finding {
@@ -174,34 +291,47 @@ mod tests {
         }
     }
 
-    fn rec(id: &str, finding: &str) -> Recommendation {
-        Recommendation {
-            id: id.into(),
-            finding: finding.into(),
-            action: "a".into(),
+    fn rec(id: Option<&str>, action: &str) -> RecommendationDraft {
+        RecommendationDraft {
+            id: id.map(str::to_string),
+            action: action.into(),
             owner: "o".into(),
             due: None,
             status: RecommendationStatus::Recommended,
         }
     }
 
+    fn add(r: &mut Review, title: &str, recs: Vec<RecommendationDraft>) -> Applied {
+        let mut f = finding("");
+        f.title = title.into();
+        Edit::AddFinding {
+            finding: f,
+            recommendations: recs,
+        }
+        .apply(r)
+        .expect("applies")
+    }
+
     #[test]
-    fn marks_toggle_and_vanish_when_back_to_defaults() {
+    fn marks_are_set_and_vanish_when_back_to_defaults() {
         let mut r = Review::new("x");
-        Edit::ToggleReviewed("E1".into())
-            .apply(&mut r)
-            .expect("applies");
+        let reviewed = |reviewed| Edit::SetReviewed {
+            event: "E1".into(),
+            reviewed,
+        };
+        let included = |included| Edit::SetIncluded {
+            event: "E1".into(),
+            included,
+        };
+        reviewed(true).apply(&mut r).expect("applies");
         assert!(r.mark("E1").is_some_and(|m| m.reviewed));
-        Edit::ToggleIncluded("E1".into())
-            .apply(&mut r)
-            .expect("applies");
+        // Made again (after a reload), the edit means the same: no flip.
+        reviewed(true).apply(&mut r).expect("applies");
+        assert!(r.mark("E1").is_some_and(|m| m.reviewed));
+        included(false).apply(&mut r).expect("applies");
         assert!(r.mark("E1").is_some_and(|m| !m.included));
-        Edit::ToggleReviewed("E1".into())
-            .apply(&mut r)
-            .expect("applies");
-        Edit::ToggleIncluded("E1".into())
-            .apply(&mut r)
-            .expect("applies");
+        reviewed(false).apply(&mut r).expect("applies");
+        included(true).apply(&mut r).expect("applies");
         assert!(r.marks.is_empty(), "{:?}", r.marks);
     }
 
@@ -217,44 +347,92 @@ mod tests {
             r.mark("E2").and_then(|m| m.note.as_deref()),
             Some("check the hotel")
         );
-        set("   ").apply(&mut r).expect("applies");
+        let applied = set("   ").apply(&mut r).expect("applies");
         assert!(r.mark("E2").is_none());
+        assert_eq!(applied.summary, "removed the note on E2");
+    }
+
+    #[test]
+    fn a_new_finding_takes_the_next_free_ids_of_the_review_it_is_applied_to() {
+        let edit = Edit::AddFinding {
+            finding: finding("ignored"),
+            recommendations: vec![rec(None, "a"), rec(None, "b")],
+        };
+        let mut mine = Review::new("x");
+        let applied = edit.apply(&mut mine).expect("applies");
+        assert_eq!(applied.finding.as_deref(), Some("F01"));
+        assert_eq!(applied.summary, "added finding F01");
+        // Another analyst saved their F01 (with R01) first: applied to their
+        // version, the same edit adds F02 beside it instead of replacing it.
+        let mut theirs = Review::new("x");
+        add(&mut theirs, "theirs", vec![rec(None, "their rec")]);
+        let applied = edit.apply(&mut theirs).expect("applies");
+        assert_eq!(applied.finding.as_deref(), Some("F02"));
+        let ids: Vec<_> = theirs.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["F01", "F02"]);
+        assert_eq!(theirs.findings[0].title, "theirs");
+        let recs: Vec<_> = theirs
+            .recommendations
+            .iter()
+            .map(|r| (r.id.as_str(), r.finding.as_str(), r.action.as_str()))
+            .collect();
+        assert_eq!(
+            recs,
+            [
+                ("R01", "F01", "their rec"),
+                ("R02", "F02", "a"),
+                ("R03", "F02", "b")
+            ]
+        );
     }
 
     #[test]
     fn saving_a_finding_replaces_it_and_its_recommendations() {
         let mut r = Review::new("x");
-        Edit::SaveFinding {
-            finding: finding("F01"),
-            recommendations: vec![rec("R01", "F01"), rec("R02", "F01")],
-        }
-        .apply(&mut r)
-        .expect("applies");
+        add(&mut r, "old", vec![rec(None, "a"), rec(None, "b")]);
         let mut changed = finding("F01");
         changed.title = "new".into();
-        Edit::SaveFinding {
+        let applied = Edit::SaveFinding {
             finding: changed,
-            recommendations: vec![rec("R02", "F01")],
+            recommendations: vec![rec(Some("R02"), "b, revised"), rec(None, "c")],
         }
         .apply(&mut r)
         .expect("applies");
+        assert_eq!(applied.summary, "changed finding F01");
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].title, "new");
-        assert_eq!(r.recommendations.len(), 1);
-        assert_eq!(r.recommendations[0].id, "R02");
+        let recs: Vec<_> = r
+            .recommendations
+            .iter()
+            .map(|r| (r.id.as_str(), r.action.as_str()))
+            .collect();
+        assert_eq!(recs, [("R02", "b, revised"), ("R03", "c")]);
+    }
+
+    #[test]
+    fn a_kept_recommendation_id_taken_meanwhile_by_another_finding_is_replaced() {
+        let mut r = Review::new("x");
+        add(&mut r, "one", vec![]);
+        add(&mut r, "two", vec![rec(None, "theirs")]); // R01, on F02
+        Edit::SaveFinding {
+            finding: finding("F01"),
+            recommendations: vec![rec(Some("R01"), "mine")],
+        }
+        .apply(&mut r)
+        .expect("applies");
+        let recs: Vec<_> = r
+            .recommendations
+            .iter()
+            .map(|r| (r.id.as_str(), r.finding.as_str()))
+            .collect();
+        assert_eq!(recs, [("R01", "F02"), ("R02", "F01")]);
     }
 
     #[test]
     fn deleting_a_finding_takes_its_recommendations() {
         let mut r = Review::new("x");
-        for id in ["F01", "F02"] {
-            Edit::SaveFinding {
-                finding: finding(id),
-                recommendations: vec![rec(&format!("R-{id}"), id)],
-            }
-            .apply(&mut r)
-            .expect("applies");
-        }
+        add(&mut r, "one", vec![rec(None, "a")]);
+        add(&mut r, "two", vec![rec(None, "b")]);
         Edit::DeleteFinding("F01".into())
             .apply(&mut r)
             .expect("applies");
@@ -267,28 +445,37 @@ mod tests {
     }
 
     #[test]
-    fn links_toggle_on_and_off() {
+    fn links_are_set_and_cleared() {
         let mut r = Review::new("x");
-        Edit::SaveFinding {
-            finding: finding("F01"),
-            recommendations: vec![],
-        }
-        .apply(&mut r)
-        .expect("applies");
-        let link = Edit::ToggleEventLink {
+        add(&mut r, "one", vec![]);
+        let link = |linked| Edit::SetEventLink {
             finding: "F01".into(),
             event: "E2".into(),
+            linked,
         };
-        link.apply(&mut r).expect("applies");
+        let applied = link(true).apply(&mut r).expect("applies");
+        assert_eq!(applied.summary, "linked E2 to F01");
         assert_eq!(r.findings[0].events, ["E1", "E2"]);
-        link.apply(&mut r).expect("applies");
+        link(true).apply(&mut r).expect("applies");
+        assert_eq!(r.findings[0].events, ["E1", "E2"], "made again: no flip");
+        link(false).apply(&mut r).expect("applies");
         assert_eq!(r.findings[0].events, ["E1"]);
-        let control = Edit::ToggleControlLink {
+        let control = Edit::SetControlLink {
             finding: "F01".into(),
             control: "SC-8".into(),
+            linked: true,
         };
         control.apply(&mut r).expect("applies");
         assert_eq!(r.findings[0].controls, ["SC-8"]);
+        assert_eq!(
+            Edit::SetEventLink {
+                finding: "F09".into(),
+                event: "E1".into(),
+                linked: true
+            }
+            .apply(&mut r),
+            Err(EditError::NoSuchFinding("F09".into()))
+        );
     }
 
     #[test]

@@ -111,9 +111,12 @@ mod tests {
         ));
 
         let mut changed = review.clone();
-        Edit::ToggleReviewed("E1".into())
-            .apply(&mut changed)
-            .expect("applies");
+        Edit::SetReviewed {
+            event: "E1".into(),
+            reviewed: true,
+        }
+        .apply(&mut changed)
+        .expect("applies");
         assert!(matches!(
             signoff_state(&hasher, &changed),
             SignOffState::Stale(_)

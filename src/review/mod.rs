@@ -6,6 +6,6 @@ pub mod hash;
 pub mod icd203;
 pub mod store;
 
-pub use edit::{Edit, EditError, next_id};
+pub use edit::{Applied, Edit, EditError, RecommendationDraft, next_id};
 pub use hash::{RecordHasher, SignOffState, signoff_state};
 pub use store::{Opened, ReviewStore, SaveError};

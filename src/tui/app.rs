@@ -139,14 +139,29 @@ pub struct ReviewState {
     pub access: Access,
     /// Snapshots before each change, for `u`.
     pub undo: Vec<Review>,
-    /// The last change, until the disk has it (re-applied after a conflict).
-    pub pending: Option<Edit>,
-    /// A change is not on disk (its save failed).
+    /// The changes made since the last successful save, oldest first: what
+    /// the disk does not have yet. After a reload they are made again, in
+    /// order, on top of what is on disk.
+    pub pending: Vec<Pending>,
+    /// Why the pending changes are not on disk (their save failed).
     pub unsaved: Option<String>,
+    /// What a reload did, to be said with the outcome of the save after it.
+    pub reloaded: Option<String>,
     /// Warnings about the review file as loaded (a stale sign-off...).
     pub notice: Option<FileReport>,
     /// Where the sign-off stands; refreshed after every change, not per frame.
     pub signoff: SignStatus,
+}
+
+/// A change the disk does not have yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The edit, to be made again after a reload. `None` for an undo: it
+    /// puts back a snapshot, which cannot be made again on another version
+    /// of the file.
+    pub edit: Option<Edit>,
+    /// What it did, with the ids as applied ("added finding F12").
+    pub summary: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +185,9 @@ impl ReviewState {
                 review,
                 access: Access::Writable(store),
                 undo: Vec::new(),
-                pending: None,
+                pending: Vec::new(),
                 unsaved: None,
+                reloaded: None,
                 notice: report,
                 signoff: SignStatus::NotSigned,
             },
@@ -179,8 +195,9 @@ impl ReviewState {
                 review: Review::new(record.id.clone()),
                 access: Access::ReadOnly(report),
                 undo: Vec::new(),
-                pending: None,
+                pending: Vec::new(),
                 unsaved: None,
+                reloaded: None,
                 notice: None,
                 signoff: SignStatus::NotSigned,
             },
@@ -439,8 +456,9 @@ pub enum Overlay {
         target: LinkTarget,
         selected: usize,
     },
-    /// The review file changed on disk under a change not yet saved.
-    Conflict(Option<Edit>),
+    /// The review file changed on disk under changes not yet saved (they
+    /// are the review state's `pending`).
+    Conflict,
     Export(Box<ExportForm>),
 }
 

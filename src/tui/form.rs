@@ -10,8 +10,8 @@ use crate::model::{
     Confidence, Finding, FindingKind, Level, Likelihood, Recommendation, RecommendationStatus,
     Severity,
 };
-use crate::review::Edit;
 use crate::review::icd203::{Mixed, mixed_sentences};
+use crate::review::{Edit, RecommendationDraft};
 
 /// A one-line or multi-line text field.
 pub fn text_field(text: &str, placeholder: &str) -> TextArea<'static> {
@@ -68,7 +68,8 @@ pub enum Field {
 
 #[derive(Debug, Clone)]
 pub struct RecForm {
-    pub id: String,
+    /// `None` until saved: the id is chosen when the edit is applied.
+    pub id: Option<String>,
     pub action: TextArea<'static>,
     pub owner: TextArea<'static>,
     pub due: TextArea<'static>,
@@ -77,8 +78,9 @@ pub struct RecForm {
 
 #[derive(Debug, Clone)]
 pub struct FindingForm {
-    pub id: String,
-    pub is_new: bool,
+    /// The finding edited; `None` for a new one, whose id is chosen when it
+    /// is saved (another analyst may take the next one first).
+    pub id: Option<String>,
     pub title: TextArea<'static>,
     pub statement: TextArea<'static>,
     pub kind: FindingKind,
@@ -91,8 +93,6 @@ pub struct FindingForm {
     pub events: Vec<String>,
     pub controls: Vec<String>,
     pub recs: Vec<RecForm>,
-    /// Recommendation ids in use elsewhere in the review, for new ids.
-    pub taken_rec_ids: Vec<String>,
     pub focus: Field,
     pub dirty: bool,
     pub error: Option<String>,
@@ -120,18 +120,14 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
 
 impl FindingForm {
     /// A new finding, already linked to `events` and `controls`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new_finding(
-        id: String,
         events: Vec<String>,
         controls: Vec<String>,
         portion: Level,
         levels: Vec<Level>,
-        taken_rec_ids: Vec<String>,
     ) -> Self {
         FindingForm {
-            id,
-            is_new: true,
+            id: None,
             title: text_field("", "a short title"),
             statement: text_field(
                 "",
@@ -146,7 +142,6 @@ impl FindingForm {
             events,
             controls,
             recs: Vec::new(),
-            taken_rec_ids,
             focus: Field::Title,
             dirty: false,
             error: None,
@@ -155,17 +150,12 @@ impl FindingForm {
     }
 
     /// An existing finding with its recommendations.
-    pub fn edit(
-        finding: &Finding,
-        recommendations: &[Recommendation],
-        levels: Vec<Level>,
-        taken_rec_ids: Vec<String>,
-    ) -> Self {
+    pub fn edit(finding: &Finding, recommendations: &[Recommendation], levels: Vec<Level>) -> Self {
         let recs = recommendations
             .iter()
             .filter(|r| r.finding == finding.id)
             .map(|r| RecForm {
-                id: r.id.clone(),
+                id: Some(r.id.clone()),
                 action: text_field(&r.action, "what to do"),
                 owner: text_field(&r.owner, "who"),
                 due: text_field(
@@ -176,8 +166,7 @@ impl FindingForm {
             })
             .collect();
         FindingForm {
-            id: finding.id.clone(),
-            is_new: false,
+            id: Some(finding.id.clone()),
             title: text_field(&finding.title, "a short title"),
             statement: text_field(&finding.statement, "evidence, then judgement"),
             kind: finding.kind,
@@ -189,7 +178,6 @@ impl FindingForm {
             events: finding.events.clone(),
             controls: finding.controls.clone(),
             recs,
-            taken_rec_ids,
             focus: Field::Title,
             dirty: false,
             error: None,
@@ -249,15 +237,6 @@ impl FindingForm {
         }
     }
 
-    fn new_rec_id(&self) -> String {
-        let ids = self
-            .taken_rec_ids
-            .iter()
-            .map(String::as_str)
-            .chain(self.recs.iter().map(|r| r.id.as_str()));
-        crate::review::next_id("R", ids)
-    }
-
     fn pick(&mut self, forward: bool) -> bool {
         match self.focus {
             Field::Kind => self.kind = cycle(&FindingKind::ALL, self.kind, forward),
@@ -308,9 +287,8 @@ impl FindingForm {
                 }
             }
             KeyCode::Enter if self.focus == Field::AddRec => {
-                let id = self.new_rec_id();
                 self.recs.push(RecForm {
-                    id,
+                    id: None,
                     action: text_field("", "what to do"),
                     owner: text_field("", "who"),
                     due: text_field("", "YYYY-MM-DD"),
@@ -390,29 +368,35 @@ impl FindingForm {
                 }
                 NaiveDate::parse_from_str(&due_text, "%Y-%m-%d").ok()
             };
-            recommendations.push(Recommendation {
+            recommendations.push(RecommendationDraft {
                 id: r.id.clone(),
-                finding: self.id.clone(),
                 action,
                 owner,
                 due,
                 status: r.status,
             });
         }
-        Ok(Edit::SaveFinding {
-            finding: Finding {
-                id: self.id.clone(),
-                title,
-                statement,
-                kind: self.kind,
-                severity: self.severity,
-                likelihood: self.likelihood,
-                confidence: self.confidence,
-                events: self.events.clone(),
-                controls: self.controls.clone(),
-                portion: self.portion,
+        let finding = Finding {
+            id: self.id.clone().unwrap_or_default(),
+            title,
+            statement,
+            kind: self.kind,
+            severity: self.severity,
+            likelihood: self.likelihood,
+            confidence: self.confidence,
+            events: self.events.clone(),
+            controls: self.controls.clone(),
+            portion: self.portion,
+        };
+        Ok(match self.id {
+            Some(_) => Edit::SaveFinding {
+                finding,
+                recommendations,
             },
-            recommendations,
+            None => Edit::AddFinding {
+                finding,
+                recommendations,
+            },
         })
     }
 }
@@ -515,12 +499,10 @@ mod tests {
 
     fn form() -> FindingForm {
         FindingForm::new_finding(
-            "F03".into(),
             vec!["E01".into()],
             vec!["SC-8".into()],
             Level::Unclassified,
             vec![Level::Unclassified, Level::Restricted],
-            vec!["R01".into(), "R02".into()],
         )
     }
 
@@ -595,14 +577,13 @@ mod tests {
         typed(&mut f, "30");
         press(&mut f, KeyCode::Tab);
         press(&mut f, KeyCode::Right); // status: recommended -> planned
-        let FormOutcome::Save(Edit::SaveFinding {
+        let FormOutcome::Save(Edit::AddFinding {
             finding,
             recommendations,
         }) = ctrl(&mut f, 's')
         else {
-            panic!("expected a save");
+            panic!("expected a new finding");
         };
-        assert_eq!(finding.id, "F03");
         assert_eq!(finding.title, "Hotel Wi-Fi");
         assert_eq!(finding.statement, "Evidence.\nJudgement.");
         assert_eq!(finding.kind, FindingKind::RootCause);
@@ -611,10 +592,9 @@ mod tests {
         assert_eq!(finding.controls, ["SC-8"]);
         assert_eq!(recommendations.len(), 1);
         let r = &recommendations[0];
-        assert_eq!(r.id, "R03", "after the ids already taken");
+        assert_eq!(r.id, None, "chosen when the edit is applied");
         assert_eq!(r.due, NaiveDate::from_ymd_opt(2024, 6, 30));
         assert_eq!(r.status, RecommendationStatus::Planned);
-        assert_eq!(r.finding, "F03");
     }
 
     #[test]
@@ -727,7 +707,7 @@ impl ExportForm {
 
     /// `exports/<record id>.<ext>`, relative to where hotwash was started.
     pub fn default_path(stem: &str, format: crate::export::Format) -> String {
-        format!("exports/{stem}.{}", format.extension())
+        format!("exports/{}", crate::export::default_file_name(stem, format))
     }
 
     pub fn key(&mut self, key: KeyEvent) -> ExportOutcome {

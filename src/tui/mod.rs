@@ -9,6 +9,7 @@ pub mod form;
 pub mod runtime;
 pub mod update;
 pub mod view;
+pub mod watch;
 pub mod wrap;
 
 use std::io;
@@ -25,8 +26,9 @@ use ratatui::crossterm::terminal::{
 };
 
 use self::app::{App, Screen, load_entry};
-use self::runtime::{Watch, dispatch};
+use self::runtime::dispatch;
 use self::update::{Effect, Msg};
+use self::watch::Watch;
 use crate::load::{self, LoadOptions};
 
 /// Restores the terminal however `run` ends. ratatui's own restore leaves
@@ -185,10 +187,14 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
         }
         for msg in pending {
             let msg = match msg {
-                // Our own saves touch the review file too: only a real
-                // change by someone else counts.
-                Msg::FileTouched(_) if !runtime::review_changed_by_others(&app) => continue,
-                Msg::FileTouched(_) => Msg::ReviewChangedOnDisk,
+                // Only a real change of content counts: not a rewrite of
+                // the same bytes, nor one of our own saves.
+                Msg::FileTouched(path) => {
+                    match watch.as_mut().and_then(|w| w.triage(&app, &path)) {
+                        Some(changed) => changed,
+                        None => continue,
+                    }
+                }
                 other => other,
             };
             for effect in dispatch(&mut app, msg, &options) {
@@ -197,9 +203,12 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
                         gate.pause();
                         let edited = edit_record(&mut terminal, &app, event);
                         gate.resume();
+                        // Leaving the editor without saving changes nothing.
+                        let changed = watch.as_mut().is_none_or(Watch::record_changed);
                         let after = match edited? {
                             Some(problem) => Msg::Failed(problem),
-                            None => Msg::RecordChanged,
+                            None if changed => Msg::RecordChanged,
+                            None => continue,
                         };
                         for e in dispatch(&mut app, after, &options) {
                             if e == Effect::Quit {
@@ -215,7 +224,7 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
         if app.quit {
             break;
         }
-        follow_open_record(&app, &mut watch, &tx);
+        follow_open_record(&app, &mut watch, &options, &tx);
         if app.dirty {
             terminal.draw(|f| view::view(&app, f))?;
         }
@@ -224,7 +233,12 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
 }
 
 /// Keeps the file watcher on the folder of the record being reviewed.
-fn follow_open_record(app: &App, watch: &mut Option<Watch>, tx: &mpsc::Sender<Msg>) {
+fn follow_open_record(
+    app: &App,
+    watch: &mut Option<Watch>,
+    options: &LoadOptions,
+    tx: &mpsc::Sender<Msg>,
+) {
     let open = match &app.screen {
         Screen::Review(r) => std::fs::canonicalize(&r.bundle.path).ok(),
         Screen::Library => None,
@@ -233,7 +247,7 @@ fn follow_open_record(app: &App, watch: &mut Option<Watch>, tx: &mpsc::Sender<Ms
     if open == watching {
         return;
     }
-    *watch = open.and_then(|path| Watch::start(&path, tx.clone()));
+    *watch = open.and_then(|path| Watch::start(&path, options.max_size, tx.clone()));
 }
 
 /// Hands the terminal to the analyst's editor at the selected event, and

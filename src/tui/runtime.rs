@@ -1,15 +1,10 @@
 //! The side of the interface that touches the world: saving and reloading
-//! the review, reading the clock, reloading the record, watching files and
-//! running the analyst's editor. `update` asks for these as effects; the
+//! the review, reading the clock, reloading the record and running the
+//! analyst's editor (watching files is in [`super::watch`]). `update` asks for these as effects; the
 //! answers come back as messages.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
-use std::time::Duration;
-
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
 use super::app::{Access, App, Bundle, ReviewState, Screen};
 use super::form::ExportRequest;
@@ -47,7 +42,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
                 Err(e) => SaveOutcome::Failed(e.to_string()),
             }))
         }
-        Effect::ReloadReview { reapply } => {
+        Effect::ReloadReview { reapply, dropped } => {
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
@@ -55,6 +50,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             Some(Msg::ReviewReloaded {
                 state,
                 reapply: reapply.clone(),
+                dropped: *dropped,
             })
         }
         // Whole seconds: a sign-off time is read by people, not machines.
@@ -84,8 +80,13 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 
 /// Builds the report of the open review and writes it.
 fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
-    if !force && request.path.exists() {
-        return ExportResult::Exists;
+    // A folder (`exports/`) gets the default file name inside it.
+    let path = crate::export::out_path(&request.path, &r.bundle.record.id, request.format);
+    // Refuse before doing any work if the answer will be no.
+    match crate::files::write_target(&path) {
+        Ok(target) if target.existing.is_some() && !force => return ExportResult::Exists(path),
+        Ok(_) => {}
+        Err(e) => return ExportResult::Failed(format!("export failed: {e}")),
     }
     let generated = match crate::report::generation_time() {
         Ok(t) => t,
@@ -97,16 +98,16 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
     };
     let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
     let written = crate::export::render(&report, request.format)
-        .and_then(|text| crate::export::write_file(&request.path, &text, force));
+        .and_then(|text| crate::export::write_file(&path, &text, force));
     match written {
         Ok(()) => ExportResult::Wrote(format!(
             "wrote {} ({}, {}; {})",
-            request.path.display(),
+            path.display(),
             request.format.name(),
             report.classification.banner,
             report.withheld_line()
         )),
-        Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists,
+        Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists(path),
         Err(e) => ExportResult::Failed(format!("export failed: {e}")),
     }
 }
@@ -129,7 +130,8 @@ pub fn dispatch(app: &mut App, msg: Msg, options: &LoadOptions) -> Vec<Effect> {
 
 /// The line of event `event` in the record file, for the editor.
 pub fn event_line(path: &Path, event: usize) -> Option<usize> {
-    let text = std::fs::read_to_string(path).ok()?;
+    // Only a regular file: the record may have been swapped for a FIFO.
+    let text = String::from_utf8(crate::files::read_regular(path).ok()?).ok()?;
     let mut locator = load::locate::Locator::new(&text);
     let span = locator.locate(&load::locate::DocPath::root().field("events").index(event))?;
     Some(load::diagnostic::line_col(&text, span.start).line)
@@ -144,43 +146,6 @@ pub fn editor_command() -> Vec<String> {
         .find(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "vi".to_string());
     chosen.split_whitespace().map(str::to_string).collect()
-}
-
-/// Watches the folder of the open record and reports changes to the record
-/// and to its review file.
-pub struct Watch {
-    pub record: PathBuf,
-    _debouncer: Debouncer<RecommendedWatcher>,
-}
-
-impl Watch {
-    pub fn start(record: &Path, tx: Sender<Msg>) -> Option<Watch> {
-        let record = std::fs::canonicalize(record).ok()?;
-        let review = load::review_path(&record);
-        let folder = record.parent()?.to_path_buf();
-        let (rec, rev) = (record.clone(), review.clone());
-        let mut debouncer = new_debouncer(
-            Duration::from_millis(250),
-            move |res: DebounceEventResult| {
-                let Ok(events) = res else { return };
-                if events.iter().any(|e| e.path == rec) {
-                    let _ = tx.send(Msg::RecordChanged);
-                }
-                if events.iter().any(|e| e.path == rev) {
-                    let _ = tx.send(Msg::FileTouched(rev.clone()));
-                }
-            },
-        )
-        .ok()?;
-        debouncer
-            .watcher()
-            .watch(&folder, RecursiveMode::NonRecursive)
-            .ok()?;
-        Some(Watch {
-            record,
-            _debouncer: debouncer,
-        })
-    }
 }
 
 /// Whether the open review's file was changed by someone else: it differs

@@ -14,13 +14,13 @@ use chrono::{DateTime, Utc};
 use super::action::{Action, Context, action_for};
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
-    LinkTarget, Loading, Overlay, Pane, ReviewScreen, ReviewState, Rows, Screen, Search,
+    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen, Search,
     UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
 use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
 use crate::load::FileReport;
 use crate::model::{Level, SignOff};
-use crate::review::{Edit, next_id};
+use crate::review::{Applied, Edit};
 
 /// Something that happened.
 #[derive(Debug)]
@@ -39,10 +39,13 @@ pub enum Msg {
     LibraryFailed(String),
     /// How the last save went.
     Saved(SaveOutcome),
-    /// The review was read again from disk; `reapply` is the change to make again.
+    /// The review was read again from disk; `reapply` are the unsaved
+    /// edits to make again on top of it, `dropped` how many unsaved changes
+    /// the analyst chose to drop.
     ReviewReloaded {
         state: ReviewState,
-        reapply: Option<Edit>,
+        reapply: Vec<Edit>,
+        dropped: usize,
     },
     /// The clock, for a sign-off the analyst confirmed.
     SignOffAt(DateTime<Utc>),
@@ -65,8 +68,8 @@ pub enum Msg {
 pub enum ExportResult {
     /// Written; what to tell the analyst.
     Wrote(String),
-    /// The file exists: ask before overwriting.
-    Exists,
+    /// The file (named here) exists: ask before overwriting.
+    Exists(PathBuf),
     Failed(String),
 }
 
@@ -83,9 +86,11 @@ pub enum Effect {
     Quit,
     /// Write the open review to disk.
     Save,
-    /// Read the open review again, then re-apply `reapply` if given.
+    /// Read the open review again, then make the edits `reapply` again
+    /// on top of it; `dropped` unsaved changes are not made again.
     ReloadReview {
-        reapply: Option<Edit>,
+        reapply: Vec<Edit>,
+        dropped: usize,
     },
     /// Read the clock and answer with `Msg::SignOffAt`.
     SignOffNow,
@@ -179,28 +184,11 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Saved(outcome) => on_saved(app, outcome),
-        Msg::ReviewReloaded { state, reapply } => {
-            let Screen::Review(r) = &mut app.screen else {
-                return Vec::new();
-            };
-            r.state = state;
-            r.state.refresh_signoff(&r.bundle.hasher);
-            r.detail.review_changed();
-            app.overlay = None;
-            match reapply {
-                Some(edit) => {
-                    let effects = apply_edit(app, edit);
-                    if let Some(m) = &mut app.message {
-                        *m = format!("reloaded the review from disk and {m}");
-                    }
-                    effects
-                }
-                None => {
-                    app.message = Some("reloaded the review from disk".into());
-                    Vec::new()
-                }
-            }
-        }
+        Msg::ReviewReloaded {
+            state,
+            reapply,
+            dropped,
+        } => on_review_reloaded(app, state, reapply, dropped),
         Msg::SignOffAt(at) => {
             let Screen::Review(r) = &app.screen else {
                 return Vec::new();
@@ -217,15 +205,18 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             Screen::Library => Vec::new(),
         },
         Msg::ReviewChangedOnDisk => {
-            let Screen::Review(r) = &app.screen else {
+            let Screen::Review(r) = &mut app.screen else {
                 return Vec::new();
             };
-            if r.state.unsaved.is_some() {
-                app.overlay = Some(Overlay::Conflict(r.state.pending.clone()));
-                Vec::new()
-            } else {
-                vec![Effect::ReloadReview { reapply: None }]
+            if r.state.pending.is_empty() {
+                return vec![Effect::ReloadReview {
+                    reapply: Vec::new(),
+                    dropped: 0,
+                }];
             }
+            r.state.unsaved = Some("the review file changed on disk".into());
+            conflict(app);
+            Vec::new()
         }
         Msg::RecordReloaded(result) => {
             on_record_reloaded(app, result);
@@ -235,13 +226,10 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Exported(result) => {
             match result {
                 ExportResult::Wrote(m) | ExportResult::Failed(m) => app.message = Some(m),
-                ExportResult::Exists => {
+                ExportResult::Exists(path) => {
                     if let Some(request) = app.pending_export.take() {
                         app.overlay = Some(Overlay::Confirm(Confirm {
-                            question: format!(
-                                "{} exists. Overwrite it? y/n",
-                                request.path.display()
-                            ),
+                            question: format!("{} exists. Overwrite it? y/n", path.display()),
                             action: ConfirmAction::Overwrite(request),
                         }));
                     }
@@ -262,19 +250,166 @@ fn on_saved(app: &mut App, outcome: SaveOutcome) -> Vec<Effect> {
     };
     match outcome {
         SaveOutcome::Saved => {
-            r.state.pending = None;
+            // Said only now that the bytes are on disk.
+            let saved = match summarise(&r.state.pending) {
+                Some(changes) => format!("saved: {changes}"),
+                // Nothing pending: an undo of the last unsaved change, whose
+                // message is already up.
+                None => match app.message.take() {
+                    Some(m) => format!("{m}; saved"),
+                    None => "saved".into(),
+                },
+            };
+            app.message = Some(match r.state.reloaded.take() {
+                Some(reloaded) => format!("{saved} ({reloaded})"),
+                None => saved,
+            });
+            r.state.pending.clear();
             r.state.unsaved = None;
+            Vec::new()
+        }
+        SaveOutcome::ChangedOnDisk if r.state.pending.is_empty() => {
+            // Nothing of ours to lose: take theirs.
+            vec![Effect::ReloadReview {
+                reapply: Vec::new(),
+                dropped: 0,
+            }]
         }
         SaveOutcome::ChangedOnDisk => {
+            r.state.reloaded = None;
             r.state.unsaved = Some("the review file changed on disk".into());
-            app.overlay = Some(Overlay::Conflict(r.state.pending.clone()));
+            conflict(app);
+            Vec::new()
         }
         SaveOutcome::Failed(why) => {
+            r.state.reloaded = None;
             app.message = Some(format!("NOT SAVED: {why}"));
             r.state.unsaved = Some(why);
+            Vec::new()
         }
     }
-    Vec::new()
+}
+
+/// The pending changes in a few words, for the status line.
+fn summarise(pending: &[Pending]) -> Option<String> {
+    match pending {
+        [] => None,
+        [..] if pending.len() <= 3 => Some(
+            pending
+                .iter()
+                .map(|p| p.summary.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        [.., last] => Some(format!(
+            "{} changes (the last: {})",
+            pending.len(),
+            last.summary
+        )),
+    }
+}
+
+/// The review file changed on disk under unsaved changes: say so and ask
+/// what to do, unless a form is open (its text would be lost); the question
+/// then comes with its save.
+fn conflict(app: &mut App) {
+    let busy = matches!(
+        app.overlay,
+        Some(
+            Overlay::Finding(_)
+                | Overlay::Note(_)
+                | Overlay::Confirm(_)
+                | Overlay::Link { .. }
+                | Overlay::Export(_)
+        )
+    );
+    if busy {
+        app.message = Some(
+            "the review file changed on disk; your unsaved changes wait: you choose when you save"
+                .into(),
+        );
+        return;
+    }
+    app.message = Some(
+        "NOT SAVED: someone else changed the review file on disk; the box says what now".into(),
+    );
+    app.overlay = Some(Overlay::Conflict);
+}
+
+/// The review as it is on disk now, with the analyst's unsaved edits made
+/// again on top of it, in order. New findings take the next free ids of the
+/// version on disk. Their save follows; its outcome is what the status
+/// line says.
+fn on_review_reloaded(
+    app: &mut App,
+    state: ReviewState,
+    reapply: Vec<Edit>,
+    dropped: usize,
+) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    if matches!(app.overlay, Some(Overlay::Conflict)) {
+        app.overlay = None;
+    }
+    if let Access::ReadOnly(report) = &state.access
+        && !reapply.is_empty()
+    {
+        // Their version cannot be used: keep ours rather than lose it.
+        app.message = Some(
+            "NOT SAVED: the review file on disk cannot be used now; your changes are kept".into(),
+        );
+        r.state.unsaved = Some("the review file on disk cannot be used".into());
+        app.overlay = Some(Overlay::Report(report.clone()));
+        return Vec::new();
+    }
+    r.state = state;
+    r.state.refresh_signoff(&r.bundle.hasher);
+    r.detail.review_changed();
+    r.finding = r
+        .finding
+        .min(r.state.review.findings.len().saturating_sub(1));
+    let wanted = reapply.len();
+    let mut failed = Vec::new();
+    for edit in reapply {
+        match apply(app, edit) {
+            Ok(applied) => select_finding(app, applied.finding.as_deref()),
+            Err(why) => failed.push(why),
+        }
+    }
+    let made = wanted - failed.len();
+    let changes = |n: usize| match n {
+        1 => "your change".to_string(),
+        n => format!("your {n} changes"),
+    };
+    let mut said = if made > 0 {
+        "made again on the review as changed on disk".to_string()
+    } else if dropped > 0 {
+        format!(
+            "reloaded the review from disk and dropped {}",
+            changes(dropped)
+        )
+    } else {
+        "the review changed on disk: reloaded it".to_string()
+    };
+    if !failed.is_empty() {
+        said.push_str(&format!(
+            "; {} could not be made again: {}",
+            changes(failed.len()),
+            failed.join("; ")
+        ));
+    }
+    if made > 0 && dropped > 0 {
+        said.push_str(&format!("; {} left out", changes(dropped)));
+    }
+    if made == 0 {
+        app.message = Some(said);
+        return Vec::new();
+    }
+    if let Screen::Review(r) = &mut app.screen {
+        r.state.reloaded = Some(said);
+    }
+    vec![Effect::Save]
 }
 
 /// A new version of the open record: take it if the review still fits it,
@@ -325,30 +460,51 @@ fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
     keep_visible(app);
 }
 
-/// Applies an analyst's change to the open review and asks for it to be saved.
-fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
+/// Applies an analyst's change to the open review and keeps it pending
+/// until the disk has it. The error is for the status line.
+fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     let Screen::Review(r) = &mut app.screen else {
-        return Vec::new();
+        return Err("no record is open".into());
     };
     if r.state.read_only() {
-        app.message =
-            Some("this review is read-only: its file could not be used (? for help)".into());
-        return Vec::new();
+        return Err("this review is read-only: its file could not be used (? for help)".into());
     }
     let before = r.state.review.clone();
-    if let Err(e) = edit.apply(&mut r.state.review) {
-        app.message = Some(e.to_string());
-        return Vec::new();
-    }
+    let applied = edit.apply(&mut r.state.review).map_err(|e| e.to_string())?;
     r.state.undo.push(before);
     if r.state.undo.len() > UNDO_DEPTH {
         r.state.undo.remove(0);
     }
     r.state.refresh_signoff(&r.bundle.hasher);
     r.detail.review_changed();
-    app.message = Some(edit.describe());
-    r.state.pending = Some(edit);
-    vec![Effect::Save]
+    r.state.pending.push(Pending {
+        edit: Some(edit),
+        summary: applied.summary.clone(),
+    });
+    Ok(applied)
+}
+
+/// Shows finding `id` in the Findings pane, by the id it got when applied
+/// (a new finding learns its id only then).
+fn select_finding(app: &mut App, id: Option<&str>) {
+    let Screen::Review(r) = &mut app.screen else {
+        return;
+    };
+    if let Some(i) = id.and_then(|id| r.state.review.findings.iter().position(|f| f.id == id)) {
+        r.findings_open = true;
+        r.finding = i;
+    }
+}
+
+/// Applies an analyst's change and asks for it to be saved.
+fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
+    match apply(app, edit) {
+        Ok(_) => vec![Effect::Save],
+        Err(why) => {
+            app.message = Some(why);
+            Vec::new()
+        }
+    }
 }
 
 fn context(app: &App) -> Context {
@@ -379,7 +535,13 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             && let Some(why) = &r.state.unsaved
         {
             app.overlay = Some(Overlay::Confirm(Confirm {
-                question: format!("Your last change is not saved ({why}). Quit anyway? y/n"),
+                question: format!(
+                    "{} not saved ({why}). Quit anyway? y/n",
+                    match r.state.pending.len() {
+                        1 => "Your last change is".to_string(),
+                        n => format!("Your last {n} changes are"),
+                    }
+                ),
                 action: ConfirmAction::QuitUnsaved,
             }));
             return Vec::new();
@@ -430,21 +592,16 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
                 app.overlay = Some(Overlay::Finding(form));
                 Vec::new()
             }
-            FormOutcome::Save(edit) => {
-                let id = form.id.clone();
-                let effects = apply_edit(app, edit);
-                if let Screen::Review(r) = &mut app.screen {
-                    r.findings_open = true;
-                    r.finding = r
-                        .state
-                        .review
-                        .findings
-                        .iter()
-                        .position(|f| f.id == id)
-                        .unwrap_or(0);
+            FormOutcome::Save(edit) => match apply(app, edit) {
+                Ok(applied) => {
+                    select_finding(app, applied.finding.as_deref());
+                    vec![Effect::Save]
                 }
-                effects
-            }
+                Err(why) => {
+                    app.message = Some(why);
+                    Vec::new()
+                }
+            },
             FormOutcome::Cancel => {
                 app.message = Some("closed the form without saving".into());
                 Vec::new()
@@ -480,24 +637,55 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
             }
             ExportOutcome::Cancel => Vec::new(),
         },
-        Overlay::Conflict(pending) => match key.code {
-            KeyCode::Char('r') if pending.is_some() => {
-                vec![Effect::ReloadReview { reapply: pending }]
-            }
-            KeyCode::Char('d') | KeyCode::Esc => {
-                vec![Effect::ReloadReview { reapply: None }]
-            }
-            _ => {
-                app.overlay = Some(Overlay::Conflict(pending));
-                Vec::new()
-            }
-        },
+        Overlay::Conflict => conflict_key(app, key),
         other => {
             app.overlay = Some(other);
             return None;
         }
     };
     Some(effects)
+}
+
+/// r makes the unsaved edits again on the version on disk, d drops them,
+/// Esc keeps them unsaved; any other key leaves the question up.
+fn conflict_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    let edits: Vec<Edit> = r
+        .state
+        .pending
+        .iter()
+        .filter_map(|p| p.edit.clone())
+        .collect();
+    let all = r.state.pending.len();
+    match key.code {
+        KeyCode::Char('r') if !edits.is_empty() => {
+            let dropped = all - edits.len();
+            vec![Effect::ReloadReview {
+                reapply: edits,
+                dropped,
+            }]
+        }
+        KeyCode::Char('d') => vec![Effect::ReloadReview {
+            reapply: Vec::new(),
+            dropped: all,
+        }],
+        KeyCode::Esc => {
+            app.message = Some(format!(
+                "NOT SAVED: {} kept unsaved; the next change asks again",
+                match all {
+                    1 => "your change is".to_string(),
+                    n => format!("your {n} changes are"),
+                }
+            ));
+            Vec::new()
+        }
+        _ => {
+            app.overlay = Some(Overlay::Conflict);
+            Vec::new()
+        }
+    }
 }
 
 fn confirmed(app: &mut App, action: ConfirmAction) -> Vec<Effect> {
@@ -540,11 +728,13 @@ fn link_key(app: &mut App, key: KeyEvent, target: LinkTarget, selected: usize) -
             if let Some(f) = r.state.review.findings.get(selected) {
                 let finding = f.id.clone();
                 let edit = match &target {
-                    LinkTarget::Event(event) => Edit::ToggleEventLink {
+                    LinkTarget::Event(event) => Edit::SetEventLink {
+                        linked: !f.events.contains(event),
                         finding,
                         event: event.clone(),
                     },
-                    LinkTarget::Control(control) => Edit::ToggleControlLink {
+                    LinkTarget::Control(control) => Edit::SetControlLink {
+                        linked: !f.controls.contains(control),
                         finding,
                         control: control.clone(),
                     },
@@ -785,9 +975,27 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             app.message = Some("no event is selected".into());
             Vec::new()
         }
-        Action::ToggleReviewed => apply_edit(app, Edit::ToggleReviewed(event.unwrap_or_default())),
-        Action::Flag => apply_edit(app, Edit::ToggleFlagged(event.unwrap_or_default())),
-        Action::Include => apply_edit(app, Edit::ToggleIncluded(event.unwrap_or_default())),
+        // The keys flip what is shown; the edit records the value chosen.
+        Action::ToggleReviewed | Action::Flag | Action::Include => {
+            let event = event.unwrap_or_default();
+            let mark = r.state.review.mark(&event).cloned();
+            let mark = mark.unwrap_or_else(|| crate::model::EventMark::new(event.as_str()));
+            let edit = match action {
+                Action::ToggleReviewed => Edit::SetReviewed {
+                    event,
+                    reviewed: !mark.reviewed,
+                },
+                Action::Flag => Edit::SetFlagged {
+                    event,
+                    flagged: !mark.flagged,
+                },
+                _ => Edit::SetIncluded {
+                    event,
+                    included: !mark.included,
+                },
+            };
+            apply_edit(app, edit)
+        }
         Action::Note => {
             let id = event.unwrap_or_default();
             if r.state.read_only() {
@@ -865,13 +1073,26 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         Action::Undo => match r.state.undo.pop() {
             Some(previous) => {
                 r.state.review = previous;
-                r.state.pending = None;
+                // Undoing a change the disk does not have yet just takes
+                // it off the pending list; undoing a saved one is a change
+                // of its own, and one that cannot be made again on another
+                // version of the file.
+                match r.state.pending.last() {
+                    Some(Pending { edit: Some(_), .. }) => {
+                        if let Some(undone) = r.state.pending.pop() {
+                            app.message = Some(format!("undid: {}", undone.summary));
+                        }
+                    }
+                    _ => r.state.pending.push(Pending {
+                        edit: None,
+                        summary: "undid the last change".into(),
+                    }),
+                }
                 r.state.refresh_signoff(&r.bundle.hasher);
                 r.detail.review_changed();
                 r.finding = r
                     .finding
                     .min(r.state.review.findings.len().saturating_sub(1));
-                app.message = Some("undid the last change".into());
                 vec![Effect::Save]
             }
             None => {
@@ -929,8 +1150,6 @@ fn new_finding(app: &mut App) {
         app.message = Some("this review is read-only".into());
         return;
     }
-    let review = &r.state.review;
-    let id = next_id("F", review.findings.iter().map(|f| f.id.as_str()));
     let (events, controls, portion) = match r.event_index() {
         Some(i) => {
             let e = &r.bundle.record.events[i];
@@ -944,12 +1163,7 @@ fn new_finding(app: &mut App) {
         }
         None => (Vec::new(), Vec::new(), Level::Unclassified),
     };
-    let taken = review
-        .recommendations
-        .iter()
-        .map(|r| r.id.clone())
-        .collect();
-    let form = FindingForm::new_finding(id, events, controls, portion, levels_of(r), taken);
+    let form = FindingForm::new_finding(events, controls, portion, levels_of(r));
     app.overlay = Some(Overlay::Finding(Box::new(form)));
 }
 
@@ -968,13 +1182,7 @@ fn edit_finding(app: &mut App) -> Vec<Effect> {
     let Some(finding) = review.finding(&id) else {
         return Vec::new();
     };
-    let taken = review
-        .recommendations
-        .iter()
-        .filter(|x| x.finding != id)
-        .map(|x| x.id.clone())
-        .collect();
-    let form = FindingForm::edit(finding, &review.recommendations, levels_of(r), taken);
+    let form = FindingForm::edit(finding, &review.recommendations, levels_of(r));
     app.overlay = Some(Overlay::Finding(Box::new(form)));
     Vec::new()
 }

@@ -5,12 +5,18 @@
 //!
 //! The rules follow ratatui's word wrapper, so short texts look as before:
 //! break at whitespace, drop the whitespace at a break, split a word longer
-//! than the row, skip control characters and anything wider than the row.
-//! A line break in the text starts a new row.
+//! than the row, skip anything wider than the row. A line break in the text
+//! starts a new row. Control and bidirectional characters are shown as the
+//! escapes of [`text_safety`] (`\u{1b}`), measured as such: only the rows
+//! drawn are escaped, never the whole text.
+
+use std::borrow::Cow;
 
 use ratatui::buffer::CellWidth;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
+
+use crate::text_safety::{self, Keep};
 
 /// A place in a piece of styled text: a span, and a byte offset in it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,6 +103,16 @@ fn graphemes<'s>(
         })
 }
 
+/// The cells grapheme `g` takes when drawn: its escape if it is unsafe.
+fn drawn_width(g: &str) -> usize {
+    if g.chars().any(text_safety::is_unsafe) {
+        // An escape is plain ASCII: one cell a byte.
+        text_safety::one_line(g).len()
+    } else {
+        usize::from(g.cell_width())
+    }
+}
+
 fn is_break(g: &str) -> bool {
     g == "\n" || g == "\r\n"
 }
@@ -137,10 +153,7 @@ pub fn row(spans: &[Span], start: At, width: usize) -> Row {
                 next,
             };
         }
-        if g.contains(char::is_control) {
-            continue;
-        }
-        let w = usize::from(g.cell_width());
+        let w = drawn_width(g);
         if w > width {
             continue;
         }
@@ -229,7 +242,8 @@ fn skip_blanks(spans: &[Span], from: At, window: usize) -> Option<At> {
     (!at_end(spans, read)).then_some(read)
 }
 
-/// The spans of `start..end`, borrowed from `spans`.
+/// The spans of `start..end`, borrowed from `spans` (copied only where a
+/// character must be shown as its escape).
 pub fn slice<'s>(spans: &'s [Span], start: At, end: At) -> Line<'s> {
     let start = clamp(spans, start);
     let end = clamp(spans, end);
@@ -244,7 +258,8 @@ pub fn slice<'s>(spans: &'s [Span], start: At, end: At) -> Line<'s> {
         let from = if s == start.span { start.byte } else { 0 };
         let to = if s == end.span { end.byte } else { text.len() };
         if from < to {
-            out.push(Span::styled(&text[from..to], span.style));
+            let shown: Cow<'s, str> = text_safety::for_terminal(&text[from..to], Keep::Nothing);
+            out.push(Span::styled(shown, span.style));
         }
     }
     Line::from(out)
@@ -472,6 +487,20 @@ mod tests {
             from_second.push(line.to_string())
         });
         assert_eq!(from_second, ["beta gamma"]);
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_as_escapes_and_measured_so() {
+        let text = "title \u{1b}]0;x\u{7} and \u{202e}drow";
+        let rows = wrap(text, 12);
+        let joined = rows.join(" ");
+        for escape in ["\\u{1b}", "\\u{7}", "\\u{202e}"] {
+            assert!(joined.contains(escape), "{escape} in {rows:?}");
+        }
+        for r in &rows {
+            assert!(!r.chars().any(text_safety::is_unsafe), "{r:?}");
+            assert!(r.as_str().cell_width() as usize <= 12, "{r:?}");
+        }
     }
 
     #[test]

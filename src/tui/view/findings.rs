@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
+use super::safe_cut;
 use super::style::{focused_border, selected};
 use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen, inner_height};
@@ -48,7 +49,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                         format!("{} ", f.id),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(f.title.as_str()),
+                    Span::raw(safe_cut(&f.title, usize::from(list.width))),
                 ]);
                 let facts = Line::from(format!(
                     "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{hint_spans, status, style};
+use super::{fit, hint_spans, safe, safe_cut, status, style, truncate, width};
 use crate::tui::action::Context;
 use crate::tui::app::{
     App, Bundle, EntryState, InputPurpose, library_areas, library_offset, library_rows,
@@ -18,7 +18,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let folder = lib
         .folder
         .as_ref()
-        .map(|f| f.display().to_string())
+        .map(|f| safe(&f.display().to_string()))
         .unwrap_or_default();
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -54,14 +54,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .unwrap_or(0)
             .max(min)
     };
-    let class_w = width_of(&|b| b.record.classification.banner().chars().count(), 14);
-    let tlp_w = width_of(&|b| b.record.tlp.label().len(), 3);
-    let period_w = width_of(&|b| b.period.chars().count(), 6);
+    // Columns are measured in cells, as the terminal draws them: a title of
+    // wide or combining characters must not push the columns after it.
+    let class_w = width_of(&|b| width(b.record.classification.banner()), 14);
+    let tlp_w = width_of(&|b| width(&b.record.tlp.label()), 3);
+    let period_w = width_of(&|b| width(&b.period), 6);
     let fixed = period_w + class_w + tlp_w + 6 + 6 + 8 + 7;
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
-    let cell = |text: &str, w: usize| format!("{:<w$} ", text.chars().take(w).collect::<String>());
+    let cell = |text: &str, w: usize| format!("{} ", fit(text, w));
     let header = Line::from(format!(
         "{}{}{}{}{}{}{}",
         cell("Record", title_w),
@@ -86,10 +88,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             EntryState::Loaded(b) if layout.row_height == 2 => {
                 // Narrow: the title on its own line, the facts under it.
                 let r = &b.record;
-                // The title is lent, not copied: the row is cut at the edge.
+                // Only what fits is made safe: a title can be long.
                 let title = Line::from(vec![
                     Span::raw(if is_selected { "▸ " } else { "  " }),
-                    Span::raw(r.title.as_str()),
+                    Span::raw(safe_cut(&r.title, inner_w.saturating_sub(2))),
                 ]);
                 lines.push(if is_selected {
                     title.style(style::selected())
@@ -116,7 +118,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             EntryState::Loaded(b) => {
                 let r = &b.record;
                 Line::from(vec![
-                    Span::raw(cell(&r.title, title_w)),
+                    Span::raw(cell(&safe_cut(&r.title, title_w), title_w)),
                     Span::raw(cell(&b.period, period_w)),
                     Span::styled(
                         cell(r.classification.banner(), class_w),
@@ -141,11 +143,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         None => d.message.clone(),
                     })
                     .unwrap_or_default();
-                let text = format!("✗ {name}: {first} (invalid: Enter shows why)");
+                let text = safe(&format!("✗ {name}: {first} (invalid: Enter shows why)"));
                 if layout.row_height == 2 {
                     // Break the message over the record's two lines.
-                    let head: String = text.chars().take(inner_w).collect();
-                    let rest: String = text.chars().skip(inner_w).collect();
+                    let head = truncate(&text, inner_w).to_string();
+                    let rest = text[head.len()..].to_string();
                     let bold = Style::new().add_modifier(Modifier::BOLD);
                     let l = Line::from(head).style(bold);
                     lines.push(if is_selected {
@@ -168,7 +170,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut block = Block::bordered().title(format!(" Records ({}) ", lib.shown.len()));
     if !lib.filter.is_empty() {
-        block = block.title_bottom(format!(" filter: {} ", lib.filter));
+        block = block.title_bottom(format!(" filter: {} ", safe(&lib.filter)));
     }
     frame.render_widget(Paragraph::new(lines).block(block), list);
 
@@ -180,19 +182,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .map(|n| n.to_string_lossy().into_owned());
         let text = format!(
             " Loading {} ({:.1} MB) — {} of {} records ",
-            name.unwrap_or_default(),
+            safe(&name.unwrap_or_default()),
             loading.size as f64 / 1_048_576.0,
             loading.done + 1,
             loading.total
         );
-        let rect = super::centered(list, text.chars().count() as u16 + 2, 3);
+        let rect = super::centered(list, width(&text) as u16 + 2, 3);
         frame.render_widget(ratatui::widgets::Clear, rect);
         frame.render_widget(Paragraph::new(text).block(Block::bordered()), rect);
     } else if let Some(error) = &lib.error {
         let rect = super::centered(list, list.width.saturating_sub(4), 4);
         frame.render_widget(ratatui::widgets::Clear, rect);
         frame.render_widget(
-            Paragraph::new(error.clone())
+            Paragraph::new(safe(error))
                 .wrap(ratatui::widgets::Wrap { trim: true })
                 .block(Block::bordered()),
             rect,
@@ -201,7 +203,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
     match &app.input {
         Some(input) if input.purpose == InputPurpose::Filter => {
-            frame.render_widget(Paragraph::new(format!("/{}▏", input.text)), bar);
+            frame.render_widget(Paragraph::new(format!("/{}▏", safe(&input.text))), bar);
         }
         _ => status(
             frame,

@@ -14,8 +14,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use ratatui::buffer::CellWidth;
+use unicode_segmentation::UnicodeSegmentation;
+
 use super::app::{App, EntryState, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
 use crate::model::{Classification, Tlp};
+use crate::text_safety;
 
 pub fn view(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -45,7 +49,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Link { target, selected }) => {
             overlays::link(app, target, *selected, frame, area)
         }
-        Some(Overlay::Conflict(pending)) => overlays::conflict(pending, frame, area),
+        Some(Overlay::Conflict) => overlays::conflict(app, frame, area),
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
         None => {}
     }
@@ -56,7 +60,7 @@ pub(crate) fn banner(frame: &mut Frame, area: Rect, classification: Classificati
     let label = tlp.label();
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(label.chars().count() as u16 + 2),
+        Constraint::Length(width(&label) as u16 + 2),
     ])
     .areas(area);
     let style = style::banner_style(classification.level);
@@ -94,9 +98,11 @@ fn draw_diagnostics(app: &App, index: usize, frame: &mut Frame, area: Rect) {
 
 /// The status bar: key hints on the left, `right` on the right.
 pub(crate) fn status(frame: &mut Frame, area: Rect, hints: Vec<Span<'static>>, right: String) {
+    // The right side names the reviewer who signed off: text from a file.
+    let right = text_safety::one_line(&right).into_owned();
     let [left, r] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(right.chars().count() as u16 + 1),
+        Constraint::Length(width(&right) as u16 + 1),
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(Line::from(hints)), left);
@@ -124,4 +130,80 @@ pub(crate) fn hint_spans(context: super::action::Context) -> Vec<Span<'static>> 
         spans.push(Span::raw(format!(" {}  ", b.action.hint())));
     }
     spans
+}
+
+/// Text from a record, a review or a file name, made safe to draw: the same
+/// escaping as the command line uses ([`text_safety::for_terminal`]). ratatui
+/// would drop control characters silently; shown escaped, the reader sees
+/// that they are there.
+pub(crate) fn safe(text: &str) -> String {
+    text_safety::one_line(text).into_owned()
+}
+
+/// The graphemes of `text` that ratatui draws, with their widths in cells.
+fn drawn(text: &str) -> impl Iterator<Item = (usize, &str, usize)> {
+    text.grapheme_indices(true)
+        .filter(|(_, g)| !g.contains(char::is_control))
+        .map(|(i, g)| (i, g, usize::from(g.cell_width())))
+}
+
+/// The width of `text` in terminal cells, as ratatui draws it: wide CJK
+/// counts two, combining marks and zero-width characters none.
+pub(crate) fn width(text: &str) -> usize {
+    drawn(text).map(|(_, _, w)| w).sum()
+}
+
+/// The longest start of `text` that fits in `w` cells.
+pub(crate) fn truncate(text: &str, w: usize) -> &str {
+    let mut used = 0;
+    for (i, _, gw) in drawn(text) {
+        if used + gw > w {
+            return &text[..i];
+        }
+        used += gw;
+    }
+    text
+}
+
+/// `text` made safe and cut to `w` cells, reading no more of it than `w`
+/// cells can show: a frame must not copy a megabyte title to draw 40
+/// columns of it. (A cell holds a few bytes of text at most; an emoji
+/// sequence about 12, an escape such as `\u{1b}` takes six cells for one.)
+pub(crate) fn safe_cut(text: &str, w: usize) -> String {
+    let mut end = text.len().min(w.saturating_mul(32).saturating_add(64));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    truncate(&safe(&text[..end]), w).to_string()
+}
+
+/// `text` cut to `w` cells and padded with spaces to exactly `w`, so that
+/// the columns after it line up whatever the text holds.
+pub(crate) fn fit(text: &str, w: usize) -> String {
+    let cut = truncate(text, w);
+    let pad = w.saturating_sub(width(cut));
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_by_cells_not_characters() {
+        for title in [
+            "Taurus",
+            "陶鲁斯导弹泄密事件",
+            "Abho\u{308}raffa\u{308}re",
+            "zero\u{200b}width\u{200d}joiners",
+            "Flags 🇩🇪🇸🇬 and 👩‍💻",
+        ] {
+            for w in [0, 1, 5, 9, 30] {
+                let cell = fit(title, w);
+                assert_eq!(width(&cell), w, "{title:?} in {w}: {cell:?}");
+                assert!(title.starts_with(cell.trim_end()), "{title:?} in {w}");
+            }
+        }
+        assert_eq!(fit("陶鲁斯", 5), "陶鲁 ");
+    }
 }

@@ -8,10 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
-use super::centered;
 use super::style::selected;
+use super::{centered, safe, safe_cut};
 use crate::load::FileReport;
-use crate::review::Edit;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
 use crate::tui::form::{
     ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, label_style,
@@ -41,7 +40,10 @@ pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
     let inner = frame_box(
         frame,
         rect,
-        format!(" Diagnostics: {} ", report.path.display()),
+        format!(
+            " Diagnostics: {} ",
+            safe(&report.path.display().to_string())
+        ),
         " Esc to close ",
     );
     frame.render_widget(Paragraph::new(lines), inner);
@@ -51,39 +53,72 @@ pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 70, 6);
     let inner = frame_box(frame, rect, " Confirm ".into(), " y yes · n no ");
     frame.render_widget(
-        Paragraph::new(c.question.clone()).wrap(Wrap { trim: true }),
+        Paragraph::new(safe(&c.question)).wrap(Wrap { trim: true }),
         inner,
     );
 }
 
-pub fn conflict(pending: &Option<Edit>, frame: &mut Frame, area: Rect) {
-    let rect = centered(area, 76, 9);
-    let inner = frame_box(frame, rect, " The review changed on disk ".into(), "");
+/// What happened to the analyst's unsaved changes, and what each key does.
+pub fn conflict(app: &App, frame: &mut Frame, area: Rect) {
+    let Screen::Review(r) = &app.screen else {
+        return;
+    };
+    let pending = &r.state.pending;
+    let edits = pending.iter().filter(|p| p.edit.is_some()).count();
+    let undos = pending.len() - edits;
+    let changes = |n: usize| match n {
+        1 => "your change".to_string(),
+        n => format!("your {n} changes"),
+    };
+    let key = |k: &str| Span::styled(format!("{k:<4}"), Style::new().add_modifier(Modifier::BOLD));
     let mut lines = vec![
-        Line::from("The review file changed on disk since hotwash read it (another analyst,"),
-        Line::from("or a git pull). hotwash did not write over it."),
+        Line::from(
+            "Someone else wrote the review file since hotwash read it (another analyst, \
+             or a git pull). hotwash did not write over it.",
+        ),
+        Line::from(""),
+        Line::from(format!(
+            "Not saved yet: {}.",
+            pending
+                .iter()
+                .map(|p| safe(&p.summary))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
         Line::from(""),
     ];
-    match pending {
-        Some(edit) => {
-            lines.push(Line::from(vec![
-                Span::styled("r", Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw(format!(
-                    " reload it and apply your change again ({})",
-                    edit.describe()
-                )),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled("d", Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw(" reload it and drop your change"),
-            ]));
+    if edits > 0 {
+        let mut text = format!(
+            " reload their version and make {} again on top of it (a new finding takes the next free id)",
+            changes(edits)
+        );
+        if undos > 0 {
+            text.push_str("; an undo cannot be made again on their version and is left out");
         }
-        None => lines.push(Line::from(vec![
-            Span::styled("d", Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(" reload it (your undo is dropped)"),
-        ])),
+        lines.push(Line::from(vec![key("r"), Span::raw(text)]));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines.push(Line::from(vec![
+        key("d"),
+        Span::raw(format!(
+            " reload their version and drop {}",
+            changes(pending.len())
+        )),
+    ]));
+    lines.push(Line::from(vec![
+        key("Esc"),
+        Span::raw(" keep them unsaved for now (UNSAVED); the next change asks again"),
+    ]));
+    let width = area.width.saturating_sub(4).min(80);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let height = paragraph.line_count(width.saturating_sub(2)) as u16 + 2;
+    let rect = centered(area, width, height);
+    let inner = frame_box(
+        frame,
+        rect,
+        " The review changed on disk: your changes are NOT SAVED ".into(),
+        "",
+    );
+    frame.render_widget(paragraph, inner);
 }
 
 pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Frame, area: Rect) {
@@ -119,7 +154,7 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
             };
             let line = Line::from(vec![
                 Span::raw(format!("[{}] {} ", if linked { "x" } else { " " }, f.id)),
-                Span::raw(f.title.as_str()),
+                Span::raw(safe_cut(&f.title, usize::from(inner.width))),
             ]);
             if i == selected_row {
                 line.style(selected())
@@ -177,12 +212,13 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     } else {
         " Ctrl-S save · Esc cancel · Tab next · ←/→ choose · Enter add rec · Ctrl-D remove rec "
     };
-    let verb = if f.is_new {
-        "New finding"
-    } else {
-        "Edit finding"
+    // A new finding has no id until it is saved: another analyst may take
+    // the next one first.
+    let title = match &f.id {
+        Some(id) => format!(" Edit finding {id} "),
+        None => " New finding ".to_string(),
     };
-    let inner = frame_box(frame, rect, format!(" {verb} {} ", f.id), footer);
+    let inner = frame_box(frame, rect, title, footer);
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
         Screen::Library => None,
@@ -329,7 +365,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let mut note_lines = Vec::new();
     if let Some(e) = &f.error {
         note_lines.push(Line::from(Span::styled(
-            format!("✗ {e}"),
+            format!("✗ {}", safe(e)),
             Style::new().add_modifier(Modifier::BOLD),
         )));
     }

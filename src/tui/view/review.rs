@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::style::{effect_glyph, effect_style, focused_border, selected, state_look};
-use super::{banner, hint_spans, status};
+use super::{banner, hint_spans, safe, safe_cut, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{
@@ -37,12 +37,16 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
 
     match &app.input {
         Some(input) if input.purpose == InputPurpose::Search => {
-            frame.render_widget(Paragraph::new(format!("/{}▏", input.text)), areas.status);
+            frame.render_widget(
+                Paragraph::new(format!("/{}▏", safe(&input.text))),
+                areas.status,
+            );
         }
         _ => {
             let mut hints = hint_spans(Context::Review);
             if let Some(m) = &app.message {
-                hints = vec![Span::raw(m.clone())];
+                // Status messages name files and quote records.
+                hints = vec![Span::raw(safe(m))];
             }
             let n_means = match &r.search {
                 Some(s) => format!("n/N: {} matches of {:?}", s.matches.len(), s.query),
@@ -98,7 +102,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         .collect();
     let when_width = visible
         .iter()
-        .map(|(_, _, w)| w.chars().count())
+        .map(|(_, _, w)| super::width(w))
         .max()
         .unwrap_or(0);
     let lines: Vec<Line> = visible
@@ -148,8 +152,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             let pad = GLYPHS - shown.min(GLYPHS) - usize::from(e.controls.len() > GLYPHS);
             spans.push(Span::raw(" ".repeat(pad + 1)));
             let used = 4 + when_width + 1 + GLYPHS + 1;
-            let title: String = e.title.chars().take(width.saturating_sub(used)).collect();
-            spans.push(Span::raw(title));
+            spans.push(Span::raw(safe_cut(&e.title, width.saturating_sub(used))));
             let line = Line::from(spans);
             Some(if row == r.selected {
                 line.style(selected())
@@ -185,6 +188,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let b = &r.bundle;
     let pos = r.position().unwrap_or(0);
     let height = inner_height(area);
+    let width = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line> = b
         .record
         .controls
@@ -206,8 +210,8 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 ),
                 Span::styled(words, style),
                 Span::raw("  "),
-                // Lent, not copied: the row is cut at the pane's edge.
-                Span::raw(c.title.as_str()),
+                // Only what fits is made safe and drawn: a title can be long.
+                Span::raw(safe_cut(&c.title, width)),
             ]);
             if r.focus == Pane::Controls && i == r.control {
                 line.style(selected())
