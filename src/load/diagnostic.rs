@@ -94,6 +94,15 @@ impl Diagnostic {
         self
     }
 
+    /// Places the diagnostic at a byte range whose start and end are
+    /// already known as lines and columns (see [`line_cols`]).
+    pub fn at_placed(mut self, span: Range<usize>, start: LineCol, end: LineCol) -> Self {
+        self.start = Some(start);
+        self.end = Some(end);
+        self.span = Some(span);
+        self
+    }
+
     /// Places the diagnostic at a byte range of `text`.
     pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
         let start = span.start.min(text.len());
@@ -165,6 +174,12 @@ impl FileReport {
     /// offending text. Everything in it that came from the file (its name,
     /// the messages quoting it, the snippet) is made safe for a terminal.
     pub fn render(&self, color: bool, width: usize) -> String {
+        self.render_lines(color, width, usize::MAX)
+    }
+
+    /// [`render`](Self::render), stopping once `most` lines are written:
+    /// a pane that shows 40 lines need not render 70,000 diagnostics a frame.
+    pub fn render_lines(&self, color: bool, width: usize, most: usize) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
@@ -176,7 +191,12 @@ impl FileReport {
         let path = self.path.display().to_string();
         let name = text_safety::one_line(&path);
         let mut out = String::new();
+        let mut lines = 0;
         for d in &self.diagnostics {
+            if lines >= most {
+                break;
+            }
+            let before = out.len();
             // A snippet of a huge line (a minified file) would flood the
             // terminal; the headline's line:col still says where.
             let source = match (self.text.as_deref(), &d.span) {
@@ -204,6 +224,7 @@ impl FileReport {
                 out.push_str(&shown.headline);
                 out.push('\n');
             }
+            lines += out[before..].matches('\n').count();
         }
         out
     }
@@ -435,6 +456,34 @@ impl miette::Diagnostic for Shown<'_> {
     }
 }
 
+/// The line and column of each of `offsets` in `text`, in one pass over
+/// it: a big file with thousands of diagnostics must not be counted from
+/// its start for each of them (that made validating it quadratic).
+pub fn line_cols(text: &str, offsets: &[usize]) -> Vec<LineCol> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let bytes = text.as_bytes();
+    let mut out = vec![LineCol { line: 1, column: 1 }; offsets.len()];
+    let (mut at, mut line, mut column) = (0, 1, 1);
+    for i in order {
+        let mut byte = offsets[i].min(text.len());
+        while !text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let read = &bytes[at..byte];
+        match read.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                line += read.iter().filter(|&&b| b == b'\n').count();
+                column = 1 + text[at + last + 1..byte].chars().count();
+            }
+            None => column += text[at..byte].chars().count(),
+        }
+        at = byte;
+        out[i] = LineCol { line, column };
+    }
+    out
+}
+
 /// The 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, byte: usize) -> LineCol {
     let mut byte = byte.min(text.len());
@@ -472,6 +521,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_cols_in_one_pass_agree_with_line_col_in_any_order() {
+        let text = "ab\nÄöü x\n\nlast line é";
+        let offsets: Vec<usize> = vec![20, 0, 7, 3, 99, 8, 8, 12, 5];
+        let placed = line_cols(text, &offsets);
+        for (&o, p) in offsets.iter().zip(&placed) {
+            assert_eq!(*p, line_col(text, o), "offset {o}");
+        }
+    }
+
+    #[test]
     fn line_col_counts_characters_not_bytes() {
         let text = "ab\nÄöü x\n";
         assert_eq!(line_col(text, 0), LineCol { line: 1, column: 1 });
@@ -507,6 +566,31 @@ mod tests {
         let out = report.render(false, 100);
         assert!(out.contains("big.ron:1:10002"), "{out}");
         assert!(out.len() < 1_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn render_lines_stops_once_the_pane_is_full() {
+        let text = "(\n".to_string() + &"  x: 1,\n".repeat(1_000) + ")";
+        let diagnostics = (0..1_000)
+            .map(|i| {
+                let at = 2 + i * 8 + 2;
+                Diagnostic::warning("test.many", format!("number {i}")).at(&text, at..at + 1)
+            })
+            .collect();
+        let report = FileReport {
+            path: PathBuf::from("many.ron"),
+            text: Some(Arc::from(text.as_str())),
+            diagnostics,
+        };
+        let all = report.render(false, 100);
+        let first = report.render_lines(false, 100, 30);
+        assert!(
+            all.starts_with(&first),
+            "the first diagnostics, as rendered in full"
+        );
+        assert!(first.contains("number 0"));
+        assert!(!first.contains("number 20"), "{first}");
+        assert!(all.contains("number 999"));
     }
 
     #[test]

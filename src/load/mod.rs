@@ -10,14 +10,15 @@ pub mod locate;
 pub mod size;
 pub mod text;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
 use self::check::Problem;
-use self::diagnostic::offset_of;
 pub use self::diagnostic::{Diagnostic, FileReport, LineCol, Severity};
+use self::diagnostic::{line_cols, offset_of};
 use self::locate::{DocPath, Locator};
 pub use self::text::DEFAULT_MAX_SIZE;
 use crate::model::{Catalog, RECORD_SCHEMA, REVIEW_SCHEMA, Record, Review};
@@ -142,23 +143,44 @@ fn version_diagnostic(text: &str, supported: u32, what: &str) -> Option<Diagnost
 /// Places problems found by the semantic rules, sorted by position.
 fn place(problems: Vec<Problem>, text: &str) -> Vec<Diagnostic> {
     let mut locator = Locator::new(text);
-    let mut out: Vec<Diagnostic> = problems
+    let mut located: Vec<(Diagnostic, Option<Range<usize>>)> = problems
         .into_iter()
         .map(|p| {
             let mut d = Diagnostic::error(p.code, p.message);
             d.severity = p.severity;
             d.help = p.help;
-            match locator.locate(&p.path) {
+            let span = locator.locate(&p.path).map(|span| {
+                let start = span.start.min(text.len());
                 // An oversized field is shown by where it starts: its
                 // whole text would flood the terminal.
-                Some(span) if p.code == size::CODE => d.at(text, span.start..span.start + 1),
-                Some(span) => d.at(text, span),
-                None => d,
-            }
+                let end = if p.code == size::CODE {
+                    start + 1
+                } else {
+                    span.end
+                };
+                start..end.clamp(start, text.len())
+            });
+            (d, span)
         })
         .collect();
-    out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    out
+    located.sort_by_key(|(_, span)| span.as_ref().map_or(0, |s| s.start));
+    // Lines and columns for every span at once: one pass over the text.
+    let offsets: Vec<usize> = located
+        .iter()
+        .filter_map(|(_, span)| span.as_ref())
+        .flat_map(|s| [s.start, s.end])
+        .collect();
+    let mut places = line_cols(text, &offsets).into_iter();
+    located
+        .into_iter()
+        .map(|(d, span)| match span {
+            Some(span) => match (places.next(), places.next()) {
+                (Some(start), Some(end)) => d.at_placed(span, start, end),
+                _ => d,
+            },
+            None => d,
+        })
+        .collect()
 }
 
 /// A loaded file of type `T`, or why it could not be loaded.

@@ -32,7 +32,12 @@ pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
         area.width.saturating_sub(4),
         area.height.saturating_sub(4),
     );
-    let rendered = report.render(false, usize::from(rect.width.saturating_sub(4)));
+    // Only the diagnostics that fit are rendered.
+    let rendered = report.render_lines(
+        false,
+        usize::from(rect.width.saturating_sub(4)),
+        usize::from(rect.height),
+    );
     let lines: Vec<Line> = rendered
         .lines()
         .map(|l| Line::from(l.to_string()))
