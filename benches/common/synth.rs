@@ -496,7 +496,10 @@ fn distinct(rng: &mut Rng, i: usize, n: usize, most: usize) -> Vec<usize> {
     picked
 }
 
-/// `t` written at `precision`; a date carries the offset only if `dated_offset`.
+/// The instant `t` (UTC) written at `precision`; a date carries the offset
+/// only if `dated_offset`. A time with an offset is written in local time,
+/// so that the events stay in time order as well as in list order (validate
+/// warns where the two disagree).
 fn written(
     t: NaiveDateTime,
     precision: Fidelity,
@@ -506,6 +509,16 @@ fn written(
     let offset = match FixedOffset::east_opt(offset_minutes * 60) {
         Some(o) => hotwash::model::time::format_offset(o),
         None => "Z".into(),
+    };
+    let local = match precision {
+        Fidelity::Year | Fidelity::Month => false,
+        Fidelity::Day => dated_offset,
+        _ => true,
+    };
+    let t = if local {
+        t + Duration::minutes(i64::from(offset_minutes))
+    } else {
+        t
     };
     let (y, mo, d) = (t.year(), t.month(), t.day());
     let (h, mi, s) = (t.hour(), t.minute(), t.second());
