@@ -395,23 +395,7 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    struct Dir(PathBuf);
-
-    impl Dir {
-        fn new(name: &str) -> Self {
-            let p =
-                std::env::temp_dir().join(format!("hotwash-files-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).expect("temp dir");
-            Dir(p)
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::scratch::Dir;
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path)
@@ -442,7 +426,7 @@ mod tests {
 
     #[test]
     fn a_new_file_gets_0644_less_the_umask() {
-        let dir = Dir::new("new");
+        let dir = Dir::new("files", "new");
         let path = dir.0.join("a.md");
         write_atomic(&path, b"x", Replace::Never).expect("written");
         assert_eq!(mode(&path), NEW_FILE_MODE & !umask());
@@ -451,7 +435,7 @@ mod tests {
 
     #[test]
     fn a_replaced_file_keeps_its_mode_but_never_world_write_or_execute() {
-        let dir = Dir::new("modes");
+        let dir = Dir::new("files", "modes");
         let path = dir.0.join("r.review.ron");
         for (before, after) in [
             (0o600, 0o600),
@@ -474,7 +458,7 @@ mod tests {
 
     #[test]
     fn a_link_is_written_through_and_stays_a_link() {
-        let dir = Dir::new("link");
+        let dir = Dir::new("files", "link");
         std::fs::create_dir(dir.0.join("shared")).expect("mkdir");
         let target = dir.0.join("shared/team.review.ron");
         std::fs::write(&target, b"old").expect("write");
@@ -494,7 +478,7 @@ mod tests {
 
     #[test]
     fn a_dangling_link_is_refused_and_left_alone() {
-        let dir = Dir::new("dangling");
+        let dir = Dir::new("files", "dangling");
         let link = dir.0.join("r.review.ron");
         std::os::unix::fs::symlink("nowhere/team.review.ron", &link).expect("symlink");
         let err = write_atomic(&link, b"new", Replace::Allowed).expect_err("refused");
@@ -511,7 +495,7 @@ mod tests {
 
     #[test]
     fn anything_but_a_regular_file_is_never_replaced() {
-        let dir = Dir::new("special");
+        let dir = Dir::new("files", "special");
         let fifo = dir.0.join("f.md");
         mkfifo(&fifo);
         let folder = dir.0.join("d.md");
@@ -546,7 +530,7 @@ mod tests {
 
     #[test]
     fn reading_refuses_fifos_folders_and_devices_without_blocking() {
-        let dir = Dir::new("read");
+        let dir = Dir::new("files", "read");
         let fifo = dir.0.join("f.ron");
         mkfifo(&fifo);
         let read = without_hanging(move || read_regular(&fifo));
@@ -573,7 +557,7 @@ mod tests {
 
     #[test]
     fn only_stale_temporaries_of_that_file_are_removed() {
-        let dir = Dir::new("temps");
+        let dir = Dir::new("files", "temps");
         let review = dir.0.join("r.review.ron");
         std::fs::write(&review, b"review").expect("write");
         let old = SystemTime::now() - Duration::from_secs(3600);
@@ -609,7 +593,7 @@ mod tests {
     #[test]
     fn the_temporary_pattern_is_atomic_write_files() {
         // A save cut short between write and rename leaves exactly this name.
-        let dir = Dir::new("pattern");
+        let dir = Dir::new("files", "pattern");
         let path = dir.0.join("r.review.ron");
         let mut file = atomic_write_file::AtomicWriteFile::open(&path).expect("open");
         file.write_all(b"x").expect("write");

@@ -13,6 +13,8 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod review;
+#[cfg(test)]
+mod scratch;
 pub mod text_safety;
 pub mod timeline;
 pub mod tui;

@@ -5,6 +5,8 @@
 //! works on a fresh machine; CI sets HOTWASH_REQUIRE_TMUX=1 to make a
 //! missing tmux a failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::process::Stdio;
@@ -59,20 +61,7 @@ impl Drop for Tmux {
     }
 }
 
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("HOTWASH_REQUIRE_TMUX").is_none(),
-            "HOTWASH_REQUIRE_TMUX is set but tmux is not installed"
-        );
-        eprintln!("tmux is not installed: skipping the end-to-end terminal test");
-    }
-    found
-}
+use common::tmux_available;
 
 /// A private copy of the demo record and its review in a fresh folder.
 fn workspace(name: &str) -> PathBuf {

@@ -4,6 +4,8 @@
 //! so that a regression that blocks on a FIFO fails instead of hanging.
 #![cfg(unix)]
 
+mod common;
+
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -294,16 +296,7 @@ fn a_fifo_is_reported_never_read() {
 /// read-only. Needs tmux (skipped without, unless HOTWASH_REQUIRE_TMUX).
 #[test]
 fn the_workbench_opens_a_record_whose_review_is_a_fifo_read_only() {
-    let tmux_found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !tmux_found {
-        assert!(
-            std::env::var_os("HOTWASH_REQUIRE_TMUX").is_none(),
-            "HOTWASH_REQUIRE_TMUX is set but tmux is not installed"
-        );
-        eprintln!("tmux is not installed: skipping");
+    if !common::tmux_available() {
         return;
     }
     let dir = workspace("tui-fifo");

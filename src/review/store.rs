@@ -320,26 +320,10 @@ mod tests {
         events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "e", narrative: "n",
                   portion: Unclassified)])"#;
 
-    struct Dir(PathBuf);
-
-    impl Dir {
-        fn new(name: &str) -> Self {
-            let p =
-                std::env::temp_dir().join(format!("hotwash-store-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).expect("temp dir");
-            Dir(p)
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::scratch::Dir;
 
     fn setup(name: &str) -> (Dir, PathBuf, Record) {
-        let dir = Dir::new(name);
+        let dir = Dir::new("store", name);
         let path = dir.0.join("r.ron");
         std::fs::write(&path, RECORD).expect("write record");
         let record = load::parse(RECORD).expect("parses");

@@ -240,14 +240,15 @@ fn follow_open_record(
     tx: &mpsc::Sender<Msg>,
 ) {
     let open = match &app.screen {
-        Screen::Review(r) => std::fs::canonicalize(&r.bundle.path).ok(),
+        Screen::Review(r) => Some(&r.bundle.path),
         Screen::Library => None,
     };
-    let watching = watch.as_ref().map(|w| w.record.clone());
-    if open == watching {
+    // Compared as opened, so the loop asks the file system nothing per
+    // message; the watcher canonicalises once when it starts.
+    if open == watch.as_ref().map(|w| &w.opened) {
         return;
     }
-    *watch = open.and_then(|path| Watch::start(&path, options.max_size, tx.clone()));
+    *watch = open.and_then(|path| Watch::start(path, options.max_size, tx.clone()));
 }
 
 /// Hands the terminal to the analyst's editor at the selected event, and

@@ -87,6 +87,9 @@ pub fn content_changed(path: &Path, seen: &mut Option<Fingerprint>, max_size: u6
 /// `Msg::FileTouched`, writes to the record and to its review file.
 /// [`Watch::triage`] then tells a real change from a rewrite of the same.
 pub struct Watch {
+    /// The record's path as the workbench opened it.
+    pub opened: PathBuf,
+    /// The same, canonical: what the watcher's events name.
     pub record: PathBuf,
     pub review: PathBuf,
     /// What the record held when hotwash last loaded it.
@@ -96,8 +99,8 @@ pub struct Watch {
 }
 
 impl Watch {
-    pub fn start(record: &Path, max_size: u64, tx: Sender<Msg>) -> Option<Watch> {
-        let record = std::fs::canonicalize(record).ok()?;
+    pub fn start(opened: &Path, max_size: u64, tx: Sender<Msg>) -> Option<Watch> {
+        let record = std::fs::canonicalize(opened).ok()?;
         let review = load::review_path(&record);
         let folder = record.parent()?.to_path_buf();
         let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
@@ -143,6 +146,7 @@ impl Watch {
         let mut record_seen = None;
         content_changed(&record, &mut record_seen, max_size);
         Some(Watch {
+            opened: opened.to_path_buf(),
             record,
             review,
             record_seen,
