@@ -149,3 +149,37 @@ fn reading_the_review_or_saving_it_ourselves_is_no_change_and_another_writer_is(
         Some(Msg::ReviewChangedOnDisk)
     ));
 }
+
+#[test]
+fn a_review_that_is_a_link_is_watched_where_it_leads() {
+    let dir = Folder::new("linked");
+    let shared = dir.0.join("shared");
+    std::fs::create_dir(&shared).expect("shared folder");
+    let target = shared.join("team.review.ron");
+    let review = dir.0.join("demo.review.ron");
+    std::fs::rename(&review, &target).expect("move the review");
+    std::os::unix::fs::symlink("shared/team.review.ron", &review).expect("link");
+    let record = dir.0.join("demo.ron");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(record.clone(), &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    key(&mut app, KeyCode::Enter);
+    let (tx, rx) = mpsc::channel();
+    let mut watch = Watch::start(&record, DEFAULT_MAX_SIZE, tx).expect("watching");
+
+    // Another analyst's save replaces the target as hotwash would: a new
+    // file renamed over it in the target's folder. The link itself is untouched.
+    let theirs =
+        "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", flagged: true)])\n";
+    let temporary = shared.join(".team.review.ron.tmp");
+    std::fs::write(&temporary, theirs).expect("write");
+    std::fs::rename(&temporary, &target).expect("rename");
+    touched(&rx, &review);
+    assert!(matches!(
+        watch.triage(&app, &review),
+        Some(Msg::ReviewChangedOnDisk)
+    ));
+}

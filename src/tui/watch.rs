@@ -103,22 +103,41 @@ impl Watch {
         let record = std::fs::canonicalize(opened).ok()?;
         let review = load::review_path(&record);
         let folder = record.parent()?.to_path_buf();
+        // A review that is a link (`r.review.ron -> shared/team.review.ron`)
+        // is written through, so its changes happen at the link's target,
+        // in the target's folder: that is watched too.
+        let review_target = std::fs::canonicalize(&review)
+            .ok()
+            .filter(|t| *t != review);
         let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
         let (rec, rev) = (record.clone(), review.clone());
+        let rev_target = review_target.clone();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<Event>| {
             let Ok(event) = res else { return };
             if !may_change_content(&event) {
                 return;
             }
             let rescan = event.need_rescan();
-            for path in [&rec, &rev] {
-                if rescan || event.paths.iter().any(|p| p == path) {
-                    let _ = raw_tx.send(path.clone());
-                }
+            let names = |path: &PathBuf| event.paths.iter().any(|p| p == path);
+            if rescan || names(&rec) {
+                let _ = raw_tx.send(rec.clone());
+            }
+            // Reported under the review's own name, whichever name the event used.
+            if rescan || names(&rev) || rev_target.as_ref().is_some_and(names) {
+                let _ = raw_tx.send(rev.clone());
             }
         })
         .ok()?;
         watcher.watch(&folder, RecursiveMode::NonRecursive).ok()?;
+        if let Some(elsewhere) = review_target
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| *p != folder)
+        {
+            // Without it a linked review's changes would go unseen; the
+            // record is still watched if this fails.
+            let _ = watcher.watch(elsewhere, RecursiveMode::NonRecursive);
+        }
         // Blocks while nothing happens, so an idle hotwash does no work; it
         // ends when the watcher (holding `raw_tx`) is dropped.
         thread::spawn(move || {
