@@ -15,7 +15,10 @@
 //!   hotwash never creates a file at a place a link names, which could be
 //!   anywhere.
 //! - **Only regular files are replaced**, with or without `--force`: never a
-//!   folder, a device, a FIFO or a socket.
+//!   folder, a device, a FIFO or a socket. Without `--force` an existing file
+//!   is never replaced, even one created while hotwash writes: the new file is
+//!   hard-linked into place, which fails if the name is taken.
+//! - **Hard links are not kept**: the rename gives the name a new file.
 //! - **Modes**: a new file gets 0644 less the umask. A replaced file keeps its
 //!   owner (where the system allows) and its read and write permissions, but
 //!   hotwash never leaves a file writable by everyone or executable.
@@ -273,6 +276,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathB
         path: path.to_path_buf(),
         source,
     };
+    if replace == Replace::Never {
+        // The check above and a rename would be two steps: a file created
+        // between them (another export, another analyst) would be replaced.
+        write_new(&target.path, bytes).map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
+            _ => io(e),
+        })?;
+        return Ok(target.path);
+    }
     let mut options = atomic_write_file::OpenOptions::new();
     #[cfg(unix)]
     {
@@ -294,6 +306,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathB
     // commit() fsyncs the file, renames it over the old one and fsyncs the folder.
     file.commit().map_err(io)?;
     Ok(target.path)
+}
+
+/// Writes a new file at `path` and fails with `AlreadyExists`, writing
+/// nothing there, if a file appears at `path` first. The content goes to a
+/// temporary file beside it (named as [`is_temporary_of`] expects, so an
+/// interrupted write is cleaned up like any other), is synced, and is then
+/// hard-linked to `path`: `link` never replaces an existing name, so the
+/// check and the commit are one step. Where the file system has no hard
+/// links (FAT), the temporary file is renamed instead, after a last check.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::hash::{BuildHasher, RandomState};
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (temporary, mut file) = loop {
+        // RandomState is seeded randomly per process and per instance.
+        let mut n = RandomState::new().hash_one(std::process::id());
+        let suffix: String = (0..6)
+            .map(|_| {
+                let c = b"abcdefghijklmnopqrstuvwxyz0123456789"[(n % 36) as usize];
+                n /= 36;
+                char::from(c)
+            })
+            .collect();
+        let temporary = folder.join(format!(".{name}.{suffix}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(NEW_FILE_MODE);
+        }
+        match options.open(&temporary) {
+            Ok(file) => break (temporary, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let committed = written.and_then(|()| match std::fs::hard_link(&temporary, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if std::fs::symlink_metadata(path).is_err() => std::fs::rename(&temporary, path),
+        Err(e) => Err(e),
+    });
+    // After a link the temporary is a second name; after a failure, litter.
+    let _ = std::fs::remove_file(&temporary);
+    committed?;
+    // The new name lives in the folder's entries: sync them too.
+    #[cfg(unix)]
+    File::open(folder)?.sync_all()?;
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -431,6 +501,58 @@ mod tests {
         write_atomic(&path, b"x", Replace::Never).expect("written");
         assert_eq!(mode(&path), NEW_FILE_MODE & !umask());
         assert_eq!(std::fs::read(&path).expect("read"), b"x");
+    }
+
+    #[test]
+    fn without_replace_exactly_one_of_racing_writers_wins_and_its_bytes_stay() {
+        let dir = Dir::new("files", "race");
+        let path = dir.0.join("report.md");
+        for round in 0..20 {
+            let _ = std::fs::remove_file(&path);
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let writers: Vec<_> = (0..8u8)
+                .map(|i| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        let bytes = vec![b'a' + i; 64 * 1024];
+                        barrier.wait();
+                        write_atomic(&path, &bytes, Replace::Never).map(|_| bytes)
+                    })
+                })
+                .collect();
+            let results: Vec<_> = writers
+                .into_iter()
+                .map(|w| w.join().expect("writer"))
+                .collect();
+            let won: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+            assert_eq!(
+                won.len(),
+                1,
+                "round {round}: {} writers were told they wrote",
+                won.len()
+            );
+            assert!(
+                results
+                    .iter()
+                    .filter_map(|r| r.as_ref().err())
+                    .all(|e| matches!(e, WriteError::Exists(_))),
+                "round {round}: {results:?}"
+            );
+            assert_eq!(
+                &std::fs::read(&path).expect("read"),
+                won[0],
+                "round {round}"
+            );
+            assert_eq!(mode(&path), NEW_FILE_MODE & !umask());
+        }
+        // No temporary file is left behind.
+        let left: Vec<_> = std::fs::read_dir(&dir.0)
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n != "report.md")
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -106,9 +106,7 @@ impl Watch {
         // A review that is a link (`r.review.ron -> shared/team.review.ron`)
         // is written through, so its changes happen at the link's target,
         // in the target's folder: that is watched too.
-        let review_target = std::fs::canonicalize(&review)
-            .ok()
-            .filter(|t| *t != review);
+        let review_target = std::fs::canonicalize(&review).ok().filter(|t| *t != review);
         let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
         let (rec, rev) = (record.clone(), review.clone());
         let rev_target = review_target.clone();
