@@ -210,7 +210,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             bar,
             Context::Library,
             app.message.as_deref(),
-            &crate::wording::count(lib.entries.len(), "record", "records"),
+            &[(
+                crate::wording::count(lib.entries.len(), "record", "records"),
+                0,
+            )],
         ),
     }
 }

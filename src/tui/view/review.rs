@@ -58,18 +58,21 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 SignStatus::Current(who) => format!("signed off ✓ {who}"),
                 SignStatus::Stale(who) => format!("sign-off STALE ({who})"),
             };
-            let access = if r.state.read_only() {
-                "READ-ONLY │ "
+            let mut right = Vec::new();
+            // Ranked: that nothing is being saved matters most.
+            if r.state.read_only() {
+                right.push(("READ-ONLY".to_string(), 0));
             } else if r.state.unsaved.is_some() {
-                "UNSAVED │ "
-            } else {
-                ""
-            };
-            let right = format!(
-                "{access}{n_means} │ reviewed {}/{} │ {signoff}",
-                r.state.reviewed(),
-                record.events.len()
-            );
+                right.push(("UNSAVED".to_string(), 0));
+            }
+            right.extend([
+                (n_means, 3),
+                (
+                    format!("reviewed {}/{}", r.state.reviewed(), record.events.len()),
+                    2,
+                ),
+                (signoff, 1),
+            ]);
             status(
                 frame,
                 areas.status,

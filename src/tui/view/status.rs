@@ -15,22 +15,25 @@ use crate::tui::action::{Action, Context, KEYMAP, bindings};
 /// Between two hints.
 const GAP: &str = "  ";
 
+/// One part of the right side of the bar, and its rank: when they do not
+/// all fit, the lower ranks are kept.
+pub(crate) type Part = (String, u8);
+
 /// The status bar across `area`: `message` if there is one, else the hints
-/// of `context`; `right` on the right.
+/// of `context`; on the right, the `right` parts that fit whole in half
+/// the bar, in their order, apart by `│`.
 pub(crate) fn status(
     frame: &mut Frame,
     area: Rect,
     context: Context,
     message: Option<&str>,
-    right: &str,
+    right: &[Part],
 ) {
-    // The right side names the reviewer who signed off: text from a file.
-    let right = safe(right);
     let total = usize::from(area.width);
-    // The right side may take half the bar; a message or the hints the rest.
-    let right = elide(&right, total / 2);
+    let right = right_side(right, total / 2);
     let right_w = width(&right);
-    let left_w = total.saturating_sub(right_w + usize::from(right_w > 0));
+    // Two cells apart, as the hints are from each other.
+    let left_w = total.saturating_sub(right_w + if right_w > 0 { GAP.len() } else { 0 });
     let [left, r] = Layout::horizontal([
         Constraint::Length(left_w as u16),
         Constraint::Fill(1),
@@ -47,6 +50,39 @@ pub(crate) fn status(
             .style(Style::new().add_modifier(Modifier::BOLD)),
         r,
     );
+}
+
+/// The parts that fit in `w` cells, best-ranked first, shown in order.
+/// One part alone too wide is cut with `…`.
+fn right_side(parts: &[Part], w: usize) -> String {
+    const SEP: &str = " │ ";
+    // The right side names the reviewer who signed off: text from a file.
+    let parts: Vec<(String, u8)> = parts.iter().map(|(t, r)| (safe(t), *r)).collect();
+    let mut by_rank: Vec<usize> = (0..parts.len()).collect();
+    by_rank.sort_by_key(|&i| parts[i].1);
+    let mut keep = vec![false; parts.len()];
+    let mut used = 0;
+    for i in by_rank {
+        let extra = width(&parts[i].0) + if used == 0 { 0 } else { width(SEP) };
+        if used + extra <= w {
+            used += extra;
+            keep[i] = true;
+        }
+    }
+    if used == 0 {
+        return parts
+            .iter()
+            .min_by_key(|(_, r)| *r)
+            .map(|(t, _)| elide(t, w))
+            .unwrap_or_default();
+    }
+    let kept: Vec<&str> = parts
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((t, _), _)| t.as_str())
+        .collect();
+    kept.join(SEP)
 }
 
 /// `text` cut to `w` cells, ending in `…` when something was cut.
@@ -178,6 +214,20 @@ mod tests {
         assert_eq!(text(&message_spans(m, 200)), m);
         let cjk = "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件";
         assert!(width(&text(&message_spans(cjk, 31))) <= 31);
+    }
+
+    #[test]
+    fn the_right_side_drops_whole_parts_by_rank() {
+        let parts = [
+            ("n/N: failures".to_string(), 3),
+            ("reviewed 6/28".to_string(), 2),
+            ("not signed off".to_string(), 1),
+        ];
+        let all = "n/N: failures │ reviewed 6/28 │ not signed off";
+        assert_eq!(right_side(&parts, 100), all);
+        assert_eq!(right_side(&parts, 40), "reviewed 6/28 │ not signed off");
+        assert_eq!(right_side(&parts, 20), "not signed off");
+        assert_eq!(right_side(&parts, 8), "not sig…");
     }
 
     #[test]
