@@ -460,10 +460,7 @@ pub fn display(
     match zone {
         ZoneChoice::Utc => format!("{} UTC", instant.format(pattern)),
         ZoneChoice::Event => match event_zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
-            Some(tz) => instant
-                .with_timezone(&tz)
-                .format(&with_offset)
-                .to_string(),
+            Some(tz) => instant.with_timezone(&tz).format(&with_offset).to_string(),
             None => {
                 let offset = ts.offset().unwrap_or_else(utc);
                 instant

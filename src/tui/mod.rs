@@ -211,9 +211,9 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
                         let after = match edited? {
                             Some(problem) => Msg::Failed(problem),
                             None if changed => Msg::RecordChanged,
-                            None => Msg::Said(
-                                "closed the editor; the record file is unchanged".into(),
-                            ),
+                            None => {
+                                Msg::Said("closed the editor; the record file is unchanged".into())
+                            }
                         };
                         for e in dispatch(&mut app, after, &options) {
                             if e == Effect::Quit {

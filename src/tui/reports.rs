@@ -152,7 +152,10 @@ pub fn record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
         Err(report) => {
             let what = report
                 .first_error()
-                .map(|d| format!(" ({})", report.one_line(d)))
+                .map(|d| match d.start {
+                    Some(at) => format!(" (line {}: {})", at.line, d.message),
+                    None => format!(" ({})", d.message),
+                })
                 .unwrap_or_default();
             app.message = Some(format!(
                 "the record on disk is now invalid{what}; still showing the last good version"

@@ -4,9 +4,9 @@
 mod findings;
 pub(crate) mod help;
 mod library;
+mod messages;
 mod overlays;
 pub(crate) mod review;
-mod messages;
 pub(crate) mod status;
 pub mod style;
 

@@ -12,10 +12,10 @@ use super::style::selected;
 use super::{centered, safe, safe_cut, status, width};
 use crate::load::FileReport;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
-use crate::tui::reports;
 use crate::tui::form::{
     ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, label_style,
 };
+use crate::tui::reports;
 
 /// The first hints of a form's border, shown at every width.
 const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
@@ -41,7 +41,8 @@ pub fn report(report: &FileReport, app: &App, frame: &mut Frame, area: Rect) {
         Some(view) => view.lines.iter().map(String::as_str).collect(),
         // Not rendered yet (drawn before any update): what fits, from the top.
         None => {
-            fallback = report.render_lines(false, usize::from(rect.width.saturating_sub(4)), visible);
+            fallback =
+                report.render_lines(false, usize::from(rect.width.saturating_sub(4)), visible);
             fallback.lines().collect()
         }
     };
@@ -425,7 +426,12 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
         rect,
         " Export the review ".into(),
         &status::footer(
-            &["Ctrl-S/Enter export", "Esc cancel", "Tab next", "←/→ choose"],
+            &[
+                "Ctrl-S/Enter export",
+                "Esc cancel",
+                "Tab next",
+                "←/→ choose",
+            ],
             usize::from(rect.width.saturating_sub(2)),
         ),
     );

@@ -186,7 +186,10 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(Line::styled(title, focused_title(r.focus == Pane::Timeline)))
+                .title(Line::styled(
+                    title,
+                    focused_title(r.focus == Pane::Timeline),
+                ))
                 .title_bottom(Line::from(position).right_aligned())
                 .border_style(focused_border(r.focus == Pane::Timeline)),
         ),

@@ -34,11 +34,8 @@ pub(crate) fn status(
     let right_w = width(&right);
     // Two cells apart, as the hints are from each other.
     let left_w = total.saturating_sub(right_w + if right_w > 0 { GAP.len() } else { 0 });
-    let [left, r] = Layout::horizontal([
-        Constraint::Length(left_w as u16),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    let [left, r] =
+        Layout::horizontal([Constraint::Length(left_w as u16), Constraint::Fill(1)]).areas(area);
     let spans = match message {
         Some(m) => message_spans(m, left_w),
         None => hint_spans(context, left_w),
@@ -241,7 +238,10 @@ mod tests {
     #[test]
     fn a_footer_keeps_its_first_hints() {
         let hints = ["Ctrl-S save", "Esc cancel", "Tab next", "←/→ choose"];
-        assert_eq!(footer(&hints, 200), " Ctrl-S save · Esc cancel · Tab next · ←/→ choose ");
+        assert_eq!(
+            footer(&hints, 200),
+            " Ctrl-S save · Esc cancel · Tab next · ←/→ choose "
+        );
         assert_eq!(footer(&hints, 30), " Ctrl-S save · Esc cancel ");
         assert_eq!(footer(&hints, 10), " Ctrl-S save · Esc cancel ");
     }
