@@ -268,12 +268,12 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
             Some(r) => {
                 let failed = r.events.iter().filter(|e| e.has_failure()).count();
                 format!(
-                    "{}  {}  [{} · {}]  {} events, {} with control failures",
+                    "{}  {}  [{} · {}]  {}, {} with control failures",
                     record_path.display(),
                     r.title,
                     r.classification.banner(),
                     r.tlp,
-                    r.events.len(),
+                    crate::wording::count(r.events.len(), "event", "events"),
                     failed
                 )
             }

@@ -18,3 +18,4 @@ mod scratch;
 pub mod text_safety;
 pub mod timeline;
 pub mod tui;
+pub mod wording;

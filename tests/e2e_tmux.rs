@@ -348,6 +348,59 @@ fn reading_the_open_record_leaves_the_screen_alone() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// At 80×24: an editor that changes nothing is not a change of the
+/// record, and a record broken while open shows its diagnostics, which go
+/// away when the file is put right.
+#[test]
+fn the_editor_and_a_live_reload_say_what_happened() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("reload");
+    let record = dir.join("demo.ron");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-reload-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-e",
+        "NO_COLOR=1",
+        "-e",
+        "VISUAL=true",
+        "-e",
+        "EDITOR=true",
+        &command_line(&record),
+    ]);
+    tmux.wait_for("the review screen", |s| s.contains("Timeline"));
+    tmux.keys(&["E"]);
+    let after = tmux.wait_for("back from the editor", |s| {
+        s.contains("closed the editor; the record file is unchanged")
+    });
+    assert!(!after.contains("changed on disk"), "{after}");
+
+    let good = std::fs::read_to_string(&record).expect("read");
+    let bad = good.replace("actors: [\"host\"]", "actors: [\"nobody\"]");
+    assert_ne!(bad, good);
+    std::fs::write(&record, bad).expect("break the record");
+    tmux.wait_for("the diagnostics", |s| {
+        s.contains("Diagnostics:") && s.contains("unknown actor \"nobody\"")
+    });
+    std::fs::write(&record, &good).expect("restore the record");
+    let restored = tmux.wait_for("the overlay closed", |s| {
+        !s.contains("Diagnostics:") && s.contains("reloaded")
+    });
+    assert!(restored.contains("Timeline"), "{restored}");
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Two analysts on the same record add a finding each and press Ctrl-S at
 /// the same moment: both findings reach the file, with distinct ids, and
 /// each screen ends up showing both.

@@ -133,7 +133,7 @@ fn markdown_has_every_part_of_the_report() {
         "not signed off",
         "## Timeline",
         "| Event | Time | Title | Actors | Sources | Control effects |",
-        "2030-01-10 15h UTC (hour); 2030-01-10 23h +08 in Asia/Singapore",
+        "2030-01-10 15h UTC (hour); 2030-01-10 23h +08:00 in Asia/Singapore",
         "(NR) Alpha joins the call over hotel Wi-Fi",
         "Officer Alpha, Officer Bravo",
         "memo B2",

@@ -196,16 +196,23 @@ fn n_and_shift_n_jump_between_events_with_failures() {
     assert_eq!(selected_id(&app), "E1");
     keys(&mut app, "n");
     assert_eq!(selected_id(&app), "E2");
+    // E3 only has a control that held, E4 none: past the last failure,
+    // n wraps to the first and says so.
     keys(&mut app, "n");
+    assert_eq!(selected_id(&app), "E1");
     assert_eq!(
-        selected_id(&app),
-        "E2",
-        "E3 only has a control that held: stay"
+        app.message.as_deref(),
+        Some("last failure; wrapped to the first (E1)")
+    );
+    keys(&mut app, "N");
+    assert_eq!(selected_id(&app), "E2");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("first failure; wrapped to the last (E2)")
     );
     keys(&mut app, "N");
     assert_eq!(selected_id(&app), "E1");
-    keys(&mut app, "N");
-    assert_eq!(selected_id(&app), "E1", "E4 has no failure");
+    assert_eq!(app.message, None, "an ordinary step says nothing");
 }
 
 #[test]
@@ -280,7 +287,7 @@ fn the_time_zone_cycles_through_utc_event_and_local() {
     keys(&mut app, "t");
     let screen = render(&app);
     assert!(screen.contains("Timeline (4) · event's zone"), "{screen}");
-    assert!(screen.contains("2030-01-10 23h +08"), "{screen}");
+    assert!(screen.contains("2030-01-10 23h +08:00"), "{screen}");
     assert!(
         screen.contains("2030-01 "),
         "a month stays a month in any zone"

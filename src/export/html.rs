@@ -300,9 +300,10 @@ fn meta(report: &Report) -> Vec<Fact> {
     facts.push(fact(
         "Events",
         &format!(
-            "{} of the record's {} are in this report",
+            "{} of the record's {} {} in this report",
             report.events.len(),
-            report.record.events_total
+            report.record.events_total,
+            crate::wording::is_are(report.events.len())
         ),
     ));
     facts

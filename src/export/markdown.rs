@@ -112,8 +112,9 @@ fn record(doc: &mut Doc, report: &Report) {
     items.extend([
         Inline::label("TLP:").text(&report.tlp.label()),
         Inline::label("Events:").text(&format!(
-            "{included} of the record's {} are in this report",
-            meta.events_total
+            "{included} of the record's {} {} in this report",
+            meta.events_total,
+            crate::wording::is_are(included)
         )),
         Inline::label("Generated:").text(&format!(
             "{} by {}",

@@ -454,22 +454,24 @@ pub fn display(
         Fidelity::Minute => "%Y-%m-%d %H:%M",
         _ => "%Y-%m-%d %H:%M:%S",
     };
+    // Offsets are written one way everywhere, `+08:00`: a zone's
+    // abbreviation is sometimes a name (CET), sometimes only `+08`.
+    let with_offset = format!("{pattern} %:z");
     match zone {
         ZoneChoice::Utc => format!("{} UTC", instant.format(pattern)),
         ZoneChoice::Event => match event_zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
-            Some(tz) => instant
-                .with_timezone(&tz)
-                .format(&format!("{pattern} %Z"))
-                .to_string(),
+            Some(tz) => instant.with_timezone(&tz).format(&with_offset).to_string(),
             None => {
                 let offset = ts.offset().unwrap_or_else(utc);
-                let local = instant.with_timezone(&offset);
-                format!("{} {}", local.format(pattern), format_offset(offset))
+                instant
+                    .with_timezone(&offset)
+                    .format(&with_offset)
+                    .to_string()
             }
         },
         ZoneChoice::Local => instant
             .with_timezone(&chrono::Local)
-            .format(&format!("{pattern} %:z"))
+            .format(&with_offset)
             .to_string(),
     }
 }
@@ -511,11 +513,15 @@ mod display_tests {
                 ZoneChoice::Event,
                 Some("Asia/Singapore")
             ),
-            "2024-02-19 23h +08"
+            "2024-02-19 23h +08:00"
         );
         assert_eq!(
             display(&t, Fidelity::Hour, ZoneChoice::Event, Some("Europe/Berlin")),
-            "2024-02-19 16h CET"
+            "2024-02-19 16h +01:00"
+        );
+        assert_eq!(
+            display(&t, Fidelity::Hour, ZoneChoice::Event, Some("Europe/London")),
+            "2024-02-19 15h +00:00"
         );
         assert_eq!(
             display(&t, Fidelity::Hour, ZoneChoice::Event, None),

@@ -36,11 +36,12 @@ pub enum Action {
     Undo,
     EditRecord,
     Export,
+    Messages,
 }
 
 impl Action {
     /// Every action, for checks that each has a key and a description.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -71,6 +72,7 @@ impl Action {
         Action::Undo,
         Action::EditRecord,
         Action::Export,
+        Action::Messages,
     ];
 
     /// What the action does, for the help overlay.
@@ -106,6 +108,7 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::EditRecord => "open the record in $EDITOR at the selected event",
             Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1)",
+            Action::Messages => "show this session's messages in full, newest first",
         }
     }
 
@@ -137,6 +140,29 @@ impl Action {
             Action::Undo => "undo",
             Action::EditRecord => "editor",
             Action::Export => "export",
+            Action::Messages => "messages",
+        }
+    }
+
+    /// Which hints the status bar keeps when it cannot show them all:
+    /// lower first. The help (`?`) lists every key, so it goes last.
+    pub fn hint_rank(self) -> u8 {
+        match self {
+            Action::Help => 0,
+            Action::Quit => 1,
+            Action::ToggleReviewed => 2,
+            Action::NewFinding => 3,
+            Action::Search => 4,
+            Action::Open => 5,
+            Action::Next | Action::Previous => 6,
+            Action::Export => 7,
+            Action::FocusNext => 8,
+            Action::Findings => 9,
+            Action::Undo => 10,
+            Action::Messages => 11,
+            Action::CycleZone => 12,
+            Action::Up | Action::Down => 13,
+            _ => 20,
         }
     }
 }
@@ -217,6 +243,7 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('u'), "u", A::Undo, C::Review, true),
     key(K::Char('E'), "E", A::EditRecord, C::Review, false),
     key(K::Char('x'), "x", A::Export, C::Review, true),
+    key(K::Char('M'), "M", A::Messages, C::Everywhere, true),
 ];
 
 /// The action bound to `event` in `context`, if any.

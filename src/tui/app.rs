@@ -460,6 +460,8 @@ pub enum Overlay {
     /// are the review state's `pending`).
     Conflict,
     Export(Box<ExportForm>),
+    /// The session's messages, newest first.
+    Messages,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -511,6 +513,12 @@ pub struct App {
     pub help_scroll: usize,
     /// The export waiting for an answer about overwriting.
     pub pending_export: Option<ExportRequest>,
+    /// Every status message of the session, oldest first, for the log (`M`).
+    pub messages: Vec<String>,
+    /// How far the message log or the diagnostics overlay is scrolled.
+    pub overlay_scroll: usize,
+    /// The diagnostics on screen, rendered for the terminal's size.
+    pub report_view: Option<super::reports::ReportView>,
 }
 
 impl App {
@@ -529,6 +537,9 @@ impl App {
             reviewer: String::new(),
             help_scroll: 0,
             pending_export: None,
+            messages: Vec::new(),
+            overlay_scroll: 0,
+            report_view: None,
         }
     }
 

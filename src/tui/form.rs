@@ -713,6 +713,10 @@ impl ExportForm {
     pub fn key(&mut self, key: KeyEvent) -> ExportOutcome {
         match key.code {
             KeyCode::Esc => return ExportOutcome::Cancel,
+            // Ctrl-S as in the other forms; Enter as in a dialog.
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return self.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            }
             KeyCode::Enter => {
                 let path = text_of(&self.path);
                 if path.is_empty() {

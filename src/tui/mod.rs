@@ -6,7 +6,10 @@ pub mod action;
 pub mod app;
 pub mod detail;
 pub mod form;
+pub mod messages;
+pub mod reports;
 pub mod runtime;
+pub mod step;
 pub mod update;
 pub mod view;
 pub mod watch;
@@ -208,7 +211,9 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
                         let after = match edited? {
                             Some(problem) => Msg::Failed(problem),
                             None if changed => Msg::RecordChanged,
-                            None => continue,
+                            None => {
+                                Msg::Said("closed the editor; the record file is unchanged".into())
+                            }
                         };
                         for e in dispatch(&mut app, after, &options) {
                             if e == Effect::Quit {

@@ -60,6 +60,8 @@ pub enum Msg {
     RecordReloaded(Result<Arc<Bundle>, FileReport>),
     /// Something the runtime tried failed; tell the analyst.
     Failed(String),
+    /// Something the runtime did that the analyst should know of.
+    Said(String),
     /// How an export went.
     Exported(ExportResult),
 }
@@ -108,7 +110,10 @@ pub enum Effect {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let before = app.message.clone();
     let effects = answer(app, msg);
+    super::messages::record(app, before.as_deref());
+    super::reports::settle(app);
     // Whatever moved (the selection, the pane's size, the zone), the detail's
     // remembered rows now fit it; drawing never has to wrap above the pane.
     let detail = review_areas(app.area()).detail;
@@ -219,7 +224,8 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::RecordReloaded(result) => {
-            on_record_reloaded(app, result);
+            super::reports::record_reloaded(app, result);
+            keep_visible(app);
             Vec::new()
         }
         Msg::FileTouched(_) => Vec::new(),
@@ -237,7 +243,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Failed(message) => {
+        Msg::Failed(message) | Msg::Said(message) => {
             app.message = Some(message);
             Vec::new()
         }
@@ -412,54 +418,6 @@ fn on_review_reloaded(
     vec![Effect::Save]
 }
 
-/// A new version of the open record: take it if the review still fits it,
-/// keeping the selected event; otherwise keep the last good version.
-fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
-    let Screen::Review(r) = &mut app.screen else {
-        return;
-    };
-    let bundle = match result {
-        Ok(bundle) => bundle,
-        Err(report) => {
-            app.message = Some(
-                "the record on disk is now invalid; still showing the last good version".into(),
-            );
-            app.overlay = Some(Overlay::Report(report));
-            return;
-        }
-    };
-    let misfit = crate::load::check::check_review(&r.state.review, &bundle.record)
-        .into_iter()
-        .find(|p| p.severity == crate::load::Severity::Error);
-    if let Some(problem) = misfit {
-        app.message = Some(format!(
-            "the record changed on disk but the review no longer fits it ({}); still showing the last good version",
-            problem.message
-        ));
-        return;
-    }
-    let keep = r.event_id().map(str::to_string);
-    r.bundle = Arc::clone(&bundle);
-    // The replayed states and the detail's rows belong to the old record.
-    r.replay = Default::default();
-    r.detail = Default::default();
-    r.state.refresh_signoff(&bundle.hasher);
-    r.rows = Rows::All(bundle.timeline.len());
-    r.search = None;
-    r.control = r
-        .control
-        .min(bundle.record.controls.len().saturating_sub(1));
-    r.selected = keep
-        .and_then(|id| bundle.record.events.iter().position(|e| e.id == id))
-        .and_then(|i| bundle.timeline.position_of(i))
-        .unwrap_or(0);
-    if let Some(entry) = app.library.entries.get_mut(r.entry) {
-        entry.state = EntryState::Loaded(bundle);
-    }
-    app.message = Some("the record changed on disk: reloaded".into());
-    keep_visible(app);
-}
-
 /// Applies an analyst's change to the open review and keeps it pending
 /// until the disk has it. The error is for the status line.
 fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
@@ -552,9 +510,33 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.overlay.is_some() {
         // Read-only overlays take Esc, Enter and their own key; nothing else leaks through.
         let help = matches!(app.overlay, Some(Overlay::Help));
+        let log = matches!(app.overlay, Some(Overlay::Messages));
+        let report = super::reports::shown(app).is_some();
         match action {
             Action::Back | Action::Open => app.overlay = None,
             Action::Help if help => app.overlay = None,
+            Action::Messages if log => app.overlay = None,
+            Action::Messages => super::messages::open(app),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if log =>
+            {
+                super::messages::scroll(app, action)
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if report =>
+            {
+                super::reports::scroll(app, action)
+            }
             Action::Down | Action::PageDown if help => {
                 let total = crate::tui::view::help::lines(context(app)).len();
                 let visible = usize::from(app.height).min(total + 2).saturating_sub(2);
@@ -570,6 +552,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if action == Action::Help {
         app.help_scroll = 0;
         app.overlay = Some(Overlay::Help);
+        return Vec::new();
+    }
+    if action == Action::Messages {
+        super::messages::open(app);
         return Vec::new();
     }
     match &mut app.screen {
@@ -916,8 +902,9 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
                 text,
             });
         }
-        (Action::Next, _) => step(r, true),
-        (Action::Previous, _) => step(r, false),
+        (Action::Next | Action::Previous, _) => {
+            app.message = super::step::step(r, action == Action::Next);
+        }
         (Action::Open, Pane::Controls) => filter_by_control(r),
         (Action::Open, Pane::Timeline) => {}
         (Action::Open, Pane::Findings) => return edit_finding(app),
@@ -1185,47 +1172,6 @@ fn edit_finding(app: &mut App) -> Vec<Effect> {
     let form = FindingForm::edit(finding, &review.recommendations, levels_of(r));
     app.overlay = Some(Overlay::Finding(Box::new(form)));
     Vec::new()
-}
-
-/// `n`/`N`: through search matches while a search is active, otherwise
-/// through events with a control failure. Both stay within a control filter.
-fn step(r: &mut ReviewScreen, forward: bool) {
-    let rows = r.rows.len();
-    if rows == 0 {
-        return;
-    }
-    let target = match &r.search {
-        Some(search) => {
-            let here = r.position().unwrap_or(0);
-            let shown = |p: &&usize| r.rows.row_of(**p).is_some();
-            if forward {
-                search.matches.iter().filter(shown).find(|&&p| p > here)
-            } else {
-                search
-                    .matches
-                    .iter()
-                    .rev()
-                    .filter(shown)
-                    .find(|&&p| p < here)
-            }
-            .and_then(|&p| r.rows.row_of(p))
-        }
-        None => {
-            let failing = |row: &usize| {
-                r.rows
-                    .position(*row)
-                    .is_some_and(|p| r.bundle.has_failure.get(p) == Some(&true))
-            };
-            if forward {
-                (r.selected + 1..rows).find(failing)
-            } else {
-                (0..r.selected).rev().find(failing)
-            }
-        }
-    };
-    if let Some(row) = target {
-        r.selected = row;
-    }
 }
 
 fn run_search(app: &mut App, query: String) {

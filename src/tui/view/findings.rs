@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
 use super::safe_cut;
-use super::style::{focused_border, selected};
+use super::style::{focused_border, focused_title, selected};
 use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen, inner_height};
 use crate::tui::wrap::{Lines, Pos, rows};
@@ -69,7 +69,10 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(format!(" Findings ({}) ", review.findings.len()))
+                .title(Line::styled(
+                    format!(" Findings ({}) ", review.findings.len()),
+                    focused_title(focused),
+                ))
                 .title_bottom(Line::from(" f new · e edit · d delete · l link ").right_aligned())
                 .border_style(focused_border(focused)),
         ),

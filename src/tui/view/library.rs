@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, hint_spans, safe, safe_cut, status, style, truncate, width};
+use super::{fit, safe, safe_cut, status, style, truncate, width};
 use crate::tui::action::Context;
 use crate::tui::app::{
     App, Bundle, EntryState, InputPurpose, library_areas, library_offset, library_rows,
@@ -107,8 +107,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(" "),
                     Span::styled(r.tlp.label(), style::tlp_style(r.tlp)),
                     Span::raw(format!(
-                        "  {} events, {} failed, reviewed {}/{}",
-                        r.events.len(),
+                        "  {}, {} failed, reviewed {}/{}",
+                        crate::wording::count(r.events.len(), "event", "events"),
                         b.failed_controls,
                         reviewed,
                         r.events.len()
@@ -181,11 +181,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned());
         let text = format!(
-            " Loading {} ({:.1} MB) — {} of {} records ",
+            " Loading {} ({:.1} MB) — {} of {} ",
             safe(&name.unwrap_or_default()),
             loading.size as f64 / 1_048_576.0,
             loading.done + 1,
-            loading.total
+            crate::wording::count(loading.total, "record", "records")
         );
         let rect = super::centered(list, width(&text) as u16 + 2, 3);
         frame.render_widget(ratatui::widgets::Clear, rect);
@@ -208,8 +208,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         _ => status(
             frame,
             bar,
-            hint_spans(Context::Library),
-            format!("{} records", lib.entries.len()),
+            Context::Library,
+            app.message.as_deref(),
+            &[(
+                crate::wording::count(lib.entries.len(), "record", "records"),
+                0,
+            )],
         ),
     }
 }

@@ -4,20 +4,23 @@
 mod findings;
 pub(crate) mod help;
 mod library;
+mod messages;
 mod overlays;
 pub(crate) mod review;
+pub(crate) mod status;
 pub mod style;
+
+pub(crate) use status::status;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::app::{App, EntryState, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
 use crate::model::{Classification, Tlp};
 use crate::text_safety;
 
@@ -41,8 +44,12 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
-        Some(Overlay::Diagnostics(i)) => draw_diagnostics(app, *i, frame, area),
-        Some(Overlay::Report(report)) => overlays::report(report, frame, area),
+        Some(Overlay::Diagnostics(_) | Overlay::Report(_)) => {
+            if let Some(report) = crate::tui::reports::shown(app) {
+                overlays::report(report, app, frame, area);
+            }
+        }
+        Some(Overlay::Messages) => messages::draw(app, frame, area),
         Some(Overlay::Finding(form)) => overlays::finding(form, app, frame, area),
         Some(Overlay::Note(form)) => overlays::note(form, frame, area),
         Some(Overlay::Confirm(c)) => overlays::confirm(c, frame, area),
@@ -88,48 +95,6 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
-}
-
-fn draw_diagnostics(app: &App, index: usize, frame: &mut Frame, area: Rect) {
-    if let Some(EntryState::Failed(report)) = app.library.entries.get(index).map(|e| &e.state) {
-        overlays::report(report, frame, area);
-    }
-}
-
-/// The status bar: key hints on the left, `right` on the right.
-pub(crate) fn status(frame: &mut Frame, area: Rect, hints: Vec<Span<'static>>, right: String) {
-    // The right side names the reviewer who signed off: text from a file.
-    let right = text_safety::one_line(&right).into_owned();
-    let [left, r] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(width(&right) as u16 + 1),
-    ])
-    .areas(area);
-    frame.render_widget(Paragraph::new(Line::from(hints)), left);
-    frame.render_widget(
-        Paragraph::new(right)
-            .alignment(Alignment::Right)
-            .style(Style::new().add_modifier(Modifier::BOLD)),
-        r,
-    );
-}
-
-/// Hint spans: `key` bold, then its word.
-pub(crate) fn hint_spans(context: super::action::Context) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut seen = Vec::new();
-    for b in super::action::bindings(context).filter(|b| b.hint) {
-        if seen.contains(&b.action.hint()) {
-            continue;
-        }
-        seen.push(b.action.hint());
-        spans.push(Span::styled(
-            b.label,
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::raw(format!(" {}  ", b.action.hint())));
-    }
-    spans
 }
 
 /// Text from a record, a review or a file name, made safe to draw: the same

@@ -9,12 +9,16 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
 use super::style::selected;
-use super::{centered, safe, safe_cut};
+use super::{centered, safe, safe_cut, status, width};
 use crate::load::FileReport;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
 use crate::tui::form::{
     ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, label_style,
 };
+use crate::tui::reports;
+
+/// The first hints of a form's border, shown at every width.
+const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
 
 fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
     frame.render_widget(Clear, rect);
@@ -26,22 +30,39 @@ fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect
     inner
 }
 
-pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(4),
-    );
-    // Only the diagnostics that fit are rendered.
-    let rendered = report.render_lines(
-        false,
-        usize::from(rect.width.saturating_sub(4)),
-        usize::from(rect.height),
-    );
-    let lines: Vec<Line> = rendered
-        .lines()
+/// A file's diagnostics in full, scrolled to `app.overlay_scroll`. The
+/// text was rendered when the report was shown (see `tui::reports`); a
+/// frame only copies the rows it shows.
+pub fn report(report: &FileReport, app: &App, frame: &mut Frame, area: Rect) {
+    let rect = reports::rect(area);
+    let visible = reports::visible(area);
+    let fallback;
+    let lines: Vec<&str> = match &app.report_view {
+        Some(view) => view.lines.iter().map(String::as_str).collect(),
+        // Not rendered yet (drawn before any update): what fits, from the top.
+        None => {
+            fallback =
+                report.render_lines(false, usize::from(rect.width.saturating_sub(4)), visible);
+            fallback.lines().collect()
+        }
+    };
+    let scroll = app.overlay_scroll.min(lines.len().saturating_sub(visible));
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(visible)
         .map(|l| Line::from(l.to_string()))
         .collect();
+    let footer = if lines.len() > visible {
+        format!(
+            " rows {}–{} of {} · j/k PgUp/PgDn scroll · Esc close ",
+            scroll + 1,
+            (scroll + visible).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " Esc to close ".to_string()
+    };
     let inner = frame_box(
         frame,
         rect,
@@ -49,9 +70,9 @@ pub fn report(report: &FileReport, frame: &mut Frame, area: Rect) {
             " Diagnostics: {} ",
             safe(&report.path.display().to_string())
         ),
-        " Esc to close ",
+        &footer,
     );
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
 pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
@@ -173,16 +194,20 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
 
 pub fn note(n: &NoteForm, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 76, 10);
-    let error;
     let footer = if n.confirm_discard {
-        " discard your edits? y discards · any other key keeps editing "
-    } else if let Some(e) = &n.error {
-        error = format!(" ✗ {e} ");
-        &error
+        " discard your edits? y discards · any other key keeps editing ".to_string()
     } else {
-        " Ctrl-S save · Esc cancel "
+        let hints = status::footer(&SAVE_OR_CANCEL, usize::from(rect.width.saturating_sub(2)));
+        match &n.error {
+            // The error, cut to what the save hints leave of the border.
+            Some(e) => {
+                let room = usize::from(rect.width).saturating_sub(width(&hints) + 7);
+                format!(" ✗ {} ·{hints}", status::elide(&safe(e), room))
+            }
+            None => hints,
+        }
     };
-    let inner = frame_box(frame, rect, format!(" Note on {} ", n.event), footer);
+    let inner = frame_box(frame, rect, format!(" Note on {} ", n.event), &footer);
     frame.render_widget(&n.text, inner);
 }
 
@@ -213,9 +238,20 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         area.height.saturating_sub(2),
     );
     let footer = if f.confirm_discard {
-        " discard your edits? y discards · any other key keeps editing "
+        " discard your edits? y discards · any other key keeps editing ".to_string()
     } else {
-        " Ctrl-S save · Esc cancel · Tab next · ←/→ choose · Enter add rec · Ctrl-D remove rec "
+        // Save and cancel first: they are shown at every width.
+        status::footer(
+            &[
+                "Ctrl-S save",
+                "Esc cancel",
+                "Tab next",
+                "←/→ choose",
+                "Enter add rec",
+                "Ctrl-D remove rec",
+            ],
+            usize::from(rect.width.saturating_sub(2)),
+        )
     };
     // A new finding has no id until it is saved: another analyst may take
     // the next one first.
@@ -223,7 +259,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         Some(id) => format!(" Edit finding {id} "),
         None => " New finding ".to_string(),
     };
-    let inner = frame_box(frame, rect, title, footer);
+    let inner = frame_box(frame, rect, title, &footer);
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
         Screen::Library => None,
@@ -389,7 +425,15 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
         frame,
         rect,
         " Export the review ".into(),
-        " Enter export · Esc cancel · Tab next · ←/→ choose ",
+        &status::footer(
+            &[
+                "Ctrl-S/Enter export",
+                "Esc cancel",
+                "Tab next",
+                "←/→ choose",
+            ],
+            usize::from(rect.width.saturating_sub(2)),
+        ),
     );
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),

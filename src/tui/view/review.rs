@@ -7,8 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{effect_glyph, effect_style, focused_border, selected, state_look};
-use super::{banner, hint_spans, safe, safe_cut, status};
+use super::style::{
+    effect_glyph, effect_style, focused_border, focused_title, selected, state_look,
+};
+use super::{banner, safe, safe_cut, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{
@@ -43,13 +45,12 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             );
         }
         _ => {
-            let mut hints = hint_spans(Context::Review);
-            if let Some(m) = &app.message {
-                // Status messages name files and quote records.
-                hints = vec![Span::raw(safe(m))];
-            }
             let n_means = match &r.search {
-                Some(s) => format!("n/N: {} matches of {:?}", s.matches.len(), s.query),
+                Some(s) => format!(
+                    "n/N: {} of {:?}",
+                    crate::wording::count(s.matches.len(), "match", "matches"),
+                    s.query
+                ),
                 None => "n/N: failures".to_string(),
             };
             let signoff = match &r.state.signoff {
@@ -57,19 +58,28 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 SignStatus::Current(who) => format!("signed off ✓ {who}"),
                 SignStatus::Stale(who) => format!("sign-off STALE ({who})"),
             };
-            let access = if r.state.read_only() {
-                "READ-ONLY │ "
+            let mut right = Vec::new();
+            // Ranked: that nothing is being saved matters most.
+            if r.state.read_only() {
+                right.push(("READ-ONLY".to_string(), 0));
             } else if r.state.unsaved.is_some() {
-                "UNSAVED │ "
-            } else {
-                ""
-            };
-            let right = format!(
-                "{access}{n_means} │ reviewed {}/{} │ {signoff}",
-                r.state.reviewed(),
-                record.events.len()
+                right.push(("UNSAVED".to_string(), 0));
+            }
+            right.extend([
+                (n_means, 3),
+                (
+                    format!("reviewed {}/{}", r.state.reviewed(), record.events.len()),
+                    2,
+                ),
+                (signoff, 1),
+            ]);
+            status(
+                frame,
+                areas.status,
+                Context::Review,
+                app.message.as_deref(),
+                &right,
             );
-            status(frame, areas.status, hints, right);
         }
     }
 }
@@ -166,8 +176,8 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         Rows::Control { control, positions } => {
             let id = record.controls.get(*control).map_or("?", |c| c.id.as_str());
             format!(
-                " Timeline: {} events touching {id} (Esc clears) · {} ",
-                positions.len(),
+                " Timeline: {} touching {id} (Esc clears) · {} ",
+                crate::wording::count(positions.len(), "event", "events"),
                 r.zone.name()
             )
         }
@@ -176,7 +186,10 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(title)
+                .title(Line::styled(
+                    title,
+                    focused_title(r.focus == Pane::Timeline),
+                ))
                 .title_bottom(Line::from(position).right_aligned())
                 .border_style(focused_border(r.focus == Pane::Timeline)),
         ),
@@ -228,7 +241,10 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
-                .title(" Controls ")
+                .title(Line::styled(
+                    " Controls ",
+                    focused_title(r.focus == Pane::Controls),
+                ))
                 .title_bottom(Line::from(format!(" {failed} failed so far ")).right_aligned())
                 .border_style(focused_border(r.focus == Pane::Controls)),
         ),

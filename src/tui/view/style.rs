@@ -84,3 +84,13 @@ pub fn focused_border(focused: bool) -> Style {
         Style::new().add_modifier(Modifier::DIM)
     }
 }
+
+/// A pane's title: reversed when the pane has the focus, so that focus is
+/// seen without colour (NO_COLOR) and on terminals that draw bold dimly.
+pub fn focused_title(focused: bool) -> Style {
+    if focused {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::new()
+    }
+}
