@@ -17,7 +17,8 @@ use crate::text_safety;
     about = "A terminal workbench for counterintelligence and OPSEC incident reviews",
     long_about = "A terminal workbench for counterintelligence and OPSEC incident reviews.\n\n\
         With no command, hotwash opens PATH: a folder of incident records (default: ./incidents \
-        if it exists, else the incidents bundled with hotwash) or one record file.",
+        if it exists, else the incidents bundled inside hotwash, read-only; `hotwash init` writes \
+        an editable copy) or one record file.",
     after_help = "Exit status: 0 on success, 1 when a file is invalid, 2 on a usage error."
 )]
 pub struct Cli {
@@ -36,6 +37,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "BYTES", default_value_t = load::size::MAX_FIELD_BYTES)]
     pub max_field_size: usize,
 
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE
+    /// forces it), always or never. For messages and for the workbench.
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,7 +53,8 @@ pub enum Command {
     /// A record is checked together with the review beside it
     /// (`NAME.review.ron`); a folder with every record in it.
     Validate {
-        /// Record files, review files or folders.
+        /// Record files, review files or folders; `-` reads one record from
+        /// standard input (no review is looked up for it).
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
 
@@ -63,7 +70,8 @@ pub enum Command {
     /// the banner is always the highest portion included. The generation time
     /// is SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
     Export {
-        /// The record file.
+        /// The record file; `-` reads it from standard input (then no review
+        /// is looked up: the report has the record and an empty review).
         #[arg(value_name = "FILE")]
         record: PathBuf,
 
@@ -88,6 +96,134 @@ pub enum Command {
         #[arg(long, value_name = "LEVEL")]
         max_classification: Option<crate::model::Level>,
     },
+    /// Write the incident records bundled with hotwash into FOLDER, to edit
+    /// and review them (nothing is written if any of the files is there).
+    Init {
+        /// Where to write them.
+        #[arg(value_name = "FOLDER", default_value = "incidents")]
+        folder: PathBuf,
+    },
+    /// Print a shell completion script to standard output.
+    ///
+    /// bash: `hotwash completions bash > ~/.local/share/bash-completion/completions/hotwash`;
+    /// zsh: into a folder on $fpath as `_hotwash`; fish:
+    /// `~/.config/fish/completions/hotwash.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write every page into a folder.
+    ///
+    /// `hotwash man --dir ~/.local/share/man/man1` writes hotwash.1 and a page
+    /// per command (hotwash-validate.1, ...); then `man hotwash`.
+    Man {
+        /// Write hotwash.1 and one page per command here (replacing older
+        /// pages) instead of printing hotwash.1.
+        #[arg(long, value_name = "FOLDER")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl std::fmt::Display for ColorChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        })
+    }
+}
+
+impl ColorChoice {
+    /// Whether output to `stream` gets colour. `auto` follows the
+    /// conventions of no-color.org and bixense.com/clicolors: a non-empty
+    /// NO_COLOR turns it off, a CLICOLOR_FORCE other than 0 turns it on
+    /// even when the output is not a terminal.
+    pub fn on(self, stream: &impl IsTerminal) -> bool {
+        let set = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+            ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+            ColorChoice::Auto => stream.is_terminal(),
+        }
+    }
+}
+
+/// Parses the command line as `main` gets it. A first argument that is
+/// neither a path nor a command, but close to a command's name, is a typo:
+/// say which command was probably meant instead of reading it as a path.
+pub fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(first) = args.get(1).and_then(|a| a.to_str())
+        && let Some(meant) = mistyped_command(first)
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: '{}' is not a command, a file or a folder; did you mean '{meant}'?",
+            text_safety::one_line(first)
+        );
+        return Err(ExitCode::from(2));
+    }
+    // clap writes its own help and errors before `--color` is parsed: give
+    // it the choice from the arguments first.
+    let choice = args
+        .iter()
+        .zip(args.iter().skip(1).map(Some).chain([None]))
+        .find_map(|(arg, next)| {
+            let arg = arg.to_str()?;
+            let value = match arg.strip_prefix("--color") {
+                Some("") => next?.to_str()?,
+                Some(rest) => rest.strip_prefix('=')?,
+                None => return None,
+            };
+            ColorChoice::from_str(value, false).ok()
+        });
+    let mut command = <Cli as clap::CommandFactory>::command();
+    if let Some(choice) = choice {
+        command = command.color(match choice {
+            ColorChoice::Auto => clap::ColorChoice::Auto,
+            ColorChoice::Always => clap::ColorChoice::Always,
+            ColorChoice::Never => clap::ColorChoice::Never,
+        });
+    }
+    let matches = command.get_matches_from(args);
+    match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => Ok(cli),
+        Err(e) => e.exit(),
+    }
+}
+
+/// The command `arg` is probably a misspelling of, if it is not a path.
+pub fn mistyped_command(arg: &str) -> Option<String> {
+    use clap::CommandFactory as _;
+    if arg.starts_with('-') || Path::new(arg).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .chain(["help"])
+        .collect();
+    if names.contains(&arg) {
+        return None;
+    }
+    names
+        .into_iter()
+        .map(|name| (strsim::damerau_levenshtein(arg, name), name))
+        .filter(|&(distance, name)| distance <= 2 && distance < name.len() / 2 + 1)
+        .min()
+        .map(|(_, name)| name.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,8 +239,9 @@ pub fn run(cli: Cli) -> ExitCode {
         max_size: cli.max_size,
         max_field: cli.max_field_size,
     };
+    let color = cli.color;
     match cli.command {
-        Some(Command::Validate { paths, format }) => validate(&paths, format, &options),
+        Some(Command::Validate { paths, format }) => validate(&paths, format, &options, color),
         Some(Command::Export {
             record,
             format,
@@ -118,20 +255,138 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             max_classification,
             &options,
+            color,
         ),
-        None => open(cli.path, &options, cli.reviewer.as_deref()),
+        Some(Command::Init { folder }) => init(&folder),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory as _;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "hotwash", &mut out);
+            write_stdout(&out)
+        }
+        Some(Command::Man { dir }) => man(dir.as_deref()),
+        None => open(cli.path, &options, cli.reviewer.as_deref(), color),
     }
 }
 
-fn validate(paths: &[PathBuf], format: Format, options: &LoadOptions) -> ExitCode {
+/// Whether an error only says that the reader went away (`| head`): that
+/// ends the output, as ripgrep and fd end, quietly and successfully.
+fn closed_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Writes `bytes` to standard output; a closed pipe ends it quietly.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => fail_with(format!("cannot write to standard output: {e}")),
+    }
+}
+
+/// Says `message` (made safe for a terminal) and fails.
+fn fail_with(message: String) -> ExitCode {
+    let _ = writeln!(
+        std::io::stderr(),
+        "hotwash: {}",
+        text_safety::one_line(&message)
+    );
+    ExitCode::from(1)
+}
+
+/// The manual pages: hotwash.1, then one per command, named as the
+/// SUBCOMMANDS section of hotwash.1 refers to them.
+fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    use clap::CommandFactory as _;
+    let mut command = Cli::command();
+    command.build();
+    let render = |command: clap::Command| -> std::io::Result<(String, Vec<u8>)> {
+        let man = clap_mangen::Man::new(command);
+        let mut page = Vec::new();
+        man.render(&mut page)?;
+        Ok((man.get_filename(), page))
+    };
+    let mut pages = vec![render(command.clone())?];
+    for sub in command.get_subcommands() {
+        let name = format!("hotwash-{}", sub.get_name());
+        pages.push(render(sub.clone().name(name))?);
+    }
+    Ok(pages)
+}
+
+fn man(dir: Option<&Path>) -> ExitCode {
+    let pages = match man_pages() {
+        Ok(pages) => pages,
+        Err(e) => return fail_with(format!("cannot render the manual page: {e}")),
+    };
+    let Some(dir) = dir else {
+        return write_stdout(&pages[0].1);
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return fail_with(format!("cannot create {}: {e}", dir.display()));
+    }
+    for (name, page) in &pages {
+        let path = dir.join(name);
+        if let Err(e) = crate::files::write_atomic(&path, page, crate::files::Replace::Allowed) {
+            return fail_with(e.to_string());
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {} manual pages into {}; `man hotwash` shows the first if that folder is on \
+         the manual path",
+        pages.len(),
+        text_safety::one_line(&dir.display().to_string())
+    );
+    ExitCode::SUCCESS
+}
+
+fn init(folder: &Path) -> ExitCode {
+    match crate::bundled::init(folder) {
+        Ok(written) => {
+            let mut err = std::io::stderr().lock();
+            for path in &written {
+                let _ = writeln!(
+                    err,
+                    "wrote {}",
+                    text_safety::one_line(&path.display().to_string())
+                );
+            }
+            let open = if folder == Path::new("incidents") {
+                "hotwash".to_string()
+            } else {
+                format!("hotwash {}", folder.display())
+            };
+            let _ = writeln!(
+                err,
+                "{} file{} written; `{}` opens them for review",
+                written.len(),
+                plural(written.len()),
+                text_safety::one_line(&open)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail_with(e.to_string()),
+    }
+}
+
+fn validate(
+    paths: &[PathBuf],
+    format: Format,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> ExitCode {
     let reports = load::validate_paths(paths, options);
     let invalid = reports.iter().filter(|r| !r.is_valid()).count();
     let written = match format {
-        Format::Human => print_human(&reports),
+        Format::Human => print_human(&reports, color),
         Format::Json => print_json(&reports),
     };
     if let Err(e) = written {
-        // A closed pipe is not worth a panic; say so once and fail.
+        if closed_pipe(&e) {
+            return ExitCode::SUCCESS;
+        }
         let e = e.to_string();
         let _ = writeln!(
             std::io::stderr(),
@@ -147,13 +402,9 @@ fn validate(paths: &[PathBuf], format: Format, options: &LoadOptions) -> ExitCod
     }
 }
 
-fn color_on(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-fn print_human(reports: &[FileReport]) -> std::io::Result<()> {
+fn print_human(reports: &[FileReport], color: ColorChoice) -> std::io::Result<()> {
     let stderr = std::io::stderr();
-    let color = color_on(&stderr);
+    let color = color.on(&stderr);
     let mut err = stderr.lock();
     for report in reports {
         if !report.diagnostics.is_empty() {
@@ -214,26 +465,45 @@ fn print_json(reports: &[FileReport]) -> std::io::Result<()> {
     writeln!(out)
 }
 
-/// Where hotwash looks when no path is given: `./incidents` if it exists,
-/// else the incidents shipped with the program.
-pub fn default_library() -> PathBuf {
+/// What hotwash opens when no path is given: `./incidents` if it exists,
+/// else the incidents bundled inside the program.
+pub fn default_library() -> crate::tui::Source {
     let local = PathBuf::from("incidents");
     if local.is_dir() {
-        return local;
+        crate::tui::Source::Path(local)
+    } else {
+        crate::tui::Source::Bundled
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("incidents")
 }
 
 /// Opens the workbench on a terminal; prints a summary when output is not
 /// a terminal (a pipe, a script).
-fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) -> ExitCode {
-    let path = path.unwrap_or_else(default_library);
-    if !path.exists() {
-        let d = Diagnostic::error("io.missing", "no such file or folder");
-        return fail_on(&path, d);
-    }
+fn open(
+    path: Option<PathBuf>,
+    options: &LoadOptions,
+    reviewer: Option<&str>,
+    color: ColorChoice,
+) -> ExitCode {
+    let source = match path {
+        Some(path) if !path.exists() => {
+            let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
+                "hotwash opens a folder of records or a record file; its commands are \
+                 validate, export, init, completions and man (hotwash --help)",
+            );
+            return fail_on(&path, d, color);
+        }
+        Some(path) => crate::tui::Source::Path(path),
+        None => default_library(),
+    };
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return match crate::tui::run(path, *options, crate::tui::runtime::reviewer_name(reviewer)) {
+        // crossterm reads NO_COLOR itself; an explicit choice overrides it.
+        match color {
+            ColorChoice::Always => ratatui::crossterm::style::force_color_output(true),
+            ColorChoice::Never => ratatui::crossterm::style::force_color_output(false),
+            ColorChoice::Auto => {}
+        }
+        let reviewer = crate::tui::runtime::reviewer_name(reviewer);
+        return match crate::tui::run(source, *options, reviewer) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let e = e.to_string();
@@ -246,25 +516,42 @@ fn open(path: Option<PathBuf>, options: &LoadOptions, reviewer: Option<&str>) ->
             }
         };
     }
-    summary(path, options)
+    summary(source, options, color)
 }
 
 /// A plain summary of the library, one line per record. Each line is made
 /// safe for a terminal: output that is not a terminal often ends up on one.
-fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
-    let records = if path.is_dir() {
-        match load::records_in(&path) {
-            Ok(r) => r,
-            Err(d) => return fail_on(&path, d),
+fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice) -> ExitCode {
+    let loaded: Vec<(PathBuf, load::Loaded<crate::model::Record>)> = match source {
+        crate::tui::Source::Bundled => crate::bundled::records()
+            .map(|f| {
+                let path = crate::bundled::path_of(f.name);
+                let record = load::record_from_text_with(&path, f.text.into(), options);
+                (path, record)
+            })
+            .collect(),
+        crate::tui::Source::Path(path) => {
+            let records = if path.is_dir() {
+                match load::records_in(&path) {
+                    Ok(r) => r,
+                    Err(d) => return fail_on(&path, d, color),
+                }
+            } else {
+                vec![path.clone()]
+            };
+            records
+                .into_iter()
+                .map(|p| {
+                    let record = load::check_record_file(&p, options).record;
+                    (p, record)
+                })
+                .collect()
         }
-    } else {
-        vec![path.clone()]
     };
     let mut out = std::io::stdout().lock();
     let mut ok = true;
-    for record_path in records {
-        let checked = load::check_record_file(&record_path, options);
-        let line = match &checked.record.value {
+    for (record_path, record) in loaded {
+        let line = match &record.value {
             Some(r) => {
                 let failed = r.events.iter().filter(|e| e.has_failure()).count();
                 format!(
@@ -279,12 +566,14 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
             }
             None => {
                 ok = false;
-                let first = checked.record.report.first_error();
-                first.map_or_else(String::new, |d| checked.record.report.one_line(d))
+                let first = record.report.first_error();
+                first.map_or_else(String::new, |d| record.report.one_line(d))
             }
         };
-        if writeln!(out, "{}", text_safety::one_line(&line)).is_err() {
-            return ExitCode::FAILURE;
+        match writeln!(out, "{}", text_safety::one_line(&line)) {
+            Ok(()) => {}
+            Err(e) if closed_pipe(&e) => return ExitCode::SUCCESS,
+            Err(_) => return ExitCode::FAILURE,
         }
     }
     if ok {
@@ -294,7 +583,7 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
     }
 }
 
-fn fail_on(path: &Path, d: Diagnostic) -> ExitCode {
+fn fail_on(path: &Path, d: Diagnostic, color: ColorChoice) -> ExitCode {
     let report = FileReport {
         path: path.to_path_buf(),
         text: None,
@@ -303,7 +592,7 @@ fn fail_on(path: &Path, d: Diagnostic) -> ExitCode {
     let _ = write!(
         std::io::stderr(),
         "{}",
-        report.render(color_on(&std::io::stderr()), 100)
+        report.render(color.on(&std::io::stderr()), 100)
     );
     ExitCode::from(1)
 }
@@ -313,7 +602,14 @@ pub fn load_for_report(
     path: &Path,
     options: &LoadOptions,
 ) -> Result<(crate::model::Record, crate::model::Review), Vec<FileReport>> {
-    let checked = load::check_record_file(path, options);
+    let checked = if load::is_stdin(path) {
+        load::Checked {
+            record: load::load_record_stdin(options),
+            review: None,
+        }
+    } else {
+        load::check_record_file(path, options)
+    };
     let mut problems = Vec::new();
     if !checked.record.report.is_valid() {
         problems.push(checked.record.report.clone());
@@ -342,9 +638,10 @@ fn export(
     force: bool,
     max_classification: Option<crate::model::Level>,
     options: &LoadOptions,
+    color: ColorChoice,
 ) -> ExitCode {
     let stderr = std::io::stderr();
-    let color = color_on(&stderr);
+    let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
     let fail = |message: String| {
         let _ = writeln!(
@@ -416,6 +713,7 @@ fn export(
                 .and_then(|()| stdout.flush())
             {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
                 Err(e) => fail(format!("cannot write the report: {e}")),
             }
         }

@@ -482,3 +482,62 @@ fn two_instances_saving_at_once_keep_both_findings() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-bundled-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-bundled-{}", std::process::id()),
+    };
+    let command = format!("cd '{}' && '{}'; sleep 5", dir.display(), bin);
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "NO_COLOR=1",
+        "-e",
+        "EDITOR=touch",
+        "-e",
+        "VISUAL=touch",
+        &command,
+    ]);
+    tmux.wait_for("the library of bundled records", |s| {
+        s.contains("incident library  (bundled)") && s.contains("Luftwaffe 'Taurus' Webex call")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the Taurus record, read-only", |s| {
+        s.contains("Timeline") && s.contains("READ-ONLY") && s.contains("hotwash init")
+    });
+    // Help, opened and closed, clears the message shown on opening.
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help overlay", |s| s.contains("quit hotwash"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("help closed, the message gone", |s| {
+        !s.contains("quit hotwash") && !s.contains("READ-ONLY (bundled")
+    });
+    // Marking an event is refused.
+    tmux.keys(&["Space"]);
+    tmux.wait_for("the refusal, and nothing marked", |s| {
+        s.contains("READ-ONLY (bundled with hotwash)") && s.contains("reviewed 6/28")
+    });
+    // So is the editor (`touch`, which would leave files); help opening
+    // after it shows the key was handled.
+    tmux.keys(&["E", "?"]);
+    tmux.wait_for("the help overlay", |s| s.contains("quit hotwash"));
+    tmux.keys(&["q"]);
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("list").collect();
+    assert!(left.is_empty(), "hotwash wrote into the folder: {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

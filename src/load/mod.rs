@@ -251,6 +251,27 @@ pub fn record_from_text_with(path: &Path, text: String, options: &LoadOptions) -
     })
 }
 
+/// The argument that means standard input (`hotwash validate -`).
+pub const STDIN_ARG: &str = "-";
+
+/// How standard input is named in diagnostics.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether a path argument means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_ARG
+}
+
+/// Loads and validates a record piped to standard input. It has no review:
+/// there is no folder to look beside.
+pub fn load_record_stdin(options: &LoadOptions) -> Loaded<Record> {
+    let path = Path::new(STDIN_NAME);
+    match text::read_stdin(options.max_size) {
+        Ok(text) => record_from_text_with(path, text, options),
+        Err(d) => Loaded::failed(path, None, d),
+    }
+}
+
 /// Loads and validates a record file.
 pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
     match text::read_text(path, options.max_size) {
@@ -380,7 +401,15 @@ pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
 pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileReport> {
     let mut reports = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut stdin_read = false;
     for path in paths {
+        if is_stdin(path) {
+            // Standard input can be read once; a second `-` has nothing left.
+            if !std::mem::replace(&mut stdin_read, true) {
+                reports.push(load_record_stdin(options).report);
+            }
+            continue;
+        }
         let records = if path.is_dir() {
             match records_in(path) {
                 Ok(r) => r,

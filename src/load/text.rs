@@ -40,6 +40,20 @@ pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, Diagnostic> {
     Ok(bytes)
 }
 
+/// Standard input as text, at most `max_size` bytes, checked by [`decode`].
+pub fn read_stdin(max_size: u64) -> Result<String, Diagnostic> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::error("io.read", format!("cannot read standard input: {e}")))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_big(bytes.len() as u64, max_size));
+    }
+    decode(bytes)
+}
+
 /// Why a file could not be opened, as a diagnostic of that file.
 pub fn open_diagnostic(e: OpenError) -> Diagnostic {
     match e {

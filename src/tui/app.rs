@@ -124,12 +124,37 @@ pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
     }
 }
 
+/// Loads a record bundled with hotwash and its bundled review.
+pub fn load_bundled_entry(file: &crate::bundled::BundledFile, options: &LoadOptions) -> Entry {
+    let path = crate::bundled::path_of(file.name);
+    let loaded = load::record_from_text_with(&path, file.text.into(), options);
+    match loaded.value {
+        Some(record) => {
+            let mut review = ReviewState::bundled(&path, &record, options);
+            let bundle = Bundle::new(path.clone(), record);
+            review.refresh_signoff(&bundle.hasher);
+            Entry {
+                path,
+                state: EntryState::Loaded(Arc::new(bundle)),
+                review: Some(review),
+            }
+        }
+        None => Entry {
+            path,
+            state: EntryState::Failed(loaded.report),
+            review: None,
+        },
+    }
+}
+
 /// How the review file may be used.
 #[derive(Debug, Clone)]
 pub enum Access {
     Writable(ReviewStore),
     /// The file could not be used; it is never written. Why:
     ReadOnly(FileReport),
+    /// A record shipped inside hotwash: there is no file to write.
+    Bundled,
 }
 
 /// The analyst's review of the open record, as it is being edited.
@@ -214,7 +239,26 @@ impl ReviewState {
     }
 
     pub fn read_only(&self) -> bool {
-        matches!(self.access, Access::ReadOnly(_))
+        matches!(self.access, Access::ReadOnly(_) | Access::Bundled)
+    }
+
+    /// The review shipped with a bundled record (an empty one if none
+    /// was), read-only.
+    pub fn bundled(record_path: &std::path::Path, record: &Record, options: &LoadOptions) -> Self {
+        let review = crate::bundled::review_of(record_path).and_then(|file| {
+            let path = crate::bundled::path_of(file.name);
+            load::review_from_text_with(&path, file.text.into(), record, options).value
+        });
+        ReviewState {
+            review: review.unwrap_or_else(|| Review::new(record.id.clone())),
+            access: Access::Bundled,
+            undo: Vec::new(),
+            pending: Vec::new(),
+            unsaved: None,
+            reloaded: None,
+            notice: None,
+            signoff: SignStatus::NotSigned,
+        }
     }
 
     pub fn reviewed(&self) -> usize {

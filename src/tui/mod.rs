@@ -28,7 +28,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
-use self::app::{App, Screen, load_entry};
+use self::app::{App, Screen, load_bundled_entry, load_entry};
 use self::runtime::dispatch;
 use self::update::{Effect, Msg};
 use self::watch::Watch;
@@ -96,10 +96,45 @@ impl InputGate {
 /// should step aside. Only `pause` waits on it; an idle hotwash just sleeps.
 const INPUT_POLL: Duration = Duration::from_millis(200);
 
-/// Loads the records of `path` (a folder, or one file) on a thread of its
-/// own, reporting progress as messages so the screen never freezes.
-fn spawn_loader(path: PathBuf, options: LoadOptions, tx: mpsc::Sender<Msg>) {
+/// What the workbench opens.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A folder of records, or one record file.
+    Path(PathBuf),
+    /// The records shipped inside hotwash, read-only.
+    Bundled,
+}
+
+/// Loads the bundled records as the folder loader does, with progress.
+fn load_bundled(options: &LoadOptions, tx: &mpsc::Sender<Msg>) {
+    let files: Vec<_> = crate::bundled::records().collect();
+    let total = files.len();
+    for (done, file) in files.into_iter().enumerate() {
+        let started = Msg::LoadStarted {
+            path: crate::bundled::path_of(file.name),
+            size: file.text.len() as u64,
+            done,
+            total,
+        };
+        if tx.send(started).is_err()
+            || tx
+                .send(Msg::Loaded(load_bundled_entry(file, options)))
+                .is_err()
+        {
+            return;
+        }
+    }
+    let _ = tx.send(Msg::LoadFinished);
+}
+
+/// Loads the records of `source` on a thread of its own, reporting
+/// progress as messages so the screen never freezes.
+fn spawn_loader(source: Source, options: LoadOptions, tx: mpsc::Sender<Msg>) {
     thread::spawn(move || {
+        let path = match source {
+            Source::Path(path) => path,
+            Source::Bundled => return load_bundled(&options, &tx),
+        };
         let files = if path.is_dir() {
             match load::records_in(&path) {
                 Ok(files) => files,
@@ -134,16 +169,15 @@ fn spawn_loader(path: PathBuf, options: LoadOptions, tx: mpsc::Sender<Msg>) {
     });
 }
 
-/// Runs the interface on `path` until the analyst quits.
-pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<()> {
+/// Runs the interface on `source` until the analyst quits.
+pub fn run(source: Source, options: LoadOptions, reviewer: String) -> io::Result<()> {
     let (tx, rx) = mpsc::channel();
-    let open_file = path.is_file();
-    let folder = if open_file {
-        path.parent().map(PathBuf::from)
-    } else {
-        Some(path.clone())
+    let (open_file, folder) = match &source {
+        Source::Path(path) if path.is_file() => (true, path.parent().map(PathBuf::from)),
+        Source::Path(path) => (false, Some(path.clone())),
+        Source::Bundled => (false, Some(PathBuf::from(crate::bundled::PLACE))),
     };
-    spawn_loader(path, options, tx.clone());
+    spawn_loader(source, options, tx.clone());
 
     let mut terminal = ratatui::try_init()?;
     let _guard = Guard;

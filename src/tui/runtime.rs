@@ -156,6 +156,6 @@ pub fn review_changed_by_others(app: &App) -> bool {
     };
     match &r.state.access {
         Access::Writable(store) => !store.unchanged_on_disk().unwrap_or(true),
-        Access::ReadOnly(_) => false,
+        Access::ReadOnly(_) | Access::Bundled => false,
     }
 }

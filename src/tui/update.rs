@@ -420,10 +420,24 @@ fn on_review_reloaded(
 
 /// Applies an analyst's change to the open review and keeps it pending
 /// until the disk has it. The error is for the status line.
+/// What a bundled record says when asked to change.
+pub const BUNDLED_READ_ONLY: &str =
+    "READ-ONLY (bundled with hotwash): `hotwash init` writes an editable copy";
+
+fn read_only_message(state: &ReviewState) -> &'static str {
+    match state.access {
+        Access::Bundled => BUNDLED_READ_ONLY,
+        _ => "this review is read-only",
+    }
+}
+
 fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     let Screen::Review(r) = &mut app.screen else {
         return Err("no record is open".into());
     };
+    if matches!(r.state.access, Access::Bundled) {
+        return Err(BUNDLED_READ_ONLY.into());
+    }
     if r.state.read_only() {
         return Err("this review is read-only: its file could not be used (? for help)".into());
     }
@@ -827,8 +841,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     };
     let read_only = match &state.access {
         Access::ReadOnly(report) => Some(report.clone()),
-        Access::Writable(_) => None,
+        Access::Writable(_) | Access::Bundled => None,
     };
+    let bundled = matches!(state.access, Access::Bundled);
     let notice = state.notice.clone();
     app.screen = Screen::Review(Box::new(ReviewScreen::new(
         bundle,
@@ -837,7 +852,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
         from_library,
     )));
     // Say at once why the review cannot be written, or what is off with it.
-    if let Some(report) = read_only {
+    if bundled {
+        app.message = Some(BUNDLED_READ_ONLY.into());
+    } else if let Some(report) = read_only {
         app.message =
             Some("READ-ONLY: the review file could not be used and will not be written".into());
         app.overlay = Some(Overlay::Report(report));
@@ -986,7 +1003,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         Action::Note => {
             let id = event.unwrap_or_default();
             if r.state.read_only() {
-                app.message = Some("this review is read-only".into());
+                app.message = Some(read_only_message(&r.state).into());
             } else {
                 let note = r.state.review.mark(&id).and_then(|m| m.note.clone());
                 app.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, note.as_deref()))));
@@ -1044,7 +1061,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::SignOff => {
             if r.state.read_only() {
-                app.message = Some("this review is read-only".into());
+                app.message = Some(read_only_message(&r.state).into());
             } else {
                 let reviewer = app.reviewer.clone();
                 app.overlay = Some(Overlay::Confirm(Confirm {
@@ -1092,6 +1109,10 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             app.overlay = Some(Overlay::Export(Box::new(form)));
             Vec::new()
         }
+        Action::EditRecord if matches!(r.state.access, Access::Bundled) => {
+            app.message = Some(BUNDLED_READ_ONLY.into());
+            Vec::new()
+        }
         Action::EditRecord => match r.event_index() {
             Some(event) => vec![Effect::EditRecord { event }],
             None => Vec::new(),
@@ -1134,7 +1155,7 @@ fn new_finding(app: &mut App) {
         return;
     };
     if r.state.read_only() {
-        app.message = Some("this review is read-only".into());
+        app.message = Some(read_only_message(&r.state).into());
         return;
     }
     let (events, controls, portion) = match r.event_index() {
@@ -1162,7 +1183,7 @@ fn edit_finding(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     if r.state.read_only() {
-        app.message = Some("this review is read-only".into());
+        app.message = Some(read_only_message(&r.state).into());
         return Vec::new();
     }
     let review = &r.state.review;
