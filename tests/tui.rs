@@ -1228,3 +1228,53 @@ fn escapes_in_a_narrative_are_shown_in_the_detail_not_sent() {
     );
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
 }
+
+// --- the screen tells the truth: banner, sign-off, search ---------------------
+
+/// The banner lines (top and bottom) of a rendered review screen.
+fn banners(screen: &str) -> (String, String) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines.iter().rev().find(|l| !l.is_empty()).copied();
+    (
+        lines.first().copied().unwrap_or_default().to_string(),
+        bottom.unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn a_finding_above_the_record_raises_the_banner_and_undo_lowers_it() {
+    let (_ws, mut app) = open_record(120, 40);
+    let (top, bottom) = banners(&render(&app));
+    assert!(top.contains("NATO RESTRICTED"), "{top}");
+    assert!(bottom.contains("NATO RESTRICTED"), "{bottom}");
+
+    // A NATO CONFIDENTIAL finding: the portion picker is the seventh field.
+    keys(&mut app, "f");
+    keys(&mut app, "Confidential finding");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "a statement");
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    ctrl(&mut app, 's');
+    assert_eq!(app.message.as_deref(), Some("saved: added finding F02"));
+    let screen = render(&app);
+    assert!(screen.contains("(NC) Confidential finding"), "{screen}");
+    let (top, bottom) = banners(&screen);
+    assert!(top.contains("NATO CONFIDENTIAL"), "{top}");
+    assert!(bottom.contains("NATO CONFIDENTIAL"), "{bottom}");
+
+    // Back in the library the record's row says so too.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Library));
+    assert!(render(&app).contains("NATO CONFIDENTIAL"));
+
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "u");
+    let (top, bottom) = banners(&render(&app));
+    assert!(top.contains("NATO RESTRICTED"), "{top}");
+    assert!(bottom.contains("NATO RESTRICTED"), "{bottom}");
+}

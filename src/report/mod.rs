@@ -571,14 +571,14 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     withheld.portions = withheld.kinds.total();
 
     // The banner is the highest portion included: never lower.
-    let highest = events
-        .iter()
-        .map(|e| e.portion.level)
-        .chain((!title_withheld).then_some(title_portion))
-        .chain(findings.iter().map(|f| f.portion.level))
-        .chain(claims.iter().map(|c| c.portion.level))
-        .max()
-        .unwrap_or(Level::Unclassified);
+    let highest = crate::model::marking::highest(
+        events
+            .iter()
+            .map(|e| e.portion.level)
+            .chain((!title_withheld).then_some(title_portion))
+            .chain(findings.iter().map(|f| f.portion.level))
+            .chain(claims.iter().map(|c| c.portion.level)),
+    );
 
     // Hashing the record costs a full serialisation: only a sign-off needs it.
     let signoff = match &review.signoff {
@@ -651,6 +651,18 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         claims,
         sources,
     }
+}
+
+/// The banner of a view that shows the whole record and the whole review,
+/// nothing withheld (the workbench): the rule of `build`'s banner applied to
+/// everything, and never lower than the record's own marking.
+pub fn shown_classification(record: &Record, review: &Review) -> Classification {
+    let level = crate::model::marking::highest([
+        record.classification.level,
+        record.highest_portion(),
+        review.highest_portion(),
+    ]);
+    record.classification.at(level)
 }
 
 /// Lookups by id into a report, built once per rendering, so that a
@@ -862,6 +874,22 @@ mod tests {
         let full = build(&record, &review, &ReportOptions::default());
         assert!(!full.record.withheld);
         assert_eq!(full.record.title, "T");
+    }
+
+    #[test]
+    fn the_shown_banner_counts_the_review_and_never_goes_below_the_record() {
+        let (record, mut review) = inputs();
+        assert_eq!(
+            shown_classification(&record, &review).banner(),
+            "COSMIC TOP SECRET",
+            "F2 is TopSecret, above the record's Secret"
+        );
+        review.findings.clear();
+        assert_eq!(
+            shown_classification(&record, &review).banner(),
+            "NATO SECRET",
+            "the record's own marking"
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
         Some(record) => {
             let mut review = ReviewState::open(&path, &record, options);
             let bundle = Bundle::new(path.clone(), record);
-            review.refresh_signoff(&bundle.hasher);
+            review.refresh(&bundle);
             Entry {
                 path,
                 state: EntryState::Loaded(Arc::new(bundle)),
@@ -151,6 +151,9 @@ pub struct ReviewState {
     pub notice: Option<FileReport>,
     /// Where the sign-off stands; refreshed after every change, not per frame.
     pub signoff: SignStatus,
+    /// The banner over the record and the review together (a VS-NfD
+    /// finding raises an OFFEN record's); refreshed after every change.
+    pub banner: crate::model::Classification,
 }
 
 /// A change the disk does not have yet.
@@ -182,12 +185,13 @@ impl ReviewState {
                 store,
                 report,
             } => ReviewState {
-                review,
                 access: Access::Writable(store),
                 undo: Vec::new(),
                 pending: Vec::new(),
                 unsaved: None,
                 reloaded: None,
+                banner: crate::report::shown_classification(record, &review),
+                review,
                 notice: report,
                 signoff: SignStatus::NotSigned,
             },
@@ -200,8 +204,15 @@ impl ReviewState {
                 reloaded: None,
                 notice: None,
                 signoff: SignStatus::NotSigned,
+                banner: record.classification,
             },
         }
+    }
+
+    /// Recomputes what is derived from the review: the sign-off and the banner.
+    pub fn refresh(&mut self, bundle: &Bundle) {
+        self.refresh_signoff(&bundle.hasher);
+        self.banner = crate::report::shown_classification(&bundle.record, &self.review);
     }
 
     /// Recomputes where the sign-off stands.

@@ -364,7 +364,7 @@ fn on_review_reloaded(
         return Vec::new();
     }
     r.state = state;
-    r.state.refresh_signoff(&r.bundle.hasher);
+    r.state.refresh(&r.bundle);
     r.detail.review_changed();
     r.finding = r
         .finding
@@ -443,7 +443,7 @@ fn on_record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
     // The replayed states and the detail's rows belong to the old record.
     r.replay = Default::default();
     r.detail = Default::default();
-    r.state.refresh_signoff(&bundle.hasher);
+    r.state.refresh(&bundle);
     r.rows = Rows::All(bundle.timeline.len());
     r.search = None;
     r.control = r
@@ -475,7 +475,7 @@ fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     if r.state.undo.len() > UNDO_DEPTH {
         r.state.undo.remove(0);
     }
-    r.state.refresh_signoff(&r.bundle.hasher);
+    r.state.refresh(&r.bundle);
     r.detail.review_changed();
     r.state.pending.push(Pending {
         edit: Some(edit),
@@ -1088,7 +1088,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                         summary: "undid the last change".into(),
                     }),
                 }
-                r.state.refresh_signoff(&r.bundle.hasher);
+                r.state.refresh(&r.bundle);
                 r.detail.review_changed();
                 r.finding = r
                     .finding

@@ -20,13 +20,9 @@ use crate::tui::wrap::{first_row, rows};
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = review_areas(area);
     let record = &r.bundle.record;
-    banner(frame, areas.banner_top, record.classification, record.tlp);
-    banner(
-        frame,
-        areas.banner_bottom,
-        record.classification,
-        record.tlp,
-    );
+    // The review's portions count too: computed when it changes, not here.
+    banner(frame, areas.banner_top, r.state.banner, record.tlp);
+    banner(frame, areas.banner_bottom, r.state.banner, record.tlp);
     draw_timeline(r, frame, areas.timeline);
     draw_controls(r, frame, areas.controls);
     if r.findings_open {
