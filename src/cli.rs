@@ -266,15 +266,19 @@ fn summary(path: PathBuf, options: &LoadOptions) -> ExitCode {
         let checked = load::check_record_file(&record_path, options);
         let line = match &checked.record.value {
             Some(r) => {
-                let failed = r.events.iter().filter(|e| e.has_failure()).count();
+                // Worded as the library says it: controls, not events.
+                let failed = crate::timeline::Timeline::new(r).failed_controls();
+                let events = match r.events.len() {
+                    1 => "1 event".to_string(),
+                    n => format!("{n} events"),
+                };
                 format!(
-                    "{}  {}  [{} · {}]  {} events, {} with control failures",
+                    "{}  {}  [{} · {}]  {events}, {}",
                     record_path.display(),
                     r.title,
                     r.classification.banner(),
                     r.tlp,
-                    r.events.len(),
-                    failed
+                    crate::timeline::failed_controls_phrase(failed, r.controls.len())
                 )
             }
             None => {

@@ -1020,7 +1020,8 @@ fn library_columns_line_up_whatever_the_titles_hold() {
         "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件",
         "OSC \u{1b}]52;c;aGFja2Vk\u{7} and \u{202e}override",
     ];
-    let mut app = App::new(120, 30);
+    // Wide enough for the whole escaped title beside the other columns.
+    let mut app = App::new(130, 30);
     app.library.folder = Some(dir.clone());
     for (i, title) in titles.iter().enumerate() {
         let text = demo.replace(
@@ -1277,4 +1278,35 @@ fn a_finding_above_the_record_raises_the_banner_and_undo_lowers_it() {
     let (top, bottom) = banners(&render(&app));
     assert!(top.contains("NATO RESTRICTED"), "{top}");
     assert!(bottom.contains("NATO RESTRICTED"), "{bottom}");
+}
+
+/// The library (wide and narrow) and the plain summary count the same
+/// thing, controls that failed, and word it the same way.
+#[test]
+fn the_library_and_the_plain_summary_say_the_same_about_failed_controls() {
+    // Narrow (two lines a record) but wide enough for the counts.
+    let (ws, app) = app(100, 30);
+    let narrow = render(&app);
+    assert!(
+        narrow.contains("4 events, 2 of 4 controls failed"),
+        "{narrow}"
+    );
+    let (_ws2, wide_app) = self::app(120, 40);
+    let wide = render(&wide_app);
+    let header = wide
+        .lines()
+        .find(|l| l.contains("Period"))
+        .unwrap_or_default();
+    assert!(header.contains("Controls failed"), "{wide}");
+    assert!(wide.contains("2 of 4"), "{wide}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .arg(ws.record())
+        .output()
+        .expect("run hotwash");
+    let plain = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        plain.contains("4 events, 2 of 4 controls failed"),
+        "{plain}"
+    );
 }

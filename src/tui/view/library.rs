@@ -68,7 +68,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let class_w = width_of(&|e, b| width(shown_banner(e, b).banner()), 14);
     let tlp_w = width_of(&|_, b| width(&b.record.tlp.label()), 3);
     let period_w = width_of(&|_, b| width(&b.period), 6);
-    let fixed = period_w + class_w + tlp_w + 6 + 6 + 8 + 7;
+    let failed_w = width("Controls failed");
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + 7;
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
@@ -80,7 +81,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Classification", class_w),
         cell("TLP", tlp_w),
         cell("Events", 6),
-        cell("Failed", 6),
+        cell("Controls failed", failed_w),
         cell("Reviewed", 8),
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
@@ -107,22 +108,41 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     title
                 });
-                Line::from(vec![
-                    Span::raw(format!("   {}  ", b.period)),
-                    Span::styled(
-                        shown_banner(e, b).banner().to_string(),
-                        style::banner_style(shown_banner(e, b).level),
+                let shown = shown_banner(e, b);
+                // Whole facts only, in order, as many as fit: never a
+                // number cut from its words.
+                // (separator, fact): the separator takes no style.
+                let facts = [
+                    ("   ", Span::raw(b.period.clone())),
+                    (
+                        "  ",
+                        Span::styled(shown.banner(), style::banner_style(shown.level)),
                     ),
-                    Span::raw(" "),
-                    Span::styled(r.tlp.label(), style::tlp_style(r.tlp)),
-                    Span::raw(format!(
-                        "  {} events, {} failed, reviewed {}/{}",
-                        r.events.len(),
-                        b.failed_controls,
-                        reviewed,
-                        r.events.len()
-                    )),
-                ])
+                    (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
+                    ("  ", Span::raw(format!("{} events", r.events.len()))),
+                    (
+                        ", ",
+                        Span::raw(crate::timeline::failed_controls_phrase(
+                            b.failed_controls,
+                            r.controls.len(),
+                        )),
+                    ),
+                    (
+                        ", ",
+                        Span::raw(format!("reviewed {reviewed}/{}", r.events.len())),
+                    ),
+                ];
+                let mut used = 0;
+                let mut spans = Vec::new();
+                for (sep, fact) in facts {
+                    used += width(sep) + width(&fact.content);
+                    if used > inner_w {
+                        break;
+                    }
+                    spans.push(Span::raw(sep));
+                    spans.push(fact);
+                }
+                Line::from(spans)
             }
             EntryState::Loaded(b) => {
                 let r = &b.record;
@@ -135,7 +155,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     ),
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
                     Span::raw(cell(&r.events.len().to_string(), 6)),
-                    Span::raw(cell(&b.failed_controls.to_string(), 6)),
+                    Span::raw(cell(
+                        &format!("{} of {}", b.failed_controls, r.controls.len()),
+                        failed_w,
+                    )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
                 ])
             }

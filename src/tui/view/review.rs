@@ -225,7 +225,14 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(
             Block::bordered()
                 .title(" Controls ")
-                .title_bottom(Line::from(format!(" {failed} failed so far ")).right_aligned())
+                // Controls, as the library counts them: "3 of 20 failed".
+                .title_bottom(
+                    Line::from(format!(
+                        " {failed} of {} failed so far ",
+                        b.record.controls.len()
+                    ))
+                    .right_aligned(),
+                )
                 .border_style(focused_border(r.focus == Pane::Controls)),
         ),
         area,
