@@ -1310,3 +1310,37 @@ fn the_library_and_the_plain_summary_say_the_same_about_failed_controls() {
         "{plain}"
     );
 }
+
+/// Runs a `/` search for `query` on the review screen.
+fn search(app: &mut App, query: &str) {
+    let previous = review(app).search.as_ref().map_or(0, |s| s.query.chars().count());
+    keys(app, "/");
+    // The prompt opens with the previous query.
+    for _ in 0..previous {
+        press(app, KeyCode::Backspace);
+    }
+    keys(app, query);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn search_finds_control_ids_and_titles_places_and_sources() {
+    let (_ws, mut app) = open_record(120, 40);
+    search(&mut app, "SC-8");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("2 events match \"SC-8\"; n/N step through them, Esc ends the search")
+    );
+    assert_eq!(selected_id(&app), "E1");
+    keys(&mut app, "n");
+    assert_eq!(selected_id(&app), "E2");
+
+    search(&mut app, "incident handling"); // IR-4's title
+    assert_eq!(selected_id(&app), "E3");
+    search(&mut app, "harbour hotel"); // a place, in no narrative
+    assert_eq!(review(&app).search.as_ref().map(|s| s.matches.len()), Some(2));
+    search(&mut app, "anonymous blog"); // a source's title
+    assert_eq!(selected_id(&app), "E2");
+    search(&mut app, "example.org/blog"); // its address
+    assert_eq!(selected_id(&app), "E2");
+}

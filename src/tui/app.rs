@@ -36,6 +36,9 @@ pub struct Bundle {
     pub claims: HashMap<usize, Vec<usize>>,
     pub period: String,
     pub failed_controls: usize,
+    /// Each event's searchable text: built the first time the record is
+    /// searched (not at load, which many records never need), then kept.
+    pub search: std::sync::OnceLock<super::search::SearchIndex>,
 }
 
 impl Bundle {
@@ -98,6 +101,7 @@ impl Bundle {
             claims,
             period,
             failed_controls,
+            search: std::sync::OnceLock::new(),
         }
     }
 }

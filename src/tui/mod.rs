@@ -7,6 +7,7 @@ pub mod app;
 pub mod detail;
 pub mod form;
 pub mod runtime;
+pub mod search;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use super::action::{Action, Context, action_for};
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
-    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen, Search,
+    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
     UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
 use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
@@ -765,7 +765,10 @@ fn on_input_key(app: &mut App, key: KeyEvent) {
             };
             match input.purpose {
                 InputPurpose::Filter => {}
-                InputPurpose::Search => run_search(app, input.text),
+                InputPurpose::Search => {
+                    super::search::run(app, input.text);
+                    keep_visible(app);
+                }
             }
         }
         KeyCode::Backspace => {
@@ -1226,52 +1229,6 @@ fn step(r: &mut ReviewScreen, forward: bool) {
     if let Some(row) = target {
         r.selected = row;
     }
-}
-
-fn run_search(app: &mut App, query: String) {
-    let Screen::Review(r) = &mut app.screen else {
-        return;
-    };
-    let needle = query.trim().to_lowercase();
-    if needle.is_empty() {
-        r.search = None;
-        return;
-    }
-    let b = &r.bundle;
-    let matches: Vec<usize> = (0..b.timeline.len())
-        .filter(|&pos| {
-            let Some(i) = b.timeline.event_at(pos) else {
-                return false;
-            };
-            let e = &b.record.events[i];
-            e.title.to_lowercase().contains(&needle)
-                || e.narrative.to_lowercase().contains(&needle)
-                || e.actors.iter().any(|a| {
-                    a.to_lowercase().contains(&needle)
-                        || b.actors.get(a).is_some_and(|&k| {
-                            b.record.actors[k].name.to_lowercase().contains(&needle)
-                        })
-                })
-        })
-        .collect();
-    let count = matches.len();
-    // Land on the first match at or after the selection, wrapping around.
-    let here = r.position().unwrap_or(0);
-    let first = matches
-        .iter()
-        .find(|&&p| p >= here && r.rows.row_of(p).is_some())
-        .or_else(|| matches.iter().find(|&&p| r.rows.row_of(p).is_some()))
-        .and_then(|&p| r.rows.row_of(p));
-    if let Some(row) = first {
-        r.selected = row;
-    }
-    app.message = Some(match count {
-        0 => format!("no event matches {query:?}"),
-        1 => format!("1 event matches {query:?}"),
-        n => format!("{n} events match {query:?}; n/N step through them, Esc ends the search"),
-    });
-    r.search = Some(Search { query, matches });
-    keep_visible(app);
 }
 
 fn filter_by_control(r: &mut ReviewScreen) {
