@@ -1313,7 +1313,10 @@ fn the_library_and_the_plain_summary_say_the_same_about_failed_controls() {
 
 /// Runs a `/` search for `query` on the review screen.
 fn search(app: &mut App, query: &str) {
-    let previous = review(app).search.as_ref().map_or(0, |s| s.query.chars().count());
+    let previous = review(app)
+        .search
+        .as_ref()
+        .map_or(0, |s| s.query.chars().count());
     keys(app, "/");
     // The prompt opens with the previous query.
     for _ in 0..previous {
@@ -1338,7 +1341,10 @@ fn search_finds_control_ids_and_titles_places_and_sources() {
     search(&mut app, "incident handling"); // IR-4's title
     assert_eq!(selected_id(&app), "E3");
     search(&mut app, "harbour hotel"); // a place, in no narrative
-    assert_eq!(review(&app).search.as_ref().map(|s| s.matches.len()), Some(2));
+    assert_eq!(
+        review(&app).search.as_ref().map(|s| s.matches.len()),
+        Some(2)
+    );
     search(&mut app, "anonymous blog"); // a source's title
     assert_eq!(selected_id(&app), "E2");
     search(&mut app, "example.org/blog"); // its address
