@@ -1350,3 +1350,44 @@ fn search_finds_control_ids_and_titles_places_and_sources() {
     search(&mut app, "example.org/blog"); // its address
     assert_eq!(selected_id(&app), "E2");
 }
+
+#[test]
+fn sign_off_shows_what_is_not_done_before_asking() {
+    let (_ws, mut app) = open_record(120, 40);
+    add_finding(&mut app, "Unanswered finding");
+    keys(&mut app, "S");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    let screen = render(&app);
+    for line in [
+        "Sign the review off as test analyst?",
+        "Not done yet:",
+        "· 2 of 4 events not reviewed: E4, E2",
+        "· 1 event flagged: E1",
+        "· 1 of 2 findings without a recommendation: F02",
+        "Signing seals the record and the review with a SHA-256 hash",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    keys(&mut app, "n");
+    assert!(app.overlay.is_none());
+
+    // Everything done: it says so, and y still signs.
+    keys(&mut app, "u"); // the finding
+    keys(&mut app, "g");
+    press(&mut app, KeyCode::Char(' ')); // E4 reviewed
+    keys(&mut app, "j!"); // E1 no longer flagged
+    keys(&mut app, "j");
+    press(&mut app, KeyCode::Char(' ')); // E2 reviewed
+    keys(&mut app, "S");
+    let screen = render(&app);
+    assert!(
+        screen.contains("Everything is done: all 4 events reviewed, none flagged, the finding")
+            && !screen.contains("Not done yet"),
+        "{screen}"
+    );
+    keys(&mut app, "y");
+    assert!(matches!(
+        review(&app).state.signoff,
+        hotwash::tui::app::SignStatus::Current(_)
+    ));
+}

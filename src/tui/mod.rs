@@ -8,6 +8,7 @@ pub mod detail;
 pub mod form;
 pub mod runtime;
 pub mod search;
+pub mod signoff;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -1062,14 +1062,15 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if r.state.read_only() {
                 app.message = Some("this review is read-only".into());
             } else {
-                let reviewer = app.reviewer.clone();
-                app.overlay = Some(Overlay::Confirm(Confirm {
-                    question: format!(
-                        "Sign the review off as {reviewer}? This seals the record and the review \
-                         with a SHA-256 hash; any later change makes the sign-off stale. y/n"
-                    ),
-                    action: ConfirmAction::SignOff,
-                }));
+                let coverage = super::signoff::Coverage::of(
+                    &r.bundle.record,
+                    &r.bundle.timeline,
+                    &r.state.review,
+                );
+                app.overlay = Some(Overlay::Confirm(super::signoff::confirm(
+                    &app.reviewer,
+                    &coverage,
+                )));
             }
             Vec::new()
         }
