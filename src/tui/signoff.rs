@@ -10,7 +10,7 @@ use crate::model::{EventMark, Record, Review};
 use crate::timeline::Timeline;
 
 /// How many ids a list names before it says "and n more".
-const NAMED: usize = 5;
+const NAMED: usize = 4;
 
 /// What a review has not covered yet. Ids are in timeline (events) and
 /// review (findings) order.
@@ -116,7 +116,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// "E02, E03, E05, E06, E07 and 16 more".
+/// "E02, E03, E05, E06 and 17 more".
 fn named(ids: &[String]) -> String {
     let shown = ids[..ids.len().min(NAMED)].join(", ");
     match ids.len().saturating_sub(NAMED) {
@@ -169,7 +169,7 @@ mod tests {
             c.lines(),
             [
                 "Not done yet:",
-                "  · 21 of 28 events not reviewed: E02, E03, E04, E05, E06 and 16 more",
+                "  · 21 of 28 events not reviewed: E02, E03, E04, E05 and 17 more",
                 "  · 1 event flagged: E01",
                 "  · 2 of 10 findings without a recommendation: F04, F07",
             ]
