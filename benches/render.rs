@@ -74,6 +74,7 @@ fn app_on(bundle: Arc<Bundle>) -> App {
         reloaded: None,
         notice: None,
         signoff: hotwash::tui::app::SignStatus::NotSigned,
+        banner: bundle.record.classification,
     };
     let mut app = App::new(120, 40);
     let screen = ReviewScreen::new(bundle, 0, state, false);

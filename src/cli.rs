@@ -553,15 +553,16 @@ fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice
     for (record_path, record) in loaded {
         let line = match &record.value {
             Some(r) => {
-                let failed = r.events.iter().filter(|e| e.has_failure()).count();
+                // Worded as the library says it: controls, not events.
+                let failed = crate::timeline::Timeline::new(r).failed_controls();
+                let events = crate::wording::count(r.events.len(), "event", "events");
                 format!(
-                    "{}  {}  [{} · {}]  {}, {} with control failures",
+                    "{}  {}  [{} · {}]  {events}, {}",
                     record_path.display(),
                     r.title,
                     r.classification.banner(),
                     r.tlp,
-                    crate::wording::count(r.events.len(), "event", "events"),
-                    failed
+                    crate::timeline::failed_controls_phrase(failed, r.controls.len())
                 )
             }
             None => {

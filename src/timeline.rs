@@ -22,6 +22,16 @@ pub enum ControlState {
     },
 }
 
+/// "14 of 20 controls failed": how many of the record's controls failed at
+/// one event or more, where failed means any effect but held (failed, not
+/// followed, bypassed or absent). The one wording of that number, wherever
+/// it is shown (library, plain summary); it counts controls, not links or
+/// events.
+pub fn failed_controls_phrase(failed: usize, total: usize) -> String {
+    let noun = if total == 1 { "control" } else { "controls" };
+    format!("{failed} of {total} {noun} failed")
+}
+
 #[derive(Debug, Clone, Default)]
 struct ControlHistory {
     /// Timeline positions that engage the control, ascending, with the effect.
@@ -232,6 +242,8 @@ mod tests {
         );
         assert_eq!(t.failed_controls_through(0), 1);
         assert_eq!(t.failed_controls(), 1);
+        assert_eq!(failed_controls_phrase(1, 2), "1 of 2 controls failed");
+        assert_eq!(failed_controls_phrase(0, 1), "0 of 1 control failed");
         assert_eq!(t.touching(sc8), vec![0, 2]);
     }
 

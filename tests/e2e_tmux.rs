@@ -541,3 +541,44 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
     assert!(left.is_empty(), "hotwash wrote into the folder: {left:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A search outlives a pause: after 5 s of idle the status bar still says
+/// what `n` steps through, and `n`/`N` still step through the matches.
+#[test]
+fn a_search_survives_five_seconds_of_idle() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("idle-search");
+    let record = dir.join("demo.ron");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-idle-search-{}", std::process::id()),
+    };
+    start(&tmux, &record);
+    tmux.wait_for("the review screen", |s| s.contains("Timeline"));
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "hotel"]);
+    tmux.keys(&["Enter"]);
+    let found = tmux.wait_for("the search", |s| {
+        s.contains("n/N: 2 matches of \"hotel\"") && detail_id(s).as_deref() == Some("E1")
+    });
+    // Idle: no key, no file change. The pause is the point of the test,
+    // not a bound on anything.
+    std::thread::sleep(Duration::from_millis(5_500));
+    let idle = tmux.screen();
+    assert!(
+        idle.contains("n/N: 2 matches of \"hotel\""),
+        "the search is still active after 5 s:\n{idle}"
+    );
+    assert_eq!(detail_id(&idle), detail_id(&found), "{idle}");
+    tmux.keys(&["n"]);
+    tmux.wait_for("n to step to the next match", |s| {
+        detail_id(s).as_deref() == Some("E2") && s.contains("n/N: 2 matches of \"hotel\"")
+    });
+    tmux.keys(&["N"]);
+    tmux.wait_for("N to step back", |s| {
+        detail_id(s).as_deref() == Some("E1") && s.contains("n/N: 2 matches of \"hotel\"")
+    });
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -199,3 +199,48 @@ fn a_bad_source_date_epoch_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH"));
 }
+
+/// The analyst's VS-NfD finding and its two recommendations are three
+/// withheld portions under an OFFEN ceiling, and the message says of which
+/// kinds, not "1 portion".
+#[test]
+fn the_ceiling_counts_every_withheld_portion_by_kind() {
+    let dir = temp_dir("withheld-kinds");
+    let record = dir.join("taurus.ron");
+    std::fs::copy(root().join("incidents/taurus-webex-2024.ron"), &record).expect("copy");
+    std::fs::write(
+        dir.join("taurus.review.ron"),
+        r#"(schema: 1, record: "taurus-webex-2024",
+            findings: [(id: "F01", title: "Restricted finding", statement: "s", kind: Observation,
+                severity: Low, likelihood: Likely, confidence: Low, events: ["E01"], portion: Restricted)],
+            recommendations: [
+                (id: "R01", finding: "F01", action: "a", owner: "o", status: Planned),
+                (id: "R02", finding: "F01", action: "b", owner: "o", status: Planned),
+            ],
+        )"#,
+    )
+    .expect("write review");
+    let out_file = dir.join("report.json");
+    let out = export(&[
+        record.to_str().expect("path"),
+        "--format",
+        "json",
+        "--max-classification",
+        "OFFEN",
+        "--out",
+        out_file.to_str().expect("path"),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("3 portions above OFFEN were withheld: 1 finding, 2 recommendations."),
+        "{err}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out_file).expect("read")).expect("json");
+    assert_eq!(
+        doc["withheld"]["portions"], 3,
+        "every withheld portion counts"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

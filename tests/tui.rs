@@ -1027,7 +1027,8 @@ fn library_columns_line_up_whatever_the_titles_hold() {
         "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件",
         "OSC \u{1b}]52;c;aGFja2Vk\u{7} and \u{202e}override",
     ];
-    let mut app = App::new(120, 30);
+    // Wide enough for the whole escaped title beside the other columns.
+    let mut app = App::new(130, 30);
     app.library.folder = Some(dir.clone());
     for (i, title) in titles.iter().enumerate() {
         let text = demo.replace(
@@ -1234,4 +1235,166 @@ fn escapes_in_a_narrative_are_shown_in_the_detail_not_sent() {
         "{screen}"
     );
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
+}
+
+// --- the screen tells the truth: banner, sign-off, search ---------------------
+
+/// The banner lines (top and bottom) of a rendered review screen.
+fn banners(screen: &str) -> (String, String) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines.iter().rev().find(|l| !l.is_empty()).copied();
+    (
+        lines.first().copied().unwrap_or_default().to_string(),
+        bottom.unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn a_finding_above_the_record_raises_the_banner_and_undo_lowers_it() {
+    let (_ws, mut app) = open_record(120, 40);
+    let (top, bottom) = banners(&render(&app));
+    assert!(top.contains("NATO RESTRICTED"), "{top}");
+    assert!(bottom.contains("NATO RESTRICTED"), "{bottom}");
+
+    // A NATO CONFIDENTIAL finding: the portion picker is the seventh field.
+    keys(&mut app, "f");
+    keys(&mut app, "Confidential finding");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "a statement");
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    ctrl(&mut app, 's');
+    assert_eq!(app.message.as_deref(), Some("saved: added finding F02"));
+    let screen = render(&app);
+    assert!(screen.contains("(NC) Confidential finding"), "{screen}");
+    let (top, bottom) = banners(&screen);
+    assert!(top.contains("NATO CONFIDENTIAL"), "{top}");
+    assert!(bottom.contains("NATO CONFIDENTIAL"), "{bottom}");
+
+    // Back in the library the record's row says so too.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Library));
+    assert!(render(&app).contains("NATO CONFIDENTIAL"));
+
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "u");
+    let (top, bottom) = banners(&render(&app));
+    assert!(top.contains("NATO RESTRICTED"), "{top}");
+    assert!(bottom.contains("NATO RESTRICTED"), "{bottom}");
+}
+
+/// The library (wide and narrow) and the plain summary count the same
+/// thing, controls that failed, and word it the same way.
+#[test]
+fn the_library_and_the_plain_summary_say_the_same_about_failed_controls() {
+    // Narrow (two lines a record) but wide enough for the counts.
+    let (ws, app) = app(100, 30);
+    let narrow = render(&app);
+    assert!(
+        narrow.contains("4 events, 2 of 4 controls failed"),
+        "{narrow}"
+    );
+    let (_ws2, wide_app) = self::app(120, 40);
+    let wide = render(&wide_app);
+    let header = wide
+        .lines()
+        .find(|l| l.contains("Period"))
+        .unwrap_or_default();
+    assert!(header.contains("Controls failed"), "{wide}");
+    assert!(wide.contains("2 of 4"), "{wide}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .arg(ws.record())
+        .output()
+        .expect("run hotwash");
+    let plain = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        plain.contains("4 events, 2 of 4 controls failed"),
+        "{plain}"
+    );
+}
+
+/// Runs a `/` search for `query` on the review screen.
+fn search(app: &mut App, query: &str) {
+    let previous = review(app)
+        .search
+        .as_ref()
+        .map_or(0, |s| s.query.chars().count());
+    keys(app, "/");
+    // The prompt opens with the previous query.
+    for _ in 0..previous {
+        press(app, KeyCode::Backspace);
+    }
+    keys(app, query);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn search_finds_control_ids_and_titles_places_and_sources() {
+    let (_ws, mut app) = open_record(120, 40);
+    search(&mut app, "SC-8");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("2 events match \"SC-8\"; n/N step through them, Esc ends the search")
+    );
+    assert_eq!(selected_id(&app), "E1");
+    keys(&mut app, "n");
+    assert_eq!(selected_id(&app), "E2");
+
+    search(&mut app, "incident handling"); // IR-4's title
+    assert_eq!(selected_id(&app), "E3");
+    search(&mut app, "harbour hotel"); // a place, in no narrative
+    assert_eq!(
+        review(&app).search.as_ref().map(|s| s.matches.len()),
+        Some(2)
+    );
+    search(&mut app, "anonymous blog"); // a source's title
+    assert_eq!(selected_id(&app), "E2");
+    search(&mut app, "example.org/blog"); // its address
+    assert_eq!(selected_id(&app), "E2");
+}
+
+#[test]
+fn sign_off_shows_what_is_not_done_before_asking() {
+    let (_ws, mut app) = open_record(120, 40);
+    add_finding(&mut app, "Unanswered finding");
+    keys(&mut app, "S");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    let screen = render(&app);
+    for line in [
+        "Sign the review off as test analyst?",
+        "Not done yet:",
+        "· 2 of 4 events not reviewed: E4, E2",
+        "· 1 event flagged: E1",
+        "· 1 of 2 findings without a recommendation: F02",
+        "Signing seals the record and the review with a SHA-256 hash",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    keys(&mut app, "n");
+    assert!(app.overlay.is_none());
+
+    // Everything done: it says so, and y still signs.
+    keys(&mut app, "u"); // the finding
+    keys(&mut app, "g");
+    press(&mut app, KeyCode::Char(' ')); // E4 reviewed
+    keys(&mut app, "j!"); // E1 no longer flagged
+    keys(&mut app, "j");
+    press(&mut app, KeyCode::Char(' ')); // E2 reviewed
+    keys(&mut app, "S");
+    let screen = render(&app);
+    assert!(
+        screen.contains("Everything is done: all 4 events reviewed, none flagged, the finding")
+            && !screen.contains("Not done yet"),
+        "{screen}"
+    );
+    keys(&mut app, "y");
+    assert!(matches!(
+        review(&app).state.signoff,
+        hotwash::tui::app::SignStatus::Current(_)
+    ));
 }

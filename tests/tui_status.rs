@@ -269,7 +269,7 @@ fn counts_agree_with_their_nouns() {
     assert!(bar.trim_end().ends_with(" 1 record"), "{bar:?}");
     let (_ws, narrow) = library(80, 24);
     let text = screen(&narrow);
-    assert!(text.contains("4 events,"), "{text}");
+    assert!(text.contains("  4 events"), "{text}");
     let (_ws, mut app) = open(200, 40);
     press(&mut app, KeyCode::Char('/'));
     keys(&mut app, "hotel wi-fi");

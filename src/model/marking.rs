@@ -138,6 +138,12 @@ impl FromStr for Level {
     }
 }
 
+/// The highest of `levels`, Unclassified when there are none: the rule for a
+/// banner, which is never lower than any portion under it.
+pub fn highest(levels: impl IntoIterator<Item = Level>) -> Level {
+    levels.into_iter().max().unwrap_or_default()
+}
+
 /// The record's overall marking: a scheme and the level of its banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

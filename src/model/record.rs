@@ -347,13 +347,13 @@ impl Record {
 
     /// The highest portion marking the record contains.
     pub fn highest_portion(&self) -> Level {
-        self.events
-            .iter()
-            .map(|e| e.portion)
-            .chain(std::iter::once(self.title_portion()))
-            .chain(self.claims.iter().map(|c| c.portion))
-            .max()
-            .unwrap_or_default()
+        super::marking::highest(
+            self.events
+                .iter()
+                .map(|e| e.portion)
+                .chain(std::iter::once(self.title_portion()))
+                .chain(self.claims.iter().map(|c| c.portion)),
+        )
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

@@ -269,16 +269,13 @@ impl Review {
         self.marks.iter().find(|m| m.event == event)
     }
 
-    pub fn finding(&self, id: &str) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.id == id)
+    /// The highest portion marking the review contains: its findings'
+    /// (a recommendation or a note carries the marking of what it belongs to).
+    pub fn highest_portion(&self) -> Level {
+        super::marking::highest(self.findings.iter().map(|f| f.portion))
     }
 
-    /// The highest portion marking the review contains.
-    pub fn highest_portion(&self) -> Level {
-        self.findings
-            .iter()
-            .map(|f| f.portion)
-            .max()
-            .unwrap_or_default()
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id == id)
     }
 }

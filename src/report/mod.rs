@@ -72,10 +72,61 @@ impl Marking {
 /// What was left out of the report, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Withheld {
-    /// Portions (events, claims, findings and their recommendations) above the ceiling.
+    /// Every portion above the ceiling, of whatever kind: the sum of `kinds`.
     pub portions: usize,
     /// Events the analyst excluded from the report.
     pub excluded_events: usize,
+    /// The withheld portions by kind. Not in the JSON (its shape is fixed
+    /// within `hotwash-report/1`); the sentence of `withheld_line` says it.
+    #[serde(skip)]
+    pub kinds: WithheldKinds,
+}
+
+/// Withheld portions by kind. A recommendation, a note and a claim about
+/// withheld events go with what they belong to, and each counts as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WithheldKinds {
+    pub events: usize,
+    pub claims: usize,
+    pub findings: usize,
+    pub recommendations: usize,
+    /// The analyst's notes on withheld events.
+    pub notes: usize,
+    /// Whether the record's title and summary were withheld.
+    pub title: bool,
+}
+
+impl WithheldKinds {
+    pub fn total(&self) -> usize {
+        self.events
+            + self.claims
+            + self.findings
+            + self.recommendations
+            + self.notes
+            + usize::from(self.title)
+    }
+
+    /// "1 event, 1 finding, 2 recommendations", in a fixed order; empty
+    /// when nothing was withheld.
+    pub fn describe(&self) -> String {
+        let count = |n: usize, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        };
+        [
+            count(self.events, "event", "events"),
+            count(self.claims, "claim", "claims"),
+            count(self.findings, "finding", "findings"),
+            count(self.recommendations, "recommendation", "recommendations"),
+            count(self.notes, "note", "notes"),
+            self.title.then(|| "the title and summary".to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -271,7 +322,11 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         if mark.is_some_and(|m| !m.included) {
             withheld.excluded_events += 1;
         } else if !allowed(e.portion) {
-            withheld.portions += 1;
+            withheld.kinds.events += 1;
+            // The analyst's note on it is a portion of the review that goes with it.
+            if mark.is_some_and(|m| m.note.as_deref().is_some_and(|n| !n.is_empty())) {
+                withheld.kinds.notes += 1;
+            }
             withheld_ids.insert(e.id.as_str());
         } else {
             included_events.push(i);
@@ -415,7 +470,8 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             .unwrap_or_default()
             .iter();
         if !allowed(f.portion) {
-            withheld.portions += 1;
+            withheld.kinds.findings += 1;
+            withheld.kinds.recommendations += recs.len();
             continue;
         }
         findings.push(ReportFinding {
@@ -454,12 +510,12 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         if !about_included {
             // It goes with its events; if they were withheld, so is it.
             if c.events.iter().any(|e| withheld_ids.contains(e.as_str())) {
-                withheld.portions += 1;
+                withheld.kinds.claims += 1;
             }
             continue;
         }
         if !allowed(c.portion) {
-            withheld.portions += 1;
+            withheld.kinds.claims += 1;
             continue;
         }
         claims.push(ReportClaim {
@@ -511,19 +567,18 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     // The title and summary are a portion too.
     let title_portion = record.title_portion();
     let title_withheld = !allowed(title_portion);
-    if title_withheld {
-        withheld.portions += 1;
-    }
+    withheld.kinds.title = title_withheld;
+    withheld.portions = withheld.kinds.total();
 
     // The banner is the highest portion included: never lower.
-    let highest = events
-        .iter()
-        .map(|e| e.portion.level)
-        .chain((!title_withheld).then_some(title_portion))
-        .chain(findings.iter().map(|f| f.portion.level))
-        .chain(claims.iter().map(|c| c.portion.level))
-        .max()
-        .unwrap_or(Level::Unclassified);
+    let highest = crate::model::marking::highest(
+        events
+            .iter()
+            .map(|e| e.portion.level)
+            .chain((!title_withheld).then_some(title_portion))
+            .chain(findings.iter().map(|f| f.portion.level))
+            .chain(claims.iter().map(|c| c.portion.level)),
+    );
 
     // Hashing the record costs a full serialisation: only a sign-off needs it.
     let signoff = match &review.signoff {
@@ -598,6 +653,18 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     }
 }
 
+/// The banner of a view that shows the whole record and the whole review,
+/// nothing withheld (the workbench): the rule of `build`'s banner applied to
+/// everything, and never lower than the record's own marking.
+pub fn shown_classification(record: &Record, review: &Review) -> Classification {
+    let level = crate::model::marking::highest([
+        record.classification.level,
+        record.highest_portion(),
+        review.highest_portion(),
+    ]);
+    record.classification.at(level)
+}
+
 /// Lookups by id into a report, built once per rendering, so that a
 /// renderer never scans the findings once per recommendation (or the
 /// recommendations once per finding): exports stay linear in their size.
@@ -649,14 +716,22 @@ impl<'a> ReportIndex<'a> {
 }
 
 impl Report {
-    /// "2 portions above NATO RESTRICTED were withheld." or "No portions were withheld."
+    /// "3 portions above OFFEN were withheld: 1 event, 1 finding, 1
+    /// recommendation." or "No portions were withheld."
     pub fn withheld_line(&self) -> String {
         let mut parts = Vec::new();
+        let kinds = self.withheld.kinds.describe();
         match (self.withheld.portions, &self.ceiling) {
             (0, _) => parts.push("No portions were withheld.".to_string()),
-            (1, Some(c)) => parts.push(format!("1 portion above {} was withheld.", c.banner)),
-            (n, Some(c)) => parts.push(format!("{n} portions above {} were withheld.", c.banner)),
-            (n, None) => parts.push(format!("{n} portions were withheld.")),
+            (1, Some(c)) => parts.push(format!(
+                "1 portion above {} was withheld: {kinds}.",
+                c.banner
+            )),
+            (n, Some(c)) => parts.push(format!(
+                "{n} portions above {} were withheld: {kinds}.",
+                c.banner
+            )),
+            (n, None) => parts.push(format!("{n} portions were withheld: {kinds}.")),
         }
         match self.withheld.excluded_events {
             0 => {}
@@ -697,7 +772,7 @@ mod tests {
             (id: "R1", finding: "F1", action: "a", owner: "o", status: Planned),
             (id: "R2", finding: "F2", action: "b", owner: "o", status: Done),
         ],
-        marks: [(event: "E3", included: false)],
+        marks: [(event: "E3", included: false), (event: "E2", note: "about the secret event")],
     )"#;
 
     fn inputs() -> (Record, Review) {
@@ -720,7 +795,8 @@ mod tests {
             report.withheld,
             Withheld {
                 portions: 0,
-                excluded_events: 1
+                excluded_events: 1,
+                kinds: WithheldKinds::default(),
             }
         );
         assert_eq!(report.recommendations.len(), 2);
@@ -744,15 +820,28 @@ mod tests {
         );
         assert_eq!(report.recommendations.len(), 1, "R2 goes with F2");
         assert!(report.claims.is_empty(), "C1 is about a withheld event");
-        // E2, F2 and C1 (which goes with its event) are withheld.
-        assert_eq!(report.withheld.portions, 3);
+        // E2 with its note, C1 (which goes with its event), F2 and R2
+        // (which goes with its finding): every portion counts, by kind.
+        assert_eq!(
+            report.withheld.kinds,
+            WithheldKinds {
+                events: 1,
+                claims: 1,
+                findings: 1,
+                recommendations: 1,
+                notes: 1,
+                title: false,
+            }
+        );
+        assert_eq!(report.withheld.portions, 5);
         assert_eq!(
             report.classification.banner, "NATO RESTRICTED",
             "F1 is Restricted"
         );
         assert_eq!(
             report.withheld_line(),
-            "3 portions above NATO RESTRICTED were withheld. 1 event was left out by the analyst."
+            "5 portions above NATO RESTRICTED were withheld: 1 event, 1 claim, 1 finding, \
+             1 recommendation, 1 note. 1 event was left out by the analyst."
         );
         assert_eq!(report.matrix[0].cells, [Some(Effect::Failed)]);
         assert_eq!(report.controls[0].failures, 1);
@@ -771,10 +860,36 @@ mod tests {
         assert!(report.record.withheld);
         assert_eq!(report.record.title, "Record r");
         assert!(!report.record.summary.contains('S') || report.record.summary.contains("withheld"));
-        assert_eq!(report.withheld.portions, 4, "E2, F2, C1 and the title");
+        assert_eq!(
+            report.withheld.portions, 6,
+            "E2, its note, F2, R2, C1 and the title"
+        );
+        assert!(
+            report
+                .withheld_line()
+                .ends_with("1 note, the title and summary. 1 event was left out by the analyst."),
+            "{}",
+            report.withheld_line()
+        );
         let full = build(&record, &review, &ReportOptions::default());
         assert!(!full.record.withheld);
         assert_eq!(full.record.title, "T");
+    }
+
+    #[test]
+    fn the_shown_banner_counts_the_review_and_never_goes_below_the_record() {
+        let (record, mut review) = inputs();
+        assert_eq!(
+            shown_classification(&record, &review).banner(),
+            "COSMIC TOP SECRET",
+            "F2 is TopSecret, above the record's Secret"
+        );
+        review.findings.clear();
+        assert_eq!(
+            shown_classification(&record, &review).banner(),
+            "NATO SECRET",
+            "the record's own marking"
+        );
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl Action {
             Action::Previous => "previous search match, or previous event with a control failure",
             Action::FocusNext => "move the focus: Timeline, Controls, Findings",
             Action::Open => "open; on a control: show only its events; on a finding: edit",
-            Action::Search => "search (library: filter) titles, narratives and actors",
+            Action::Search => "search by id, title, text, actor, place, source or control",
             Action::CycleZone => "show times in UTC, the event's zone, or the local zone",
             Action::DetailDown => "scroll the detail pane down",
             Action::DetailUp => "scroll the detail pane up",

@@ -36,6 +36,9 @@ pub struct Bundle {
     pub claims: HashMap<usize, Vec<usize>>,
     pub period: String,
     pub failed_controls: usize,
+    /// Each event's searchable text: built the first time the record is
+    /// searched (not at load, which many records never need), then kept.
+    pub search: std::sync::OnceLock<super::search::SearchIndex>,
 }
 
 impl Bundle {
@@ -98,6 +101,7 @@ impl Bundle {
             claims,
             period,
             failed_controls,
+            search: std::sync::OnceLock::new(),
         }
     }
 }
@@ -109,7 +113,7 @@ pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
         Some(record) => {
             let mut review = ReviewState::open(&path, &record, options);
             let bundle = Bundle::new(path.clone(), record);
-            review.refresh_signoff(&bundle.hasher);
+            review.refresh(&bundle);
             Entry {
                 path,
                 state: EntryState::Loaded(Arc::new(bundle)),
@@ -132,7 +136,7 @@ pub fn load_bundled_entry(file: &crate::bundled::BundledFile, options: &LoadOpti
         Some(record) => {
             let mut review = ReviewState::bundled(&path, &record, options);
             let bundle = Bundle::new(path.clone(), record);
-            review.refresh_signoff(&bundle.hasher);
+            review.refresh(&bundle);
             Entry {
                 path,
                 state: EntryState::Loaded(Arc::new(bundle)),
@@ -176,6 +180,9 @@ pub struct ReviewState {
     pub notice: Option<FileReport>,
     /// Where the sign-off stands; refreshed after every change, not per frame.
     pub signoff: SignStatus,
+    /// The banner over the record and the review together (a VS-NfD
+    /// finding raises an OFFEN record's); refreshed after every change.
+    pub banner: crate::model::Classification,
 }
 
 /// A change the disk does not have yet.
@@ -207,12 +214,13 @@ impl ReviewState {
                 store,
                 report,
             } => ReviewState {
-                review,
                 access: Access::Writable(store),
                 undo: Vec::new(),
                 pending: Vec::new(),
                 unsaved: None,
                 reloaded: None,
+                banner: crate::report::shown_classification(record, &review),
+                review,
                 notice: report,
                 signoff: SignStatus::NotSigned,
             },
@@ -225,8 +233,15 @@ impl ReviewState {
                 reloaded: None,
                 notice: None,
                 signoff: SignStatus::NotSigned,
+                banner: record.classification,
             },
         }
+    }
+
+    /// Recomputes what is derived from the review: the sign-off and the banner.
+    pub fn refresh(&mut self, bundle: &Bundle) {
+        self.refresh_signoff(&bundle.hasher);
+        self.banner = crate::report::shown_classification(&bundle.record, &self.review);
     }
 
     /// Recomputes where the sign-off stands.
@@ -249,8 +264,10 @@ impl ReviewState {
             let path = crate::bundled::path_of(file.name);
             load::review_from_text_with(&path, file.text.into(), record, options).value
         });
+        let review = review.unwrap_or_else(|| Review::new(record.id.clone()));
         ReviewState {
-            review: review.unwrap_or_else(|| Review::new(record.id.clone())),
+            banner: crate::report::shown_classification(record, &review),
+            review,
             access: Access::Bundled,
             undo: Vec::new(),
             pending: Vec::new(),

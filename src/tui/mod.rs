@@ -9,6 +9,8 @@ pub mod form;
 pub mod messages;
 pub mod reports;
 pub mod runtime;
+pub mod search;
+pub mod signoff;
 pub mod step;
 pub mod update;
 pub mod view;

@@ -183,7 +183,7 @@ pub fn record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
     // The replayed states and the detail's rows belong to the old record.
     r.replay = Default::default();
     r.detail = Default::default();
-    r.state.refresh_signoff(&bundle.hasher);
+    r.state.refresh(&bundle);
     r.rows = Rows::All(bundle.timeline.len());
     r.search = None;
     r.control = r

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use super::action::{Action, Context, action_for};
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
-    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen, Search,
+    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
     UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
 };
 use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
@@ -370,7 +370,7 @@ fn on_review_reloaded(
         return Vec::new();
     }
     r.state = state;
-    r.state.refresh_signoff(&r.bundle.hasher);
+    r.state.refresh(&r.bundle);
     r.detail.review_changed();
     r.finding = r
         .finding
@@ -447,7 +447,7 @@ fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     if r.state.undo.len() > UNDO_DEPTH {
         r.state.undo.remove(0);
     }
-    r.state.refresh_signoff(&r.bundle.hasher);
+    r.state.refresh(&r.bundle);
     r.detail.review_changed();
     r.state.pending.push(Pending {
         edit: Some(edit),
@@ -765,7 +765,10 @@ fn on_input_key(app: &mut App, key: KeyEvent) {
             };
             match input.purpose {
                 InputPurpose::Filter => {}
-                InputPurpose::Search => run_search(app, input.text),
+                InputPurpose::Search => {
+                    super::search::run(app, input.text);
+                    keep_visible(app);
+                }
             }
         }
         KeyCode::Backspace => {
@@ -1063,14 +1066,15 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if r.state.read_only() {
                 app.message = Some(read_only_message(&r.state).into());
             } else {
-                let reviewer = app.reviewer.clone();
-                app.overlay = Some(Overlay::Confirm(Confirm {
-                    question: format!(
-                        "Sign the review off as {reviewer}? This seals the record and the review \
-                         with a SHA-256 hash; any later change makes the sign-off stale. y/n"
-                    ),
-                    action: ConfirmAction::SignOff,
-                }));
+                let coverage = super::signoff::Coverage::of(
+                    &r.bundle.record,
+                    &r.bundle.timeline,
+                    &r.state.review,
+                );
+                app.overlay = Some(Overlay::Confirm(super::signoff::confirm(
+                    &app.reviewer,
+                    &coverage,
+                )));
             }
             Vec::new()
         }
@@ -1092,7 +1096,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                         summary: "undid the last change".into(),
                     }),
                 }
-                r.state.refresh_signoff(&r.bundle.hasher);
+                r.state.refresh(&r.bundle);
                 r.detail.review_changed();
                 r.finding = r
                     .finding
@@ -1193,52 +1197,6 @@ fn edit_finding(app: &mut App) -> Vec<Effect> {
     let form = FindingForm::edit(finding, &review.recommendations, levels_of(r));
     app.overlay = Some(Overlay::Finding(Box::new(form)));
     Vec::new()
-}
-
-fn run_search(app: &mut App, query: String) {
-    let Screen::Review(r) = &mut app.screen else {
-        return;
-    };
-    let needle = query.trim().to_lowercase();
-    if needle.is_empty() {
-        r.search = None;
-        return;
-    }
-    let b = &r.bundle;
-    let matches: Vec<usize> = (0..b.timeline.len())
-        .filter(|&pos| {
-            let Some(i) = b.timeline.event_at(pos) else {
-                return false;
-            };
-            let e = &b.record.events[i];
-            e.title.to_lowercase().contains(&needle)
-                || e.narrative.to_lowercase().contains(&needle)
-                || e.actors.iter().any(|a| {
-                    a.to_lowercase().contains(&needle)
-                        || b.actors.get(a).is_some_and(|&k| {
-                            b.record.actors[k].name.to_lowercase().contains(&needle)
-                        })
-                })
-        })
-        .collect();
-    let count = matches.len();
-    // Land on the first match at or after the selection, wrapping around.
-    let here = r.position().unwrap_or(0);
-    let first = matches
-        .iter()
-        .find(|&&p| p >= here && r.rows.row_of(p).is_some())
-        .or_else(|| matches.iter().find(|&&p| r.rows.row_of(p).is_some()))
-        .and_then(|&p| r.rows.row_of(p));
-    if let Some(row) = first {
-        r.selected = row;
-    }
-    app.message = Some(match count {
-        0 => format!("no event matches {query:?}"),
-        1 => format!("1 event matches {query:?}"),
-        n => format!("{n} events match {query:?}; n/N step through them, Esc ends the search"),
-    });
-    r.search = Some(Search { query, matches });
-    keep_visible(app);
 }
 
 fn filter_by_control(r: &mut ReviewScreen) {

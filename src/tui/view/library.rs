@@ -7,10 +7,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{fit, safe, safe_cut, status, style, truncate, width};
+use crate::model::Classification;
 use crate::tui::action::Context;
 use crate::tui::app::{
-    App, Bundle, EntryState, InputPurpose, library_areas, library_offset, library_rows,
+    App, Bundle, Entry, EntryState, InputPurpose, library_areas, library_offset, library_rows,
 };
+
+/// The marking of a record with its review, as the review screen's banner
+/// shows it (kept up to date by the review state, not computed here).
+fn shown_banner(e: &Entry, b: &Bundle) -> Classification {
+    e.review
+        .as_ref()
+        .map_or(b.record.classification, |r| r.banner)
+}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let (title, list, bar) = library_areas(area);
@@ -43,11 +52,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(layout.capacity)
         .map(|(n, &i)| (n, &lib.entries[i]))
         .collect();
-    let width_of = |f: &dyn Fn(&Bundle) -> usize, min: usize| {
+    let width_of = |f: &dyn Fn(&Entry, &Bundle) -> usize, min: usize| {
         visible
             .iter()
             .filter_map(|(_, e)| match &e.state {
-                EntryState::Loaded(b) => Some(f(b)),
+                EntryState::Loaded(b) => Some(f(e, b)),
                 EntryState::Failed(_) => None,
             })
             .max()
@@ -56,10 +65,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     };
     // Columns are measured in cells, as the terminal draws them: a title of
     // wide or combining characters must not push the columns after it.
-    let class_w = width_of(&|b| width(b.record.classification.banner()), 14);
-    let tlp_w = width_of(&|b| width(&b.record.tlp.label()), 3);
-    let period_w = width_of(&|b| width(&b.period), 6);
-    let fixed = period_w + class_w + tlp_w + 6 + 6 + 8 + 7;
+    let class_w = width_of(&|e, b| width(shown_banner(e, b).banner()), 14);
+    let tlp_w = width_of(&|_, b| width(&b.record.tlp.label()), 3);
+    let period_w = width_of(&|_, b| width(&b.period), 6);
+    let failed_w = width("Controls failed");
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + 7;
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
@@ -71,7 +81,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Classification", class_w),
         cell("TLP", tlp_w),
         cell("Events", 6),
-        cell("Failed", 6),
+        cell("Controls failed", failed_w),
         cell("Reviewed", 8),
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
@@ -98,22 +108,44 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     title
                 });
-                Line::from(vec![
-                    Span::raw(format!("   {}  ", b.period)),
-                    Span::styled(
-                        r.classification.banner().to_string(),
-                        style::banner_style(r.classification.level),
+                let shown = shown_banner(e, b);
+                // Whole facts only, in order, as many as fit: never a
+                // number cut from its words.
+                // (separator, fact): the separator takes no style.
+                let facts = [
+                    ("   ", Span::raw(b.period.clone())),
+                    (
+                        "  ",
+                        Span::styled(shown.banner(), style::banner_style(shown.level)),
                     ),
-                    Span::raw(" "),
-                    Span::styled(r.tlp.label(), style::tlp_style(r.tlp)),
-                    Span::raw(format!(
-                        "  {}, {} failed, reviewed {}/{}",
-                        crate::wording::count(r.events.len(), "event", "events"),
-                        b.failed_controls,
-                        reviewed,
-                        r.events.len()
-                    )),
-                ])
+                    (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
+                    (
+                        "  ",
+                        Span::raw(crate::wording::count(r.events.len(), "event", "events")),
+                    ),
+                    (
+                        ", ",
+                        Span::raw(crate::timeline::failed_controls_phrase(
+                            b.failed_controls,
+                            r.controls.len(),
+                        )),
+                    ),
+                    (
+                        ", ",
+                        Span::raw(format!("reviewed {reviewed}/{}", r.events.len())),
+                    ),
+                ];
+                let mut used = 0;
+                let mut spans = Vec::new();
+                for (sep, fact) in facts {
+                    used += width(sep) + width(&fact.content);
+                    if used > inner_w {
+                        break;
+                    }
+                    spans.push(Span::raw(sep));
+                    spans.push(fact);
+                }
+                Line::from(spans)
             }
             EntryState::Loaded(b) => {
                 let r = &b.record;
@@ -121,12 +153,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(cell(&safe_cut(&r.title, title_w), title_w)),
                     Span::raw(cell(&b.period, period_w)),
                     Span::styled(
-                        cell(r.classification.banner(), class_w),
-                        style::banner_style(r.classification.level),
+                        cell(shown_banner(e, b).banner(), class_w),
+                        style::banner_style(shown_banner(e, b).level),
                     ),
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
                     Span::raw(cell(&r.events.len().to_string(), 6)),
-                    Span::raw(cell(&b.failed_controls.to_string(), 6)),
+                    Span::raw(cell(
+                        &format!("{} of {}", b.failed_controls, r.controls.len()),
+                        failed_w,
+                    )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
                 ])
             }

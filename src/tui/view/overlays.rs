@@ -76,12 +76,27 @@ pub fn report(report: &FileReport, app: &App, frame: &mut Frame, area: Rect) {
 }
 
 pub fn confirm(c: &Confirm, frame: &mut Frame, area: Rect) {
-    let rect = centered(area, 70, 6);
+    // The box grows to its text (a line break in the question starts a
+    // row), up to the screen; only the rows that fit are wrapped. The
+    // wrapper shows control characters as escapes.
+    let inner_w = usize::from(area.width.min(70).saturating_sub(2));
+    let most = usize::from(area.height.saturating_sub(4)).max(1);
+    let doc = crate::tui::wrap::Lines(c.question.split('\n').map(Line::from).collect());
+    let mut rows = Vec::new();
+    if let Some(start) = crate::tui::wrap::first_row(&doc) {
+        crate::tui::wrap::rows(&doc, start, inner_w, most, |_, line| {
+            rows.push(Line::from(
+                line.spans
+                    .iter()
+                    .map(|s| Span::styled(s.content.to_string(), s.style))
+                    .collect::<Vec<_>>(),
+            ));
+        });
+    }
+    let height = u16::try_from(rows.len().max(4) + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, 70, height);
     let inner = frame_box(frame, rect, " Confirm ".into(), " y yes · n no ");
-    frame.render_widget(
-        Paragraph::new(safe(&c.question)).wrap(Wrap { trim: true }),
-        inner,
-    );
+    frame.render_widget(Paragraph::new(rows), inner);
 }
 
 /// What happened to the analyst's unsaved changes, and what each key does.

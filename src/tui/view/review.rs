@@ -22,13 +22,9 @@ use crate::tui::wrap::{first_row, rows};
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = review_areas(area);
     let record = &r.bundle.record;
-    banner(frame, areas.banner_top, record.classification, record.tlp);
-    banner(
-        frame,
-        areas.banner_bottom,
-        record.classification,
-        record.tlp,
-    );
+    // The review's portions count too: computed when it changes, not here.
+    banner(frame, areas.banner_top, r.state.banner, record.tlp);
+    banner(frame, areas.banner_bottom, r.state.banner, record.tlp);
     draw_timeline(r, frame, areas.timeline);
     draw_controls(r, frame, areas.controls);
     if r.findings_open {
@@ -245,7 +241,14 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     " Controls ",
                     focused_title(r.focus == Pane::Controls),
                 ))
-                .title_bottom(Line::from(format!(" {failed} failed so far ")).right_aligned())
+                // Controls, as the library counts them: "3 of 20 failed".
+                .title_bottom(
+                    Line::from(format!(
+                        " {failed} of {} failed so far ",
+                        b.record.controls.len()
+                    ))
+                    .right_aligned(),
+                )
                 .border_style(focused_border(r.focus == Pane::Controls)),
         ),
         area,
