@@ -5,8 +5,11 @@
 pub mod action;
 pub mod app;
 pub mod detail;
+pub mod finding_text;
 pub mod form;
+pub mod mouse;
 pub mod runtime;
+pub mod scroll;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -12,13 +12,13 @@ use super::{banner, hint_spans, safe, safe_cut, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{
-    App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height, review_areas,
+    App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height,
 };
 use crate::tui::detail::pane;
 use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let areas = review_areas(area);
+    let areas = r.areas(area);
     let record = &r.bundle.record;
     banner(frame, areas.banner_top, record.classification, record.tlp);
     banner(
@@ -254,7 +254,7 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
     let more = if below.is_some() {
-        " more below: K/J scroll "
+        MORE_BELOW
     } else {
         ""
     };
@@ -268,6 +268,9 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         area,
     );
 }
+
+/// Said under a text pane that has more below its last row.
+pub(crate) const MORE_BELOW: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
 
 /// A row's text, copied: a screenful at most.
 pub(crate) fn owned(line: Line<'_>) -> Line<'static> {
