@@ -1261,16 +1261,22 @@ fn open_with_long_finding(width: u16, height: u16) -> (Workspace, App) {
         ),
     ],
     recommendations: ["#;
-    let text = text
-        .replace(short, &words('s', 600))
-        .replacen("    ],\n    recommendations: [", &format!("        {f2}"), 1);
+    let text = text.replace(short, &words('s', 600)).replacen(
+        "    ],\n    recommendations: [",
+        &format!("        {f2}"),
+        1,
+    );
     std::fs::write(ws.review_file(), text).expect("write the review");
     let mut app = App::new(width, height);
     let entry = load_entry(ws.record(), &LoadOptions::default());
     update(&mut app, Msg::Loaded(entry));
     update(&mut app, Msg::LoadFinished);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(review(&app).state.review.findings.len(), 2, "the review loads");
+    assert_eq!(
+        review(&app).state.review.findings.len(),
+        2,
+        "the review loads"
+    );
     (ws, app)
 }
 
@@ -1552,7 +1558,10 @@ fn the_lists_leave_no_blank_rows_while_the_detail_has_more() {
     let screen = render(&app);
     assert!(screen.contains("more below"), "{screen}");
     assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");
-    assert!(screen.contains("Change of command of the Luftwaffe"), "every event shows");
+    assert!(
+        screen.contains("Change of command of the Luftwaffe"),
+        "every event shows"
+    );
     // 4 events and 4 controls at 120×40: the detail gets the rows.
     let (_ws, app) = open_with_narrative(120, 40, &words('w', 3_000));
     let screen = render(&app);
@@ -1563,4 +1572,62 @@ fn the_lists_leave_no_blank_rows_while_the_detail_has_more() {
     let screen = render(&app);
     assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");
     assert_eq!(review_detail_rows(&app), 12, "{screen}");
+}
+
+// --- wide, combining and flag text ------------------------------------------
+
+/// The screen as a terminal shows it: a wide character's second cell holds
+/// nothing of its own and is not printed (`render` prints it as a blank).
+fn render_cells(app: &App) -> String {
+    let backend = TestBackend::new(app.width, app.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| view(app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += u16::try_from(symbol.cell_width().max(1)).unwrap_or(1);
+        }
+        // Every bordered row ends in its border, in the last column: wide
+        // text never pushed it along or left it short.
+        let last = buffer[(buffer.area.width - 1, y)].symbol();
+        if line.starts_with(['│', '┌', '└']) {
+            assert!(
+                ["│", "┐", "┘"].contains(&last),
+                "row {y} ends in {last:?}: {line}"
+            );
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+use ratatui::buffer::CellWidth;
+
+const WIDE: &str =
+    "陶鲁斯 Abho\u{308}raffa\u{308}re 🇩🇪🇸🇬 e\u{301}te\u{301} 会議の記録が漏洩した 👩‍💻 a🇩🇪b";
+
+#[test]
+fn snapshot_wide_combining_and_flag_text_in_the_detail_80x24() {
+    let (_ws, app) = open_with_narrative(80, 24, &[WIDE; 4].join(" "));
+    let screen = render_cells(&app);
+    assert!(
+        screen.contains("陶鲁斯 Abho\u{308}raffa\u{308}re 🇩🇪🇸🇬"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn snapshot_wide_combining_and_flag_text_in_the_findings_120x40() {
+    let (_ws, mut app) = open_record(120, 40);
+    add_finding(&mut app, &format!("{WIDE} {WIDE}"));
+    let screen = render_cells(&app);
+    assert!(screen.contains("F02 陶鲁斯"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

@@ -10,8 +10,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
 use super::app::{Bundle, ReviewScreen, inner_height};
-use super::view::style::{effect_glyph, effect_style};
 use super::scroll::{ScrollKey, TextScroll};
+use super::view::style::{effect_glyph, effect_style};
 use super::wrap::Document;
 use crate::model::Review;
 use crate::model::time::{ZoneChoice, display};

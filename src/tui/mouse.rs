@@ -136,9 +136,7 @@ fn review(r: &mut ReviewScreen, screen: Rect, mouse: MouseEvent) {
             let rows = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
             match spot {
                 Spot::Timeline => r.selected = step(r.selected, r.rows.len(), down),
-                Spot::Controls => {
-                    r.control = step(r.control, r.bundle.record.controls.len(), down)
-                }
+                Spot::Controls => r.control = step(r.control, r.bundle.record.controls.len(), down),
                 Spot::FindingList => {
                     r.finding = step(r.finding, r.state.review.findings.len(), down)
                 }

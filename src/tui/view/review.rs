@@ -11,9 +11,7 @@ use super::style::{effect_glyph, effect_style, focused_border, selected, state_l
 use super::{banner, hint_spans, safe, safe_cut, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
-use crate::tui::app::{
-    App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height,
-};
+use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
 use crate::tui::detail::pane;
 use crate::tui::wrap::{first_row, rows};
 
@@ -253,11 +251,7 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     };
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
-    let more = if below.is_some() {
-        MORE_BELOW
-    } else {
-        ""
-    };
+    let more = if below.is_some() { MORE_BELOW } else { "" };
     let id = r.event_id().unwrap_or_default();
     frame.render_widget(
         Paragraph::new(lines).block(
