@@ -1420,11 +1420,10 @@ fn pane_rows(app: &App, top: &str) -> usize {
         .iter()
         .position(|l| l.starts_with(top))
         .expect("the pane");
-    let bottom = lines[top + 1..]
+    lines[top + 1..]
         .iter()
         .position(|l| l.starts_with('└'))
-        .expect("its bottom");
-    bottom
+        .expect("its bottom")
 }
 
 fn wheel(app: &mut App, down: bool, column: u16, row: u16) {
@@ -1590,7 +1589,7 @@ fn render_cells(app: &App) -> String {
         while x < buffer.area.width {
             let symbol = buffer[(x, y)].symbol();
             line.push_str(symbol);
-            x += u16::try_from(symbol.cell_width().max(1)).unwrap_or(1);
+            x += symbol.cell_width().max(1);
         }
         // Every bordered row ends in its border, in the last column: wide
         // text never pushed it along or left it short.

@@ -92,7 +92,7 @@ fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
     let mut shown: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| shown.push(owned(line)));
     let more = if below.is_some() {
-        super::review::MORE_BELOW
+        super::review::more_below(pane.width)
     } else {
         ""
     };

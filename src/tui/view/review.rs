@@ -251,7 +251,11 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     };
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
-    let more = if below.is_some() { MORE_BELOW } else { "" };
+    let more = if below.is_some() {
+        more_below(area.width)
+    } else {
+        ""
+    };
     let id = r.event_id().unwrap_or_default();
     frame.render_widget(
         Paragraph::new(lines).block(
@@ -263,8 +267,16 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// Said under a text pane that has more below its last row.
-pub(crate) const MORE_BELOW: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
+/// Said under a text pane `width` cells wide that has more below its last
+/// row: with the keys that scroll it when they fit.
+pub(crate) fn more_below(width: u16) -> &'static str {
+    const LONG: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
+    if usize::from(width) >= LONG.chars().count() + 4 {
+        LONG
+    } else {
+        " more below: J/K "
+    }
+}
 
 /// A row's text, copied: a screenful at most.
 pub(crate) fn owned(line: Line<'_>) -> Line<'static> {
