@@ -115,8 +115,9 @@ fn frame_long_narrative(bencher: Bencher, rows_down: usize) {
         Arc::new(Bundle::new(PathBuf::from("long.ron"), record))
     });
     let mut app = app_on(Arc::clone(bundle));
-    let detail = hotwash::tui::app::review_areas(app.area()).detail;
+    let area = app.area();
     if let Screen::Review(r) = &mut app.screen {
+        let detail = r.areas(area).detail;
         r.scroll_detail(detail, isize::try_from(rows_down).expect("a row count"));
     }
     draw_each_time(bencher, &app);

@@ -210,16 +210,21 @@ fn restart(tmux: &Tmux, record: &Path) {
 }
 
 fn start(tmux: &Tmux, record: &Path) {
+    start_at(tmux, record, 120, 40);
+}
+
+fn start_at(tmux: &Tmux, record: &Path, width: u16, height: u16) {
     let command = command_line(record);
+    let (width, height) = (width.to_string(), height.to_string());
     tmux.run(&[
         "new-session",
         "-d",
         "-s",
         "hw",
         "-x",
-        "120",
+        &width,
         "-y",
-        "40",
+        &height,
         "-e",
         "NO_COLOR=1",
         &command,
@@ -578,6 +583,114 @@ fn a_search_survives_five_seconds_of_idle() {
     tmux.keys(&["N"]);
     tmux.wait_for("N to step back", |s| {
         detail_id(s).as_deref() == Some("E1") && s.contains("n/N: 2 matches of \"hotel\"")
+    });
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether `c` is a regional indicator (half of a flag).
+fn regional(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// A private copy of the bundled Taurus record, with its review if `review`.
+fn taurus_workspace(name: &str, review: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let incidents = Path::new(env!("CARGO_MANIFEST_DIR")).join("incidents");
+    let mut files = vec!["taurus-webex-2024.ron"];
+    if review {
+        files.push("taurus-webex-2024.review.ron");
+    }
+    for file in files {
+        std::fs::copy(incidents.join(file), dir.join(file)).expect("copy the record");
+    }
+    dir
+}
+
+/// Flags, wide CJK and combining marks drawn over by another pane leave
+/// nothing behind. tmux keeps each half of a flag in a cell of its own, and
+/// used to keep the second half of each flag (`No findings🇪yet`).
+#[test]
+fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = taurus_workspace("flags", false);
+    let record = dir.join("taurus-webex-2024.ron");
+    let text = std::fs::read_to_string(&record).expect("the record");
+    // E01, selected at start: flags at odd and even columns, on rows that
+    // the Findings pane leaves blank.
+    let start = "narrative: \"Gerhartz, Gräfe";
+    assert!(text.contains(start));
+    let flags = format!(
+        "narrative: \"🇩🇪🇸🇬 Flags 🇩🇪, 会議の記録 Abho\u{308}raffa\u{308}re {} Gerhartz, Gräfe",
+        "🇩🇪".repeat(30)
+    );
+    std::fs::write(&record, text.replacen(start, &flags, 1)).expect("write the record");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-flags-{}", std::process::id()),
+    };
+    start_at(&tmux, &record, 80, 24);
+    tmux.wait_for("the detail with its flags", |s| {
+        s.contains("┌ E01")
+            && s.contains("Gerhartz, Gräfe")
+            && s.chars().filter(|&c| regional(c)).count() > 40
+    });
+    tmux.keys(&["F"]);
+    tmux.wait_for("the Findings pane, and no half flag left", |s| {
+        s.contains("Findings (0)") && s.contains("No findings yet.") && !s.chars().any(regional)
+    });
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// In the bundled Taurus review (ten findings), `F` then `G` selects the
+/// last finding: the list scrolls to it, shows it selected (reversed), and
+/// the Finding pane shows its text.
+#[test]
+fn the_last_finding_is_reached_with_shift_f_then_shift_g() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = taurus_workspace("last", true);
+    let record = dir.join("taurus-webex-2024.ron");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-last-{}", std::process::id()),
+    };
+    start(&tmux, &record);
+    tmux.wait_for("the review screen", |s| {
+        s.contains("Timeline (28)") && s.contains("Controls")
+    });
+    tmux.keys(&["F"]);
+    tmux.wait_for("the Findings pane", |s| {
+        s.contains("Findings (10)") && s.contains("F01 Participant abroad")
+    });
+    tmux.keys(&["G"]);
+    let last = "F10 The adversary turned the intercept";
+    let screen = tmux.wait_for("the last finding and its text", |s| {
+        s.contains(last)
+            && s.contains("(offen) The adversary turned the intercept")
+            && s.contains("Evidence: the call took place on 19 February")
+    });
+    assert!(!screen.contains("F01 Participant abroad"), "{screen}");
+    // Selected: reversed, which NO_COLOR keeps (capture-pane -e shows SGR 7).
+    let styled = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
+    let line = styled
+        .lines()
+        .find(|l| l.contains("The adversary turned the intercept into an influence"))
+        .expect("the list row of F10");
+    assert!(
+        line.contains("\u{1b}[7mF10"),
+        "F10 is shown reversed: {line:?}"
+    );
+    // The text scrolls to its end, where the Finding pane says nothing more.
+    for _ in 0..10 {
+        tmux.keys(&["C-d"]);
+    }
+    tmux.wait_for("the end of F10's text", |s| {
+        s.contains(last) && !s.contains("more below")
     });
     tmux.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);

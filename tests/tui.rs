@@ -1160,13 +1160,16 @@ fn j_scrolls_a_long_narrative_to_its_last_row_and_k_back_to_the_top() {
         first.contains("w0000") && !first.contains("w2999"),
         "{first}"
     );
-    assert!(first.contains("more below: K/J scroll"), "{first}");
+    assert!(
+        first.contains("more below: J/K, Ctrl-D/Ctrl-U, wheel"),
+        "{first}"
+    );
 
     let presses = scroll_to_the_end(&mut app, 1_000);
     let last = render(&app);
     assert!(last.contains("w2999"), "the last word is shown:\n{last}");
     assert!(!last.contains("w0000"), "{last}");
-    // 19 words a row at 118 columns: 158 rows, and the pane shows 13.
+    // 19 words a row at 118 columns: 158 rows, and the pane shows 28.
     assert!(presses > 100, "{presses} presses");
     press(&mut app, KeyCode::Char('J'));
     assert_eq!(render(&app), last, "J stops at the last row");
@@ -1184,8 +1187,8 @@ fn the_detail_scrolls_past_sixty_five_thousand_rows() {
     // One row per line: more rows than a u16 scroll offset can count.
     let narrative = format!("{}the end", "a\n".repeat(70_000));
     let (_ws, mut app) = open_with_narrative(120, 40, &narrative);
-    // 69,900 rows down, "the end" is still below the pane (12 rows).
-    for _ in 0..69_900 {
+    // 69,800 rows down, "the end" is still below the pane (28 rows).
+    for _ in 0..69_800 {
         press(&mut app, KeyCode::Char('J'));
     }
     let screen = render(&app);
@@ -1193,8 +1196,8 @@ fn the_detail_scrolls_past_sixty_five_thousand_rows() {
         !screen.contains("the end") && screen.contains("more below"),
         "{screen}"
     );
-    let presses = scroll_to_the_end(&mut app, 200);
-    assert!(presses > 80, "{presses}");
+    let presses = scroll_to_the_end(&mut app, 300);
+    assert!(presses > 150, "{presses}");
     let screen = render(&app);
     assert!(screen.contains("│the end"), "{screen}");
     // Moving to another event and back starts at the top again.
@@ -1397,4 +1400,403 @@ fn sign_off_shows_what_is_not_done_before_asking() {
         review(&app).state.signoff,
         hotwash::tui::app::SignStatus::Current(_)
     ));
+}
+
+// --- reading long things: scrolling, paging, the wheel, the layout ----------
+
+/// `n` words `p0000 p0001 …`, each found once on screen.
+fn words(prefix: char, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("{prefix}{i:04}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The review screen on the demo record, its finding F1 stated at length
+/// (600 words) and a second, short finding F2 after it.
+fn open_with_long_finding(width: u16, height: u16) -> (Workspace, App) {
+    let ws = Workspace::new();
+    let text = std::fs::read_to_string(ws.review_file()).expect("read the review");
+    let short = "The traveller bypassed the secure dial-in and joined over an untrusted network.";
+    assert!(text.contains(short));
+    let f2 = r#"(
+            id: "F2",
+            title: "Second finding",
+            statement: "A short second statement.",
+            kind: Observation,
+            severity: Low,
+            likelihood: Likely,
+            confidence: Low,
+            portion: Unclassified,
+        ),
+    ],
+    recommendations: ["#;
+    let text = text.replace(short, &words('s', 600)).replacen(
+        "    ],\n    recommendations: [",
+        &format!("        {f2}"),
+        1,
+    );
+    std::fs::write(ws.review_file(), text).expect("write the review");
+    let mut app = App::new(width, height);
+    let entry = load_entry(ws.record(), &LoadOptions::default());
+    update(&mut app, Msg::Loaded(entry));
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        review(&app).state.review.findings.len(),
+        2,
+        "the review loads"
+    );
+    (ws, app)
+}
+
+/// Presses `key` until nothing is said to be below; returns how often.
+fn page_to_the_end(app: &mut App, most: usize, key: &dyn Fn(&mut App)) -> usize {
+    let mut presses = 0;
+    while render(app).contains("more below") {
+        assert!(presses < most, "still more below after {most} presses");
+        key(app);
+        presses += 1;
+    }
+    presses
+}
+
+/// How many `J` presses from the top show what one press of `key` shows.
+fn rows_one_press_moves(app: &mut App, key: &dyn Fn(&mut App)) -> usize {
+    let top = render(app);
+    key(app);
+    let paged = render(app);
+    assert_ne!(paged, top, "the press moved the text");
+    // Back to the top, then row by row until the same text shows.
+    for _ in 0..200 {
+        press(app, KeyCode::Char('K'));
+    }
+    assert_eq!(render(app), top);
+    for n in 1..200 {
+        press(app, KeyCode::Char('J'));
+        if render(app) == paged {
+            return n;
+        }
+    }
+    panic!("J never reached what the page key showed:\n{paged}");
+}
+
+#[test]
+fn the_finding_pane_scrolls_to_its_recommendations_and_back() {
+    let (_ws, mut app) = open_with_long_finding(120, 40);
+    keys(&mut app, "F");
+    let first = render(&app);
+    assert!(first.contains("s0000"), "{first}");
+    assert!(!first.contains("s0599") && !first.contains("R1 [planned]"));
+    assert!(first.contains("more below"), "{first}");
+
+    let presses = page_to_the_end(&mut app, 1_000, &|app| {
+        press(app, KeyCode::Char('J'));
+    });
+    let last = render(&app);
+    assert!(last.contains("s0599"), "the statement's end:\n{last}");
+    assert!(
+        last.contains("R1 [planned] Issue travel kits with a protected link."),
+        "its recommendation:\n{last}"
+    );
+    assert!(!last.contains("s0000 "), "{last}");
+    assert_eq!(review(&app).finding, 0, "J scrolled, it did not select");
+    press(&mut app, KeyCode::Char('J'));
+    assert_eq!(render(&app), last, "J stops at the last row");
+    for _ in 0..presses {
+        press(&mut app, KeyCode::Char('K'));
+    }
+    assert_eq!(render(&app), first, "K comes back to the top");
+}
+
+#[test]
+fn ctrl_d_and_ctrl_u_page_the_finding_text_by_half_a_pane() {
+    let (_ws, mut app) = open_with_long_finding(120, 40);
+    keys(&mut app, "F");
+    let top = render(&app);
+    let half = rows_one_press_moves(&mut app, &|app| {
+        ctrl(app, 'd');
+    });
+    let pane = pane_rows(&app, "┌ Findings");
+    assert!(pane > 10, "{pane}");
+    assert_eq!(half, pane / 2, "half a pane of {pane} rows");
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Char('K'));
+    }
+    let pages = page_to_the_end(&mut app, 100, &|app| {
+        ctrl(app, 'd');
+    });
+    let rows = page_to_the_end(&mut app, 0, &|_| {});
+    assert_eq!(rows, 0);
+    assert!(render(&app).contains("R1 [planned]"));
+    for _ in 0..pages {
+        ctrl(&mut app, 'u');
+    }
+    assert_eq!(render(&app), top, "Ctrl-U comes back to the top");
+}
+
+#[test]
+fn selecting_another_finding_starts_its_text_at_the_top() {
+    let (_ws, mut app) = open_with_long_finding(120, 40);
+    keys(&mut app, "F");
+    let top = render(&app);
+    keys(&mut app, "JJJJJJJJJJ");
+    assert!(!render(&app).contains("s0000"), "scrolled");
+    keys(&mut app, "j");
+    let second = render(&app);
+    assert!(
+        second.contains("(NU) Second finding") && second.contains("A short second statement."),
+        "{second}"
+    );
+    keys(&mut app, "k");
+    assert_eq!(render(&app), top, "F1 again, from its top");
+}
+
+#[test]
+fn page_keys_scroll_the_detail_by_half_a_pane() {
+    let (_ws, mut app) = open_with_narrative(120, 40, &words('w', 3_000));
+    let top = render(&app);
+    let half = rows_one_press_moves(&mut app, &|app| {
+        ctrl(app, 'd');
+    });
+    let detail_rows = review_detail_rows(&app);
+    assert_eq!(half, detail_rows / 2, "half of {detail_rows} rows");
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Char('K'));
+    }
+    let presses = page_to_the_end(&mut app, 1_000, &|app| {
+        ctrl(app, 'd');
+    });
+    assert!(render(&app).contains("w2999"));
+    // 158 rows: J takes ~140 presses (the issue counted 47 on E01), Ctrl-D a tenth.
+    assert!(presses <= 158 / half + 1, "{presses} presses");
+    for _ in 0..presses {
+        ctrl(&mut app, 'u');
+    }
+    assert_eq!(render(&app), top);
+    assert_eq!(selected_id(&app), "E4", "paging never moves the selection");
+}
+
+/// The rows inside the detail pane, read off the screen.
+fn review_detail_rows(app: &App) -> usize {
+    pane_rows(app, "┌ E")
+}
+
+/// The rows inside the pane whose top border starts with `top`.
+fn pane_rows(app: &App, top: &str) -> usize {
+    let screen = render(app);
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.starts_with(top))
+        .expect("the pane");
+    lines[top + 1..]
+        .iter()
+        .position(|l| l.starts_with('└'))
+        .expect("its bottom")
+}
+
+fn wheel(app: &mut App, down: bool, column: u16, row: u16) {
+    let kind = if down {
+        MouseEventKind::ScrollDown
+    } else {
+        MouseEventKind::ScrollUp
+    };
+    let event = MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(app, Msg::Input(Event::Mouse(event)));
+}
+
+/// The screen row of the first line starting with `prefix`.
+fn row_of(app: &App, prefix: &str) -> u16 {
+    let screen = render(app);
+    let row = screen
+        .lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?}:\n{screen}"));
+    u16::try_from(row).expect("a screen row")
+}
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer() {
+    let (_ws, mut app) = open_with_narrative(120, 40, &words('w', 3_000));
+    let detail = row_of(&app, "┌ E4") + 3;
+    let top = render(&app);
+    let notch = rows_one_press_moves(&mut app, &|app| wheel(app, true, 10, detail));
+    assert_eq!(notch, 3, "three rows a notch");
+    assert_eq!(selected_id(&app), "E4", "the timeline stays");
+    wheel(&mut app, false, 10, detail);
+    assert_eq!(render(&app), top, "and back up");
+
+    // Over the Timeline the wheel moves the selection; over the Controls, theirs.
+    wheel(&mut app, true, 10, 3);
+    assert_eq!(selected_id(&app), "E1");
+    wheel(&mut app, true, 100, 3);
+    assert_eq!(review(&app).control, 1);
+    assert_eq!(selected_id(&app), "E1");
+}
+
+#[test]
+fn the_wheel_scrolls_the_finding_text_or_moves_in_the_list() {
+    let (_ws, mut app) = open_with_long_finding(120, 40);
+    keys(&mut app, "F");
+    let row = row_of(&app, "┌ Findings") + 3;
+    let top = render(&app);
+    // The right half: the finding's text, three rows a notch.
+    wheel(&mut app, true, 100, row);
+    wheel(&mut app, true, 100, row);
+    assert_eq!(review(&app).finding, 0);
+    assert!(!render(&app).contains("s0000"), "the text moved");
+    wheel(&mut app, false, 100, row);
+    wheel(&mut app, false, 100, row);
+    assert_eq!(render(&app), top);
+    // The left half: the list.
+    wheel(&mut app, true, 10, row);
+    assert_eq!(review(&app).finding, 1, "the next finding");
+    assert!(render(&app).contains("A short second statement."));
+    // A click on a finding's two rows selects it.
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: row_of(&app, "┌ Findings") + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(&mut app, Msg::Input(Event::Mouse(click)));
+    assert_eq!(review(&app).finding, 0);
+}
+
+#[test]
+fn a_newly_selected_event_starts_its_detail_at_the_top() {
+    let (_ws, mut app) = open_with_narrative(120, 40, &words('w', 3_000));
+    let top = render(&app);
+    keys(&mut app, "JJJJJJJJJJ");
+    assert!(!render(&app).contains("w0000"));
+    keys(&mut app, "j");
+    let e1 = render(&app);
+    assert!(e1.contains("Alpha joins the call over hotel Wi-Fi"), "{e1}");
+    keys(&mut app, "k");
+    assert_eq!(render(&app), top, "E4 from its top again");
+}
+
+/// Rows inside the Timeline pane that show nothing.
+fn blank_timeline_rows(screen: &str) -> usize {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.starts_with("┌ Timeline"))
+        .expect("a Timeline pane");
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .filter(|l| {
+            l.strip_prefix('│')
+                .and_then(|rest| rest.split('│').next())
+                .is_some_and(|inside| inside.trim().is_empty())
+        })
+        .count()
+}
+
+/// A private copy of the bundled Taurus record and its review.
+fn taurus_workspace() -> Workspace {
+    let ws = Workspace::new();
+    for name in ["taurus-webex-2024.ron", "taurus-webex-2024.review.ron"] {
+        std::fs::copy(Path::new("incidents").join(name), ws.0.join(name)).expect("copy");
+    }
+    ws
+}
+
+fn open_taurus(width: u16, height: u16) -> (Workspace, App) {
+    let ws = taurus_workspace();
+    let mut app = App::new(width, height);
+    let entry = load_entry(ws.0.join("taurus-webex-2024.ron"), &LoadOptions::default());
+    update(&mut app, Msg::Loaded(entry));
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    (ws, app)
+}
+
+#[test]
+fn the_lists_leave_no_blank_rows_while_the_detail_has_more() {
+    // 28 events at 220×60: the Timeline needs 30 rows, the detail of E01
+    // more than the rest.
+    let (_ws, app) = open_taurus(220, 60);
+    let screen = render(&app);
+    assert!(screen.contains("more below"), "{screen}");
+    assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");
+    assert!(
+        screen.contains("Change of command of the Luftwaffe"),
+        "every event shows"
+    );
+    // 4 events and 4 controls at 120×40: the detail gets the rows.
+    let (_ws, app) = open_with_narrative(120, 40, &words('w', 3_000));
+    let screen = render(&app);
+    assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");
+    assert!(review_detail_rows(&app) > 25, "{screen}");
+    // Where the lists overflow, they keep their 58%.
+    let (_ws, app) = open_taurus(120, 40);
+    let screen = render(&app);
+    assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");
+    assert_eq!(review_detail_rows(&app), 12, "{screen}");
+}
+
+// --- wide, combining and flag text ------------------------------------------
+
+/// The screen as a terminal shows it: a wide character's second cell holds
+/// nothing of its own and is not printed (`render` prints it as a blank).
+fn render_cells(app: &App) -> String {
+    let backend = TestBackend::new(app.width, app.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| view(app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += symbol.cell_width().max(1);
+        }
+        // Every bordered row ends in its border, in the last column: wide
+        // text never pushed it along or left it short.
+        let last = buffer[(buffer.area.width - 1, y)].symbol();
+        if line.starts_with(['│', '┌', '└']) {
+            assert!(
+                ["│", "┐", "┘"].contains(&last),
+                "row {y} ends in {last:?}: {line}"
+            );
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+use ratatui::buffer::CellWidth;
+
+const WIDE: &str =
+    "陶鲁斯 Abho\u{308}raffa\u{308}re 🇩🇪🇸🇬 e\u{301}te\u{301} 会議の記録が漏洩した 👩‍💻 a🇩🇪b";
+
+#[test]
+fn snapshot_wide_combining_and_flag_text_in_the_detail_80x24() {
+    let (_ws, app) = open_with_narrative(80, 24, &[WIDE; 4].join(" "));
+    let screen = render_cells(&app);
+    assert!(
+        screen.contains("陶鲁斯 Abho\u{308}raffa\u{308}re 🇩🇪🇸🇬"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn snapshot_wide_combining_and_flag_text_in_the_findings_120x40() {
+    let (_ws, mut app) = open_record(120, 40);
+    add_finding(&mut app, &format!("{WIDE} {WIDE}"));
+    let screen = render_cells(&app);
+    assert!(screen.contains("F02 陶鲁斯"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

@@ -23,6 +23,8 @@ pub enum Action {
     CycleZone,
     DetailDown,
     DetailUp,
+    DetailPageDown,
+    DetailPageUp,
     ToggleReviewed,
     Flag,
     Include,
@@ -41,7 +43,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for checks that each has a key and a description.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -59,6 +61,8 @@ impl Action {
         Action::CycleZone,
         Action::DetailDown,
         Action::DetailUp,
+        Action::DetailPageDown,
+        Action::DetailPageUp,
         Action::ToggleReviewed,
         Action::Flag,
         Action::Include,
@@ -85,16 +89,18 @@ impl Action {
             Action::Down => "select the next row",
             Action::Top => "go to the first row",
             Action::Bottom => "go to the last row",
-            Action::PageUp => "up one page",
-            Action::PageDown => "down one page",
+            Action::PageUp => "up one page of the focused list",
+            Action::PageDown => "down one page of the focused list",
             Action::Next => "next search match, else next event with a control failure",
             Action::Previous => "previous search match, or previous event with a control failure",
             Action::FocusNext => "move the focus: Timeline, Controls, Findings",
             Action::Open => "open; on a control: show only its events; on a finding: edit",
             Action::Search => "search by id, title, text, actor, place, source or control",
             Action::CycleZone => "show times in UTC, the event's zone, or the local zone",
-            Action::DetailDown => "scroll the detail pane down",
-            Action::DetailUp => "scroll the detail pane up",
+            Action::DetailDown => "scroll the detail or the finding's text down a row",
+            Action::DetailUp => "scroll the detail or the finding's text up a row",
+            Action::DetailPageDown => "scroll the detail or the finding's text down half a pane",
+            Action::DetailPageUp => "scroll the detail or the finding's text up half a pane",
             Action::ToggleReviewed => "mark the selected event reviewed, or not",
             Action::Flag => "flag the selected event, or unflag it",
             Action::Include => "include the selected event in the report, or leave it out",
@@ -127,6 +133,7 @@ impl Action {
             Action::Search => "search",
             Action::CycleZone => "zone",
             Action::DetailDown | Action::DetailUp => "detail",
+            Action::DetailPageDown | Action::DetailPageUp => "detail page",
             Action::ToggleReviewed => "reviewed",
             Action::Flag => "flag",
             Action::Include => "include",
@@ -164,6 +171,20 @@ impl Action {
             Action::Up | Action::Down => 13,
             _ => 20,
         }
+    }
+}
+
+/// A key pressed with Ctrl.
+const fn ctrl(
+    c: char,
+    label: &'static str,
+    action: Action,
+    context: Context,
+    hint: bool,
+) -> Binding {
+    Binding {
+        modifiers: KeyModifiers::CONTROL,
+        ..key(KeyCode::Char(c), label, action, context, hint)
     }
 }
 
@@ -230,6 +251,10 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('t'), "t", A::CycleZone, C::Review, true),
     key(K::Char('J'), "J", A::DetailDown, C::Review, false),
     key(K::Char('K'), "K", A::DetailUp, C::Review, false),
+    // Half a pane, as in vim and less. PgUp/PgDn stay with the focused
+    // list; Ctrl-F/Ctrl-B are left alone (Ctrl-B is tmux's prefix key).
+    ctrl('d', "Ctrl-D", A::DetailPageDown, C::Review, false),
+    ctrl('u', "Ctrl-U", A::DetailPageUp, C::Review, false),
     key(K::Char(' '), "Space", A::ToggleReviewed, C::Review, true),
     key(K::Char('!'), "!", A::Flag, C::Review, false),
     key(K::Char('i'), "i", A::Include, C::Review, false),

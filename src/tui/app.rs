@@ -406,6 +406,8 @@ pub struct ReviewScreen {
     /// Whether the Findings pane replaces the detail pane.
     pub findings_open: bool,
     pub finding: usize,
+    /// The first finding shown in the list.
+    pub finding_offset: usize,
     pub rows: Rows,
     pub selected: usize,
     pub offset: usize,
@@ -422,6 +424,8 @@ pub struct ReviewScreen {
     pub replay: Replay,
     /// How far the detail pane is scrolled, with the rows found so far.
     pub detail: super::detail::DetailScroll,
+    /// How far the selected finding's text is scrolled, and its recommendations.
+    pub finding_text: super::finding_text::FindingScroll,
 }
 
 impl ReviewScreen {
@@ -433,6 +437,7 @@ impl ReviewScreen {
             state,
             findings_open: false,
             finding: 0,
+            finding_offset: 0,
             rows,
             selected: 0,
             offset: 0,
@@ -443,6 +448,7 @@ impl ReviewScreen {
             search: None,
             from_library,
             detail: Default::default(),
+            finding_text: Default::default(),
             replay: Replay::default(),
         };
         screen.refresh_replay();
@@ -462,6 +468,22 @@ impl ReviewScreen {
             states: (0..count).map(|c| timeline.control_state(c, pos)).collect(),
             failed: timeline.failed_controls_through(pos),
         };
+    }
+
+    /// The review changed: forget the rows of the text it gives.
+    pub fn review_changed(&mut self) {
+        self.detail.review_changed();
+        self.finding_text.review_changed();
+    }
+
+    /// The regions of the review screen in `area`, for this record.
+    pub fn areas(&self, area: Rect) -> ReviewAreas {
+        let lists = self
+            .bundle
+            .timeline
+            .len()
+            .max(self.bundle.record.controls.len());
+        review_areas(area, lists)
     }
 
     /// Timeline position of the selected row.
@@ -625,15 +647,28 @@ pub struct ReviewAreas {
     pub banner_bottom: Rect,
 }
 
-pub fn review_areas(area: Rect) -> ReviewAreas {
-    let [banner_top, main, detail, status, banner_bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Percentage(58),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+/// `lists` is how many rows the longer of the Timeline and the Controls
+/// has (the whole timeline, not a filtered one, so that the panes keep
+/// their size while the analyst filters and steps). The two lists get up
+/// to 58% of the height, but no rows they would leave blank: those go to
+/// the detail (or Findings) pane below, whose text is what overflows. The
+/// split never depends on the selected event, so panes do not jump while
+/// stepping through the timeline.
+pub fn review_areas(area: Rect, lists: usize) -> ReviewAreas {
+    let split = |main: Constraint| {
+        Layout::vertical([
+            Constraint::Length(1),
+            main,
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas::<5>(area)
+    };
+    let share = split(Constraint::Percentage(58))[1].height;
+    let wanted = u16::try_from(lists.max(1).saturating_add(2)).unwrap_or(u16::MAX);
+    let [banner_top, main, detail, status, banner_bottom] =
+        split(Constraint::Length(share.min(wanted)));
     let [timeline, controls] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(main);
     ReviewAreas {

@@ -1,6 +1,6 @@
 //! The detail of the selected event, as a document built and wrapped only
-//! as far as the pane shows it, and the pane's scroll position with the row
-//! starts found so far. A narrative of 50 MB costs a frame what its visible
+//! as far as the pane shows it, and the pane's scroll position
+//! ([`TextScroll`]). A narrative of 50 MB costs a frame what its visible
 //! rows cost; scrolling down a row wraps one more row, once.
 
 use std::sync::Arc;
@@ -10,8 +10,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
 use super::app::{Bundle, ReviewScreen, inner_height};
+use super::scroll::{ScrollKey, TextScroll};
 use super::view::style::{effect_glyph, effect_style};
-use super::wrap::{Document, Pos, first_row, next_row};
+use super::wrap::Document;
 use crate::model::Review;
 use crate::model::time::{ZoneChoice, display};
 
@@ -226,95 +227,19 @@ impl DetailKey {
     }
 }
 
-/// The detail pane's scroll position, and where each row down to it starts,
-/// so that neither drawing nor scrolling wraps the text above the pane.
-#[derive(Debug, Clone, Default)]
-pub struct DetailScroll {
-    key: Option<DetailKey>,
-    /// The first row shown.
-    top: usize,
-    /// Where rows `0..starts.len()` start.
-    starts: Vec<Pos>,
-    /// Whether `starts` holds every row of the detail.
-    complete: bool,
-    /// The first item that comes from the review.
-    review_items: usize,
-}
-
-impl DetailScroll {
-    /// The first row shown and where it starts, if the rows were found for `key`.
-    pub fn top(&self, key: DetailKey) -> Option<(usize, Pos)> {
-        (self.key == Some(key))
-            .then(|| self.starts.get(self.top).map(|&p| (self.top, p)))
-            .flatten()
+impl ScrollKey for DetailKey {
+    fn same_text(&self, other: &Self) -> bool {
+        self.bundle == other.bundle && self.event == other.event
     }
 
-    /// Makes the remembered rows fit `doc` and `key`: a new event starts at
-    /// the top; a new width or zone keeps the row number. Then keeps the
-    /// pane full when it grew (no scrolling past the last row).
-    pub fn settle(&mut self, doc: &EventDetail, key: DetailKey, height: usize) {
-        if self.key != Some(key) {
-            let same_event = self
-                .key
-                .is_some_and(|k| k.bundle == key.bundle && k.event == key.event);
-            if !same_event {
-                self.top = 0;
-            }
-            self.key = Some(key);
-            self.starts.clear();
-            self.complete = false;
-        }
-        self.review_items = doc.review_items();
-        if self.starts.is_empty() {
-            self.starts.push(first_row(doc).unwrap_or_default());
-        }
-        self.extend(doc, key.width, self.top + height.max(1));
-        let last = self.starts.len().saturating_sub(1);
-        if self.complete {
-            self.top = self
-                .top
-                .min(self.starts.len().saturating_sub(height.max(1)));
-        }
-        self.top = self.top.min(last);
-    }
-
-    /// Scrolls by `rows` (down when positive), never past the last row.
-    pub fn scroll(&mut self, doc: &EventDetail, key: DetailKey, height: usize, rows: isize) {
-        self.settle(doc, key, height);
-        let height = height.max(1);
-        let wanted = self.top.saturating_add_signed(rows);
-        if rows > 0 {
-            // The row after the pane must exist for the pane to move down.
-            self.extend(doc, key.width, wanted + height);
-            let most = self.starts.len().saturating_sub(height);
-            self.top = wanted.min(most.max(self.top));
-        } else {
-            self.top = wanted;
-        }
-    }
-
-    /// The review changed: forget the rows of the items it gives (the
-    /// findings resting on the event, the note); the record's stay.
-    pub fn review_changed(&mut self) {
-        let keep = self.review_items;
-        self.starts.retain(|p| p.item < keep);
-        self.complete = false;
-    }
-
-    /// Finds row starts until `rows` are known or the detail ends.
-    fn extend(&mut self, doc: &EventDetail, width: usize, rows: usize) {
-        while self.starts.len() < rows && !self.complete {
-            let Some(&last) = self.starts.last() else {
-                self.starts.push(first_row(doc).unwrap_or_default());
-                continue;
-            };
-            match next_row(doc, last, width) {
-                Some(p) => self.starts.push(p),
-                None => self.complete = true,
-            }
-        }
+    fn width(&self) -> usize {
+        self.width
     }
 }
+
+/// The detail pane's scroll position: a new event starts at its top; a new
+/// width or zone keeps the row number.
+pub type DetailScroll = TextScroll<DetailKey>;
 
 /// The inner width and height of the detail pane.
 pub fn pane(area: Rect) -> (usize, usize) {
@@ -344,7 +269,8 @@ impl ReviewScreen {
         let (width, height) = pane(area);
         let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
-        self.detail.settle(&doc, key, height);
+        let keep = doc.review_items();
+        self.detail.settle(&doc, key, height, keep);
     }
 
     /// Scrolls the detail by `rows` (down when positive).
@@ -355,6 +281,30 @@ impl ReviewScreen {
         let (width, height) = pane(area);
         let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
-        self.detail.scroll(&doc, key, height, rows);
+        let keep = doc.review_items();
+        self.detail.scroll(&doc, key, height, keep, rows);
+    }
+}
+
+impl ReviewScreen {
+    /// Scrolls the text shown under the lists by `rows` (down when
+    /// positive): the selected finding's when the Findings pane is open,
+    /// else the event's detail. `area` is the pane's rectangle.
+    pub fn scroll_text(&mut self, area: Rect, rows: isize) {
+        if self.findings_open {
+            self.scroll_finding(area, rows);
+        } else {
+            self.scroll_detail(area, rows);
+        }
+    }
+
+    /// Rows one page key (Ctrl-D, Ctrl-U) scrolls that text.
+    pub fn text_page(&self, area: Rect) -> isize {
+        let height = if self.findings_open {
+            super::finding_text::pane(area).1
+        } else {
+            pane(area).1
+        };
+        super::scroll::half_page(height)
     }
 }

@@ -5,10 +5,13 @@
 pub mod action;
 pub mod app;
 pub mod detail;
+pub mod finding_text;
 pub mod form;
 pub mod messages;
+pub mod mouse;
 pub mod reports;
 pub mod runtime;
+pub mod scroll;
 pub mod search;
 pub mod signoff;
 pub mod step;
@@ -266,6 +269,18 @@ pub fn run(source: Source, options: LoadOptions, reviewer: String) -> io::Result
             break;
         }
         follow_open_record(&app, &mut watch, &options, &tx);
+        // A resize just before the input thread began reading sends no
+        // event: then update would page and scroll for another size than
+        // the one drawn. Ask the terminal before drawing.
+        if let Ok(size) = terminal.size()
+            && (size.width, size.height) != (app.width, app.height)
+        {
+            dispatch(
+                &mut app,
+                Msg::Input(event::Event::Resize(size.width, size.height)),
+                &options,
+            );
+        }
         if app.dirty {
             terminal.draw(|f| view::view(&app, f))?;
         }

@@ -4,10 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use chrono::{DateTime, Utc};
 
@@ -15,7 +12,7 @@ use super::action::{Action, Context, action_for};
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
     LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
-    UNDO_DEPTH, inner_height, library_areas, library_offset, library_rows, review_areas,
+    UNDO_DEPTH, inner_height, library_areas, library_rows,
 };
 use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
 use crate::load::FileReport;
@@ -114,11 +111,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = answer(app, msg);
     super::messages::record(app, before.as_deref());
     super::reports::settle(app);
-    // Whatever moved (the selection, the pane's size, the zone), the detail's
-    // remembered rows now fit it; drawing never has to wrap above the pane.
-    let detail = review_areas(app.area()).detail;
+    // Whatever moved (the selection, the pane's size, the zone), the text
+    // panes' remembered rows now fit it; drawing never has to wrap above
+    // the pane.
+    let area = app.area();
     if let Screen::Review(r) = &mut app.screen {
-        r.settle_detail(detail);
+        let areas = r.areas(area);
+        r.settle_detail(areas.detail);
+        r.settle_finding(areas.detail);
+        keep_finding_visible(r, areas.detail);
     }
     effects
 }
@@ -143,7 +144,8 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(key)) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Input(Event::Mouse(mouse)) => {
-            on_mouse(app, mouse);
+            super::mouse::on_mouse(app, mouse);
+            keep_visible(app);
             Vec::new()
         }
         Msg::Input(Event::Resize(w, h)) => {
@@ -371,7 +373,7 @@ fn on_review_reloaded(
     }
     r.state = state;
     r.state.refresh(&r.bundle);
-    r.detail.review_changed();
+    r.review_changed();
     r.finding = r
         .finding
         .min(r.state.review.findings.len().saturating_sub(1));
@@ -448,7 +450,7 @@ fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
         r.state.undo.remove(0);
     }
     r.state.refresh(&r.bundle);
-    r.detail.review_changed();
+    r.review_changed();
     r.state.pending.push(Pending {
         edit: Some(edit),
         summary: applied.summary.clone(),
@@ -880,10 +882,11 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
     if let Some(effects) = review_edit_action(app, action) {
         return effects;
     }
-    let areas = review_areas(app.area());
+    let area = app.area();
     let Screen::Review(r) = &mut app.screen else {
         return Vec::new();
     };
+    let areas = r.areas(area);
     let page = inner_height(areas.timeline).max(1);
     match (action, r.focus) {
         (Action::Back, _) => {
@@ -907,10 +910,10 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         (Action::CycleZone, _) => r.zone = r.zone.next(),
-        (Action::DetailDown | Action::DetailUp, _) => {
-            let rows = if action == Action::DetailDown { 1 } else { -1 };
-            r.scroll_detail(areas.detail, rows);
-        }
+        (Action::DetailDown, _) => r.scroll_text(areas.detail, 1),
+        (Action::DetailUp, _) => r.scroll_text(areas.detail, -1),
+        (Action::DetailPageDown, _) => r.scroll_text(areas.detail, r.text_page(areas.detail)),
+        (Action::DetailPageUp, _) => r.scroll_text(areas.detail, -r.text_page(areas.detail)),
         (Action::Search, _) => {
             let text = r
                 .search
@@ -930,11 +933,14 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
         (Action::Open, Pane::Findings) => return edit_finding(app),
         (a, Pane::Findings) => {
             let last = r.state.review.findings.len().saturating_sub(1);
+            let page = super::finding_text::list_capacity(areas.detail);
             r.finding = match a {
                 Action::Up => r.finding.saturating_sub(1),
                 Action::Down => (r.finding + 1).min(last),
                 Action::Top => 0,
                 Action::Bottom => last,
+                Action::PageUp => r.finding.saturating_sub(page),
+                Action::PageDown => (r.finding + page).min(last),
                 _ => r.finding,
             };
         }
@@ -1097,7 +1103,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                     }),
                 }
                 r.state.refresh(&r.bundle);
-                r.detail.review_changed();
+                r.review_changed();
                 r.finding = r
                     .finding
                     .min(r.state.review.findings.len().saturating_sub(1));
@@ -1227,12 +1233,27 @@ fn nearest_row(rows: &Rows, pos: usize) -> Option<usize> {
     }
 }
 
+/// Scrolls the findings list so that the selected finding is in it.
+fn keep_finding_visible(r: &mut ReviewScreen, findings: ratatui::layout::Rect) {
+    let height = super::finding_text::list_capacity(findings);
+    let count = r.state.review.findings.len();
+    r.finding = r.finding.min(count.saturating_sub(1));
+    // No rows left blank at the end while findings above are hidden.
+    r.finding_offset = r.finding_offset.min(count.saturating_sub(height));
+    if r.finding < r.finding_offset {
+        r.finding_offset = r.finding;
+    } else if r.finding >= r.finding_offset + height {
+        r.finding_offset = r.finding + 1 - height;
+    }
+}
+
 /// Scrolls so that the selection is on screen.
 fn keep_visible(app: &mut App) {
-    let areas = review_areas(app.area());
+    let area = app.area();
     let Screen::Review(r) = &mut app.screen else {
         return;
     };
+    let areas = r.areas(area);
     let height = inner_height(areas.timeline).max(1);
     r.selected = r.selected.min(r.rows.len().saturating_sub(1));
     r.refresh_replay();
@@ -1246,84 +1267,5 @@ fn keep_visible(app: &mut App) {
         r.control_offset = r.control;
     } else if r.control >= r.control_offset + height {
         r.control_offset = r.control + 1 - height;
-    }
-}
-
-fn row_in(area: Rect, column: u16, row: u16) -> Option<usize> {
-    let inner = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
-    );
-    inner
-        .contains(Position::new(column, row))
-        .then(|| usize::from(row - inner.y))
-}
-
-fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    if app.overlay.is_some() || app.input.is_some() || app.too_small() {
-        return;
-    }
-    let (col, row) = (mouse.column, mouse.row);
-    match &mut app.screen {
-        Screen::Library => {
-            let list = library_areas(app.area()).1;
-            let lib = &mut app.library;
-            let last = lib.shown.len().saturating_sub(1);
-            match mouse.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    let rows = library_rows(list);
-                    let offset = library_offset(lib.selected, rows.capacity);
-                    if let Some(r) = row_in(list, col, row).and_then(|r| r.checked_sub(rows.header))
-                        && offset + r / rows.row_height < lib.shown.len()
-                    {
-                        lib.selected = offset + r / rows.row_height;
-                    }
-                }
-                MouseEventKind::ScrollDown => lib.selected = (lib.selected + 1).min(last),
-                MouseEventKind::ScrollUp => lib.selected = lib.selected.saturating_sub(1),
-                _ => {}
-            }
-        }
-        Screen::Review(r) => {
-            let areas = review_areas(Rect::new(0, 0, app.width, app.height));
-            let in_controls = areas.controls.contains(Position::new(col, row));
-            match mouse.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    if let Some(i) = row_in(areas.timeline, col, row) {
-                        r.focus = Pane::Timeline;
-                        if r.offset + i < r.rows.len() {
-                            r.selected = r.offset + i;
-                        }
-                    } else if let Some(i) = row_in(areas.controls, col, row) {
-                        r.focus = Pane::Controls;
-                        if r.control_offset + i < r.bundle.record.controls.len() {
-                            r.control = r.control_offset + i;
-                        }
-                    }
-                }
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                    let down = matches!(mouse.kind, MouseEventKind::ScrollDown);
-                    if in_controls {
-                        let last = r.bundle.record.controls.len().saturating_sub(1);
-                        r.control = if down {
-                            (r.control + 1).min(last)
-                        } else {
-                            r.control.saturating_sub(1)
-                        };
-                    } else {
-                        let last = r.rows.len().saturating_sub(1);
-                        r.selected = if down {
-                            (r.selected + 1).min(last)
-                        } else {
-                            r.selected.saturating_sub(1)
-                        };
-                    }
-                }
-                _ => {}
-            }
-            keep_visible(app);
-        }
     }
 }

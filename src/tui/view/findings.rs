@@ -2,7 +2,7 @@
 //! statement and recommendations. It takes the detail pane's place (F).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -11,18 +11,19 @@ use super::review::owned;
 use super::safe_cut;
 use super::style::{focused_border, focused_title, selected};
 use crate::model::RecommendationStatus;
-use crate::tui::app::{Pane, ReviewScreen, inner_height};
-use crate::tui::wrap::{Lines, Pos, rows};
+use crate::tui::app::{Pane, ReviewScreen};
+use crate::tui::finding_text::{self, list_capacity, split};
+use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let [list, detail] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [list, detail] = split(area);
     let review = &r.state.review;
     let focused = r.focus == Pane::Findings;
     // Two lines a finding: its title, then kind, severity, likelihood,
     // confidence, what it rests on and how its recommendations stand.
-    let height = (inner_height(list) / 2).max(1);
-    let offset = r.finding.saturating_sub(height.saturating_sub(1));
+    let height = list_capacity(area);
+    // Kept by update so that the selection stays in view.
+    let offset = r.finding_offset;
     let lines: Vec<Line> = if review.findings.is_empty() {
         vec![Line::from(
             "No findings yet. f adds one for the selected event.",
@@ -79,61 +80,27 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         list,
     );
 
-    let bold = Style::new().add_modifier(Modifier::BOLD);
-    let mut text: Vec<Line> = Vec::new();
-    if let Some(f) = review.findings.get(r.finding) {
-        let scheme = r.bundle.record.classification.scheme;
-        let portion = scheme.portion_mark(f.portion).unwrap_or(f.portion.name());
-        text.push(Line::from(vec![
-            Span::styled(format!("({portion}) "), bold),
-            Span::styled(f.title.as_str(), bold),
-        ]));
-        text.push(Line::from(format!(
-            "{} · severity {} · likelihood: {} · confidence: {}",
-            f.kind.name(),
-            f.severity.name(),
-            f.likelihood.term(),
-            f.confidence.name()
-        )));
-        text.push(Line::from(format!(
-            "rests on events {} · controls {}",
-            join_or_none(&f.events),
-            join_or_none(&f.controls)
-        )));
-        // One item: the wrapper breaks rows at its line breaks.
-        text.push(Line::from(f.statement.as_str()));
-        for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
-            let due = rec
-                .due
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "no date".into());
-            text.push(Line::from(vec![
-                Span::styled(format!("{} [{}] ", rec.id, rec.status.name()), bold),
-                Span::raw(rec.action.as_str()),
-                Span::raw(" — "),
-                Span::raw(rec.owner.as_str()),
-                Span::raw(format!(" by {due}")),
-            ]));
-        }
-    }
-    // Only the rows that fit are wrapped: a statement can be long.
-    let block = Block::bordered().title(" Finding ");
-    let inner = block.inner(detail);
-    let mut shown: Vec<Line> = Vec::with_capacity(usize::from(inner.height));
-    rows(
-        &Lines(text),
-        Pos::default(),
-        usize::from(inner.width).max(1),
-        usize::from(inner.height),
-        |_, line| shown.push(owned(line)),
-    );
-    frame.render_widget(Paragraph::new(shown).block(block), detail);
+    draw_text(r, frame, area, detail);
 }
 
-fn join_or_none(ids: &[String]) -> String {
-    if ids.is_empty() {
-        "none".into()
+/// The selected finding's text, from the first row the pane is scrolled to.
+fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
+    let (doc, key) = r.finding_doc(area);
+    let (width, height) = finding_text::pane(area);
+    // Only the rows that fit are wrapped: a statement can be long.
+    let from = match r.finding_text.text.top(key) {
+        Some((_, pos)) => pos,
+        None => first_row(&doc).unwrap_or_default(),
+    };
+    let mut shown: Vec<Line> = Vec::with_capacity(height);
+    let below = rows(&doc, from, width, height, |_, line| shown.push(owned(line)));
+    let more = if below.is_some() {
+        super::review::more_below(pane.width)
     } else {
-        ids.join(", ")
-    }
+        ""
+    };
+    let block = Block::bordered()
+        .title(" Finding ")
+        .title_bottom(Line::from(more).right_aligned());
+    frame.render_widget(Paragraph::new(shown).block(block), pane);
 }

@@ -38,7 +38,7 @@ pub(crate) fn lines(context: Context) -> Vec<Line<'static>> {
                 [] => String::new(),
             };
             Line::from(vec![
-                Span::styled(format!("{:<16}", keys.join(" ")), bold),
+                Span::styled(pad(&keys.join(" "), 16), bold),
                 Span::raw(text),
             ])
         })
@@ -64,8 +64,17 @@ pub(crate) fn lines(context: Context) -> Vec<Line<'static>> {
         lines.push(Line::from(
             "n/N follow the search while one is active; Esc ends it.",
         ));
+        lines.push(Line::from(
+            "The mouse wheel scrolls the pane under the pointer.",
+        ));
     }
     lines
+}
+
+/// `keys` padded with spaces to `w` cells (at least one space after it).
+fn pad(keys: &str, w: usize) -> String {
+    let gap = w.saturating_sub(super::width(keys)).max(1);
+    format!("{keys}{}", " ".repeat(gap))
 }
 
 /// One description for a pair of opposite actions.
@@ -73,11 +82,14 @@ fn pair_text(first: Action) -> &'static str {
     match first {
         Action::Up | Action::Down => "previous / next row",
         Action::Top | Action::Bottom => "first / last row",
-        Action::PageUp | Action::PageDown => "page up / down",
+        Action::PageUp | Action::PageDown => "page up / down in the focused list",
         Action::Next | Action::Previous => {
             "next / previous search match, else event with a failed control"
         }
-        Action::DetailDown | Action::DetailUp => "scroll the detail pane",
+        Action::DetailDown | Action::DetailUp => "scroll the detail or the finding's text a row",
+        Action::DetailPageDown | Action::DetailPageUp => {
+            "scroll the detail or the finding's text half a pane"
+        }
         other => other.describe(),
     }
 }

@@ -60,6 +60,44 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
         None => {}
     }
+    split_flags(frame.buffer_mut());
+}
+
+/// Whether `c` is a regional indicator, the letters flags are made of.
+fn regional(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Puts each regional indicator of a flag in a cell of its own.
+///
+/// ratatui keeps a flag (two regional indicators) in one wide cell and
+/// blanks the cell after it; tmux keeps each indicator in a cell of its
+/// own. When the flag is drawn over, ratatui sends only the first cell
+/// (the second was blank and stays blank), so tmux keeps the second
+/// indicator on screen: `No findings🇪yet`. Split, the terminal still
+/// receives the two side by side (a flag, where it draws flags), and every
+/// later frame that changes either cell rewrites it. Costs one look at each
+/// cell of the screen.
+fn split_flags(buf: &mut ratatui::buffer::Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x + 1 < area.right() {
+            let mut chars = buf[(x, y)].symbol().chars();
+            let (Some(a), Some(b), None) = (chars.next(), chars.next(), chars.next()) else {
+                x += 1;
+                continue;
+            };
+            if !(regional(a) && regional(b)) {
+                x += 1;
+                continue;
+            }
+            let style = buf[(x, y)].style();
+            buf[(x, y)].set_char(a);
+            buf[(x + 1, y)].set_char(b).set_style(style);
+            x += 2;
+        }
+    }
 }
 
 /// A classification banner across `area`, with the TLP label right-justified.
@@ -153,6 +191,26 @@ pub(crate) fn fit(text: &str, w: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::{Modifier, Style};
+
+    #[test]
+    fn a_flag_is_drawn_as_one_indicator_a_cell() {
+        let area = Rect::new(0, 0, 12, 1);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        buf.set_string(0, 0, "a🇩🇪🇸🇬陶b🇪", bold);
+        split_flags(&mut buf);
+        let cells: Vec<&str> = (0..9).map(|x| buf[(x, 0)].symbol()).collect();
+        // The wide CJK character keeps its blank second cell; the lone
+        // indicator is one cell wide already.
+        assert_eq!(cells, ["a", "🇩", "🇪", "🇸", "🇬", "陶", " ", "b", "🇪"]);
+        assert_eq!(
+            buf[(2, 0)].style(),
+            buf[(1, 0)].style(),
+            "the second half keeps the style"
+        );
+        assert!(buf[(2, 0)].modifier.contains(Modifier::BOLD));
+    }
 
     #[test]
     fn fit_pads_by_cells_not_characters() {

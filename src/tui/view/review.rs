@@ -13,14 +13,12 @@ use super::style::{
 use super::{banner, safe, safe_cut, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
-use crate::tui::app::{
-    App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height, review_areas,
-};
+use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
 use crate::tui::detail::pane;
 use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let areas = review_areas(area);
+    let areas = r.areas(area);
     let record = &r.bundle.record;
     // The review's portions count too: computed when it changes, not here.
     banner(frame, areas.banner_top, r.state.banner, record.tlp);
@@ -273,7 +271,7 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
     let more = if below.is_some() {
-        " more below: K/J scroll "
+        more_below(area.width)
     } else {
         ""
     };
@@ -286,6 +284,17 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         ),
         area,
     );
+}
+
+/// Said under a text pane `width` cells wide that has more below its last
+/// row: with the keys that scroll it when they fit.
+pub(crate) fn more_below(width: u16) -> &'static str {
+    const LONG: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
+    if usize::from(width) >= LONG.chars().count() + 4 {
+        LONG
+    } else {
+        " more below: J/K "
+    }
 }
 
 /// A row's text, copied: a screenful at most.
