@@ -245,10 +245,17 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     };
     let error_h = |field: Field| error_of(field).map_or(0, |m| field::error_rows(m, value_w));
     let (title_err, statement_err) = (error_h(Field::Title), error_h(Field::Statement));
+    // An error under a recommendation needs its rows too.
+    let rec_err = match &f.error {
+        Some(e) if matches!(e.field, Field::Rec(..)) => {
+            field::error_rows(&e.message, inner.width.saturating_sub(5))
+        }
+        _ => 0,
+    };
     // The statement grows with its text, leaving the rows the rest needs:
     // title, pickers, links, the recommendations' header, a row of each
     // (up to three) and the add button, and the ICD 203 note.
-    let rest = 1 + title_err + statement_err + 3 + 2 + (f.recs.len().min(3) as u16) + 2;
+    let rest = 1 + title_err + statement_err + 3 + 2 + (f.recs.len().min(3) as u16) + rec_err + 2;
     let most = inner.height.saturating_sub(rest).max(3);
     let statement_h = u16::try_from(field::rows_needed(&f.statement, value_w, usize::from(most)))
         .unwrap_or(most)
