@@ -1415,3 +1415,24 @@ fn flat(screen: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[test]
+fn the_findings_pane_keeps_the_line_breaks_of_a_statement() {
+    let (_ws, mut app) = open_record(120, 40);
+    keys(&mut app, "f");
+    keys(&mut app, "Hotel log never requested");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Evidence: nobody asked for the log.");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Judgement: the path stays contested.");
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none(), "saved");
+    // Saving shows the finding in the Findings pane.
+    let screen = render(&app);
+    let (row, next) = row_and_next(&screen, "│Evidence: nobody asked for the log.");
+    assert!(!row.contains("Judgement"), "one line a row:\n{screen}");
+    assert!(
+        next.contains("│Judgement: the path stays contested."),
+        "{screen}"
+    );
+}

@@ -97,8 +97,9 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             join_or_none(&f.events),
             join_or_none(&f.controls)
         )));
-        // One item: the wrapper breaks rows at its line breaks.
-        text.push(Line::from(f.statement.as_str()));
+        // One item: the wrapper breaks rows at its line breaks. A span, not
+        // `Line::from(&str)`, which drops the line breaks.
+        text.push(Line::from(Span::raw(f.statement.as_str())));
         for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
             let due = rec
                 .due
