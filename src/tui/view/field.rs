@@ -229,3 +229,49 @@ fn error_paragraph(message: &str) -> Paragraph<'static> {
 pub fn draw_error(frame: &mut Frame, area: Rect, message: &str) {
     frame.render_widget(error_paragraph(message), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::form::{text_block, text_field};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn drawn(t: &TextArea<'static>, focused: bool, w: u16, h: u16) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+        terminal
+            .draw(|f| draw(f, f.area(), t, focused))
+            .expect("draw");
+        let buf = terminal.backend().buffer();
+        (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_field_keeps_its_lines_and_shows_controls_as_escapes() {
+        let t = text_block("one \u{1b}]0;x\u{7} two\nthree four five", "");
+        // From the start, "…" in the last cell for the row left out.
+        assert_eq!(
+            drawn(&t, false, 12, 4),
+            ["one", "\\u{1b}]0;x", "\\u{7} two", "three four …"]
+        );
+        // With the focus, the rows up to the cursor at the end.
+        assert_eq!(
+            drawn(&t, true, 12, 4),
+            ["\\u{1b}]0;x", "\\u{7} two", "three four", "five"]
+        );
+    }
+
+    #[test]
+    fn a_one_line_field_without_the_focus_shows_its_start() {
+        let t = text_field("Issue travel kits to every officer", "");
+        assert_eq!(drawn(&t, false, 12, 1), ["Issue trave…"]);
+    }
+}
