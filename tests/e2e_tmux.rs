@@ -695,3 +695,47 @@ fn the_last_finding_is_reached_with_shift_f_then_shift_g() {
     tmux.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Whether some row of `screen` holds `first` and the row under it `second`.
+fn on_consecutive_rows(screen: &str, first: &str, second: &str) -> bool {
+    let rows: Vec<&str> = screen.lines().collect();
+    rows.windows(2)
+        .any(|w| w[0].contains(first) && !w[0].contains(second) && w[1].contains(second))
+}
+
+#[test]
+fn a_two_line_note_is_shown_as_two_lines() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("note");
+    let record = dir.join("demo.ron");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-note-{}", std::process::id()),
+    };
+    start(&tmux, &record);
+    tmux.wait_for("the review screen", |s| {
+        s.contains("Timeline") && detail_id(s).as_deref() == Some("E4")
+    });
+    // Enter starts a new line in the note editor; Ctrl-S saves.
+    tmux.keys(&["m"]);
+    tmux.wait_for("the note editor", |s| s.contains("Note on E4"));
+    tmux.keys(&["-l", "Invoice not archived."]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["-l", "Check: the hotel log."]);
+    tmux.wait_for("both lines in the editor", |s| {
+        on_consecutive_rows(s, "Invoice not archived.", "Check: the hotel log.")
+    });
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the note in the detail pane, one line a row", |s| {
+        !s.contains("Note on E4")
+            && on_consecutive_rows(s, "Note: Invoice not archived.", "│Check: the hotel log.")
+    });
+    let review = std::fs::read_to_string(dir.join("demo.review.ron")).expect("the review file");
+    assert!(
+        review.contains(r#"note: "Invoice not archived.\nCheck: the hotel log.""#),
+        "{review}"
+    );
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -457,3 +457,47 @@ fn the_validator_rejects_a_bundle_with_the_wrong_tlp_marking() {
         "the validator accepts a mismatched TLP marking:\n{output}"
     );
 }
+
+// ---------------------------------------------------------- line breaks
+
+/// The demo record with a review whose finding statement has three lines
+/// (a blank line before the third) and whose note on E1 has two.
+fn multi_line_report() -> Report {
+    let dir = scratch("multi-line");
+    let fixtures = root().join("tests/fixtures/tui");
+    std::fs::copy(fixtures.join("demo.ron"), dir.join("demo.ron")).expect("copy the record");
+    let review = std::fs::read_to_string(fixtures.join("demo.review.ron")).expect("the review");
+    let review = review
+        .replace(
+            "The traveller bypassed the secure dial-in and joined over an untrusted network.",
+            r"The traveller bypassed the secure dial-in.\nHe joined over hotel Wi-Fi.\n\nNo one checked.",
+        )
+        .replace("Root of the leak.", r"Root of the leak.\nCheck the invoice.");
+    std::fs::write(dir.join("demo.review.ron"), review).expect("write the review");
+    report_with(dir.join("demo.ron").to_str().expect("a UTF-8 path"), None)
+}
+
+#[test]
+fn json_and_stix_keep_the_line_breaks_of_statements_and_notes() {
+    let report = multi_line_report();
+    let statement = "The traveller bypassed the secure dial-in.\nHe joined over hotel Wi-Fi.\n\nNo one checked.";
+    let doc = json_export(&report);
+    assert_eq!(doc["findings"][0]["statement"], statement);
+    let e1 = doc["events"]
+        .as_array()
+        .and_then(|events| events.iter().find(|e| e["id"] == "E1"))
+        .expect("E1 in the JSON");
+    assert_eq!(e1["note"], "Root of the leak.\nCheck the invoice.");
+
+    let bundle: Value =
+        serde_json::from_str(&render(&report, Format::Stix).expect("render STIX")).expect("JSON");
+    let note = bundle["objects"]
+        .as_array()
+        .and_then(|objects| objects.iter().find(|o| o["type"] == "note"))
+        .expect("a note for the finding");
+    let content = note["content"].as_str().expect("content");
+    assert!(
+        content.starts_with(&format!("(NR) {statement}\n\n")),
+        "{content}"
+    );
+}

@@ -481,3 +481,140 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
         String::from_utf8_lossy(&vnu.stderr)
     );
 }
+
+/// The demo report with a three-line statement (two lines, a blank line,
+/// a third) on its finding and a two-line note on its event E1.
+fn multi_line_report() -> Report {
+    let mut r = report(DEMO, None);
+    r.findings[0].statement =
+        "First line of evidence.\nSecond line: the judgement.\n\nA new paragraph.".into();
+    let e1 = r
+        .events
+        .iter_mut()
+        .find(|e| e.id == "E1")
+        .expect("E1 is in the report");
+    e1.note = Some("Invoice not archived.\nCheck: the hotel log.".into());
+    r
+}
+
+/// The paragraphs (and list items) of `text` as a GFM reader sees them, each as its lines
+/// (hard breaks split lines, soft breaks read as spaces).
+fn md_paragraphs(text: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for event in gfm(text) {
+        match event {
+            // A tight list item holds its text without a paragraph.
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                out.extend(current.take().filter(|p| p != &[""]));
+                current = Some(vec![String::new()]);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                out.extend(current.take().filter(|p| p != &[""]));
+            }
+            Event::HardBreak => {
+                if let Some(p) = current.as_mut() {
+                    p.push(String::new());
+                }
+            }
+            Event::SoftBreak => {
+                if let Some(line) = current.as_mut().and_then(|p| p.last_mut()) {
+                    line.push(' ');
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(line) = current.as_mut().and_then(|p| p.last_mut()) {
+                    line.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn markdown_keeps_line_breaks_and_paragraphs_of_statements_and_notes() {
+    let text = md(&multi_line_report());
+    assert_sound_markdown(&text);
+    let paragraphs = md_paragraphs(&text);
+    assert!(
+        paragraphs.contains(&vec![
+            "(NR) First line of evidence.".to_string(),
+            "Second line: the judgement.".to_string()
+        ]),
+        "two lines, one paragraph, a hard break between:\n{text}"
+    );
+    assert!(
+        paragraphs.contains(&vec!["(NR) A new paragraph.".to_string()]),
+        "the blank line starts a paragraph:\n{text}"
+    );
+    assert!(
+        paragraphs.iter().any(|p| p
+            == &vec![
+                "Analyst's note: Invoice not archived.".to_string(),
+                "Check: the hotel log.".to_string()
+            ]),
+        "the note keeps its two lines:\n{paragraphs:#?}"
+    );
+    // The hard break is a backslash that ends the line.
+    assert!(text.contains("(NR) First line of evidence.\\\nSecond line: the judgement.\n"));
+}
+
+#[test]
+fn html_keeps_line_breaks_and_paragraphs_of_statements_and_notes() {
+    let text = page(&multi_line_report());
+    assert!(
+        text.contains(
+            "<p><span class=\"portion\">(NR)</span> First line of evidence.<br>Second line: the judgement.</p>"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("<p><span class=\"portion\">(NR)</span> A new paragraph.</p>"));
+    assert!(
+        text.contains(
+            "<li><strong>Analyst's note:</strong> Invoice not archived.<br>Check: the hotel log.</li>"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn markdown_and_html_of_multi_line_text_pass_the_validators() {
+    let Some(tools) = validators() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("hotwash-multi-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the temporary folder");
+    let mut r = multi_line_report();
+    // A note of two paragraphs too: a blank line inside a list item.
+    r.events[0].note = Some("One line.\nAnother.\n\nA second paragraph.".into());
+    let report = r;
+    std::fs::write(dir.join("multi.md"), md(&report)).expect("write the Markdown");
+    std::fs::write(dir.join("multi.html"), page(&report)).expect("write the HTML");
+    let lint = Command::new(&tools.markdownlint)
+        .arg("multi.md")
+        .current_dir(&dir)
+        .output()
+        .expect("run markdownlint-cli2");
+    let vnu = Command::new("java")
+        .arg("-jar")
+        .arg(&tools.vnu)
+        .arg("--errors-only")
+        .arg(dir.join("multi.html"))
+        .output()
+        .expect("run vnu");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        lint.status.success(),
+        "markdownlint-cli2 failed:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    assert!(
+        vnu.status.success(),
+        "vnu failed:\n{}{}",
+        String::from_utf8_lossy(&vnu.stdout),
+        String::from_utf8_lossy(&vnu.stderr)
+    );
+}

@@ -1800,3 +1800,211 @@ fn snapshot_wide_combining_and_flag_text_in_the_findings_120x40() {
     assert!(screen.contains("F02 陶鲁斯"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// The row of `screen` holding `needle`, and the row under it.
+fn row_and_next<'s>(screen: &'s str, needle: &str) -> (&'s str, &'s str) {
+    let rows: Vec<&str> = screen.lines().collect();
+    let i = rows
+        .iter()
+        .position(|r| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row holds {needle:?}:\n{screen}"));
+    (rows[i], rows.get(i + 1).copied().unwrap_or(""))
+}
+
+#[test]
+fn a_two_line_note_is_shown_as_two_lines_in_the_detail() {
+    let (ws, mut app) = open_record(120, 40);
+    keys(&mut app, "m");
+    keys(&mut app, "Invoice not archived.");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Check: the hotel log.");
+    ctrl(&mut app, 's');
+    assert_eq!(
+        saved_review(&ws)
+            .mark("E4")
+            .and_then(|m| m.note.clone())
+            .as_deref(),
+        Some("Invoice not archived.\nCheck: the hotel log.")
+    );
+    let screen = render(&app);
+    let (row, next) = row_and_next(&screen, "Note: Invoice not archived.");
+    assert!(!row.contains("Check"), "one line a row:\n{screen}");
+    assert!(
+        next.contains("│Check: the hotel log."),
+        "the second line on the next row:\n{screen}"
+    );
+    // Reopened, the note editor shows both lines too.
+    keys(&mut app, "m");
+    let screen = render(&app);
+    let (_, next) = row_and_next(&screen, "Invoice not archived.");
+    assert!(next.contains("Check: the hotel log."), "{screen}");
+}
+
+/// Opens F1 of the demo in its edit form.
+fn edit_f1(app: &mut App) {
+    keys(app, "F");
+    keys(app, "e");
+    assert!(matches!(app.overlay, Some(Overlay::Finding(_))));
+}
+
+fn tab_to(app: &mut App, field: hotwash::tui::form::Field) {
+    for _ in 0..20 {
+        match &app.overlay {
+            Some(Overlay::Finding(f)) if f.focus == field => return,
+            _ => press(app, KeyCode::Tab),
+        };
+    }
+    panic!("{field:?} is never focused");
+}
+
+#[test]
+fn the_finding_form_wraps_the_statement_to_its_width() {
+    use hotwash::tui::form::Field;
+    let (_ws, mut app) = open_record(80, 24);
+    edit_f1(&mut app);
+    tab_to(&mut app, Field::Statement);
+    press(&mut app, KeyCode::End);
+    keys(
+        &mut app,
+        " The hotel network was shared with other guests, and nobody on the call checked \
+         how the others had joined before the briefing began.",
+    );
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Second paragraph ends here.");
+    for focused in [true, false] {
+        if !focused {
+            press(&mut app, KeyCode::Tab);
+        }
+        let screen = render(&app);
+        for part in [
+            "Statement  The traveller bypassed the secure dial-in",
+            "before the briefing",
+            "Second paragraph ends here.",
+        ] {
+            assert!(
+                screen.contains(part),
+                "{part:?} is on screen (focused: {focused}):\n{screen}"
+            );
+        }
+        // Nothing runs past the form's right edge.
+        assert!(screen.lines().all(|l| {
+            !l.contains("hotel network was shared with other guests, and nobody on the call")
+        }));
+    }
+}
+
+#[test]
+fn a_reopened_recommendation_shows_the_start_of_its_action() {
+    use hotwash::tui::form::{Field, RecField};
+    let (_ws, mut app) = open_record(80, 24);
+    edit_f1(&mut app);
+    tab_to(&mut app, Field::Rec(0, RecField::Action));
+    press(&mut app, KeyCode::End);
+    keys(
+        &mut app,
+        " Brief every officer who travels on hotel networks and on the secure dial-in.",
+    );
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none(), "saved");
+    keys(&mut app, "e");
+    let screen = render(&app);
+    let (row, _) = row_and_next(&screen, "  1  ");
+    assert!(
+        row.contains("  1  Issue travel kits"),
+        "the action from its start:\n{screen}"
+    );
+    assert!(row.contains('…'), "cut, and marked so: {row}");
+    // With the focus, the action wraps over rows of its own.
+    tab_to(&mut app, Field::Rec(0, RecField::Action));
+    let screen = render(&app);
+    let (_, next) = row_and_next(&screen, "  1  Issue travel kits");
+    assert!(
+        next.contains("     protected link. Brief every"),
+        "the action goes on on the next row:\n{screen}"
+    );
+}
+
+#[test]
+fn a_form_error_stands_under_its_field_and_says_where_the_focus_went() {
+    use hotwash::tui::form::{Field, RecField};
+    let (_ws, mut app) = open_record(80, 24);
+    edit_f1(&mut app);
+    tab_to(&mut app, Field::Rec(0, RecField::Due));
+    press(&mut app, KeyCode::End);
+    keys(&mut app, "x");
+    // Back to the title, and save from there.
+    for _ in 0..9 {
+        press(&mut app, KeyCode::BackTab);
+    }
+    ctrl(&mut app, 's');
+    let Some(Overlay::Finding(form)) = &app.overlay else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.focus, Field::Rec(0, RecField::Due));
+    let screen = render(&app);
+    let (row, next) = row_and_next(&screen, "  1  ");
+    assert!(row.contains("Issue travel kits"), "{screen}");
+    assert!(
+        next.contains("✗ due date \"2030-03-01x\" is not a date"),
+        "the error just under the recommendation:\n{screen}"
+    );
+    assert!(
+        flat(&screen).contains("focus moved to the due date of recommendation 1"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_picker_at_its_end_shows_it_and_stays() {
+    use hotwash::tui::form::Field;
+    let (_ws, mut app) = open_record(120, 40);
+    edit_f1(&mut app);
+    tab_to(&mut app, Field::Likelihood);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Right);
+    }
+    let screen = render(&app);
+    assert!(
+        screen.contains("Likelihood ◂ almost certain   "),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Right);
+    assert!(
+        render(&app).contains("◂ almost certain  "),
+        "no wrapping to almost no chance"
+    );
+}
+
+/// The screen's text inside the form's borders, rows joined by spaces, so
+/// that a message wrapped over rows reads as one.
+fn flat(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| "│┌┐└┘─ ".contains(c)))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_findings_pane_keeps_the_line_breaks_of_a_statement() {
+    let (_ws, mut app) = open_record(120, 40);
+    keys(&mut app, "f");
+    keys(&mut app, "Hotel log never requested");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Evidence: nobody asked for the log.");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Judgement: the path stays contested.");
+    ctrl(&mut app, 's');
+    assert!(app.overlay.is_none(), "saved");
+    // Saving shows the finding in the Findings pane.
+    let screen = render(&app);
+    let (row, next) = row_and_next(&screen, "│Evidence: nobody asked for the log.");
+    assert!(!row.contains("Judgement"), "one line a row:\n{screen}");
+    assert!(
+        next.contains("│Judgement: the path stays contested."),
+        "{screen}"
+    );
+}

@@ -15,7 +15,8 @@ use askama::Template;
 use chrono::SecondsFormat;
 
 use super::ExportError;
-use super::markdown::{effect_code, likelihood_words, one_line, paragraphs, when};
+use super::markdown::{effect_code, likelihood_words, one_line, when};
+use super::paragraph_lines;
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
@@ -39,7 +40,7 @@ struct Page {
     generated: String,
     meta: Vec<Fact>,
     withheld: String,
-    summary: Vec<String>,
+    summary: Vec<Paragraph>,
     signoff: Signoff,
     events: Vec<EventView>,
     legend: Vec<Cell>,
@@ -59,6 +60,19 @@ struct Banner {
     tlp: String,
     /// A CSS class: `clear`, `green`, `amber`, `red`.
     tlp_class: &'static str,
+}
+
+/// A paragraph of a text, line by line: the template puts a `<br>`
+/// between lines.
+type Paragraph = Vec<String>;
+
+/// The paragraphs of a text that holds them (see [`paragraph_lines`]),
+/// each line on one line.
+fn paragraphs(text: &str) -> Vec<Paragraph> {
+    paragraph_lines(text)
+        .into_iter()
+        .map(|lines| lines.into_iter().map(one_line).collect())
+        .collect()
 }
 
 /// A label and its value in a definition list.
@@ -103,13 +117,14 @@ struct EventView {
     end: Option<String>,
     place: Option<String>,
     title: String,
-    narrative: Vec<String>,
+    narrative: Vec<Paragraph>,
     actors: String,
     sources: Vec<Cite>,
     effects: Vec<EffectView>,
     flagged: bool,
     reviewed: bool,
-    note: Option<String>,
+    /// The analyst's note, paragraph by paragraph.
+    note: Vec<Paragraph>,
 }
 
 /// A cell of the control-by-event matrix (or of its key).
@@ -138,7 +153,7 @@ struct ClaimView {
     anchor: String,
     id: String,
     portion: String,
-    statement: Vec<String>,
+    statement: Vec<Paragraph>,
     status: &'static str,
     events: Vec<Ref>,
     sources: Vec<Cite>,
@@ -150,7 +165,7 @@ struct FindingView {
     id: String,
     portion: String,
     title: String,
-    statement: Vec<String>,
+    statement: Vec<Paragraph>,
     kind: &'static str,
     severity: &'static str,
     likelihood: String,
@@ -363,7 +378,7 @@ fn event(index: &Index, e: &ReportEvent) -> EventView {
             .collect(),
         flagged: e.flagged,
         reviewed: e.reviewed,
-        note: e.note.as_deref().map(one_line),
+        note: e.note.as_deref().map(paragraphs).unwrap_or_default(),
     }
 }
 

@@ -9,7 +9,11 @@
 //!   cannot wrap, so every wide row carries a link (its id, pointing at the
 //!   section that tells its whole story), and the control-by-event matrix is
 //!   written without spaces; markdownlint exempts both.
-//! - No inline HTML (MD033): newlines in record text become spaces.
+//! - No inline HTML (MD033): a single line break in a text that holds
+//!   paragraphs (summary, narratives, statements, notes) is a hard break,
+//!   written as a backslash at the end of the line (visible, unlike two
+//!   trailing spaces, and kept by editors); a blank line starts a paragraph.
+//!   Elsewhere (titles, table cells) newlines become spaces.
 //!
 //! Record text is escaped so that it can neither break a table nor become
 //! markup: it always reads back as the text it was.
@@ -19,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::SecondsFormat;
 
+use super::paragraph_lines;
 use crate::model::{Effect, Likelihood, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
@@ -125,12 +130,12 @@ fn record(doc: &mut Doc, report: &Report) {
     doc.list(items);
     doc.para(Inline::label("Withheld:").text(&report.withheld_line()));
     doc.heading(3, "Summary");
-    let summary = paragraphs(&meta.summary);
+    let summary = paragraph_lines(&meta.summary);
     if summary.is_empty() {
         doc.para(Inline::default().text("The record has no summary."));
     }
-    for paragraph in summary {
-        doc.para(Inline::default().text(&paragraph));
+    for paragraph in &summary {
+        doc.para(Inline::default().lines(paragraph));
     }
 }
 
@@ -252,8 +257,8 @@ fn events(doc: &mut Doc, report: &Report) {
     for e in &report.events {
         doc.anchored_heading(3, "Event", &e.id);
         doc.para(Inline::default().raw(&portion(&e.portion)).strong(&e.title));
-        for paragraph in paragraph_slices(&e.narrative) {
-            doc.para(Inline::default().raw(&portion(&e.portion)).text(&paragraph));
+        for paragraph in &paragraph_lines(&e.narrative) {
+            doc.para(Inline::default().raw(&portion(&e.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("When:").text(&when(e))];
         if let Some(end) = &e.end {
@@ -282,7 +287,7 @@ fn events(doc: &mut Doc, report: &Report) {
             items.push(Inline::label("Analyst:").text(&format!("{}.", marks.join(", "))));
         }
         if let Some(note) = &e.note {
-            items.push(Inline::label("Analyst's note:").text(note));
+            items.push(Inline::label("Analyst's note:").paragraphs(&paragraph_lines(note)));
         }
         doc.list(items);
     }
@@ -296,8 +301,8 @@ fn claims(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     }
     for c in &report.claims {
         doc.anchored_heading(3, "Claim", &c.id);
-        for paragraph in paragraph_slices(&c.statement) {
-            doc.para(Inline::default().raw(&portion(&c.portion)).text(&paragraph));
+        for paragraph in &paragraph_lines(&c.statement) {
+            doc.para(Inline::default().raw(&portion(&c.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("Status:").text(c.status.name())];
         if !c.events.is_empty() {
@@ -342,8 +347,8 @@ fn findings(doc: &mut Doc, report: &Report, index: &ReportIndex) {
 fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding) {
     doc.anchored_heading(3, "Finding", &f.id);
     doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
-    for paragraph in paragraph_slices(&f.statement) {
-        doc.para(Inline::default().raw(&portion(&f.portion)).text(&paragraph));
+    for paragraph in &paragraph_lines(&f.statement) {
+        doc.para(Inline::default().raw(&portion(&f.portion)).lines(paragraph));
     }
     // ICD 203: likelihood and confidence are stated apart, never in one sentence.
     let mut items = vec![
@@ -528,31 +533,6 @@ fn escape_text(text: &str) -> String {
     out
 }
 
-/// The paragraphs of record text: split at blank lines, each on one line.
-pub(super) fn paragraphs(text: &str) -> Vec<String> {
-    let text = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
-    text.split("\n\n")
-        .map(|p| words(p).collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-/// The paragraphs of record text as they stand (split at blank lines),
-/// for callers that split them into words anyway: no copies.
-fn paragraph_slices(text: &str) -> Vec<Cow<'_, str>> {
-    if text.contains('\r') {
-        return paragraphs(text).into_iter().map(Cow::Owned).collect();
-    }
-    text.split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(Cow::Borrowed)
-        .collect()
-}
-
 /// Words of record text, with characters that have no business in a report
 /// (controls, non-characters) shown as U+FFFD. Borrowed unless a word needs
 /// a replacement: a large report has millions of words.
@@ -684,6 +664,12 @@ fn slug(heading: &str) -> String {
         .collect()
 }
 
+/// A word of [`Inline`] that ends its line with a hard break. Record text
+/// is split at whitespace, so no word of it is this.
+const LINE_BREAK: &str = "\n";
+/// A word of [`Inline`] that ends its paragraph (inside a list item).
+const PARAGRAPH_BREAK: &str = "\n\n";
+
 /// Inline Markdown as words that wrapping keeps whole. Words that come from
 /// record text are escaped; a word may still start a line, so wrapping
 /// guards it (see [`guard_line_start`]).
@@ -745,6 +731,29 @@ impl Inline {
         for w in words(text) {
             escape_word_into(&w, &mut self.buf);
             self.end_word();
+        }
+        self
+    }
+
+    /// Lines of record text, escaped, with a hard break between them.
+    fn lines(mut self, lines: &[&str]) -> Self {
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                self.push_word(LINE_BREAK);
+            }
+            self = self.text(line);
+        }
+        self
+    }
+
+    /// Paragraphs of record text (see [`paragraph_lines`]) inside one
+    /// block, such as a list item: a blank line between them.
+    fn paragraphs(mut self, paragraphs: &[Vec<&str>]) -> Self {
+        for (i, lines) in paragraphs.iter().enumerate() {
+            if i > 0 {
+                self.push_word(PARAGRAPH_BREAK);
+            }
+            self = self.lines(lines);
         }
         self
     }
@@ -938,14 +947,33 @@ fn wrap<'w>(out: &mut String, first: &str, rest: &str, words: impl Iterator<Item
     // Written straight into `out`, the line's width kept as it grows.
     let mut line_width = width(first);
     let mut empty = true;
-    for word in words {
+    let mut words = words.peekable();
+    while let Some(word) = words.next() {
+        if word == LINE_BREAK || word == PARAGRAPH_BREAK {
+            if empty {
+                continue;
+            }
+            if word == LINE_BREAK {
+                out.push('\\');
+            } else {
+                // The blank line holds nothing, not even the indent.
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(rest);
+            line_width = width(rest);
+            empty = true;
+            continue;
+        }
         let word_width = width(word);
+        // A hard break after this word puts its backslash on this line.
+        let tail = usize::from(words.peek() == Some(&LINE_BREAK));
         if empty {
             let guarded = guard_line_start(word);
             line_width += width(&guarded);
             out.push_str(&guarded);
             empty = false;
-        } else if line_width + 1 + word_width <= WIDTH {
+        } else if line_width + 1 + word_width + tail <= WIDTH {
             out.push(' ');
             out.push_str(word);
             line_width += 1 + word_width;

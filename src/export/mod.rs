@@ -62,6 +62,53 @@ pub enum ExportError {
     },
 }
 
+/// The lines of a text that holds paragraphs (the summary, a narrative, a
+/// statement, a note) as every export lays them out: a blank line (or one
+/// of only whitespace) ends a paragraph; a single line break stays a line
+/// break. `\r\n` and a lone `\r` end a line as `\n` does. Each line is
+/// trimmed; empty paragraphs are dropped.
+pub(crate) fn paragraph_lines(text: &str) -> Vec<Vec<&str>> {
+    let mut paragraphs = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text_lines(text) {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
+}
+
+/// The lines of `text`, ended by `\n`, `\r\n` or a lone `\r`.
+fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                Some(text)
+            }
+            Some(i) => {
+                let end = if text[i..].starts_with("\r\n") {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                rest = Some(&text[end..]);
+                Some(&text[..i])
+            }
+        }
+    })
+}
+
 /// The text of `report` in `format`.
 pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
     match format {
@@ -125,6 +172,16 @@ pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), ExportErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_split_at_blank_lines_and_keep_their_lines() {
+        assert_eq!(
+            paragraph_lines("one\ntwo \r\n  \n\nthree\rfour\n"),
+            vec![vec!["one", "two"], vec!["three", "four"]]
+        );
+        assert_eq!(paragraph_lines(" \n\n "), Vec::<Vec<&str>>::new());
+        assert_eq!(paragraph_lines("a\r\n\r\nb"), vec![vec!["a"], vec!["b"]]);
+    }
 
     #[test]
     fn a_folder_gets_the_default_file_name() {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::model::{
     Confidence, Finding, FindingKind, Level, Likelihood, Recommendation, RecommendationStatus,
@@ -13,8 +13,44 @@ use crate::model::{
 use crate::review::icd203::{Mixed, mixed_sentences};
 use crate::review::{Edit, RecommendationDraft};
 
-/// A one-line or multi-line text field.
+/// A one-line text field (a title, an owner, a date, a path), its cursor
+/// at the start: a reopened form shows each such field from its start.
 pub fn text_field(text: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = editor(text, placeholder);
+    t.move_cursor(CursorMove::Top);
+    t.move_cursor(CursorMove::Head);
+    t
+}
+
+/// A one-line field edited at its end (a path, whose file name is what
+/// the analyst changes), its cursor there.
+fn path_field(text: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = editor(text, placeholder);
+    t.move_cursor(CursorMove::End);
+    t
+}
+
+/// A one-line text field that may hold more than fits on a row (a
+/// recommendation's action): wrapped to the field's width when drawn.
+pub fn wrapped_field(text: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = text_field(text, placeholder);
+    t.set_wrap_mode(WrapMode::WordOrGlyph);
+    t
+}
+
+/// A text of lines (a statement, a note), wrapped to the field's width,
+/// its cursor at the end, where the analyst goes on writing.
+pub fn text_block(text: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = editor(text, placeholder);
+    t.set_wrap_mode(WrapMode::WordOrGlyph);
+    t.move_cursor(CursorMove::Bottom);
+    t.move_cursor(CursorMove::End);
+    t
+}
+
+/// The editor of a field, styled as it is drawn when it has the focus:
+/// a field without the focus is drawn by the view from its lines.
+fn editor(text: &str, placeholder: &str) -> TextArea<'static> {
     let lines: Vec<String> = if text.is_empty() {
         vec![String::new()]
     } else {
@@ -23,8 +59,8 @@ pub fn text_field(text: &str, placeholder: &str) -> TextArea<'static> {
     let mut t = TextArea::new(lines);
     t.set_placeholder_text(placeholder);
     t.set_cursor_line_style(Style::new());
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
+    t.set_style(Style::new().add_modifier(Modifier::UNDERLINED));
     t
 }
 
@@ -95,9 +131,38 @@ pub struct FindingForm {
     pub recs: Vec<RecForm>,
     pub focus: Field,
     pub dirty: bool,
-    pub error: Option<String>,
+    /// Why the last Ctrl-S did not save, shown under the field it names.
+    pub error: Option<FieldError>,
     /// Esc was pressed with unsaved edits: waiting for y/n.
     pub confirm_discard: bool,
+}
+
+/// A field the form cannot be saved with, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl Field {
+    /// The field's name in messages: "the due date of recommendation 2".
+    pub fn describe(self) -> String {
+        let rec = |i: usize, what: &str| format!("the {what} of recommendation {}", i + 1);
+        match self {
+            Field::Title => "the title".into(),
+            Field::Statement => "the statement".into(),
+            Field::Kind => "the kind".into(),
+            Field::Severity => "the severity".into(),
+            Field::Likelihood => "the likelihood".into(),
+            Field::Confidence => "the confidence".into(),
+            Field::Portion => "the portion".into(),
+            Field::Rec(i, RecField::Action) => rec(i, "action"),
+            Field::Rec(i, RecField::Owner) => rec(i, "owner"),
+            Field::Rec(i, RecField::Due) => rec(i, "due date"),
+            Field::Rec(i, RecField::Status) => rec(i, "status"),
+            Field::AddRec => "add a recommendation".into(),
+        }
+    }
 }
 
 /// What a key did to the form.
@@ -108,14 +173,28 @@ pub enum FormOutcome {
     Cancel,
 }
 
-fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
-    let i = all.iter().position(|x| *x == current).unwrap_or(0);
-    let n = all.len();
-    all[if forward {
-        (i + 1) % n
+/// The choice after (or before) `current` in `all`. A picker stops at its
+/// ends rather than wrap around: "almost certain" must never turn into
+/// "almost no chance" on one key too many.
+fn step<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+    let Some(i) = all.iter().position(|x| *x == current) else {
+        return all.first().copied().unwrap_or(current);
+    };
+    let j = if forward {
+        (i + 1).min(all.len() - 1)
     } else {
-        (i + n - 1) % n
-    }]
+        i.saturating_sub(1)
+    };
+    all[j]
+}
+
+/// Whether a picker at `current` has a choice before it and one after it:
+/// the view draws ◂ and ▸ only where a key would move.
+pub fn has_neighbours<T: PartialEq>(all: &[T], current: &T) -> (bool, bool) {
+    match all.iter().position(|x| x == current) {
+        Some(i) => (i > 0, i + 1 < all.len()),
+        None => (false, !all.is_empty()),
+    }
 }
 
 impl FindingForm {
@@ -129,7 +208,7 @@ impl FindingForm {
         FindingForm {
             id: None,
             title: text_field("", "a short title"),
-            statement: text_field(
+            statement: text_block(
                 "",
                 "evidence, then judgement; likelihood and confidence go in their own fields",
             ),
@@ -156,7 +235,7 @@ impl FindingForm {
             .filter(|r| r.finding == finding.id)
             .map(|r| RecForm {
                 id: Some(r.id.clone()),
-                action: text_field(&r.action, "what to do"),
+                action: wrapped_field(&r.action, "what to do"),
                 owner: text_field(&r.owner, "who"),
                 due: text_field(
                     &r.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -168,7 +247,7 @@ impl FindingForm {
         FindingForm {
             id: Some(finding.id.clone()),
             title: text_field(&finding.title, "a short title"),
-            statement: text_field(&finding.statement, "evidence, then judgement"),
+            statement: text_block(&finding.statement, "evidence, then judgement"),
             kind: finding.kind,
             severity: finding.severity,
             likelihood: finding.likelihood,
@@ -239,23 +318,19 @@ impl FindingForm {
 
     fn pick(&mut self, forward: bool) -> bool {
         match self.focus {
-            Field::Kind => self.kind = cycle(&FindingKind::ALL, self.kind, forward),
-            Field::Severity => self.severity = cycle(&Severity::ALL, self.severity, forward),
-            Field::Likelihood => {
-                self.likelihood = cycle(&Likelihood::ALL, self.likelihood, forward)
-            }
-            Field::Confidence => {
-                self.confidence = cycle(&Confidence::ALL, self.confidence, forward)
-            }
-            Field::Portion => self.portion = cycle(&self.levels, self.portion, forward),
+            Field::Kind => return changed(&mut self.kind, &FindingKind::ALL, forward),
+            Field::Severity => return changed(&mut self.severity, &Severity::ALL, forward),
+            Field::Likelihood => return changed(&mut self.likelihood, &Likelihood::ALL, forward),
+            Field::Confidence => return changed(&mut self.confidence, &Confidence::ALL, forward),
+            Field::Portion => return changed(&mut self.portion, &self.levels, forward),
             Field::Rec(i, RecField::Status) => {
                 if let Some(r) = self.recs.get_mut(i) {
-                    r.status = cycle(&RecommendationStatus::ALL, r.status, forward);
+                    return changed(&mut r.status, &RecommendationStatus::ALL, forward);
                 }
             }
-            _ => return false,
+            _ => {}
         }
-        true
+        false
     }
 
     /// Answers one key.
@@ -289,7 +364,7 @@ impl FindingForm {
             KeyCode::Enter if self.focus == Field::AddRec => {
                 self.recs.push(RecForm {
                     id: None,
-                    action: text_field("", "what to do"),
+                    action: wrapped_field("", "what to do"),
                     owner: text_field("", "who"),
                     due: text_field("", "YYYY-MM-DD"),
                     status: RecommendationStatus::Recommended,
@@ -316,13 +391,17 @@ impl FindingForm {
         FormOutcome::Continue
     }
 
-    /// Checks the form and, when it is complete, yields the edit.
+    /// Checks the form and, when it is complete, yields the edit. When it
+    /// is not, the focus goes to the field at fault and the message says so.
     fn finish(&mut self) -> FormOutcome {
         match self.build() {
             Ok(edit) => FormOutcome::Save(edit),
-            Err((field, message)) => {
+            Err((field, mut message)) => {
+                if field != self.focus {
+                    message.push_str(&format!(" — focus moved to {}", field.describe()));
+                }
                 self.focus = field;
-                self.error = Some(message);
+                self.error = Some(FieldError { field, message });
                 FormOutcome::Continue
             }
         }
@@ -363,7 +442,9 @@ impl FindingForm {
                 if !valid {
                     return Err((
                         Field::Rec(i, RecField::Due),
-                        format!("{due_text:?} is not a date: write YYYY-MM-DD, such as 2024-06-30"),
+                        format!(
+                            "due date {due_text:?} is not a date: write YYYY-MM-DD, such as 2024-06-30"
+                        ),
                     ));
                 }
                 NaiveDate::parse_from_str(&due_text, "%Y-%m-%d").ok()
@@ -416,7 +497,7 @@ impl NoteForm {
     pub fn new(event: String, note: Option<&str>) -> Self {
         NoteForm {
             event,
-            text: text_field(
+            text: text_block(
                 note.unwrap_or(""),
                 "a note on this event (empty removes it)",
             ),
@@ -455,6 +536,14 @@ impl NoteForm {
             }
         }
     }
+}
+
+/// Moves the picker `value` one step through `all`; whether it moved.
+fn changed<T: Copy + PartialEq>(value: &mut T, all: &[T], forward: bool) -> bool {
+    let next = step(all, *value, forward);
+    let moved = next != *value;
+    *value = next;
+    moved
 }
 
 /// While a form asks whether to discard its edits: `y` discards, any other
@@ -497,6 +586,10 @@ mod tests {
         }
     }
 
+    fn error(f: &FindingForm) -> &str {
+        f.error.as_ref().map_or("", |e| e.message.as_str())
+    }
+
     fn form() -> FindingForm {
         FindingForm::new_finding(
             vec!["E01".into()],
@@ -511,14 +604,17 @@ mod tests {
         let big = "x".repeat(crate::load::size::MAX_FIELD_BYTES + 1);
         let mut f = form();
         typed(&mut f, "Hotel Wi-Fi");
-        f.statement = text_field(&big, "");
+        f.statement = text_block(&big, "");
         assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
         assert_eq!(f.focus, Field::Statement);
         assert_eq!(
-            f.error.as_deref(),
-            Some(
-                "the statement is 1048577 bytes; a text field holds at most 1048576 bytes (1 MiB)"
-            )
+            f.error,
+            Some(FieldError {
+                field: Field::Statement,
+                message: "the statement is 1048577 bytes; a text field holds at most 1048576 \
+                          bytes (1 MiB) — focus moved to the statement"
+                    .into()
+            })
         );
 
         let mut note = NoteForm::new("E1".into(), Some(&big));
@@ -540,7 +636,7 @@ mod tests {
         assert_eq!(f.focus, Field::Title);
         assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
         assert_eq!(f.focus, Field::Title);
-        assert!(f.error.as_deref().is_some_and(|e| e.contains("title")));
+        assert!(error(&f).contains("title"));
         typed(&mut f, "Hotel Wi-Fi");
         assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
         assert_eq!(f.focus, Field::Statement, "the statement is missing");
@@ -571,7 +667,7 @@ mod tests {
         typed(&mut f, "2024-06-31");
         assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
         assert_eq!(f.focus, Field::Rec(0, RecField::Due));
-        assert!(f.error.as_deref().is_some_and(|e| e.contains("YYYY-MM-DD")));
+        assert!(error(&f).contains("YYYY-MM-DD"));
         press(&mut f, KeyCode::Backspace);
         press(&mut f, KeyCode::Backspace);
         typed(&mut f, "30");
@@ -595,6 +691,99 @@ mod tests {
         assert_eq!(r.id, None, "chosen when the edit is applied");
         assert_eq!(r.due, NaiveDate::from_ymd_opt(2024, 6, 30));
         assert_eq!(r.status, RecommendationStatus::Planned);
+    }
+
+    #[test]
+    fn an_error_is_kept_with_its_field_and_says_where_the_focus_went() {
+        let mut f = form();
+        typed(&mut f, "Hotel Wi-Fi");
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "Evidence.");
+        while f.focus != Field::AddRec {
+            press(&mut f, KeyCode::Tab);
+        }
+        press(&mut f, KeyCode::Enter);
+        typed(&mut f, "Issue travel kits");
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "30.06.2024");
+        // The analyst goes back to the title and saves from there.
+        while f.focus != Field::Title {
+            press(&mut f, KeyCode::BackTab);
+        }
+        assert_eq!(ctrl(&mut f, 's'), FormOutcome::Continue);
+        let e = f.error.clone().expect("an error");
+        assert_eq!(e.field, Field::Rec(0, RecField::Due));
+        assert_eq!(f.focus, e.field);
+        assert_eq!(
+            e.message,
+            "due date \"30.06.2024\" is not a date: write YYYY-MM-DD, such as 2024-06-30 \
+             — focus moved to the due date of recommendation 1"
+        );
+        // Saving again from the field itself says nothing about focus.
+        ctrl(&mut f, 's');
+        assert!(!error(&f).contains("focus moved"), "{}", error(&f));
+    }
+
+    #[test]
+    fn pickers_stop_at_their_ends() {
+        let mut f = form();
+        while f.focus != Field::Likelihood {
+            press(&mut f, KeyCode::Tab);
+        }
+        for _ in 0..Likelihood::ALL.len() + 2 {
+            press(&mut f, KeyCode::Right);
+        }
+        assert_eq!(f.likelihood, Likelihood::AlmostCertain);
+        assert_eq!(
+            has_neighbours(&Likelihood::ALL, &f.likelihood),
+            (true, false)
+        );
+        for _ in 0..Likelihood::ALL.len() + 2 {
+            press(&mut f, KeyCode::Left);
+        }
+        assert_eq!(
+            f.likelihood,
+            Likelihood::AlmostNoChance,
+            "no wrapping round"
+        );
+        press(&mut f, KeyCode::Tab); // confidence
+        for _ in 0..5 {
+            press(&mut f, KeyCode::Char(' '));
+        }
+        assert_eq!(f.confidence, Confidence::High);
+    }
+
+    #[test]
+    fn a_reopened_form_shows_one_line_fields_from_their_start() {
+        let finding = Finding {
+            id: "F1".into(),
+            title: "A title longer than the field it is shown in, by a good margin".into(),
+            statement: "Line one.\nLine two.".into(),
+            kind: FindingKind::RootCause,
+            severity: Severity::High,
+            likelihood: Likelihood::Likely,
+            confidence: Confidence::Moderate,
+            events: vec![],
+            controls: vec![],
+            portion: Level::Unclassified,
+        };
+        let rec = Recommendation {
+            id: "R1".into(),
+            finding: "F1".into(),
+            action: "Issue travel kits with a protected link to every officer who travels".into(),
+            owner: "Security office".into(),
+            due: NaiveDate::from_ymd_opt(2024, 6, 30),
+            status: RecommendationStatus::Planned,
+        };
+        let f = FindingForm::edit(&finding, &[rec], vec![Level::Unclassified]);
+        assert_eq!(f.title.cursor(), (0, 0));
+        assert_eq!(f.recs[0].action.cursor(), (0, 0));
+        assert_eq!(f.recs[0].owner.cursor(), (0, 0));
+        assert_eq!(f.recs[0].due.cursor(), (0, 0));
+        // A statement is written on: its cursor waits at the end.
+        assert_eq!(f.statement.cursor(), (1, 9));
+        assert_eq!(f.statement.lines(), ["Line one.", "Line two."]);
     }
 
     #[test]
@@ -695,7 +884,7 @@ impl ExportForm {
     pub fn new(stem: String, levels: Vec<Level>) -> Self {
         let format = crate::export::Format::Markdown;
         ExportForm {
-            path: text_field(&Self::default_path(&stem, format), "where to write"),
+            path: path_field(&Self::default_path(&stem, format), "where to write"),
             format,
             ceiling: None,
             levels,
@@ -703,6 +892,13 @@ impl ExportForm {
             path_edited: false,
             focus: ExportField::Format,
         }
+    }
+
+    /// The ceilings to choose from: everything, then each level.
+    pub fn ceilings(&self) -> Vec<Option<Level>> {
+        let mut choices: Vec<Option<Level>> = vec![None];
+        choices.extend(self.levels.iter().copied().map(Some));
+        choices
     }
 
     /// `exports/<record id>.<ext>`, relative to where hotwash was started.
@@ -745,18 +941,16 @@ impl ExportForm {
                 let forward = key.code != KeyCode::Left;
                 match self.focus {
                     ExportField::Format => {
-                        self.format = cycle(&crate::export::Format::ALL, self.format, forward);
+                        self.format = step(&crate::export::Format::ALL, self.format, forward);
                         if !self.path_edited {
-                            self.path = text_field(
+                            self.path = path_field(
                                 &Self::default_path(&self.stem, self.format),
                                 "where to write",
                             );
                         }
                     }
                     ExportField::Ceiling => {
-                        let mut choices: Vec<Option<Level>> = vec![None];
-                        choices.extend(self.levels.iter().copied().map(Some));
-                        self.ceiling = cycle(&choices, self.ceiling, forward);
+                        self.ceiling = step(&self.ceilings(), self.ceiling, forward);
                     }
                     ExportField::Path => {}
                 }

@@ -1,6 +1,7 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
+mod field;
 mod findings;
 pub(crate) mod help;
 mod library;

@@ -1,21 +1,21 @@
 //! The overlays that ask for text or a decision: the finding form, the note
 //! editor, questions, the link picker, the conflict prompt, and reports.
 
+use super::field;
+use super::style::selected;
+use super::{centered, safe, safe_cut, status, width};
+use crate::load::FileReport;
+use crate::model::{Confidence, FindingKind, Likelihood, RecommendationStatus, Severity};
+use crate::tui::app::{App, Confirm, LinkTarget, Screen};
+use crate::tui::form::{
+    ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, has_neighbours, label_style,
+};
+use crate::tui::reports;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
-use ratatui_textarea::TextArea;
-
-use super::style::selected;
-use super::{centered, safe, safe_cut, status, width};
-use crate::load::FileReport;
-use crate::tui::app::{App, Confirm, LinkTarget, Screen};
-use crate::tui::form::{
-    ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, label_style,
-};
-use crate::tui::reports;
 
 /// The first hints of a form's border, shown at every width.
 const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
@@ -208,11 +208,21 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
 }
 
 pub fn note(n: &NoteForm, frame: &mut Frame, area: Rect) {
-    let rect = centered(area, 76, 10);
+    // The box grows with the note, up to the screen less the banners.
+    let most = usize::from(area.height.saturating_sub(6)).max(8);
+    let rows = field::rows_needed(&n.text, 74, most).max(8);
+    let rect = centered(
+        area,
+        76,
+        u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2),
+    );
     let footer = if n.confirm_discard {
         " discard your edits? y discards · any other key keeps editing ".to_string()
     } else {
-        let hints = status::footer(&SAVE_OR_CANCEL, usize::from(rect.width.saturating_sub(2)));
+        let hints = status::footer(
+            &[SAVE_OR_CANCEL[0], SAVE_OR_CANCEL[1], "Enter new line"],
+            usize::from(rect.width.saturating_sub(2)),
+        );
         match &n.error {
             // The error, cut to what the save hints leave of the border.
             Some(e) => {
@@ -222,28 +232,31 @@ pub fn note(n: &NoteForm, frame: &mut Frame, area: Rect) {
             None => hints,
         }
     };
-    let inner = frame_box(frame, rect, format!(" Note on {} ", n.event), &footer);
-    frame.render_widget(&n.text, inner);
+    let inner = frame_box(
+        frame,
+        rect,
+        format!(" Note on {} ", safe(&n.event)),
+        &footer,
+    );
+    field::draw(frame, inner, &n.text, true);
 }
 
-/// Draws a text field, with a cursor only when it has the focus.
-fn field(frame: &mut Frame, area: Rect, t: &TextArea<'static>, focused: bool) {
-    let mut t = t.clone();
-    if focused {
-        t.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
-        t.set_style(Style::new().add_modifier(Modifier::UNDERLINED));
-    } else {
-        t.set_cursor_style(Style::new());
-        t.set_style(Style::new().add_modifier(Modifier::DIM | Modifier::UNDERLINED));
-    }
-    frame.render_widget(&t, area);
-}
-
-fn picker(name: &str, value: &str, focused: bool) -> Vec<Span<'static>> {
+/// A picker's label and value, with ◂ and ▸ only where a key moves it:
+/// at either end the arrow is gone, so the end is seen, not wrapped past.
+fn picker(name: &str, value: &str, focused: bool, moves: (bool, bool)) -> Vec<Span<'static>> {
     vec![
         Span::styled(format!("{name} "), label_style(focused)),
-        Span::raw(format!("◂ {value} ▸  ")),
+        Span::raw(arrows(value, moves)),
+        Span::raw("  "),
     ]
+}
+
+fn arrows(value: &str, (back, on): (bool, bool)) -> String {
+    format!(
+        "{} {value} {}",
+        if back { "◂" } else { " " },
+        if on { "▸" } else { " " }
+    )
 }
 
 pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
@@ -280,9 +293,37 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         Screen::Library => None,
     };
     let warnings = f.icd203_warnings();
+    let label_w = 11;
+    let value_w = inner.width.saturating_sub(label_w);
+    // An error stands just under the field it is about.
+    let error_of = |field: Field| {
+        f.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    };
+    let error_h = |field: Field| error_of(field).map_or(0, |m| field::error_rows(m, value_w));
+    let (title_err, statement_err) = (error_h(Field::Title), error_h(Field::Statement));
+    // An error under a recommendation needs its rows too.
+    let rec_err = match &f.error {
+        Some(e) if matches!(e.field, Field::Rec(..)) => {
+            field::error_rows(&e.message, inner.width.saturating_sub(5))
+        }
+        _ => 0,
+    };
+    // The statement grows with its text, leaving the rows the rest needs:
+    // title, pickers, links, the recommendations' header, a row of each
+    // (up to three) and the add button, and the ICD 203 note.
+    let rest = 1 + title_err + statement_err + 3 + 2 + (f.recs.len().min(3) as u16) + rec_err + 2;
+    let most = inner.height.saturating_sub(rest).max(3);
+    let statement_h = u16::try_from(field::rows_needed(&f.statement, value_w, usize::from(most)))
+        .unwrap_or(most)
+        .clamp(3, most);
     let [
         title_row,
+        title_error,
         statement_row,
+        statement_error,
         pick1,
         pick2,
         rests,
@@ -290,7 +331,9 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         notes,
     ] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(5),
+        Constraint::Length(title_err),
+        Constraint::Length(statement_h),
+        Constraint::Length(statement_err),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -298,7 +341,6 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(2),
     ])
     .areas(inner);
-    let label_w = 11;
     let split = |row: Rect| {
         Layout::horizontal([Constraint::Length(label_w), Constraint::Fill(1)]).areas::<2>(row)
     };
@@ -307,19 +349,31 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         Span::styled("Title", label_style(f.focus == Field::Title)),
         l,
     );
-    field(frame, v, &f.title, f.focus == Field::Title);
+    field::draw(frame, v, &f.title, f.focus == Field::Title);
+    if let Some(m) = error_of(Field::Title) {
+        field::draw_error(frame, split(title_error)[1], m);
+    }
     let [l, v] = split(statement_row);
     frame.render_widget(
         Span::styled("Statement", label_style(f.focus == Field::Statement)),
         l,
     );
-    field(frame, v, &f.statement, f.focus == Field::Statement);
+    field::draw(frame, v, &f.statement, f.focus == Field::Statement);
+    if let Some(m) = error_of(Field::Statement) {
+        field::draw_error(frame, split(statement_error)[1], m);
+    }
 
-    let mut p1 = picker("Kind", f.kind.name(), f.focus == Field::Kind);
+    let mut p1 = picker(
+        "Kind",
+        f.kind.name(),
+        f.focus == Field::Kind,
+        has_neighbours(&FindingKind::ALL, &f.kind),
+    );
     p1.extend(picker(
         "Severity",
         f.severity.name(),
         f.focus == Field::Severity,
+        has_neighbours(&Severity::ALL, &f.severity),
     ));
     frame.render_widget(Line::from(p1), pick1);
     let portion = scheme
@@ -330,13 +384,20 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         "Likelihood",
         f.likelihood.term(),
         f.focus == Field::Likelihood,
+        has_neighbours(&Likelihood::ALL, &f.likelihood),
     );
     p2.extend(picker(
         "Confidence",
         f.confidence.name(),
         f.focus == Field::Confidence,
+        has_neighbours(&Confidence::ALL, &f.confidence),
     ));
-    p2.extend(picker("Portion", &portion, f.focus == Field::Portion));
+    p2.extend(picker(
+        "Portion",
+        &portion,
+        f.focus == Field::Portion,
+        has_neighbours(&f.levels, &f.portion),
+    ));
     frame.render_widget(Line::from(p2), pick2);
     let events = if f.events.is_empty() {
         "none".into()
@@ -349,82 +410,15 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         f.controls.join(", ")
     };
     frame.render_widget(
-        Paragraph::new(format!(
+        Paragraph::new(safe(&format!(
             "Rests on events {events} · controls {controls} (l links more)"
-        )),
+        ))),
         rests,
     );
 
-    // Recommendations: a header, one row each (around the focused one), and the add button.
-    let rows = usize::from(recs_area.height).saturating_sub(2);
-    let focus_rec = match f.focus {
-        Field::Rec(i, _) => i,
-        _ => 0,
-    };
-    let offset = focus_rec.saturating_sub(rows.saturating_sub(1));
-    let mut y = recs_area.y;
-    frame.render_widget(
-        Line::from(Span::styled(
-            "Recommendations",
-            Style::new().add_modifier(Modifier::BOLD),
-        )),
-        Rect::new(recs_area.x, y, recs_area.width, 1),
-    );
-    y += 1;
-    for (i, rec) in f.recs.iter().enumerate().skip(offset).take(rows) {
-        let row = Rect::new(recs_area.x, y, recs_area.width, 1);
-        let [n, action, owner, due, status] = Layout::horizontal([
-            Constraint::Length(4),
-            Constraint::Fill(3),
-            Constraint::Fill(1),
-            Constraint::Length(11),
-            Constraint::Length(17),
-        ])
-        .spacing(1)
-        .areas(row);
-        frame.render_widget(Span::raw(format!("{:>3}", i + 1)), n);
-        field(
-            frame,
-            action,
-            &rec.action,
-            f.focus == Field::Rec(i, RecField::Action),
-        );
-        field(
-            frame,
-            owner,
-            &rec.owner,
-            f.focus == Field::Rec(i, RecField::Owner),
-        );
-        field(
-            frame,
-            due,
-            &rec.due,
-            f.focus == Field::Rec(i, RecField::Due),
-        );
-        let focused = f.focus == Field::Rec(i, RecField::Status);
-        frame.render_widget(
-            Span::styled(format!("◂ {} ▸", rec.status.name()), label_style(focused)),
-            status,
-        );
-        y += 1;
-    }
-    if y < recs_area.y + recs_area.height {
-        frame.render_widget(
-            Span::styled(
-                "[+ add a recommendation]",
-                label_style(f.focus == Field::AddRec),
-            ),
-            Rect::new(recs_area.x, y, recs_area.width, 1),
-        );
-    }
+    recommendations(f, frame, recs_area);
 
     let mut note_lines = Vec::new();
-    if let Some(e) = &f.error {
-        note_lines.push(Line::from(Span::styled(
-            format!("✗ {}", safe(e)),
-            Style::new().add_modifier(Modifier::BOLD),
-        )));
-    }
     if let Some(w) = warnings.first() {
         note_lines.push(Line::from(format!(
             "⚠ ICD 203: a sentence states {:?} and {:?} together; keep confidence and likelihood apart",
@@ -432,6 +426,129 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+}
+
+/// The recommendations: a header, a row each (the focused action wrapped
+/// over up to three, an error under the one at fault), around the focused
+/// one, and the add button.
+fn recommendations(f: &FindingForm, frame: &mut Frame, area: Rect) {
+    let columns = |row: Rect| {
+        Layout::horizontal([
+            Constraint::Length(4),
+            Constraint::Fill(3),
+            Constraint::Fill(1),
+            Constraint::Length(11),
+            Constraint::Length(17),
+        ])
+        .spacing(1)
+        .areas::<5>(row)
+    };
+    let action_w = columns(Rect::new(area.x, area.y, area.width, 1))[1].width;
+    let error_w = area.width.saturating_sub(5);
+    let focus_rec = match f.focus {
+        Field::Rec(i, _) => Some(i),
+        _ => None,
+    };
+    let error_of = |i: usize| {
+        f.error
+            .as_ref()
+            .filter(|e| matches!(e.field, Field::Rec(j, _) if j == i))
+            .map(|e| e.message.as_str())
+    };
+    // Each recommendation's rows: its action's, and its error's.
+    let heights: Vec<(u16, u16)> = (0..f.recs.len())
+        .map(|i| {
+            let action = if f.focus == Field::Rec(i, RecField::Action) {
+                field::rows_needed(&f.recs[i].action, action_w, 3) as u16
+            } else {
+                1
+            };
+            (
+                action,
+                error_of(i).map_or(0, |m| field::error_rows(m, error_w)),
+            )
+        })
+        .collect();
+    let room = area.height.saturating_sub(2);
+    // The first one shown: as late as needed for the focused one to fit.
+    let mut offset = 0;
+    if let Some(focus) = focus_rec {
+        let total = |from: usize| {
+            heights[from..=focus.min(heights.len().saturating_sub(1))]
+                .iter()
+                .map(|(a, e)| a + e)
+                .sum::<u16>()
+        };
+        while offset < focus && total(offset) > room {
+            offset += 1;
+        }
+    }
+    let mut y = area.y;
+    frame.render_widget(
+        Line::from(Span::styled(
+            "Recommendations",
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Rect::new(area.x, y, area.width, 1),
+    );
+    y += 1;
+    let bottom = area.y + area.height;
+    // The add button's row.
+    let last = bottom.saturating_sub(1);
+    for (i, rec) in f.recs.iter().enumerate().skip(offset) {
+        if y >= last {
+            break;
+        }
+        let (action_h, error_h) = heights[i];
+        let action_h = action_h.min(last - y);
+        let [n, _, owner, due, status] = columns(Rect::new(area.x, y, area.width, 1));
+        let action = columns(Rect::new(area.x, y, area.width, action_h))[1];
+        frame.render_widget(Span::raw(format!("{:>3}", i + 1)), n);
+        field::draw(
+            frame,
+            action,
+            &rec.action,
+            f.focus == Field::Rec(i, RecField::Action),
+        );
+        field::draw(
+            frame,
+            owner,
+            &rec.owner,
+            f.focus == Field::Rec(i, RecField::Owner),
+        );
+        field::draw(
+            frame,
+            due,
+            &rec.due,
+            f.focus == Field::Rec(i, RecField::Due),
+        );
+        let focused = f.focus == Field::Rec(i, RecField::Status);
+        frame.render_widget(
+            Span::styled(
+                arrows(
+                    rec.status.name(),
+                    has_neighbours(&RecommendationStatus::ALL, &rec.status),
+                ),
+                label_style(focused),
+            ),
+            status,
+        );
+        y += action_h;
+        if let Some(m) = error_of(i) {
+            let h = error_h.min(last.saturating_sub(y));
+            field::draw_error(frame, Rect::new(n.right() + 1, y, error_w, h), m);
+            y += h;
+        }
+    }
+    if y < bottom {
+        frame.render_widget(
+            Span::styled(
+                "[+ add a recommendation]",
+                label_style(f.focus == Field::AddRec),
+            ),
+            Rect::new(area.x, y, area.width, 1),
+        );
+    }
 }
 
 pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
@@ -473,6 +590,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
             "Format  ",
             f.format.name(),
             f.focus == ExportField::Format,
+            has_neighbours(&crate::export::Format::ALL, &f.format),
         )),
         format_row,
     );
@@ -481,6 +599,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
             "Include ",
             &ceiling,
             f.focus == ExportField::Ceiling,
+            has_neighbours(&f.ceilings(), &f.ceiling),
         )),
         ceiling_row,
     );
@@ -489,7 +608,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
         Span::styled("Path", label_style(f.focus == ExportField::Path)),
         l,
     );
-    field(frame, v, &f.path, f.focus == ExportField::Path);
+    field::draw(frame, v, &f.path, f.focus == ExportField::Path);
     frame.render_widget(
         Paragraph::new(
             "Events you left out are not exported; the banner is the highest portion included.",
