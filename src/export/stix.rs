@@ -5,36 +5,43 @@
 //! 1. the TLP 2.0 `marking-definition` of the record's TLP label, exactly as
 //!    OASIS publishes it (fixed id, `created` 2022-10-01, the extension
 //!    `extension-definition--60a3c5c5-…` with `tlp_2_0`);
-//! 2. an `identity` for the reviewing organisation, which creates every
+//! 2. when there are events, the OASIS identity and the OASIS Incident Core
+//!    event `extension-definition` it created, as OASIS publishes them;
+//! 3. an `identity` for the reviewing organisation, which creates every
 //!    other object (`created_by_ref`);
-//! 3. the `incident` (record title and summary; the STIX 2.1 incident is a
+//! 4. the `incident` (record title and summary; the STIX 2.1 incident is a
 //!    stub, so only core properties are used);
-//! 4. one `note` per finding, applied to the incident and to the courses of
-//!    action that answer it. Its content opens with the finding's portion
-//!    mark and states likelihood and confidence in separate sentences
-//!    (ICD 203); `confidence` carries the analytic confidence on the STIX
-//!    "None/Low/Med/High" scale (Low 15, Moderate 50, High 85);
-//! 5. one `course-of-action` per recommendation;
-//! 6. one `relationship` per recommendation: the course of action is
+//! 5. one Incident Core `event` per included event, with its time at its
+//!    fidelity (`start_time_fidelity`, `end_time_fidelity`) and its
+//!    citations as external references;
+//! 6. one `note` per finding. Its `object_refs` name the report first:
+//!    misp-stix attaches a note only to an object it converts, and the
+//!    report is the one that becomes the MISP event. Its content opens with
+//!    the finding's portion mark and states likelihood and confidence in
+//!    separate sentences (ICD 203); `confidence` carries the analytic
+//!    confidence on the STIX "None/Low/Med/High" scale (Low 15, Moderate 50,
+//!    High 85);
+//! 7. one `course-of-action` per recommendation;
+//! 8. one `relationship` per recommendation: the course of action is
 //!    `related-to` the incident (the STIX relationship table has no
 //!    course-of-action → incident type; `related-to` is allowed everywhere);
-//! 7. a `report` that references every object above except the marking
-//!    definition; its description carries the classification banner at top
-//!    and bottom, the TLP label, what was withheld and the sign-off state,
-//!    and its `external_references` list the cited sources.
+//! 9. a `report` that references every object hotwash makes; its
+//!    description carries the classification banner at top and bottom, the
+//!    TLP label, what was withheld, the sign-off state, and the timeline and
+//!    sources in words, and its `external_references` list the cited sources.
 //!
-//! Every object but the marking definition itself carries
-//! `object_marking_refs` to the TLP marking. No custom properties are used,
-//! so the bundle passes `stix2_validator --strict` and parses with
-//! `stix2.parse(..., allow_custom=False)`. Source URLs go in the external
-//! references' descriptions, because a `url` without `hashes` is a strict
-//! validator error and a web page has no stable hash.
+//! Every object hotwash makes carries `object_marking_refs` to the TLP
+//! marking. No custom properties are used, so the bundle passes
+//! `stix2_validator --strict` with only check 302 (a hash beside every URL)
+//! disabled: hotwash never fetches the pages it cites, so it has no hash.
 //!
-//! The output is deterministic: ids are SHA-256 of (record id, object type,
-//! local id) shaped as version-4 UUIDs (the validator rejects other versions
-//! for these objects), `created` and `modified` are the report's generation
-//! time with milliseconds, and keys come out in the order of the structs
-//! below. The same report gives byte-identical bundles.
+//! The output is deterministic and independent of the export time: ids are
+//! SHA-256 of (record id, object type, local id) shaped as version-4 UUIDs
+//! (the validator rejects other versions for these objects); `created` is
+//! the latest time the object rests on in the record, and `modified` the
+//! later of `created` and the sign-off with a content digest in its
+//! microseconds (docs/REPORT-JSON.md, "Ids, created and modified"). Keys
+//! come out in the order of the structs below.
 
 use std::collections::BTreeMap;
 
@@ -72,13 +79,21 @@ fn stix_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-/// The first instant of a time as the record writes it, at `fidelity` where
-/// that is coarser than it is written; `None` if it does not parse (it
-/// always does: the report wrote it from a parsed timestamp).
+/// A time as the record writes it, as a STIX timestamp at `fidelity` where
+/// that is coarser than it is written. A time of day is the first instant of
+/// its period in UTC. A day, month or year is its calendar date as written,
+/// at 00:00Z: Incident Core readers cut a timestamp to its fidelity, and so
+/// read the record's own date, as every other export shows it. `None` if it
+/// does not parse (it always does: the report wrote it from a timestamp).
 fn period_start(written: &str, fidelity: Option<Fidelity>) -> Option<DateTime<Utc>> {
     let t: Timestamp = written.parse().ok()?;
     let precision = fidelity.map_or(t.precision(), |f| f.min(t.precision()));
-    Some(Timestamp::new(t.local(), t.offset(), precision).earliest())
+    let offset = if precision.has_time_of_day() {
+        t.offset()
+    } else {
+        None
+    };
+    Some(Timestamp::new(t.local(), offset, precision).earliest())
 }
 
 /// The fixed id of the OASIS TLP 2.0 marking definition for `tlp`.
@@ -1056,13 +1071,20 @@ mod tests {
                 .contains("B2")
         );
 
-        // A time written to the minute but known only to the month starts
-        // at the month, in UTC.
+        // A time of day is its first instant in UTC; a time known only to
+        // the day or month keeps the date the record gives.
+        let utc = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.to_utc());
         assert_eq!(
-            period_start("2024-02-19T23:10+08:00", Some(Fidelity::Month)),
-            DateTime::parse_from_rfc3339("2024-01-31T16:00:00Z")
-                .ok()
-                .map(|t| t.to_utc())
+            period_start("2024-02-19T23:10+08:00", Some(Fidelity::Hour)),
+            utc("2024-02-19T15:00:00Z")
+        );
+        assert_eq!(
+            period_start("2024-02-20T01:10+08:00", Some(Fidelity::Day)),
+            utc("2024-02-20T00:00:00Z")
+        );
+        assert_eq!(
+            period_start("2024-03-01+08:00", Some(Fidelity::Month)),
+            utc("2024-03-01T00:00:00Z")
         );
     }
 
