@@ -5,51 +5,96 @@
 //! 1. the TLP 2.0 `marking-definition` of the record's TLP label, exactly as
 //!    OASIS publishes it (fixed id, `created` 2022-10-01, the extension
 //!    `extension-definition--60a3c5c5-…` with `tlp_2_0`);
-//! 2. an `identity` for the reviewing organisation, which creates every
+//! 2. when there are events, the OASIS identity and the OASIS Incident Core
+//!    event `extension-definition` it created, as OASIS publishes them;
+//! 3. an `identity` for the reviewing organisation, which creates every
 //!    other object (`created_by_ref`);
-//! 3. the `incident` (record title and summary; the STIX 2.1 incident is a
+//! 4. the `incident` (record title and summary; the STIX 2.1 incident is a
 //!    stub, so only core properties are used);
-//! 4. one `note` per finding, applied to the incident and to the courses of
-//!    action that answer it. Its content opens with the finding's portion
-//!    mark and states likelihood and confidence in separate sentences
-//!    (ICD 203); `confidence` carries the analytic confidence on the STIX
-//!    "None/Low/Med/High" scale (Low 15, Moderate 50, High 85);
-//! 5. one `course-of-action` per recommendation;
-//! 6. one `relationship` per recommendation: the course of action is
+//! 5. one Incident Core `event` per included event, with its time at its
+//!    fidelity (`start_time_fidelity`, `end_time_fidelity`) and its
+//!    citations as external references;
+//! 6. one `note` per finding. Its `object_refs` name the report first:
+//!    misp-stix attaches a note only to an object it converts, and the
+//!    report is the one that becomes the MISP event. Its content opens with
+//!    the finding's portion mark and states likelihood and confidence in
+//!    separate sentences (ICD 203); `confidence` carries the analytic
+//!    confidence on the STIX "None/Low/Med/High" scale (Low 15, Moderate 50,
+//!    High 85);
+//! 7. one `course-of-action` per recommendation;
+//! 8. one `relationship` per recommendation: the course of action is
 //!    `related-to` the incident (the STIX relationship table has no
 //!    course-of-action → incident type; `related-to` is allowed everywhere);
-//! 7. a `report` that references every object above except the marking
-//!    definition; its description carries the classification banner at top
-//!    and bottom, the TLP label, what was withheld and the sign-off state,
-//!    and its `external_references` list the cited sources.
+//! 9. a `report` that references every object hotwash makes; its
+//!    description carries the classification banner at top and bottom, the
+//!    TLP label, what was withheld, the sign-off state, and the timeline and
+//!    sources in words, and its `external_references` list the cited sources.
 //!
-//! Every object but the marking definition itself carries
-//! `object_marking_refs` to the TLP marking. No custom properties are used,
-//! so the bundle passes `stix2_validator --strict` and parses with
-//! `stix2.parse(..., allow_custom=False)`. Source URLs go in the external
-//! references' descriptions, because a `url` without `hashes` is a strict
-//! validator error and a web page has no stable hash.
+//! Every object hotwash makes carries `object_marking_refs` to the TLP
+//! marking. No custom properties are used, so the bundle passes
+//! `stix2_validator --strict` with only check 302 (a hash beside every URL)
+//! disabled: hotwash never fetches the pages it cites, so it has no hash.
 //!
-//! The output is deterministic: ids are SHA-256 of (record id, object type,
-//! local id) shaped as version-4 UUIDs (the validator rejects other versions
-//! for these objects), `created` and `modified` are the report's generation
-//! time with milliseconds, and keys come out in the order of the structs
-//! below. The same report gives byte-identical bundles.
+//! The output is deterministic and independent of the export time: ids are
+//! SHA-256 of (record id, object type, local id) shaped as version-4 UUIDs
+//! (the validator rejects other versions for these objects); `created` is
+//! the latest time the object rests on in the record, and `modified` the
+//! later of `created` and the sign-off with a content digest in its
+//! microseconds (docs/REPORT-JSON.md, "Ids, created and modified"). Keys
+//! come out in the order of the structs below.
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
+use crate::model::time::{Fidelity, Timestamp};
 use crate::model::{Confidence, Tlp};
-use crate::report::{Report, ReportFinding, ReportIndex, ReportRecommendation};
+use crate::report::{Report, ReportEvent, ReportFinding, ReportIndex, ReportRecommendation};
 
 /// The OASIS TLP 2.0 marking-definition extension.
 pub const TLP2_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
 /// When OASIS created the TLP 2.0 marking definitions (part of the objects).
 const TLP2_CREATED: &str = "2022-10-01T00:00:00.000Z";
+
+/// The OASIS Incident Core "Event" extension: a new SDO, `event`, with
+/// `start_time_fidelity` and `end_time_fidelity`. Its definition goes into
+/// the bundle as OASIS publishes it (oasis-open/cti-stix-common-objects,
+/// `objects/extension-definition/`), with the OASIS identity that created it,
+/// so every reference in the bundle resolves inside it.
+pub const EVENT_EXTENSION: &str = "extension-definition--4ca6de00-5b0d-45ef-a1dc-ea7279ea910e";
+const EVENT_EXTENSION_CREATED: &str = "2023-05-16T20:47:23.388576Z";
+const EVENT_EXTENSION_SCHEMA: &str = "https://github.com/oasis-open/cti-stix-common-objects/tree/main/extension-definition-specifications/incident-core/event";
+const EVENT_EXTENSION_DESCRIPTION: &str = "Events store high level events that are not necessarily system level (these should be captured as separate SCOs) that can become tied to incidents.  Events can cause or alter impacts, and often exist prior to incidents being declared or officially tracked.";
+const OASIS_IDENTITY: &str = "identity--8ce3f695-d5a4-4dc8-9e93-a65af453a31a";
+const OASIS_IDENTITY_CREATED: &str = "2021-03-13T20:09:20.8889Z";
+const OASIS_IDENTITY_MODIFIED: &str = "2021-12-01T16:19:51.601791Z";
+const OASIS_IDENTITY_DESCRIPTION: &str = "OASIS is a global community of experts who drive the creation and adoption of open standards promoting interoperability, innovation, and freedom of choice.";
+
+/// A STIX timestamp: UTC with milliseconds, as the strict validator wants.
+fn stix_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A time as the record writes it, as a STIX timestamp at `fidelity` where
+/// that is coarser than it is written. A time of day is the first instant of
+/// its period in UTC. A day, month or year is its calendar date as written,
+/// at 00:00Z: Incident Core readers cut a timestamp to its fidelity, and so
+/// read the record's own date, as every other export shows it. `None` if it
+/// does not parse (it always does: the report wrote it from a timestamp).
+fn period_start(written: &str, fidelity: Option<Fidelity>) -> Option<DateTime<Utc>> {
+    let t: Timestamp = written.parse().ok()?;
+    let precision = fidelity.map_or(t.precision(), |f| f.min(t.precision()));
+    let offset = if precision.has_time_of_day() {
+        t.offset()
+    } else {
+        None
+    };
+    Some(Timestamp::new(t.local(), offset, precision).earliest())
+}
 
 /// The fixed id of the OASIS TLP 2.0 marking definition for `tlp`.
 pub fn tlp_marking_id(tlp: Tlp) -> &'static str {
@@ -143,6 +188,22 @@ struct Object {
     #[serde(skip_serializing_if = "Option::is_none")]
     content: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time_fidelity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time_fidelity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension_types: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     relationship_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_ref: Option<String>,
@@ -159,19 +220,37 @@ struct Object {
     #[serde(skip_serializing_if = "Option::is_none")]
     object_marking_refs: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    extensions: Option<BTreeMap<&'static str, TlpExtension>>,
+    extensions: Option<BTreeMap<&'static str, Extension>>,
 }
 
+/// An external reference with a `url` and the source id as `external_id`:
+/// OpenCTI's client gives an id only to references with a `url` (or a
+/// `source_name` with an `external_id`) and drops the rest.
 #[derive(Serialize)]
 struct ExternalReference {
     source_name: String,
     description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    external_id: String,
 }
 
+/// A source's address as STIX wants a `url`: an RFC 3986 URI, so non-ASCII
+/// characters percent-encoded (`Abhörfall` → `Abh%C3%B6rfall`). An address
+/// the exports would not link gets none; the `external_id` still names it.
+fn stix_url(address: &str) -> Option<String> {
+    if !crate::model::web_address::is_linkable(address) {
+        return None;
+    }
+    url::Url::parse(address).ok().map(String::from)
+}
+
+/// The value of one entry of `extensions`.
 #[derive(Serialize)]
-struct TlpExtension {
+struct Extension {
     extension_type: &'static str,
-    tlp_2_0: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tlp_2_0: Option<&'static str>,
 }
 
 /// Lower case with hyphens, as STIX labels are written: "root cause" → "root-cause".
@@ -179,47 +258,240 @@ fn label(words: &str) -> String {
     words.to_lowercase().replace([' ', '_'], "-")
 }
 
-/// Builds the objects of one report; ids and timestamps are shared.
+/// Builds the objects of one report; ids are shared.
 struct Builder<'a> {
     report: &'a Report,
     index: ReportIndex<'a>,
-    time: String,
+    /// `created` of the objects that rest on the whole report: the latest
+    /// time the included record states (see [`Builder::anchor`]).
+    anchor: DateTime<Utc>,
+    /// `created` of each included event, by event id.
+    event_created: std::collections::HashMap<&'a str, DateTime<Utc>>,
+    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource>,
     marking: &'static str,
     identity: String,
     incident: String,
+    report_id: String,
 }
 
 impl<'a> Builder<'a> {
     fn new(report: &'a Report) -> Self {
         let record = report.record.id.as_str();
-        Builder {
+        let event_created: std::collections::HashMap<&str, DateTime<Utc>> = report
+            .events
+            .iter()
+            .filter_map(|e| Some((e.id.as_str(), Self::event_time(e)?)))
+            .collect();
+        let mut builder = Builder {
             report,
             index: ReportIndex::new(report),
-            time: report
-                .generated
-                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-                .to_string(),
+            anchor: DateTime::UNIX_EPOCH,
+            event_created,
+            sources: report.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
             marking: tlp_marking_id(report.tlp),
             identity: stix_id(record, "identity", "reviewing-organisation"),
             incident: stix_id(record, "incident", "incident"),
-        }
+            report_id: String::new(),
+        };
+        builder.anchor = builder.anchor();
+        builder.report_id = builder.id("report", &builder.edition());
+        builder
+    }
+
+    /// The latest time an event states: its end where it has one, else its
+    /// start, each at the first instant of its period. Nothing about an
+    /// event can be written before then.
+    fn event_time(e: &ReportEvent) -> Option<DateTime<Utc>> {
+        let start = period_start(&e.at, Some(e.fidelity));
+        let end = e.end.as_deref().and_then(|t| period_start(t, None));
+        start.max(end)
+    }
+
+    /// The latest time the included record states: every included event's
+    /// and every cited source's date. A review of the record cannot have
+    /// been written before it, and it never depends on when the export runs.
+    /// Withheld portions do not count, so their dates cannot leak.
+    fn anchor(&self) -> DateTime<Utc> {
+        let sources = self
+            .report
+            .sources
+            .iter()
+            .filter_map(|s| period_start(s.date.as_deref()?, None));
+        self.event_created
+            .values()
+            .copied()
+            .chain(sources)
+            .max()
+            .unwrap_or(DateTime::UNIX_EPOCH)
+    }
+
+    /// `created` of a finding's note (and of the courses of action and
+    /// relationships that answer it): the latest of the events it rests on,
+    /// else the report's anchor.
+    fn finding_created(&self, finding: Option<&ReportFinding>) -> DateTime<Utc> {
+        finding
+            .and_then(|f| {
+                f.events
+                    .iter()
+                    .filter_map(|e| self.event_created.get(e.as_str()).copied())
+                    .max()
+            })
+            .unwrap_or(self.anchor)
     }
 
     fn id(&self, kind: &str, local: &str) -> String {
         stix_id(&self.report.record.id, kind, local)
     }
 
-    /// The properties every object this exporter creates shares.
+    /// The properties every object this exporter creates shares; `created`
+    /// is the report's anchor unless the object sets its own, and
+    /// `modified` is stamped once the object is complete ([`stamp`]).
     fn common(&self, kind: &'static str, id: String) -> Object {
         Object {
             kind,
             spec_version: "2.1",
             id,
             created_by_ref: Some(self.identity.clone()),
-            created: self.time.clone(),
-            modified: Some(self.time.clone()),
+            created: stix_time(self.anchor),
             object_marking_refs: Some(vec![self.marking]),
             ..Object::default()
+        }
+    }
+
+    /// The definition of the OASIS Incident Core event extension, and the
+    /// OASIS identity that created it, exactly as OASIS publishes them.
+    fn event_extension(&self) -> [Object; 2] {
+        let identity = Object {
+            kind: "identity",
+            spec_version: "2.1",
+            id: OASIS_IDENTITY.to_string(),
+            created: OASIS_IDENTITY_CREATED.to_string(),
+            modified: Some(OASIS_IDENTITY_MODIFIED.to_string()),
+            name: Some("OASIS".to_string()),
+            description: Some(OASIS_IDENTITY_DESCRIPTION.to_string()),
+            identity_class: Some("organization"),
+            ..Object::default()
+        };
+        let definition = Object {
+            kind: "extension-definition",
+            spec_version: "2.1",
+            id: EVENT_EXTENSION.to_string(),
+            created_by_ref: Some(OASIS_IDENTITY.to_string()),
+            created: EVENT_EXTENSION_CREATED.to_string(),
+            modified: Some(EVENT_EXTENSION_CREATED.to_string()),
+            name: Some("Event Extension".to_string()),
+            description: Some(EVENT_EXTENSION_DESCRIPTION.to_string()),
+            schema: Some(EVENT_EXTENSION_SCHEMA),
+            version: Some("1.0.0"),
+            extension_types: Some(vec!["new-sdo"]),
+            ..Object::default()
+        };
+        [identity, definition]
+    }
+
+    /// An external reference to one of the record's sources.
+    fn source_reference(&self, id: &str, description: String) -> Option<ExternalReference> {
+        let s = self.index_source(id)?;
+        Some(ExternalReference {
+            source_name: s.publisher.clone(),
+            description,
+            url: stix_url(&s.url),
+            external_id: s.id.clone(),
+        })
+    }
+
+    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource> {
+        // Sources are few next to events: a scan per citation would not be,
+        // so the lookup goes through a map built once.
+        self.sources.get(id).copied()
+    }
+
+    /// One included event as an Incident Core `event`: its time at its
+    /// fidelity, its narrative, its place, actors and control links, and its
+    /// sources as external references with their Admiralty codes.
+    fn event(&self, e: &ReportEvent) -> Object {
+        let mark = &e.portion.portion;
+        let start = period_start(&e.at, Some(e.fidelity));
+        // STIX wants end_time later than start_time: an end inside the
+        // start's own period adds nothing and is left out.
+        let end = e
+            .end
+            .as_deref()
+            .and_then(|t| period_start(t, Some(e.fidelity)))
+            .filter(|end| start.is_some_and(|s| *end > s));
+        let mut description = format!("({mark}) {}\n\n", e.narrative);
+        description.push_str(&format!("When (UTC): {}.\n", e.when_utc));
+        if let Some(local) = &e.when_local {
+            description.push_str(&format!("Local time: {local}.\n"));
+        }
+        if let Some(place) = &e.place {
+            description.push_str(&format!("Place: {place}.\n"));
+        }
+        if !e.actors.is_empty() {
+            description.push_str(&format!("Actors: {}.\n", e.actors.join(", ")));
+        }
+        if !e.controls.is_empty() {
+            let links: Vec<String> = e
+                .controls
+                .iter()
+                .map(|l| format!("{} {}", l.control, l.effect.name()))
+                .collect();
+            description.push_str(&format!("Controls: {}.\n", links.join(", ")));
+        }
+        if !e.sources.is_empty() {
+            let cited: Vec<String> = e
+                .sources
+                .iter()
+                .map(|c| format!("{} ({})", c.source, c.admiralty))
+                .collect();
+            description.push_str(&format!("Sources: {}.\n", cited.join(", ")));
+        }
+        description.push_str(&format!("Portion: {}.", e.portion.banner));
+        let references: Vec<ExternalReference> = e
+            .sources
+            .iter()
+            .filter_map(|c| {
+                let note = c
+                    .note
+                    .as_deref()
+                    .map_or_else(String::new, |n| format!(" {n}"));
+                self.source_reference(
+                    &c.source,
+                    format!(
+                        "Cited for event {} with Admiralty code {}.{note}",
+                        e.id, c.admiralty
+                    ),
+                )
+            })
+            .collect();
+        let mut labels = vec!["timeline-event".to_string()];
+        if e.flagged {
+            labels.push("flagged".into());
+        }
+        Object {
+            created: stix_time(
+                self.event_created
+                    .get(e.id.as_str())
+                    .copied()
+                    .unwrap_or(self.anchor),
+            ),
+            name: Some(format!("({mark}) {}: {}", e.id, e.title)),
+            description: Some(description),
+            status: Some("occurred"),
+            start_time: start.map(stix_time),
+            start_time_fidelity: start.map(|_| e.fidelity.name()),
+            end_time: end.map(stix_time),
+            end_time_fidelity: end.map(|_| e.fidelity.name()),
+            labels: Some(labels),
+            external_references: (!references.is_empty()).then_some(references),
+            extensions: Some(BTreeMap::from([(
+                EVENT_EXTENSION,
+                Extension {
+                    extension_type: "new-sdo",
+                    tlp_2_0: None,
+                },
+            )])),
+            ..self.common("event", self.id("event", &e.id))
         }
     }
 
@@ -233,9 +505,9 @@ impl<'a> Builder<'a> {
             name: Some(tlp.label()),
             extensions: Some(BTreeMap::from([(
                 TLP2_EXTENSION,
-                TlpExtension {
+                Extension {
                     extension_type: "property-extension",
-                    tlp_2_0: tlp_value(tlp),
+                    tlp_2_0: Some(tlp_value(tlp)),
                 },
             )])),
             ..Object::default()
@@ -294,7 +566,12 @@ impl<'a> Builder<'a> {
         }
         content.push_str(&format!("Portion: {}.", f.portion.banner));
 
-        let mut object_refs = vec![self.incident.clone()];
+        // The report comes first: misp-stix attaches a note to what its
+        // object_refs name, and of these only the report becomes part of the
+        // MISP event (it imports no incident, and courses of action become
+        // galaxy clusters).
+        let mut object_refs = vec![self.report_id.clone(), self.incident.clone()];
+        object_refs.extend(f.events.iter().map(|e| self.id("event", e)));
         object_refs.extend(
             self.index
                 .recommendations_of(&f.id)
@@ -302,6 +579,7 @@ impl<'a> Builder<'a> {
                 .map(|r| self.course_of_action_id(r)),
         );
         Object {
+            created: stix_time(self.finding_created(Some(f))),
             abstract_: Some(format!("({mark}) {}: {}", f.id, f.title)),
             content: Some(content),
             object_refs: Some(object_refs),
@@ -332,6 +610,7 @@ impl<'a> Builder<'a> {
         }
         description.push_str(&format!("Status: {}.", r.status.name()));
         Object {
+            created: stix_time(self.finding_created(finding)),
             name: Some(format!("({mark}) {}", r.action)),
             description: Some(description),
             labels: Some(vec![
@@ -344,6 +623,7 @@ impl<'a> Builder<'a> {
 
     fn relationship(&self, r: &ReportRecommendation) -> Object {
         Object {
+            created: stix_time(self.finding_created(self.index.finding(&r.finding))),
             relationship_type: Some("related-to"),
             description: Some(format!(
                 "Recommendation {} answers finding {} about this incident.",
@@ -392,32 +672,62 @@ impl<'a> Builder<'a> {
         description.push('\n');
         description.push_str(&format!("Review: {}.\n", r.signoff.describe()));
         description.push_str(&format!(
-            "Generated by {}. Findings are notes and recommendations are courses of action; \
-             each opens with its portion mark, and the banner is the highest portion included. \
-             The timeline, controls and claims are in the JSON, HTML and Markdown exports.\n\n",
+            "Generated by {}. Events are Incident Core events, findings are notes and \
+             recommendations are courses of action; each opens with its portion mark, and the \
+             banner is the highest portion included. The controls, the control-by-event matrix \
+             and the claims are in the JSON, HTML and Markdown exports.\n",
             r.generator
         ));
+        // The timeline and the sources again, in words: platforms that import
+        // the report's description but neither Incident Core events nor
+        // external references (misp-stix) keep them.
+        if !r.events.is_empty() {
+            description.push_str("\nTimeline (UTC):\n");
+            for e in &r.events {
+                description.push_str(&format!(
+                    "- {} {}: ({}) {}\n",
+                    e.id, e.when_utc, e.portion.portion, e.title
+                ));
+            }
+        }
+        if !r.sources.is_empty() {
+            description.push_str("\nSources:\n");
+            for s in &r.sources {
+                let date = s
+                    .date
+                    .as_deref()
+                    .map_or_else(String::new, |d| format!(", {d}"));
+                description.push_str(&format!(
+                    "- {}: {}, {}{date}. Reliability {}. {}\n",
+                    s.id,
+                    s.title,
+                    s.publisher,
+                    s.reliability.letter(),
+                    s.url
+                ));
+            }
+        }
+        description.push('\n');
         description.push_str(banner);
 
         let external_references: Vec<ExternalReference> = r
             .sources
             .iter()
-            .map(|s| {
+            .filter_map(|s| {
                 let date = s
                     .date
                     .as_deref()
                     .map_or_else(String::new, |d| format!(", {d}"));
-                ExternalReference {
-                    source_name: s.publisher.clone(),
-                    description: format!(
-                        "{} (source {}{date}). Source reliability {}: {}. {}",
+                self.source_reference(
+                    &s.id,
+                    format!(
+                        "{} (source {}{date}). Source reliability {}: {}.",
                         s.title,
                         s.id,
                         s.reliability.letter(),
                         s.reliability.meaning(),
-                        s.url
                     ),
-                }
+                )
             })
             .collect();
 
@@ -425,32 +735,69 @@ impl<'a> Builder<'a> {
             name: Some(format!("Incident review: {}", r.record.title)),
             description: Some(description),
             report_types: Some(vec!["threat-report"]),
-            published: Some(self.time.clone()),
             object_refs: Some(object_refs),
             external_references: (!external_references.is_empty()).then_some(external_references),
-            ..self.common("report", self.id("report", &self.edition()))
+            ..self.common("report", self.report_id.clone())
         }
     }
 
-    fn bundle(&self) -> Bundle {
+    /// Sets `modified` (and a report's `published`) on a finished object:
+    /// the later of its `created` and the sign-off, with the sub-second part
+    /// taken from a digest of the object's content. The same content gives
+    /// the same `modified`; changed content moves it (but for one chance in
+    /// a million), and a new sign-off moves it forward.
+    fn stamp(&self, object: &mut Object) -> Result<(), ExportError> {
+        object.modified = None;
+        object.published = None;
+        let content = serde_json::to_vec(object).map_err(|e| ExportError::Render {
+            format: "STIX 2.1",
+            message: e.to_string(),
+        })?;
+        let digest = Sha256::digest(&content);
+        let micros = u32::from_be_bytes([0, digest[0], digest[1], digest[2]]) % 1_000_000;
+        let created = DateTime::parse_from_rfc3339(&object.created)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(self.anchor);
+        let signed = self.report.signoff.at.unwrap_or(DateTime::UNIX_EPOCH);
+        let base = chrono::SubsecRound::trunc_subsecs(created.max(signed), 0);
+        let at = base + chrono::Duration::microseconds(i64::from(micros));
+        // Never before `created`, which may carry its own fraction.
+        let at = at.max(created);
+        let text = at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        if object.kind == "report" {
+            object.published = Some(text.clone());
+        }
+        object.modified = Some(text);
+        Ok(())
+    }
+
+    fn bundle(&self) -> Result<Bundle, ExportError> {
         let r = self.report;
         let mut objects = vec![self.identity(), self.incident()];
+        objects.extend(r.events.iter().map(|e| self.event(e)));
         objects.extend(r.findings.iter().map(|f| self.note(f)));
         objects.extend(r.recommendations.iter().map(|x| self.course_of_action(x)));
         objects.extend(r.recommendations.iter().map(|x| self.relationship(x)));
         let refs = objects.iter().map(|o| o.id.clone()).collect();
         objects.push(self.report_object(refs));
-        objects.insert(0, self.marking_definition());
-        Bundle {
+        for object in &mut objects {
+            self.stamp(object)?;
+        }
+        let mut all = vec![self.marking_definition()];
+        if !r.events.is_empty() {
+            all.extend(self.event_extension());
+        }
+        all.extend(objects);
+        Ok(Bundle {
             kind: "bundle",
             id: self.id("bundle", &self.edition()),
-            objects,
-        }
+            objects: all,
+        })
     }
 }
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
-    let bundle = Builder::new(report).bundle();
+    let bundle = Builder::new(report).bundle()?;
     let mut text = serde_json::to_string_pretty(&bundle).map_err(|e| ExportError::Render {
         format: "STIX 2.1",
         message: e.to_string(),
@@ -539,7 +886,10 @@ mod tests {
             [
                 "marking-definition",
                 "identity",
+                "extension-definition",
+                "identity",
                 "incident",
+                "event",
                 "note",
                 "course-of-action",
                 "relationship",
@@ -549,17 +899,21 @@ mod tests {
         let amber = tlp_marking_id(Tlp::Amber);
         assert_eq!(objects[0]["id"], amber);
         assert_eq!(objects[0]["extensions"][TLP2_EXTENSION]["tlp_2_0"], "amber");
-        for o in &objects[1..] {
+        // The OASIS identity and extension definition are published objects:
+        // hotwash does not mark them.
+        assert_eq!(objects[1]["id"], OASIS_IDENTITY);
+        assert_eq!(objects[2]["id"], EVENT_EXTENSION);
+        assert_eq!(objects[2]["created_by_ref"], OASIS_IDENTITY);
+        for o in &objects[3..] {
             assert_eq!(o["spec_version"], "2.1");
             assert_eq!(o["object_marking_refs"], serde_json::json!([amber]), "{o}");
-            assert_eq!(o["created"], "2024-03-01T00:00:00.000Z");
         }
     }
 
     #[test]
     fn a_note_states_likelihood_and_confidence_in_separate_sentences() {
         let b = bundle();
-        let note = &b["objects"][3];
+        let note = &b["objects"][6];
         let content = note["content"].as_str().expect("content");
         assert!(content.starts_with("(NR) The statement."), "{content}");
         let sentences: Vec<&str> = content.split(['.', '\n']).collect();
@@ -572,10 +926,14 @@ mod tests {
         assert!(content.contains("Likelihood: very likely (80–95 %)."));
         assert!(content.contains("Analytic confidence: moderate."));
         assert_eq!(note["confidence"], 50);
-        let coa = &b["objects"][4];
+        let coa = &b["objects"][7];
+        let report = &b["objects"][9];
+        let event = &b["objects"][5];
+        // The report first, so that misp-stix attaches the note to the MISP
+        // event; then the incident, the events it rests on and its answers.
         assert_eq!(
             note["object_refs"],
-            serde_json::json!([b["objects"][2]["id"], coa["id"]])
+            serde_json::json!([report["id"], b["objects"][4]["id"], event["id"], coa["id"]])
         );
     }
 
@@ -589,7 +947,8 @@ mod tests {
             .expect("refs")
             .iter()
             .collect();
-        let ids: Vec<&Value> = objects[1..objects.len() - 1]
+        // Every object of the review; not the published OASIS objects.
+        let ids: Vec<&Value> = objects[3..objects.len() - 1]
             .iter()
             .map(|o| &o["id"])
             .collect();
@@ -613,8 +972,9 @@ mod tests {
             },
         );
         let cut: Value = serde_json::from_str(&render(&cut).expect("render")).expect("JSON");
+        assert_eq!(cut["objects"][4]["type"], "incident");
         assert_eq!(
-            full["objects"][2]["id"], cut["objects"][2]["id"],
+            full["objects"][4]["id"], cut["objects"][4]["id"],
             "incident"
         );
         assert_ne!(full["id"], cut["id"]);
@@ -623,5 +983,127 @@ mod tests {
             last(&full).map(|o| o["id"].clone()),
             last(&cut).map(|o| o["id"].clone())
         );
+    }
+    fn object<'v>(b: &'v Value, kind: &str) -> &'v Value {
+        b["objects"]
+            .as_array()
+            .and_then(|o| o.iter().find(|o| o["type"] == kind))
+            .unwrap_or_else(|| panic!("no {kind} in the bundle"))
+    }
+
+    fn with_generated(secs: i64) -> String {
+        let mut r = report();
+        r.generated = chrono::DateTime::from_timestamp(secs, 0).expect("a time");
+        render(&r).expect("render")
+    }
+
+    #[test]
+    fn timestamps_come_from_the_record_never_from_the_export_time() {
+        assert_eq!(with_generated(1_709_251_200), with_generated(1_900_000_000));
+        let b = bundle();
+        // E1 is a day: its event and the finding that rests on it start then;
+        // the incident and the report rest on the whole record.
+        assert_eq!(object(&b, "event")["created"], "2024-01-01T00:00:00.000Z");
+        assert_eq!(object(&b, "note")["created"], "2024-01-01T00:00:00.000Z");
+        assert_eq!(
+            object(&b, "incident")["created"],
+            "2024-01-01T00:00:00.000Z"
+        );
+        for o in b["objects"].as_array().expect("objects") {
+            if let Some(modified) = o["modified"].as_str() {
+                let created = o["created"].as_str().expect("created");
+                let parse = |t: &str| DateTime::parse_from_rfc3339(t).expect(t).to_utc();
+                assert!(parse(modified) >= parse(created), "{o}");
+            }
+        }
+        let report = object(&b, "report");
+        assert_eq!(report["published"], report["modified"]);
+    }
+
+    #[test]
+    fn modified_moves_when_the_content_changes_and_created_stays() {
+        let a = bundle();
+        let mut changed = report();
+        changed.findings[0].statement = "Another statement.".into();
+        let b: Value = serde_json::from_str(&render(&changed).expect("render")).expect("JSON");
+        let (na, nb) = (object(&a, "note"), object(&b, "note"));
+        assert_eq!(na["id"], nb["id"]);
+        assert_eq!(na["created"], nb["created"]);
+        assert_ne!(na["modified"], nb["modified"]);
+        // What did not change keeps its version.
+        assert_eq!(
+            object(&a, "event")["modified"],
+            object(&b, "event")["modified"]
+        );
+
+        // A sign-off after the record's dates moves every version forward.
+        let mut signed = report();
+        signed.signoff.at = chrono::DateTime::from_timestamp(1_720_000_000, 0);
+        let s: Value = serde_json::from_str(&render(&signed).expect("render")).expect("JSON");
+        let modified = object(&s, "event")["modified"].as_str().expect("modified");
+        assert!(modified.starts_with("2024-07-03T09:46:40."), "{modified}");
+        assert_eq!(
+            object(&s, "event")["created"],
+            object(&a, "event")["created"]
+        );
+    }
+
+    #[test]
+    fn an_event_keeps_its_time_at_its_fidelity() {
+        let b = bundle();
+        let e = object(&b, "event");
+        assert_eq!(e["start_time"], "2024-01-01T00:00:00.000Z");
+        assert_eq!(e["start_time_fidelity"], "day");
+        assert!(e.get("end_time").is_none());
+        assert_eq!(e["status"], "occurred");
+        assert_eq!(
+            e["extensions"][EVENT_EXTENSION]["extension_type"],
+            "new-sdo"
+        );
+        assert!(e["name"].as_str().expect("name").starts_with("(NU) E1: "));
+        let refs = &e["external_references"][0];
+        assert_eq!(refs["url"], "https://example.org/");
+        assert_eq!(refs["external_id"], "s");
+        assert!(
+            refs["description"]
+                .as_str()
+                .expect("description")
+                .contains("B2")
+        );
+
+        // A time of day is its first instant in UTC; a time known only to
+        // the day or month keeps the date the record gives.
+        let utc = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.to_utc());
+        assert_eq!(
+            period_start("2024-02-19T23:10+08:00", Some(Fidelity::Hour)),
+            utc("2024-02-19T15:00:00Z")
+        );
+        assert_eq!(
+            period_start("2024-02-20T01:10+08:00", Some(Fidelity::Day)),
+            utc("2024-02-20T00:00:00Z")
+        );
+        assert_eq!(
+            period_start("2024-03-01+08:00", Some(Fidelity::Month)),
+            utc("2024-03-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn every_external_reference_has_a_uri_and_the_source_id() {
+        assert_eq!(
+            stix_url("https://de.wikipedia.org/wiki/Taurus-Abhörfall").as_deref(),
+            Some("https://de.wikipedia.org/wiki/Taurus-Abh%C3%B6rfall")
+        );
+        assert_eq!(stix_url("https://example.org/a\"b"), None);
+        let b = bundle();
+        let report = object(&b, "report");
+        let refs = report["external_references"].as_array().expect("refs");
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0]["url"], "https://example.org/");
+        assert_eq!(refs[0]["external_id"], "s");
+        assert_eq!(refs[0]["source_name"], "p");
+        let description = report["description"].as_str().expect("description");
+        assert!(description.contains("\n- s: t, p. Reliability B. https://example.org\n"));
+        assert!(description.contains("\n- E1 2024-01-01: (NU) t\n"));
     }
 }
