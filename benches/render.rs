@@ -77,16 +77,11 @@ fn app_on(bundle: Arc<Bundle>) -> App {
 
 /// A review screen at 120x40 on `bundle` with `review`, read-only.
 fn app_with(bundle: Arc<Bundle>, review: hotwash::model::Review) -> App {
-    let state = ReviewState {
+    let state = ReviewState::new(
         review,
-        access: hotwash::tui::app::Access::ReadOnly(hotwash::load::FileReport::default()),
-        undo: Vec::new(),
-        pending: Vec::new(),
-        unsaved: None,
-        reloaded: None,
-        notice: None,
-        signoff: hotwash::tui::app::SignStatus::NotSigned,
-    };
+        hotwash::tui::app::Access::ReadOnly(hotwash::load::FileReport::default()),
+        None,
+    );
     let mut app = App::new(120, 40);
     let screen = ReviewScreen::new(bundle, 0, state, false);
     app.screen = Screen::Review(Box::new(screen));

@@ -1228,3 +1228,61 @@ fn escapes_in_a_narrative_are_shown_in_the_detail_not_sent() {
     );
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
 }
+
+/// What frames look up (each finding's recommendations, the findings
+/// resting on each event, the marks) is what a search of the review would
+/// find, after every kind of change.
+fn assert_index_current(app: &App, after: &str) {
+    let r = review(app);
+    assert_eq!(
+        r.state.index,
+        hotwash::tui::review_index::ReviewIndex::new(&r.state.review),
+        "the review's index is stale after {after}"
+    );
+}
+
+#[test]
+fn the_review_index_follows_every_edit_undo_and_reload() {
+    // Wide enough for the whole line of facts under each finding.
+    let (ws, mut app) = open_record(220, 60);
+    assert_index_current(&app, "opening");
+    keys(&mut app, "j"); // E1: F1 rests on it
+    assert!(render(&app).contains("Findings resting on it: F1"));
+    add_finding(&mut app, "second");
+    assert_index_current(&app, "adding a finding");
+    keys(&mut app, "F"); // the detail again, in place of the Findings
+    assert!(
+        render(&app).contains("Findings resting on it: F1, F02"),
+        "{}",
+        render(&app)
+    );
+    keys(&mut app, "F");
+    let screen = render(&app);
+    assert!(
+        screen.contains("2 ctl · recs 0/1 done") && screen.contains("3 ctl · recs 0/0 done"),
+        "{screen}"
+    );
+    keys(&mut app, "e");
+    press(&mut app, KeyCode::End);
+    keys(&mut app, " (revised)");
+    ctrl(&mut app, 's');
+    assert_index_current(&app, "editing a finding");
+    keys(&mut app, "dy");
+    assert_index_current(&app, "deleting a finding");
+    assert!(render(&app).contains("Findings (1)"));
+    keys(&mut app, "u");
+    assert_index_current(&app, "undoing");
+    assert!(render(&app).contains("Findings (2)"));
+    press(&mut app, KeyCode::Char(' '));
+    assert_index_current(&app, "a mark");
+    // Another analyst's version on disk: reloaded under our next change.
+    std::fs::write(
+        ws.review_file(),
+        "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", reviewed: true)])\n",
+    )
+    .expect("write");
+    press(&mut app, KeyCode::Char('!'));
+    keys(&mut app, "d");
+    assert_index_current(&app, "a reload");
+    assert!(render(&app).contains("reviewed 1/4"), "{}", render(&app));
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::form::{ExportForm, ExportRequest, FindingForm, NoteForm};
+use super::review_index::ReviewIndex;
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::{ZoneChoice, display};
 use crate::model::{Fidelity, Id, Record, Review};
@@ -135,7 +136,11 @@ pub enum Access {
 /// The analyst's review of the open record, as it is being edited.
 #[derive(Debug, Clone)]
 pub struct ReviewState {
+    /// Change it only through `review_changed` after it (or make a new
+    /// state): `index` must describe it.
     pub review: Review,
+    /// What frames look up in `review`, built again at each change.
+    pub index: ReviewIndex,
     pub access: Access,
     /// Snapshots before each change, for `u`.
     pub undo: Vec<Review>,
@@ -181,27 +186,37 @@ impl ReviewState {
                 review,
                 store,
                 report,
-            } => ReviewState {
-                review,
-                access: Access::Writable(store),
-                undo: Vec::new(),
-                pending: Vec::new(),
-                unsaved: None,
-                reloaded: None,
-                notice: report,
-                signoff: SignStatus::NotSigned,
-            },
-            Opened::ReadOnly(report) => ReviewState {
-                review: Review::new(record.id.clone()),
-                access: Access::ReadOnly(report),
-                undo: Vec::new(),
-                pending: Vec::new(),
-                unsaved: None,
-                reloaded: None,
-                notice: None,
-                signoff: SignStatus::NotSigned,
-            },
+            } => ReviewState::new(review, Access::Writable(store), report),
+            Opened::ReadOnly(report) => ReviewState::new(
+                Review::new(record.id.clone()),
+                Access::ReadOnly(report),
+                None,
+            ),
         }
+    }
+
+    /// A review as loaded, with nothing undone or pending. The sign-off is
+    /// worked out by `refresh_signoff`, which needs the record.
+    pub fn new(review: Review, access: Access, notice: Option<FileReport>) -> Self {
+        let index = ReviewIndex::new(&review);
+        ReviewState {
+            review,
+            index,
+            access,
+            undo: Vec::new(),
+            pending: Vec::new(),
+            unsaved: None,
+            reloaded: None,
+            notice,
+            signoff: SignStatus::NotSigned,
+        }
+    }
+
+    /// The one thing to do after changing `review` (an edit, an undo): the
+    /// index and the sign-off are worked out again from it.
+    pub fn review_changed(&mut self, hasher: &RecordHasher) {
+        self.index = ReviewIndex::new(&self.review);
+        self.refresh_signoff(hasher);
     }
 
     /// Recomputes where the sign-off stands.
@@ -218,7 +233,12 @@ impl ReviewState {
     }
 
     pub fn reviewed(&self) -> usize {
-        self.review.marks.iter().filter(|m| m.reviewed).count()
+        self.index.reviewed()
+    }
+
+    /// Event `event`'s mark, looked up.
+    pub fn mark(&self, event: &str) -> Option<&crate::model::EventMark> {
+        self.index.mark(&self.review, event)
     }
 }
 

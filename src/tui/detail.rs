@@ -9,10 +9,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
-use super::app::{Bundle, ReviewScreen, inner_height};
+use super::app::{Bundle, ReviewScreen, ReviewState, inner_height};
 use super::view::style::{effect_glyph, effect_style};
 use super::wrap::{Document, Pos, first_row, next_row};
-use crate::model::Review;
 use crate::model::time::{ZoneChoice, display};
 
 /// Items before the links, sources and claims.
@@ -25,13 +24,18 @@ const TAIL: usize = 2;
 /// on it and the analyst's note, one item each.
 pub struct EventDetail<'a> {
     bundle: &'a Bundle,
-    review: &'a Review,
+    review: &'a ReviewState,
     zone: ZoneChoice,
     event: usize,
 }
 
 impl<'a> EventDetail<'a> {
-    pub fn new(bundle: &'a Bundle, review: &'a Review, zone: ZoneChoice, event: usize) -> Self {
+    pub fn new(
+        bundle: &'a Bundle,
+        review: &'a ReviewState,
+        zone: ZoneChoice,
+        event: usize,
+    ) -> Self {
         EventDetail {
             bundle,
             review,
@@ -180,12 +184,9 @@ impl Document for EventDetail<'_> {
             }
             k if k == claims => {
                 let mut spans = vec![Span::styled("Findings resting on it: ", bold)];
-                let resting = self
-                    .review
-                    .findings
-                    .iter()
-                    .filter(|f| f.events.iter().any(|x| *x == e.id));
-                for (n, f) in resting.enumerate() {
+                let findings = &self.review.review.findings;
+                let resting = self.review.index.resting_on(&e.id);
+                for (n, f) in resting.iter().filter_map(|&f| findings.get(f)).enumerate() {
                     if n > 0 {
                         spans.push(Span::raw(", "));
                     }
@@ -325,12 +326,19 @@ pub fn pane(area: Rect) -> (usize, usize) {
 }
 
 impl ReviewScreen {
+    /// The review changed (an edit, an undo, a reload): everything worked
+    /// out from it is worked out again. The one place that follows a change.
+    pub fn review_changed(&mut self) {
+        self.state.review_changed(&self.bundle.hasher);
+        self.detail.review_changed();
+    }
+
     /// The detail of the selected event, and the key its rows are kept under.
     pub fn detail_doc(&self, area: Rect) -> Option<(EventDetail<'_>, DetailKey)> {
         let i = self.event_index()?;
         let (width, _) = pane(area);
         Some((
-            EventDetail::new(&self.bundle, &self.state.review, self.zone, i),
+            EventDetail::new(&self.bundle, &self.state, self.zone, i),
             DetailKey::new(&self.bundle, i, width, self.zone),
         ))
     }
@@ -342,7 +350,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         self.detail.settle(&doc, key, height);
     }
@@ -353,7 +361,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         self.detail.scroll(&doc, key, height, rows);
     }

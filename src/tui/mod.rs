@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod detail;
 pub mod form;
+pub mod review_index;
 pub mod runtime;
 pub mod update;
 pub mod view;

@@ -364,8 +364,7 @@ fn on_review_reloaded(
         return Vec::new();
     }
     r.state = state;
-    r.state.refresh_signoff(&r.bundle.hasher);
-    r.detail.review_changed();
+    r.review_changed();
     r.finding = r
         .finding
         .min(r.state.review.findings.len().saturating_sub(1));
@@ -475,8 +474,7 @@ fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     if r.state.undo.len() > UNDO_DEPTH {
         r.state.undo.remove(0);
     }
-    r.state.refresh_signoff(&r.bundle.hasher);
-    r.detail.review_changed();
+    r.review_changed();
     r.state.pending.push(Pending {
         edit: Some(edit),
         summary: applied.summary.clone(),
@@ -1088,8 +1086,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                         summary: "undid the last change".into(),
                     }),
                 }
-                r.state.refresh_signoff(&r.bundle.hasher);
-                r.detail.review_changed();
+                r.review_changed();
                 r.finding = r
                     .finding
                     .min(r.state.review.findings.len().saturating_sub(1));

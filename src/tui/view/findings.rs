@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Paragraph};
 use super::review::owned;
 use super::safe_cut;
 use super::style::{focused_border, selected};
-use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen, inner_height};
 use crate::tui::wrap::{Lines, Pos, rows};
 
@@ -35,15 +34,9 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             .skip(offset)
             .take(height)
             .flat_map(|(i, f)| {
-                let recs: Vec<_> = review
-                    .recommendations
-                    .iter()
-                    .filter(|x| x.finding == f.id)
-                    .collect();
-                let done = recs
-                    .iter()
-                    .filter(|x| x.status == RecommendationStatus::Done)
-                    .count();
+                // Looked up: a frame does not search the recommendations.
+                let recs = r.state.index.recommendations(i).len();
+                let done = r.state.index.done(i);
                 let title = Line::from(vec![
                     Span::styled(
                         format!("{} ", f.id),
@@ -59,7 +52,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     f.confidence.name(),
                     f.events.len(),
                     f.controls.len(),
-                    recs.len(),
+                    recs,
                 ));
                 let pick = focused && i == r.finding;
                 [title, facts].map(|l| if pick { l.style(selected()) } else { l })
@@ -99,7 +92,8 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         )));
         // One item: the wrapper breaks rows at its line breaks.
         text.push(Line::from(f.statement.as_str()));
-        for rec in review.recommendations.iter().filter(|x| x.finding == f.id) {
+        let recs = r.state.index.recommendations(r.finding);
+        for rec in recs.iter().filter_map(|&k| review.recommendations.get(k)) {
             let due = rec
                 .due
                 .map(|d| d.to_string())

@@ -109,7 +109,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         .into_iter()
         .filter_map(|(row, pos, when)| {
             let e = &record.events[b.timeline.event_at(pos)?];
-            let mark = r.state.review.mark(&e.id);
+            let mark = r.state.mark(&e.id);
             let marks = format!(
                 "{}{}{}",
                 if mark.is_some_and(|m| m.reviewed) {
