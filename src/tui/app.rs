@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::columns::Columns;
 use super::form::{ExportForm, ExportRequest, FindingForm, NoteForm};
 use super::review_index::ReviewIndex;
 use crate::load::{self, FileReport, LoadOptions};
@@ -37,6 +38,8 @@ pub struct Bundle {
     pub claims: HashMap<usize, Vec<usize>>,
     pub period: String,
     pub failed_controls: usize,
+    /// The Timeline's and Controls' column widths.
+    pub columns: Columns,
 }
 
 impl Bundle {
@@ -88,6 +91,7 @@ impl Bundle {
         };
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
+        let columns = Columns::new(&record, &timeline);
         Bundle {
             path,
             record,
@@ -99,6 +103,7 @@ impl Bundle {
             claims,
             period,
             failed_controls,
+            columns,
         }
     }
 }
@@ -531,6 +536,9 @@ pub struct App {
     pub help_scroll: usize,
     /// The export waiting for an answer about overwriting.
     pub pending_export: Option<ExportRequest>,
+    /// Draw without colour (`NO_COLOR`): what colour shows is carried by
+    /// reverse video, bold and glyphs alone.
+    pub no_color: bool,
 }
 
 impl App {
@@ -549,6 +557,7 @@ impl App {
             reviewer: String::new(),
             help_scroll: 0,
             pending_export: None,
+            no_color: false,
         }
     }
 

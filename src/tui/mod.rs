@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod columns;
 pub mod detail;
 pub mod form;
 pub mod review_index;
@@ -177,6 +178,8 @@ pub fn run(path: PathBuf, options: LoadOptions, reviewer: String) -> io::Result<
     app.library.folder = folder;
     app.open_on_load = open_file;
     app.reviewer = reviewer;
+    // As no-color.org says: set and not empty.
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut watch: Option<Watch> = None;
     terminal.draw(|f| view::view(&app, f))?;
     while let Ok(msg) = rx.recv() {
