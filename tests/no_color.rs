@@ -114,8 +114,17 @@ fn play(bytes: &[u8], width: u16, height: u16) -> Screenful {
     screen
 }
 
+/// A scratch folder, removed however the test ends.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// The Taurus record open at 120×40, as the runtime would have it.
-fn taurus() -> (PathBuf, App) {
+fn taurus() -> (Scratch, App) {
     let dir = std::env::temp_dir().join(format!("hotwash-no-color-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
@@ -129,7 +138,7 @@ fn taurus() -> (PathBuf, App) {
     );
     update(&mut app, Msg::LoadFinished);
     press(&mut app, KeyCode::Enter);
-    (dir, app)
+    (Scratch(dir), app)
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -175,7 +184,7 @@ fn draw(app: &App) -> Screenful {
 fn without_colour_the_banner_here_states_and_selection_keep_their_emphasis() {
     // What crossterm does when NO_COLOR is set.
     Colored::set_ansi_color_disabled(true);
-    let (dir, mut app) = taurus();
+    let (_dir, mut app) = taurus();
     // The first event with a failure, and the Controls pane focused.
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Tab);
@@ -252,5 +261,4 @@ fn without_colour_the_banner_here_states_and_selection_keep_their_emphasis() {
             assert!(!screen.at(x, y).1.coloured, "no colour at {x},{y}");
         }
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
