@@ -8,6 +8,13 @@
 //! long narrative within 2x the Taurus frame, because only the rows shown
 //! are wrapped.
 //!
+//! `frame_large_review` draws a record of as many events as the review has
+//! findings, with a review of 10k and 100k findings, as many
+//! recommendations and a mark on every event, the selection in the middle:
+//! with the detail pane, and with the Findings pane open on the middle
+//! finding. The target: within 2x the Taurus frame, because what a frame
+//! shows of the review is looked up in indices built when the review changes.
+//!
 //! ```text
 //! cargo bench --bench render
 //! ```
@@ -65,17 +72,17 @@ fn app(events: usize) -> App {
 /// A review screen at 120x40 on `bundle`, with an empty read-only review.
 fn app_on(bundle: Arc<Bundle>) -> App {
     let review = hotwash::model::Review::new(bundle.record.id.clone());
-    let state = ReviewState {
+    app_with(bundle, review)
+}
+
+/// A review screen at 120x40 on `bundle` with `review`, read-only.
+fn app_with(bundle: Arc<Bundle>, review: hotwash::model::Review) -> App {
+    let state = ReviewState::new(
+        &bundle.record,
         review,
-        access: hotwash::tui::app::Access::ReadOnly(hotwash::load::FileReport::default()),
-        undo: Vec::new(),
-        pending: Vec::new(),
-        unsaved: None,
-        reloaded: None,
-        notice: None,
-        signoff: hotwash::tui::app::SignStatus::NotSigned,
-        banner: bundle.record.classification,
-    };
+        hotwash::tui::app::Access::ReadOnly(hotwash::load::FileReport::default()),
+        None,
+    );
     let mut app = App::new(120, 40);
     let screen = ReviewScreen::new(bundle, 0, state, false);
     app.screen = Screen::Review(Box::new(screen));
@@ -120,6 +127,50 @@ fn frame_long_narrative(bencher: Bencher, rows_down: usize) {
         let detail = r.areas(area).detail;
         r.scroll_detail(detail, isize::try_from(rows_down).expect("a row count"));
     }
+    draw_each_time(bencher, &app);
+}
+
+const REVIEWS: [usize; 2] = [10_000, 100_000];
+
+/// A record of `n` events with a review of `n` findings, `n`
+/// recommendations and `n` marks, the middle event selected; with the
+/// Findings pane open on the middle finding when `findings_open`.
+fn large_review(n: usize, findings_open: bool) -> App {
+    static BUNDLES: [OnceLock<Arc<Bundle>>; REVIEWS.len()] =
+        [const { OnceLock::new() }; REVIEWS.len()];
+    let slot = REVIEWS
+        .iter()
+        .position(|&s| s == n)
+        .expect("a benchmarked size");
+    let bundle = Arc::clone(BUNDLES[slot].get_or_init(|| {
+        Arc::new(Bundle::new(
+            PathBuf::from("synthetic.ron"),
+            synth::record(n, 1),
+        ))
+    }));
+    let review = synth::review(&bundle.record, n, n);
+    let mut app = app_with(bundle, review);
+    if let Screen::Review(r) = &mut app.screen {
+        r.selected = n / 2;
+        r.findings_open = findings_open;
+        r.finding = n / 2;
+        if findings_open {
+            r.focus = hotwash::tui::app::Pane::Findings;
+        }
+    }
+    update(&mut app, Msg::Input(Event::Resize(120, 40)));
+    app
+}
+
+#[divan::bench(args = REVIEWS, sample_count = 100)]
+fn frame_large_review(bencher: Bencher, n: usize) {
+    let app = large_review(n, false);
+    draw_each_time(bencher, &app);
+}
+
+#[divan::bench(args = REVIEWS, sample_count = 100)]
+fn frame_large_review_findings(bencher: Bencher, n: usize) {
+    let app = large_review(n, true);
     draw_each_time(bencher, &app);
 }
 

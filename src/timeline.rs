@@ -143,6 +143,44 @@ impl Timeline {
             .count()
     }
 
+    /// The states the controls' rows can show whose words are widest: each
+    /// effect "here", and each failure "earlier" with a control's whole
+    /// count of failures (the largest count it reaches). Sizes the words
+    /// column once per record, so the column does not move as the
+    /// selection does.
+    pub fn widest_states(&self) -> Vec<ControlState> {
+        // By effect: does it touch any control, and the most failures of a
+        // control it was the effect of.
+        let mut touches = [false; Effect::ALL.len()];
+        let mut failures = [0; Effect::ALL.len()];
+        let slot = |e: Effect| Effect::ALL.iter().position(|&x| x == e).unwrap_or(0);
+        for h in &self.histories {
+            for &(_, effect) in &h.touches {
+                touches[slot(effect)] = true;
+            }
+            for &(_, effect) in &h.failures {
+                let n = &mut failures[slot(effect)];
+                *n = (*n).max(h.failures.len());
+            }
+        }
+        let mut states = vec![ControlState::NotYetInvolved, ControlState::Held];
+        for (k, &effect) in Effect::ALL.iter().enumerate() {
+            if touches[k] {
+                states.push(ControlState::Now {
+                    effect,
+                    earlier_failures: 0,
+                });
+            }
+            if failures[k] > 0 {
+                states.push(ControlState::FailedEarlier {
+                    last: effect,
+                    failures: failures[k],
+                });
+            }
+        }
+        states
+    }
+
     /// Timeline positions of events that engage control `control`.
     pub fn touching(&self, control: usize) -> Vec<usize> {
         self.histories

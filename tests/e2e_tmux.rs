@@ -133,7 +133,7 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
             && s.contains("Controls")
             && s.matches("TLP:AMBER+STRICT").count() == 2
             && detail_id(s).is_some()
-            && s.contains("SC-8     not yet involved")
+            && s.contains("SC-8  not yet involved")
     });
     let (t_row, t_col) = column_of(&screen, "Timeline").expect("a Timeline pane");
     let (c_row, c_col) = column_of(&screen, "Controls").expect("a Controls pane");
@@ -141,7 +141,7 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
     assert!(t_col < c_col, "Timeline is left of Controls:\n{screen}");
     assert!(screen.contains("NATO RESTRICTED") && screen.contains("TLP:AMBER+STRICT"));
     assert_eq!(detail_id(&screen).as_deref(), Some("E4"), "{screen}");
-    assert!(screen.contains("SC-8     not yet involved"), "{screen}");
+    assert!(screen.contains("SC-8  not yet involved"), "{screen}");
 
     // Stepping moves the selection, changes the detail and the controls' states.
     tmux.keys(&["j"]);
@@ -150,14 +150,14 @@ fn a_person_steps_through_the_demo_record_in_a_real_terminal() {
     tmux.wait_for("the second event with its controls replayed", |s| {
         detail_id(s).as_deref() == Some("E1")
             && s.contains("Alpha joins the call over hotel Wi-Fi")
-            && s.contains("SC-8     failed HERE")
-            && s.contains("AC-17    not followed HERE")
+            && s.contains("SC-8  failed HERE")
+            && s.contains("AC-17 not followed HERE")
     });
     tmux.keys(&["Down"]);
     tmux.wait_for("the third event, the failure now earlier", |s| {
         detail_id(s).as_deref() == Some("E2")
-            && s.contains("AC-17    not followed earlier (1×)")
-            && s.contains("SC-8     failed HERE")
+            && s.contains("AC-17 not followed earlier (1×)")
+            && s.contains("SC-8  failed HERE")
     });
 
     // Help opens and closes.

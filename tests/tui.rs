@@ -2008,3 +2008,205 @@ fn the_findings_pane_keeps_the_line_breaks_of_a_statement() {
         "{screen}"
     );
 }
+
+/// What frames look up (each finding's recommendations, the findings
+/// resting on each event, the marks) is what a search of the review would
+/// find, after every kind of change.
+fn assert_index_current(app: &App, after: &str) {
+    let r = review(app);
+    assert_eq!(
+        r.state.index,
+        hotwash::tui::review_index::ReviewIndex::new(&r.state.review),
+        "the review's index is stale after {after}"
+    );
+}
+
+#[test]
+fn the_review_index_follows_every_edit_undo_and_reload() {
+    // Wide enough for the whole line of facts under each finding.
+    let (ws, mut app) = open_record(220, 60);
+    assert_index_current(&app, "opening");
+    keys(&mut app, "j"); // E1: F1 rests on it
+    assert!(render(&app).contains("Findings resting on it: F1"));
+    add_finding(&mut app, "second");
+    assert_index_current(&app, "adding a finding");
+    keys(&mut app, "F"); // the detail again, in place of the Findings
+    assert!(
+        render(&app).contains("Findings resting on it: F1, F02"),
+        "{}",
+        render(&app)
+    );
+    keys(&mut app, "F");
+    let screen = render(&app);
+    assert!(
+        screen.contains("2 ctl · recs 0/1 done") && screen.contains("3 ctl · recs 0/0 done"),
+        "{screen}"
+    );
+    keys(&mut app, "e");
+    press(&mut app, KeyCode::End);
+    keys(&mut app, " (revised)");
+    ctrl(&mut app, 's');
+    assert_index_current(&app, "editing a finding");
+    keys(&mut app, "dy");
+    assert_index_current(&app, "deleting a finding");
+    assert!(render(&app).contains("Findings (1)"));
+    keys(&mut app, "u");
+    assert_index_current(&app, "undoing");
+    assert!(render(&app).contains("Findings (2)"));
+    press(&mut app, KeyCode::Char(' '));
+    assert_index_current(&app, "a mark");
+    // Another analyst's version on disk: reloaded under our next change.
+    std::fs::write(
+        ws.review_file(),
+        "(schema: 1, record: \"demo-hotel-call\", marks: [(event: \"E2\", reviewed: true)])\n",
+    )
+    .expect("write");
+    press(&mut app, KeyCode::Char('!'));
+    keys(&mut app, "d");
+    assert_index_current(&app, "a reload");
+    assert!(render(&app).contains("reviewed 1/4"), "{}", render(&app));
+}
+
+/// The Taurus record opened at `width`×`height`, with its review beside it
+/// left alone (a copy in a scratch folder).
+fn taurus(width: u16, height: u16) -> (Workspace, App) {
+    let ws = Workspace::new();
+    let record = ws.0.join("taurus.ron");
+    std::fs::copy("incidents/taurus-webex-2024.ron", &record).expect("copy the record");
+    let mut app = App::new(width, height);
+    app.reviewer = "test analyst".into();
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(record, &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    (ws, app)
+}
+
+/// The drawn buffer, row by row, one string per cell (a wide character's
+/// second cell is empty), so that columns are counted in cells.
+fn cells(app: &App) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+    terminal.draw(|f| view(app, f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The cell column where `needle` starts in row `y` between columns
+/// `from` and `to`, if it does.
+fn find_in_row(
+    buffer: &ratatui::buffer::Buffer,
+    y: u16,
+    from: u16,
+    to: u16,
+    needle: &str,
+) -> Option<u16> {
+    (from..to).find(|&x| {
+        let mut s = String::new();
+        for k in x..to {
+            s.push_str(buffer[(k, y)].symbol());
+            if s.len() >= needle.len() {
+                break;
+            }
+        }
+        s.starts_with(needle)
+    })
+}
+
+/// Where, in each timeline row shown, the effect glyphs and the title
+/// start, and the cell before the right border.
+fn timeline_columns(app: &App) -> Vec<(Option<u16>, u16, String)> {
+    let r = review(app);
+    let buffer = cells(app);
+    let area = r.areas(app.area()).timeline;
+    let (left, right) = (area.x + 1, area.x + area.width - 1);
+    let mut out = Vec::new();
+    for row in 0..hotwash::tui::app::inner_height(area) {
+        let Some(pos) = r.rows.position(r.offset + row) else {
+            break;
+        };
+        let e = &r.bundle.record.events[r.bundle.timeline.event_at(pos).expect("an event")];
+        let y = area.y + 1 + row as u16;
+        let glyphs = (left..right).find(|&x| "✗≠↷∅✓".contains(buffer[(x, y)].symbol()));
+        let start: String = e.title.chars().take(6).collect();
+        let title = find_in_row(&buffer, y, left + 4, right, &start)
+            .unwrap_or_else(|| panic!("{:?} is on its row", e.title));
+        let last = buffer[(right - 1, y)].symbol().to_string();
+        out.push((glyphs.filter(|_| !e.controls.is_empty()), title, last));
+    }
+    out
+}
+
+#[test]
+fn timeline_columns_stay_put_as_rows_scroll_and_cut_titles_end_in_an_ellipsis() {
+    for (w, h) in [(80, 24), (120, 40), (220, 60)] {
+        let (_ws, mut app) = taurus(w, h);
+        let top = timeline_columns(&app);
+        keys(&mut app, "G");
+        let bottom = timeline_columns(&app);
+        if h < 60 {
+            assert_ne!(review(&app).offset, 0, "{w}x{h}: scrolled");
+        }
+        let glyphs: Vec<u16> = top.iter().chain(&bottom).filter_map(|c| c.0).collect();
+        assert!(
+            glyphs.windows(2).all(|p| p[0] == p[1]),
+            "{w}x{h}: the glyph column moves: {glyphs:?}"
+        );
+        let titles: Vec<u16> = top.iter().chain(&bottom).map(|c| c.1).collect();
+        assert!(
+            titles.windows(2).all(|p| p[0] == p[1]),
+            "{w}x{h}: titles start at different columns: {titles:?}"
+        );
+        if w == 80 {
+            // At 80 columns every Taurus title is longer than its room.
+            assert!(
+                top.iter().chain(&bottom).all(|c| c.2 == "…"),
+                "{w}x{h}: a cut title ends in an ellipsis: {top:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_titles_start_in_one_column_and_cut_ones_end_in_an_ellipsis() {
+    let (_ws, mut app) = taurus(120, 40);
+    // An event where controls stand in several states at once.
+    for _ in 0..8 {
+        keys(&mut app, "n");
+    }
+    let r = review(&app);
+    let buffer = cells(&app);
+    let area = r.areas(app.area()).controls;
+    let (left, right) = (area.x + 1, area.x + area.width - 1);
+    let mut starts = Vec::new();
+    let mut states = Vec::new();
+    let mut unmarked = Vec::new();
+    for (row, c) in r
+        .bundle
+        .record
+        .controls
+        .iter()
+        .enumerate()
+        .take(hotwash::tui::app::inner_height(area).min(r.bundle.record.controls.len()))
+    {
+        let y = area.y + 1 + row as u16;
+        let start: String = c.title.chars().take(4).collect();
+        let x = find_in_row(&buffer, y, left + 2 + c.id.len() as u16, right, &start)
+            .unwrap_or_else(|| panic!("{}'s title is on its row", c.id));
+        starts.push(x);
+        states.push(r.replay.states[row]);
+        let room = usize::from(right - x);
+        if c.title.chars().count() > room && buffer[(right - 1, y)].symbol() != "…" {
+            unmarked.push(c.id.to_string());
+        }
+    }
+    assert!(
+        states.windows(2).any(|p| p[0] != p[1]),
+        "rows in different states: {states:?}"
+    );
+    assert!(
+        starts.windows(2).all(|p| p[0] == p[1]),
+        "control titles start at different columns: {starts:?}"
+    );
+    eprintln!("DEBUG {starts:?} {states:?}\n{}", render(&app));
+}

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::columns::Columns;
 use super::form::{ExportForm, ExportRequest, FindingForm, NoteForm};
+use super::review_index::ReviewIndex;
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::{ZoneChoice, display};
 use crate::model::{Fidelity, Id, Record, Review};
@@ -39,6 +41,8 @@ pub struct Bundle {
     /// Each event's searchable text: built the first time the record is
     /// searched (not at load, which many records never need), then kept.
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
+    /// The Timeline's and Controls' column widths.
+    pub columns: Columns,
 }
 
 impl Bundle {
@@ -90,6 +94,7 @@ impl Bundle {
         };
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
+        let columns = Columns::new(&record, &timeline);
         Bundle {
             path,
             record,
@@ -102,6 +107,7 @@ impl Bundle {
             period,
             failed_controls,
             search: std::sync::OnceLock::new(),
+            columns,
         }
     }
 }
@@ -164,7 +170,11 @@ pub enum Access {
 /// The analyst's review of the open record, as it is being edited.
 #[derive(Debug, Clone)]
 pub struct ReviewState {
+    /// Change it only through `review_changed` after it (or make a new
+    /// state): `index` must describe it.
     pub review: Review,
+    /// What frames look up in `review`, built again at each change.
+    pub index: ReviewIndex,
     pub access: Access,
     /// Snapshots before each change, for `u`.
     pub undo: Vec<Review>,
@@ -213,33 +223,43 @@ impl ReviewState {
                 review,
                 store,
                 report,
-            } => ReviewState {
-                access: Access::Writable(store),
-                undo: Vec::new(),
-                pending: Vec::new(),
-                unsaved: None,
-                reloaded: None,
-                banner: crate::report::shown_classification(record, &review),
-                review,
-                notice: report,
-                signoff: SignStatus::NotSigned,
-            },
-            Opened::ReadOnly(report) => ReviewState {
-                review: Review::new(record.id.clone()),
-                access: Access::ReadOnly(report),
-                undo: Vec::new(),
-                pending: Vec::new(),
-                unsaved: None,
-                reloaded: None,
-                notice: None,
-                signoff: SignStatus::NotSigned,
-                banner: record.classification,
-            },
+            } => ReviewState::new(record, review, Access::Writable(store), report),
+            Opened::ReadOnly(report) => ReviewState::new(
+                record,
+                Review::new(record.id.clone()),
+                Access::ReadOnly(report),
+                None,
+            ),
         }
     }
 
-    /// Recomputes what is derived from the review: the sign-off and the banner.
+    /// A review as loaded, with nothing undone or pending. The sign-off is
+    /// worked out by `refresh`, which needs the record's hash.
+    pub fn new(
+        record: &Record,
+        review: Review,
+        access: Access,
+        notice: Option<FileReport>,
+    ) -> Self {
+        let index = ReviewIndex::new(&review);
+        ReviewState {
+            banner: crate::report::shown_classification(record, &review),
+            review,
+            index,
+            access,
+            undo: Vec::new(),
+            pending: Vec::new(),
+            unsaved: None,
+            reloaded: None,
+            notice,
+            signoff: SignStatus::NotSigned,
+        }
+    }
+
+    /// The one thing to do after changing `review` (an edit, an undo, a
+    /// reload): the index, the sign-off and the banner are worked out again.
     pub fn refresh(&mut self, bundle: &Bundle) {
+        self.index = ReviewIndex::new(&self.review);
         self.refresh_signoff(&bundle.hasher);
         self.banner = crate::report::shown_classification(&bundle.record, &self.review);
     }
@@ -265,21 +285,16 @@ impl ReviewState {
             load::review_from_text_with(&path, file.text.into(), record, options).value
         });
         let review = review.unwrap_or_else(|| Review::new(record.id.clone()));
-        ReviewState {
-            banner: crate::report::shown_classification(record, &review),
-            review,
-            access: Access::Bundled,
-            undo: Vec::new(),
-            pending: Vec::new(),
-            unsaved: None,
-            reloaded: None,
-            notice: None,
-            signoff: SignStatus::NotSigned,
-        }
+        ReviewState::new(record, review, Access::Bundled, None)
     }
 
     pub fn reviewed(&self) -> usize {
-        self.review.marks.iter().filter(|m| m.reviewed).count()
+        self.index.reviewed()
+    }
+
+    /// Event `event`'s mark, looked up.
+    pub fn mark(&self, event: &str) -> Option<&crate::model::EventMark> {
+        self.index.mark(&self.review, event)
     }
 }
 
@@ -470,8 +485,11 @@ impl ReviewScreen {
         };
     }
 
-    /// The review changed: forget the rows of the text it gives.
+    /// The review changed (an edit, an undo, a reload): everything worked
+    /// out from it is worked out again, and the rows of the text it gives
+    /// are forgotten. The one place that follows a change.
     pub fn review_changed(&mut self) {
+        self.state.refresh(&self.bundle);
         self.detail.review_changed();
         self.finding_text.review_changed();
     }
@@ -602,6 +620,9 @@ pub struct App {
     pub overlay_scroll: usize,
     /// The diagnostics on screen, rendered for the terminal's size.
     pub report_view: Option<super::reports::ReportView>,
+    /// Draw without colour (`NO_COLOR`): what colour shows is carried by
+    /// reverse video, bold and glyphs alone.
+    pub no_color: bool,
 }
 
 impl App {
@@ -623,6 +644,7 @@ impl App {
             messages: Vec::new(),
             overlay_scroll: 0,
             report_view: None,
+            no_color: false,
         }
     }
 

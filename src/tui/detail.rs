@@ -9,11 +9,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
-use super::app::{Bundle, ReviewScreen, inner_height};
+use super::app::{Bundle, ReviewScreen, ReviewState, inner_height};
 use super::scroll::{ScrollKey, TextScroll};
 use super::view::style::{effect_glyph, effect_style};
 use super::wrap::Document;
-use crate::model::Review;
 use crate::model::time::{ZoneChoice, display};
 
 /// Items before the links, sources and claims.
@@ -26,13 +25,18 @@ const TAIL: usize = 2;
 /// on it and the analyst's note, one item each.
 pub struct EventDetail<'a> {
     bundle: &'a Bundle,
-    review: &'a Review,
+    review: &'a ReviewState,
     zone: ZoneChoice,
     event: usize,
 }
 
 impl<'a> EventDetail<'a> {
-    pub fn new(bundle: &'a Bundle, review: &'a Review, zone: ZoneChoice, event: usize) -> Self {
+    pub fn new(
+        bundle: &'a Bundle,
+        review: &'a ReviewState,
+        zone: ZoneChoice,
+        event: usize,
+    ) -> Self {
         EventDetail {
             bundle,
             review,
@@ -181,12 +185,9 @@ impl Document for EventDetail<'_> {
             }
             k if k == claims => {
                 let mut spans = vec![Span::styled("Findings resting on it: ", bold)];
-                let resting = self
-                    .review
-                    .findings
-                    .iter()
-                    .filter(|f| f.events.iter().any(|x| *x == e.id));
-                for (n, f) in resting.enumerate() {
+                let findings = &self.review.review.findings;
+                let resting = self.review.index.resting_on(&e.id);
+                for (n, f) in resting.iter().filter_map(|&f| findings.get(f)).enumerate() {
                     if n > 0 {
                         spans.push(Span::raw(", "));
                     }
@@ -255,7 +256,7 @@ impl ReviewScreen {
         let i = self.event_index()?;
         let (width, _) = pane(area);
         Some((
-            EventDetail::new(&self.bundle, &self.state.review, self.zone, i),
+            EventDetail::new(&self.bundle, &self.state, self.zone, i),
             DetailKey::new(&self.bundle, i, width, self.zone),
         ))
     }
@@ -267,7 +268,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         let keep = doc.review_items();
         self.detail.settle(&doc, key, height, keep);
@@ -279,7 +280,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state.review, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         let keep = doc.review_items();
         self.detail.scroll(&doc, key, height, keep, rows);

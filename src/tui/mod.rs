@@ -4,12 +4,14 @@
 
 pub mod action;
 pub mod app;
+pub mod columns;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
 pub mod messages;
 pub mod mouse;
 pub mod reports;
+pub mod review_index;
 pub mod runtime;
 pub mod scroll;
 pub mod search;
@@ -218,6 +220,8 @@ pub fn run(source: Source, options: LoadOptions, reviewer: String) -> io::Result
     app.library.folder = folder;
     app.open_on_load = open_file;
     app.reviewer = reviewer;
+    // As no-color.org says: set and not empty.
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut watch: Option<Watch> = None;
     terminal.draw(|f| view::view(&app, f))?;
     while let Ok(msg) = rx.recv() {

@@ -372,7 +372,6 @@ fn on_review_reloaded(
         return Vec::new();
     }
     r.state = state;
-    r.state.refresh(&r.bundle);
     r.review_changed();
     r.finding = r
         .finding
@@ -449,7 +448,6 @@ fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     if r.state.undo.len() > UNDO_DEPTH {
         r.state.undo.remove(0);
     }
-    r.state.refresh(&r.bundle);
     r.review_changed();
     r.state.pending.push(Pending {
         edit: Some(edit),
@@ -1102,7 +1100,6 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                         summary: "undid the last change".into(),
                     }),
                 }
-                r.state.refresh(&r.bundle);
                 r.review_changed();
                 r.finding = r
                     .finding

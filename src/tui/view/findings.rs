@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Paragraph};
 use super::review::owned;
 use super::safe_cut;
 use super::style::{focused_border, focused_title, selected};
-use crate::model::RecommendationStatus;
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
 use crate::tui::wrap::{first_row, rows};
@@ -36,15 +35,9 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             .skip(offset)
             .take(height)
             .flat_map(|(i, f)| {
-                let recs: Vec<_> = review
-                    .recommendations
-                    .iter()
-                    .filter(|x| x.finding == f.id)
-                    .collect();
-                let done = recs
-                    .iter()
-                    .filter(|x| x.status == RecommendationStatus::Done)
-                    .count();
+                // Looked up: a frame does not search the recommendations.
+                let recs = r.state.index.recommendations(i).len();
+                let done = r.state.index.done(i);
                 let title = Line::from(vec![
                     Span::styled(
                         format!("{} ", f.id),
@@ -60,7 +53,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     f.confidence.name(),
                     f.events.len(),
                     f.controls.len(),
-                    recs.len(),
+                    recs,
                 ));
                 let pick = focused && i == r.finding;
                 [title, facts].map(|l| if pick { l.style(selected()) } else { l })

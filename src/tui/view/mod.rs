@@ -61,6 +61,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
         None => {}
     }
+    if app.no_color {
+        style::without_colour(frame.buffer_mut());
+    }
     split_flags(frame.buffer_mut());
 }
 
@@ -181,6 +184,31 @@ pub(crate) fn safe_cut(text: &str, w: usize) -> String {
     truncate(&safe(&text[..end]), w).to_string()
 }
 
+/// `text` made safe and cut to `w` cells, ending in `…` where it was cut,
+/// so that a cut title does not pass for a whole one. Like [`safe_cut`],
+/// it reads no more of `text` than `w` cells can show.
+pub(crate) fn safe_elide(text: &str, w: usize) -> String {
+    let mut end = text.len().min(w.saturating_mul(32).saturating_add(64));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let shown = safe(&text[..end]);
+    if end == text.len() && width(&shown) <= w {
+        return shown;
+    }
+    match w.checked_sub(1) {
+        Some(room) => format!("{}…", truncate(&shown, room)),
+        None => String::new(),
+    }
+}
+
+/// [`safe_elide`], padded with spaces to exactly `w` cells: a column.
+pub(crate) fn safe_column(text: &str, w: usize) -> String {
+    let cut = safe_elide(text, w);
+    let pad = w.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(pad))
+}
+
 /// `text` cut to `w` cells and padded with spaces to exactly `w`, so that
 /// the columns after it line up whatever the text holds.
 pub(crate) fn fit(text: &str, w: usize) -> String {
@@ -229,5 +257,24 @@ mod tests {
             }
         }
         assert_eq!(fit("陶鲁斯", 5), "陶鲁 ");
+    }
+
+    #[test]
+    fn elide_marks_a_cut_with_an_ellipsis_by_cells() {
+        assert_eq!(safe_elide("Taurus", 6), "Taurus");
+        assert_eq!(safe_elide("Taurus", 5), "Taur…");
+        assert_eq!(safe_elide("陶鲁斯导弹", 6), "陶鲁…");
+        // A wide character that does not fit leaves a cell free, not half of it.
+        assert_eq!(safe_elide("陶鲁斯导弹", 5), "陶鲁…");
+        assert_eq!(safe_elide("Abho\u{308}r", 5), "Abho\u{308}r");
+        assert_eq!(safe_elide("x", 0), "");
+        assert_eq!(safe_elide("ab\u{1b}]0;t", 4), "ab\\…");
+        let long = "a".repeat(100_000);
+        assert_eq!(width(&safe_elide(&long, 40)), 40);
+        for title in ["Flags 🇩🇪🇸🇬 and 👩‍💻", "zero\u{200b}width"] {
+            for w in [0, 1, 3, 7, 12] {
+                assert_eq!(width(&safe_column(title, w)), w, "{title:?} in {w}");
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::style::{
     effect_glyph, effect_style, focused_border, focused_title, selected, state_look,
 };
-use super::{banner, safe, safe_cut, status};
+use super::{banner, safe, safe_column, safe_elide, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
@@ -81,39 +81,30 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
 /// Effect glyphs shown per timeline row.
 const GLYPHS: usize = 6;
 
+/// The fewest cells a control's title is shown in.
+const MIN_TITLE: usize = 4;
+
 fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let b = &r.bundle;
     let record = &b.record;
     let height = inner_height(area);
     let width = usize::from(area.width.saturating_sub(2));
     let search = r.search.as_ref();
+    // Fixed for the record and zone, not measured on the rows shown: the
+    // glyphs and titles stay in their columns as rows scroll away.
+    let when_width = b.columns.when(r.zone);
+    let title_at = 4 + when_width + 1 + GLYPHS + 1;
     // Only the visible rows are formatted: the cost of a frame does not grow
     // with the record.
-    let visible: Vec<(usize, usize, String)> = (r.offset..r.rows.len().min(r.offset + height))
+    let lines: Vec<Line> = (r.offset..r.rows.len().min(r.offset + height))
         .filter_map(|row| {
             let pos = r.rows.position(row)?;
-            let i = b.timeline.event_at(pos)?;
-            let e = &record.events[i];
+            let e = &record.events[b.timeline.event_at(pos)?];
             let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
             let when = display(&e.at, e.fidelity, r.zone, zone);
             // The pane's title names UTC once instead of every row.
-            let when = match when.strip_suffix(" UTC") {
-                Some(bare) => bare.to_string(),
-                None => when,
-            };
-            Some((row, pos, when))
-        })
-        .collect();
-    let when_width = visible
-        .iter()
-        .map(|(_, _, w)| super::width(w))
-        .max()
-        .unwrap_or(0);
-    let lines: Vec<Line> = visible
-        .into_iter()
-        .filter_map(|(row, pos, when)| {
-            let e = &record.events[b.timeline.event_at(pos)?];
-            let mark = r.state.review.mark(&e.id);
+            let when = when.strip_suffix(" UTC").unwrap_or(&when);
+            let mark = r.state.mark(&e.id);
             let marks = format!(
                 "{}{}{}",
                 if mark.is_some_and(|m| m.reviewed) {
@@ -136,7 +127,8 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             let mut spans = vec![
                 Span::raw(marks),
                 Span::raw(if hit { "»" } else { " " }),
-                Span::raw(format!("{when:<when_width$} ")),
+                Span::raw(safe_column(when, when_width)),
+                Span::raw(" "),
             ];
             // A fixed-width column of effect glyphs; "…" when there are more.
             let shown = if e.controls.len() > GLYPHS {
@@ -155,13 +147,15 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             }
             let pad = GLYPHS - shown.min(GLYPHS) - usize::from(e.controls.len() > GLYPHS);
             spans.push(Span::raw(" ".repeat(pad + 1)));
-            let used = 4 + when_width + 1 + GLYPHS + 1;
-            spans.push(Span::raw(safe_cut(&e.title, width.saturating_sub(used))));
-            let line = Line::from(spans);
+            let title = safe_elide(&e.title, width.saturating_sub(title_at));
+            let rest = width.saturating_sub(title_at + super::width(&title));
+            spans.push(Span::raw(title));
             Some(if row == r.selected {
-                line.style(selected())
+                // Reversed across the whole row, not to the end of its text.
+                spans.push(Span::raw(" ".repeat(rest)));
+                Line::from(spans).style(selected())
             } else {
-                line
+                Line::from(spans)
             })
         })
         .collect();
@@ -196,6 +190,15 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let pos = r.position().unwrap_or(0);
     let height = inner_height(area);
     let width = usize::from(area.width.saturating_sub(2));
+    // Columns sized for the record: the glyph, the id, the state's words
+    // (as wide as the widest this record can show), then the title.
+    let id_width = b.columns.control_id.min(width.saturating_sub(2));
+    let words_width = b
+        .columns
+        .state_words
+        .min(width.saturating_sub(2 + id_width + 1));
+    let title_at = 2 + id_width + 1 + words_width + 2;
+    let title_width = width.saturating_sub(title_at);
     let lines: Vec<Line> = b
         .record
         .controls
@@ -209,21 +212,29 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 _ => b.timeline.control_state(i, pos),
             };
             let (glyph, words, style) = state_look(state);
-            let line = Line::from(vec![
+            // A title with room for no more than a letter or two is left out.
+            let title = if title_width >= MIN_TITLE {
+                safe_elide(&c.title, title_width)
+            } else {
+                String::new()
+            };
+            let rest = width.saturating_sub(title_at + super::width(&title));
+            let mut spans = vec![
                 Span::styled(format!("{glyph} "), style),
                 Span::styled(
-                    format!("{:<9}", c.id),
+                    format!("{} ", safe_column(&c.id, id_width)),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                Span::styled(words, style),
+                Span::styled(safe_column(&words, words_width), style),
                 Span::raw("  "),
-                // Only what fits is made safe and drawn: a title can be long.
-                Span::raw(safe_cut(&c.title, width)),
-            ]);
+                Span::raw(title),
+            ];
             if r.focus == Pane::Controls && i == r.control {
-                line.style(selected())
+                // Reversed across the whole row, not to the end of its text.
+                spans.push(Span::raw(" ".repeat(rest)));
+                Line::from(spans).style(selected())
             } else {
-                line
+                Line::from(spans)
             }
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Colours and glyphs. Meaning is always carried by a glyph or a modifier as
 //! well, so nothing is lost when `NO_COLOR` strips the colours.
 
+use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::model::{Effect, Level, Tlp};
@@ -92,5 +93,21 @@ pub fn focused_title(focused: bool) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     } else {
         Style::new()
+    }
+}
+
+/// Takes the colours out of a drawn frame, for `NO_COLOR`. Left to the
+/// terminal library, a colour change under `NO_COLOR` is written as an
+/// empty `ESC [ m`, which resets bold and reverse video too: the banner,
+/// the HERE states and the selection lost their emphasis. Without colours
+/// none is written. A coloured ground (the banners, the TLP label) becomes
+/// reverse video, so a banner still stands out as one.
+pub fn without_colour(buffer: &mut Buffer) {
+    for cell in &mut buffer.content {
+        if cell.bg != Color::Reset {
+            cell.modifier |= Modifier::REVERSED;
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
     }
 }
