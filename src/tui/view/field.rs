@@ -269,6 +269,18 @@ mod tests {
         );
     }
 
+    /// The editor draws a focused one-line field itself; the terminal must
+    /// still get no control or bidirectional override from it (a reopened
+    /// finding's title comes from a file). The buffer leaves them out.
+    #[test]
+    fn a_focused_one_line_field_sends_no_control_or_bidi_override() {
+        let t = text_field("a\u{202e}b\u{1b}c\u{2066}d", "");
+        let row = drawn(&t, true, 20, 1).remove(0);
+        assert!(!row.chars().any(crate::text_safety::is_unsafe), "{row:?}");
+        assert_eq!(row, "abcd");
+        assert_eq!(t.lines()[0], "a\u{202e}b\u{1b}c\u{2066}d", "kept as typed");
+    }
+
     #[test]
     fn a_one_line_field_without_the_focus_shows_its_start() {
         let t = text_field("Issue travel kits to every officer", "");
