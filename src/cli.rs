@@ -522,12 +522,24 @@ fn open(
 /// A plain summary of the library, one line per record. Each line is made
 /// safe for a terminal: output that is not a terminal often ends up on one.
 fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice) -> ExitCode {
-    let loaded: Vec<(PathBuf, load::Loaded<crate::model::Record>)> = match source {
+    // Each record with the review beside it: the banner is the highest
+    // portion of both, as the workbench shows it.
+    type Loaded = (
+        PathBuf,
+        load::Loaded<crate::model::Record>,
+        Option<crate::model::Review>,
+    );
+    let loaded: Vec<Loaded> = match source {
         crate::tui::Source::Bundled => crate::bundled::records()
             .map(|f| {
                 let path = crate::bundled::path_of(f.name);
                 let record = load::record_from_text_with(&path, f.text.into(), options);
-                (path, record)
+                let review = record.value.as_ref().and_then(|r| {
+                    let file = crate::bundled::review_of(&path)?;
+                    let review_path = crate::bundled::path_of(file.name);
+                    load::review_from_text_with(&review_path, file.text.into(), r, options).value
+                });
+                (path, record, review)
             })
             .collect(),
         crate::tui::Source::Path(path) => {
@@ -542,17 +554,25 @@ fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice
             records
                 .into_iter()
                 .map(|p| {
-                    let record = load::check_record_file(&p, options).record;
-                    (p, record)
+                    let checked = load::check_record_file(&p, options);
+                    let review = checked.review.and_then(|r| r.value);
+                    (p, checked.record, review)
                 })
                 .collect()
         }
     };
     let mut out = std::io::stdout().lock();
     let mut ok = true;
-    for (record_path, record) in loaded {
+    for (record_path, record, review) in loaded {
         let line = match &record.value {
             Some(r) => {
+                let banner = match &review {
+                    Some(review) => crate::report::shown_classification(r, review),
+                    None => crate::report::shown_classification(
+                        r,
+                        &crate::model::Review::new(r.id.clone()),
+                    ),
+                };
                 // Worded as the library says it: controls, not events.
                 let failed = crate::timeline::Timeline::new(r).failed_controls();
                 let events = crate::wording::count(r.events.len(), "event", "events");
@@ -560,7 +580,7 @@ fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice
                     "{}  {}  [{} · {}]  {events}, {}",
                     record_path.display(),
                     r.title,
-                    r.classification.banner(),
+                    banner.banner(),
                     r.tlp,
                     crate::timeline::failed_controls_phrase(failed, r.controls.len())
                 )

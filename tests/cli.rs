@@ -342,3 +342,33 @@ fn an_oversized_field_is_named_briefly_and_max_field_size_raises_the_limit() {
     assert!(out.status.success(), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The plain summary's banner is the highest portion of the record and its
+/// review together, as the workbench's banner is: a review whose finding
+/// is NATO CONFIDENTIAL raises a NATO RESTRICTED record's line.
+#[test]
+fn the_plain_summary_banner_counts_the_review() {
+    let dir = std::env::temp_dir().join(format!("hotwash-cli-banner-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    std::fs::copy(fixtures.join("demo.ron"), dir.join("demo.ron")).expect("copy");
+    let review = std::fs::read_to_string(fixtures.join("demo.review.ron")).expect("review");
+    let line = |dir: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .arg(dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run hotwash");
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+    std::fs::write(dir.join("demo.review.ron"), &review).expect("write");
+    assert!(line(&dir).contains("[NATO RESTRICTED · "), "{}", line(&dir));
+    let raised = review.replacen("portion: Restricted", "portion: Confidential", 1);
+    assert_ne!(raised, review);
+    std::fs::write(dir.join("demo.review.ron"), raised).expect("write");
+    let shown = line(&dir);
+    assert!(shown.contains("[NATO CONFIDENTIAL · "), "{shown}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
