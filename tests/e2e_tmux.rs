@@ -31,6 +31,13 @@ impl Tmux {
         self.run(&["capture-pane", "-p", "-t", "hw"])
     }
 
+    /// Runs a `/` search for `query`, typed literally.
+    fn search(&self, query: &str) {
+        self.keys(&["/"]);
+        self.keys(&["-l", query]);
+        self.keys(&["Enter"]);
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "hw"];
         args.extend_from_slice(keys);
@@ -328,9 +335,7 @@ fn reading_the_open_record_leaves_the_screen_alone() {
     };
     start(&tmux, &record);
     tmux.wait_for("the review screen", |s| s.contains("Timeline"));
-    tmux.keys(&["/"]);
-    tmux.keys(&["-l", "hotel"]);
-    tmux.keys(&["Enter"]);
+    tmux.search("hotel");
     let before = tmux.wait_for("the search", |s| {
         s.contains("events match \"hotel\"") && s.contains("n/N: 2 matches")
     });
@@ -561,9 +566,7 @@ fn a_search_survives_five_seconds_of_idle() {
     };
     start(&tmux, &record);
     tmux.wait_for("the review screen", |s| s.contains("Timeline"));
-    tmux.keys(&["/"]);
-    tmux.keys(&["-l", "hotel"]);
-    tmux.keys(&["Enter"]);
+    tmux.search("hotel");
     let found = tmux.wait_for("the search", |s| {
         s.contains("n/N: 2 matches of \"hotel\"") && detail_id(s).as_deref() == Some("E1")
     });

@@ -115,32 +115,30 @@ impl Bundle {
 /// Loads a record and the review beside it, or reports why not.
 pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
     let loaded = load::load_record(&path, options);
-    match loaded.value {
-        Some(record) => {
-            let mut review = ReviewState::open(&path, &record, options);
-            let bundle = Bundle::new(path.clone(), record);
-            review.refresh(&bundle);
-            Entry {
-                path,
-                state: EntryState::Loaded(Arc::new(bundle)),
-                review: Some(review),
-            }
-        }
-        None => Entry {
-            path,
-            state: EntryState::Failed(loaded.report),
-            review: None,
-        },
-    }
+    entry(path, loaded, |path, record| {
+        ReviewState::open(path, record, options)
+    })
 }
 
 /// Loads a record bundled with hotwash and its bundled review.
 pub fn load_bundled_entry(file: &crate::bundled::BundledFile, options: &LoadOptions) -> Entry {
     let path = crate::bundled::path_of(file.name);
     let loaded = load::record_from_text_with(&path, file.text.into(), options);
+    entry(path, loaded, |path, record| {
+        ReviewState::bundled(path, record, options)
+    })
+}
+
+/// The library entry for a loaded record, with the review `review` gives
+/// it; a record that did not load keeps its report.
+fn entry(
+    path: PathBuf,
+    loaded: load::Loaded<Record>,
+    review: impl FnOnce(&std::path::Path, &Record) -> ReviewState,
+) -> Entry {
     match loaded.value {
         Some(record) => {
-            let mut review = ReviewState::bundled(&path, &record, options);
+            let mut review = review(&path, &record);
             let bundle = Bundle::new(path.clone(), record);
             review.refresh(&bundle);
             Entry {

@@ -537,19 +537,13 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             | Action::PageDown
             | Action::Top
             | Action::Bottom
-                if log =>
+                if log || report =>
             {
-                super::messages::scroll(app, action)
-            }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if report =>
-            {
-                super::reports::scroll(app, action)
+                if log {
+                    super::messages::scroll(app, action)
+                } else {
+                    super::reports::scroll(app, action)
+                }
             }
             Action::Down | Action::PageDown if help => {
                 let total = crate::tui::view::help::lines(context(app)).len();
