@@ -1075,6 +1075,39 @@ fn library_columns_line_up_whatever_the_titles_hold() {
 }
 
 #[test]
+fn a_cut_library_title_ends_in_an_ellipsis() {
+    let dir = std::env::temp_dir().join(format!("hotwash-tui-elide-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let demo = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    let title = "A very long record title that cannot fit beside the other columns of the library at any of the sizes tested here TAILWORD";
+    let text = demo.replace(
+        "title: \"Demo: a call joined from a hotel network\"",
+        &format!("title: {title:?}"),
+    );
+    let path = dir.join("long.ron");
+    std::fs::write(&path, text).expect("write record");
+    // 120 columns lay the library out as a table, 80 as two rows a record.
+    for (w, h) in [(120, 30), (80, 24)] {
+        let mut app = App::new(w, h);
+        app.library.folder = Some(dir.clone());
+        update(
+            &mut app,
+            Msg::Loaded(load_entry(path.clone(), &LoadOptions::default())),
+        );
+        update(&mut app, Msg::LoadFinished);
+        let screen = render(&app);
+        let row = screen
+            .lines()
+            .find(|l| l.contains("A very long record"))
+            .unwrap_or_else(|| panic!("no title row at {w}x{h}:\n{screen}"));
+        assert!(!row.contains("TAILWORD"), "{row}");
+        assert!(row.contains('…'), "a cut title without an ellipsis at {w}x{h}: {row}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn diagnostics_and_status_messages_show_escapes() {
     let dir = std::env::temp_dir().join(format!("hotwash-tui-escapes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

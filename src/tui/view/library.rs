@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, safe, safe_cut, status, style, truncate, width};
+use super::{fit, safe, safe_column, safe_elide, status, style, truncate, width};
 use crate::model::Classification;
 use crate::tui::action::Context;
 use crate::tui::app::{
@@ -101,7 +101,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 // Only what fits is made safe: a title can be long.
                 let title = Line::from(vec![
                     Span::raw(if is_selected { "▸ " } else { "  " }),
-                    Span::raw(safe_cut(&r.title, inner_w.saturating_sub(2))),
+                    Span::raw(safe_elide(&r.title, inner_w.saturating_sub(2))),
                 ]);
                 lines.push(if is_selected {
                     title.style(style::selected())
@@ -150,7 +150,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             EntryState::Loaded(b) => {
                 let r = &b.record;
                 Line::from(vec![
-                    Span::raw(cell(&safe_cut(&r.title, title_w), title_w)),
+                    Span::raw(format!("{} ", safe_column(&r.title, title_w))),
                     Span::raw(cell(&b.period, period_w)),
                     Span::styled(
                         cell(shown_banner(e, b).banner(), class_w),
