@@ -659,6 +659,36 @@ fn add_finding(app: &mut App, title: &str) {
 }
 
 #[test]
+fn a_saved_finding_is_shown_selected_in_the_focused_findings_pane() {
+    let (_ws, mut app) = open_record(120, 40);
+    add_finding(&mut app, "Freshly saved finding");
+    assert!(app.overlay.is_none(), "the form closed");
+    let r = review(&app);
+    assert!(r.findings_open);
+    assert_eq!(
+        r.state.review.findings[r.finding].title,
+        "Freshly saved finding"
+    );
+    assert_eq!(r.focus, hotwash::tui::app::Pane::Findings);
+    // The focused pane's title is marked, so the analyst sees where J/K go.
+    let backend = TestBackend::new(app.width, app.height);
+    let mut terminal = Terminal::new(backend).expect("test terminal");
+    terminal.draw(|f| view(&app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let title_row = (0..buffer.area.height)
+        .find(|&y| cell_x(buffer, y, "Findings").is_some())
+        .expect("a Findings title");
+    let x = cell_x(buffer, title_row, "Findings").expect("x");
+    assert!(
+        buffer[(x, title_row)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "the Findings title is not marked as focused:\n{}",
+        render(&app)
+    );
+}
+
+#[test]
 fn a_save_that_meets_a_change_on_disk_says_so_and_r_gives_ours_the_next_free_id() {
     let (ws, mut app) = open_record(120, 40);
     let theirs = their_version(&ws, "their finding");
@@ -1416,6 +1446,8 @@ fn sign_off_shows_what_is_not_done_before_asking() {
 
     // Everything done: it says so, and y still signs.
     keys(&mut app, "u"); // the finding
+    press(&mut app, KeyCode::Tab); // the saved finding had the focus
+    assert_eq!(review(&app).focus, hotwash::tui::app::Pane::Timeline);
     keys(&mut app, "g");
     press(&mut app, KeyCode::Char(' ')); // E4 reviewed
     keys(&mut app, "j!"); // E1 no longer flagged

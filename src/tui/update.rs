@@ -465,6 +465,9 @@ fn select_finding(app: &mut App, id: Option<&str>) {
     if let Some(i) = id.and_then(|id| r.state.review.findings.iter().position(|f| f.id == id)) {
         r.findings_open = true;
         r.finding = i;
+        // The finding just saved is the one the analyst reads next: J/K
+        // scroll it and the pane shows it selected, not the timeline.
+        r.focus = Pane::Findings;
     }
 }
 
