@@ -689,6 +689,33 @@ fn a_saved_finding_is_shown_selected_in_the_focused_findings_pane() {
 }
 
 #[test]
+fn the_finding_form_shows_every_id_it_rests_on_or_says_how_many() {
+    let (_ws, mut app) = open_record(80, 24);
+    keys(&mut app, "f");
+    let Some(Overlay::Finding(form)) = &mut app.overlay else {
+        panic!("the finding form is open");
+    };
+    // More ids than one 80-column row holds: they wrap, none is cut.
+    form.controls = (1..=12).map(|i| format!("SC-{i}(1)")).collect();
+    let screen = render(&app);
+    for id in (1..=12).map(|i| format!("SC-{i}(1)")) {
+        assert!(screen.contains(&id), "{id} is not shown:\n{screen}");
+    }
+    // Far more than the form's rows hold: it gives the counts instead.
+    let Some(Overlay::Finding(form)) = &mut app.overlay else {
+        panic!("the finding form is open");
+    };
+    form.controls = (1..=80).map(|i| format!("SC-{i}(1)")).collect();
+    let screen = render(&app);
+    assert!(
+        screen.contains("Rests on 1 event · 80 controls"),
+        "{screen}"
+    );
+    // The save and cancel hints still fit.
+    assert!(screen.contains("Ctrl-S"), "{screen}");
+}
+
+#[test]
 fn a_save_that_meets_a_change_on_disk_says_so_and_r_gives_ours_the_next_free_id() {
     let (ws, mut app) = open_record(120, 40);
     let theirs = their_version(&ws, "their finding");

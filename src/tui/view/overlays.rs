@@ -314,7 +314,17 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     // The statement grows with its text, leaving the rows the rest needs:
     // title, pickers, links, the recommendations' header, a row of each
     // (up to three) and the add button, and the ICD 203 note.
-    let rest = 1 + title_err + statement_err + 3 + 2 + (f.recs.len().min(3) as u16) + rec_err + 2;
+    let rests_text = rests_on(f, inner.width);
+    let rests_h = rests_text.line_count(inner.width.max(1)) as u16;
+    let rest = 1
+        + title_err
+        + statement_err
+        + 2
+        + rests_h
+        + 2
+        + (f.recs.len().min(3) as u16)
+        + rec_err
+        + 2;
     let most = inner.height.saturating_sub(rest).max(3);
     let statement_h = u16::try_from(field::rows_needed(&f.statement, value_w, usize::from(most)))
         .unwrap_or(most)
@@ -336,7 +346,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(statement_err),
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(rests_h),
         Constraint::Fill(1),
         Constraint::Length(2),
     ])
@@ -399,22 +409,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         has_neighbours(&f.levels, &f.portion),
     ));
     frame.render_widget(Line::from(p2), pick2);
-    let events = if f.events.is_empty() {
-        "none".into()
-    } else {
-        f.events.join(", ")
-    };
-    let controls = if f.controls.is_empty() {
-        "none".into()
-    } else {
-        f.controls.join(", ")
-    };
-    frame.render_widget(
-        Paragraph::new(safe(&format!(
-            "Rests on events {events} · controls {controls} (l links more)"
-        ))),
-        rests,
-    );
+    frame.render_widget(rests_text, rests);
 
     recommendations(f, frame, recs_area);
 
@@ -426,6 +421,35 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+}
+
+/// Most rows the "Rests on" line may take before it gives counts instead.
+const RESTS_ROWS: usize = 3;
+
+/// What the finding rests on, wrapped to the form: every id while they fit
+/// in [`RESTS_ROWS`] rows, else the counts, so that no id is cut unseen.
+fn rests_on(f: &FindingForm, width: u16) -> Paragraph<'static> {
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    let wrapped = |text: String| Paragraph::new(safe(&text)).wrap(Wrap { trim: true });
+    let full = wrapped(format!(
+        "Rests on events {} · controls {} (l links more)",
+        list(&f.events),
+        list(&f.controls)
+    ));
+    if full.line_count(width.max(1)) <= RESTS_ROWS {
+        return full;
+    }
+    wrapped(format!(
+        "Rests on {} · {} (the Finding pane lists them; l links more)",
+        crate::wording::count(f.events.len(), "event", "events"),
+        crate::wording::count(f.controls.len(), "control", "controls"),
+    ))
 }
 
 /// The recommendations: a header, a row each (the focused action wrapped
