@@ -1159,7 +1159,10 @@ fn a_cut_library_title_ends_in_an_ellipsis() {
             .find(|l| l.contains("A very long record"))
             .unwrap_or_else(|| panic!("no title row at {w}x{h}:\n{screen}"));
         assert!(!row.contains("TAILWORD"), "{row}");
-        assert!(row.contains('…'), "a cut title without an ellipsis at {w}x{h}: {row}");
+        assert!(
+            row.contains('…'),
+            "a cut title without an ellipsis at {w}x{h}: {row}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -197,6 +197,35 @@ fn a_long_message_is_elided_and_the_log_shows_it_in_full_newest_first() {
 }
 
 #[test]
+fn a_wrapped_message_in_the_log_continues_under_its_text_not_its_number() {
+    let (_ws, mut app) = open(80, 24);
+    let long = "first words of a message long enough to wrap over several rows of \
+                the message log at eighty columns, so its later rows must start \
+                under its first word and leave the number column clear";
+    update(&mut app, Msg::Failed(long.to_string()));
+    press(&mut app, KeyCode::Char('M'));
+    let text = screen(&app);
+    let rows: Vec<&str> = text.lines().collect();
+    let first = rows
+        .iter()
+        .position(|l| l.contains("first words"))
+        .expect("the message");
+    // In cells (every cell of this screen is one char wide).
+    let col = |row: &str, needle: &str| {
+        let at = row.find(needle).expect("on the row");
+        row[..at].chars().count()
+    };
+    let start = col(rows[first], "first words");
+    let next: Vec<char> = rows[first + 1].chars().collect();
+    // The row under it: blank under the number, text from the text column.
+    assert!(
+        next[start - 5..start].iter().all(|c| *c == ' ') && next[start] != ' ',
+        "the second row does not start under the text (column {start}):\n{text}"
+    );
+    assert!(text.contains("clear"), "all of it is shown:\n{text}");
+}
+
+#[test]
 fn every_form_shows_save_and_cancel_down_to_the_smallest_terminal() {
     for (w, h) in [(64, 18), (80, 24), (120, 40)] {
         let (_ws, mut app) = open(w, h);

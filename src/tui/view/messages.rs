@@ -20,24 +20,38 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let rows = usize::from(rect.height.saturating_sub(2));
     let scroll = app.overlay_scroll.min(total.saturating_sub(1));
     let number = Style::new().add_modifier(Modifier::BOLD);
+    let block_inner = Block::bordered().inner(rect);
+    // The number stands in its own column and a long message wraps beside
+    // it, so that where each message starts stays plain to see.
+    let text_x = block_inner.x.saturating_add(NUMBER_W);
+    let text_w = block_inner.width.saturating_sub(NUMBER_W);
+    let bottom = block_inner.bottom();
+    let mut y = block_inner.y;
+    let mut drawn = Vec::new();
     // Each message takes a row at least: no more than `rows` are wrapped.
-    let mut lines: Vec<Line> = app
+    for (i, m) in app
         .messages
         .iter()
         .enumerate()
         .rev()
         .skip(scroll)
         .take(rows)
-        .map(|(i, m)| {
-            Line::from(vec![
-                Span::styled(format!("{:>4} ", i + 1), number),
-                // Messages name files and quote records.
-                Span::raw(safe(m)),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from("No messages yet."));
+    {
+        if y >= bottom {
+            break;
+        }
+        // Messages name files and quote records.
+        let text = Paragraph::new(safe(m)).wrap(Wrap { trim: false });
+        let h = u16::try_from(text.line_count(text_w.max(1)))
+            .unwrap_or(u16::MAX)
+            .min(bottom - y);
+        drawn.push((
+            Rect::new(block_inner.x, y, NUMBER_W.min(block_inner.width), 1),
+            Paragraph::new(Span::styled(format!("{:>4} ", i + 1), number)),
+            Rect::new(text_x, y, text_w, h),
+            text,
+        ));
+        y += h;
     }
     let footer = if total > 1 {
         format!(
@@ -49,11 +63,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::bordered()
-                .title(" Messages, newest first ")
-                .title_bottom(Line::from(footer).alignment(Alignment::Right)),
-        ),
+        Block::bordered()
+            .title(" Messages, newest first ")
+            .title_bottom(Line::from(footer).alignment(Alignment::Right)),
         rect,
     );
+    if drawn.is_empty() {
+        frame.render_widget(Paragraph::new("No messages yet."), block_inner);
+    }
+    for (number_area, number, text_area, text) in drawn {
+        frame.render_widget(number, number_area);
+        frame.render_widget(text, text_area);
+    }
 }
+
+/// Cells of the message number column: four digits and a space.
+const NUMBER_W: u16 = 5;
