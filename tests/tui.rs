@@ -1132,6 +1132,19 @@ fn library_columns_line_up_whatever_the_titles_hold() {
 }
 
 #[test]
+fn the_narrow_library_drops_no_count() {
+    // 80 columns: every record keeps its events, failed controls and
+    // review progress, which are what the library is opened for.
+    let (_ws, mut app) = open_taurus(80, 24);
+    press(&mut app, KeyCode::Esc); // back to the library
+    assert!(matches!(app.screen, Screen::Library), "{}", render(&app));
+    let screen = render(&app);
+    for fact in ["28 events", "controls failed", "reviewed "] {
+        assert!(screen.contains(fact), "{fact:?} missing:\n{screen}");
+    }
+}
+
+#[test]
 fn a_cut_library_title_ends_in_an_ellipsis() {
     let dir = std::env::temp_dir().join(format!("hotwash-tui-elide-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

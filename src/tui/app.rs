@@ -718,8 +718,9 @@ pub fn inner_height(r: Rect) -> usize {
 }
 
 /// How the library list is laid out in its pane: one row per record with a
-/// header when the terminal is wide, two lines per record without one when
-/// it is narrow (so that titles stay readable at 80 columns).
+/// header when the terminal is wide, three lines per record without one when
+/// it is narrow (the title, its period and markings, its counts), so that
+/// titles stay readable and no count is dropped at 80 columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LibraryRows {
     pub header: usize,
@@ -730,11 +731,14 @@ pub struct LibraryRows {
 
 pub const WIDE_LIBRARY: u16 = 110;
 
+/// Lines a record takes in the narrow library.
+pub const NARROW_ROWS: usize = 3;
+
 pub fn library_rows(list: Rect) -> LibraryRows {
     let (header, row_height) = if list.width >= WIDE_LIBRARY {
         (1, 1)
     } else {
-        (0, 2)
+        (0, NARROW_ROWS)
     };
     let capacity = (inner_height(list).saturating_sub(header) / row_height).max(1);
     LibraryRows {

@@ -95,7 +95,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let is_selected = n == lib.selected;
         let reviewed = e.review.as_ref().map_or(0, |r| r.reviewed());
         let line = match &e.state {
-            EntryState::Loaded(b) if layout.row_height == 2 => {
+            EntryState::Loaded(b) if layout.row_height > 1 => {
                 // Narrow: the title on its own line, the facts under it.
                 let r = &b.record;
                 // Only what fits is made safe: a title can be long.
@@ -112,15 +112,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 // Whole facts only, in order, as many as fit: never a
                 // number cut from its words.
                 // (separator, fact): the separator takes no style.
-                let facts = [
+                let when = [
                     ("   ", Span::raw(b.period.clone())),
                     (
                         "  ",
                         Span::styled(shown.banner(), style::banner_style(shown.level)),
                     ),
                     (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
+                ];
+                let counts = [
                     (
-                        "  ",
+                        "   ",
                         Span::raw(crate::wording::count(r.events.len(), "event", "events")),
                     ),
                     (
@@ -135,17 +137,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         Span::raw(format!("reviewed {reviewed}/{}", r.events.len())),
                     ),
                 ];
-                let mut used = 0;
-                let mut spans = Vec::new();
-                for (sep, fact) in facts {
-                    used += width(sep) + width(&fact.content);
-                    if used > inner_w {
-                        break;
+                let fitting = |facts: [(&'static str, Span<'static>); 3]| {
+                    let mut used = 0;
+                    let mut spans = Vec::new();
+                    for (sep, fact) in facts {
+                        used += width(sep) + width(&fact.content);
+                        if used > inner_w {
+                            break;
+                        }
+                        spans.push(Span::raw(sep));
+                        spans.push(fact);
                     }
-                    spans.push(Span::raw(sep));
-                    spans.push(fact);
-                }
-                Line::from(spans)
+                    Line::from(spans)
+                };
+                lines.push(fitting(when));
+                fitting(counts)
             }
             EntryState::Loaded(b) => {
                 let r = &b.record;
@@ -179,18 +185,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     })
                     .unwrap_or_default();
                 let text = safe(&format!("✗ {name}: {first} (invalid: Enter shows why)"));
-                if layout.row_height == 2 {
-                    // Break the message over the record's two lines.
-                    let head = truncate(&text, inner_w).to_string();
-                    let rest = text[head.len()..].to_string();
+                if layout.row_height > 1 {
+                    // Break the message over the record's lines; the last
+                    // one ends in … if even they cannot hold it.
                     let bold = Style::new().add_modifier(Modifier::BOLD);
-                    let l = Line::from(head).style(bold);
-                    lines.push(if is_selected {
-                        l.style(style::selected())
-                    } else {
-                        l
-                    });
-                    Line::from(rest).style(bold)
+                    let mut rest = text.as_str();
+                    for row in 0..layout.row_height - 1 {
+                        let head = truncate(rest, inner_w);
+                        rest = &rest[head.len()..];
+                        let l = Line::from(head.to_string()).style(bold);
+                        lines.push(if is_selected && row == 0 {
+                            l.style(style::selected())
+                        } else {
+                            l
+                        });
+                    }
+                    Line::from(safe_elide(rest, inner_w)).style(bold)
                 } else {
                     Line::from(text).style(Style::new().add_modifier(Modifier::BOLD))
                 }
