@@ -1145,6 +1145,28 @@ fn the_narrow_library_drops_no_count() {
 }
 
 #[test]
+fn a_cut_finding_title_and_its_facts_end_in_an_ellipsis() {
+    let (_ws, mut app) = open_taurus(80, 24);
+    keys(&mut app, "F");
+    let screen = render(&app);
+    let pane = |needle: &str| {
+        let row = screen
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?}:\n{screen}"));
+        // The Findings pane is the left half: up to its right border.
+        row.split('│').nth(1).unwrap_or_default().to_string()
+    };
+    for needle in ["F01 ", "root cause · "] {
+        let cell = pane(needle);
+        assert!(
+            cell.trim_end().ends_with('…'),
+            "{needle:?} cut bare: {cell:?}\n{screen}"
+        );
+    }
+}
+
+#[test]
 fn a_cut_library_title_ends_in_an_ellipsis() {
     let dir = std::env::temp_dir().join(format!("hotwash-tui-elide-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

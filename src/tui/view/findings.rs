@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
-use super::safe_cut;
 use super::style::{focused_border, focused_title, selected};
+use super::{safe_elide, width};
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
 use crate::tui::wrap::{first_row, rows};
@@ -21,6 +21,9 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     // Two lines a finding: its title, then kind, severity, likelihood,
     // confidence, what it rests on and how its recommendations stand.
     let height = list_capacity(area);
+    // A cut title or line of facts ends in …, so it does not pass for whole.
+    let inner_w = usize::from(list.width.saturating_sub(2));
+    let elide = |text: String, w: usize| safe_elide(&text, w);
     // Kept by update so that the selection stays in view.
     let offset = r.finding_offset;
     let lines: Vec<Line> = if review.findings.is_empty() {
@@ -43,17 +46,23 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                         format!("{} ", f.id),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(safe_cut(&f.title, usize::from(list.width))),
+                    Span::raw(safe_elide(
+                        &f.title,
+                        inner_w.saturating_sub(width(&f.id) + 1),
+                    )),
                 ]);
-                let facts = Line::from(format!(
-                    "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",
-                    f.kind.name(),
-                    f.severity.name(),
-                    f.likelihood.term(),
-                    f.confidence.name(),
-                    f.events.len(),
-                    f.controls.len(),
-                    recs,
+                let facts = Line::from(elide(
+                    format!(
+                        "    {} · {} · {} / {} · {} ev, {} ctl · recs {done}/{} done",
+                        f.kind.name(),
+                        f.severity.name(),
+                        f.likelihood.term(),
+                        f.confidence.name(),
+                        f.events.len(),
+                        f.controls.len(),
+                        recs,
+                    ),
+                    inner_w,
                 ));
                 let pick = focused && i == r.finding;
                 [title, facts].map(|l| if pick { l.style(selected()) } else { l })
