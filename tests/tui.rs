@@ -1167,6 +1167,22 @@ fn a_cut_finding_title_and_its_facts_end_in_an_ellipsis() {
 }
 
 #[test]
+fn the_export_forms_values_start_in_one_column() {
+    let (_ws, mut app) = open_record(80, 24);
+    keys(&mut app, "x");
+    let screen = render(&app);
+    let col = |needle: &str| {
+        let row = screen
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?}:\n{screen}"));
+        row[..row.find(needle).expect("on the row")].chars().count()
+    };
+    assert_eq!(col("Markdown"), col("exports/"), "{screen}");
+    assert_eq!(col("Markdown"), col("everything"), "{screen}");
+}
+
+#[test]
 fn a_cut_library_title_ends_in_an_ellipsis() {
     let dir = std::env::temp_dir().join(format!("hotwash-tui-elide-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -627,7 +627,9 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
         )),
         ceiling_row,
     );
-    let [l, v] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(path_row);
+    // The path's text starts where the pickers' values do: after the
+    // 8-cell label, its space and the picker's arrow and space.
+    let [l, v] = Layout::horizontal([Constraint::Length(11), Constraint::Fill(1)]).areas(path_row);
     frame.render_widget(
         Span::styled("Path", label_style(f.focus == ExportField::Path)),
         l,
