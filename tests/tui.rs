@@ -1183,6 +1183,20 @@ fn the_export_forms_values_start_in_one_column() {
 }
 
 #[test]
+fn a_statement_fields_hint_is_shown_whole_at_80_columns() {
+    let (_ws, mut app) = open_record(80, 24);
+    keys(&mut app, "f");
+    for focus in ["on the title", "on the statement"] {
+        let screen = render(&app);
+        assert!(
+            screen.contains("confidence go in their") && screen.contains("own fields"),
+            "the hint is cut with the focus {focus}:\n{screen}"
+        );
+        press(&mut app, KeyCode::Tab);
+    }
+}
+
+#[test]
 fn a_cut_library_title_ends_in_an_ellipsis() {
     let dir = std::env::temp_dir().join(format!("hotwash-tui-elide-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

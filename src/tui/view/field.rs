@@ -9,11 +9,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::review::owned;
-use super::{safe_cut, width};
+use super::{safe, safe_cut, safe_elide, width};
 use crate::tui::wrap::{At, Document, Pos, row, rows, slice};
 
 /// The lines of a field as a document, one item a line, lent not copied.
@@ -71,11 +71,15 @@ pub fn draw(frame: &mut Frame, area: Rect, t: &TextArea<'static>, focused: bool)
     let style = Style::new().add_modifier(Modifier::DIM | Modifier::UNDERLINED);
     let w = usize::from(area.width);
     if t.is_empty() {
-        let hint = safe_cut(t.placeholder_text(), w);
-        frame.render_widget(
-            Paragraph::new(hint).style(Style::new().add_modifier(Modifier::DIM)),
-            area,
-        );
+        // A field's hint is short: shown whole, wrapped where the field
+        // wraps, else ending in … where it is cut.
+        let hint = Style::new().add_modifier(Modifier::DIM);
+        let p = if wraps(t) && area.height > 1 {
+            Paragraph::new(safe(t.placeholder_text())).wrap(Wrap { trim: true })
+        } else {
+            Paragraph::new(safe_elide(t.placeholder_text(), w))
+        };
+        frame.render_widget(p.style(hint), area);
         return;
     }
     let lines = t.lines();
@@ -133,12 +137,15 @@ fn draw_wrapped_editor(frame: &mut Frame, area: Rect, t: &TextArea<'static>) {
     let style = Style::new().add_modifier(Modifier::UNDERLINED);
     let cursor_style = Style::new().add_modifier(Modifier::REVERSED);
     if t.is_empty() {
-        let hint = safe_cut(t.placeholder_text(), width.saturating_sub(1));
         frame.render_widget(
-            Line::from(vec![
+            Paragraph::new(Line::from(vec![
                 Span::styled(" ", cursor_style),
-                Span::styled(hint, Style::new().add_modifier(Modifier::DIM)),
-            ]),
+                Span::styled(
+                    safe(t.placeholder_text()),
+                    Style::new().add_modifier(Modifier::DIM),
+                ),
+            ]))
+            .wrap(Wrap { trim: true }),
             area,
         );
         return;
