@@ -540,7 +540,7 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
     // Marking an event is refused.
     tmux.keys(&["Space"]);
     tmux.wait_for("the refusal, and nothing marked", |s| {
-        s.contains("READ-ONLY (bundled with hotwash)") && s.contains("reviewed 6/28")
+        s.contains("READ-ONLY (bundled with hotwash)") && s.contains("reviewed 10/31")
     });
     // So is the editor (`touch`, which would leave files); help opening
     // after it shows the key was handled.
@@ -623,12 +623,12 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     let dir = taurus_workspace("flags", false);
     let record = dir.join("taurus-webex-2024.ron");
     let text = std::fs::read_to_string(&record).expect("the record");
-    // E01, selected at start: flags at odd and even columns, on rows that
+    // E00, selected at start: flags at odd and even columns, on rows that
     // the Findings pane leaves blank.
-    let start = "narrative: \"Gerhartz, Gräfe";
+    let start = "narrative: \"Gräfe, head of operations";
     assert!(text.contains(start));
     let flags = format!(
-        "narrative: \"🇩🇪🇸🇬 Flags 🇩🇪, 会議の記録 Abho\u{308}raffa\u{308}re {} Gerhartz, Gräfe",
+        "narrative: \"🇩🇪🇸🇬 Flags 🇩🇪, 会議の記録 Abho\u{308}raffa\u{308}re {} Gräfe, head of operations",
         "🇩🇪".repeat(30)
     );
     std::fs::write(&record, text.replacen(start, &flags, 1)).expect("write the record");
@@ -637,8 +637,8 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     };
     start_at(&tmux, &record, 80, 24);
     tmux.wait_for("the detail with its flags", |s| {
-        s.contains("┌ E01")
-            && s.contains("Gerhartz, Gräfe")
+        s.contains("┌ E00")
+            && s.contains("Gräfe, head of")
             && s.chars().filter(|&c| regional(c)).count() > 40
     });
     tmux.keys(&["F"]);
@@ -649,7 +649,7 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// In the bundled Taurus review (ten findings), `F` then `G` selects the
+/// In the bundled Taurus review (twelve findings), `F` then `G` selects the
 /// last finding: the list scrolls to it, shows it selected (reversed), and
 /// the Finding pane shows its text.
 #[test]
@@ -664,35 +664,35 @@ fn the_last_finding_is_reached_with_shift_f_then_shift_g() {
     };
     start(&tmux, &record);
     tmux.wait_for("the review screen", |s| {
-        s.contains("Timeline (28)") && s.contains("Controls")
+        s.contains("Timeline (31)") && s.contains("Controls")
     });
     tmux.keys(&["F"]);
     tmux.wait_for("the Findings pane", |s| {
-        s.contains("Findings (10)") && s.contains("F01 Participant abroad")
+        s.contains("Findings (12)") && s.contains("F01 The trigger")
     });
     tmux.keys(&["G"]);
-    let last = "F10 The adversary turned the intercept";
+    let last = "F12 A secret briefing on the incident";
     let screen = tmux.wait_for("the last finding and its text", |s| {
         s.contains(last)
-            && s.contains("(offen) The adversary turned the intercept")
-            && s.contains("Evidence: the call took place on 19 February")
+            && s.contains("(offen) A secret briefing on the incident leaked in turn")
+            && s.contains("Evidence: details of the secret Defence Committee")
     });
-    assert!(!screen.contains("F01 Participant abroad"), "{screen}");
+    assert!(!screen.contains("F01 The trigger"), "{screen}");
     // Selected: reversed, which NO_COLOR keeps (capture-pane -e shows SGR 7).
     let styled = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
     let line = styled
         .lines()
-        .find(|l| l.contains("The adversary turned the intercept into an influence"))
-        .expect("the list row of F10");
+        .find(|l| l.contains("F12"))
+        .expect("the list row of F12");
     assert!(
-        line.contains("\u{1b}[7mF10"),
-        "F10 is shown reversed: {line:?}"
+        line.contains("\u{1b}[7mF12"),
+        "F12 is shown reversed: {line:?}"
     );
     // The text scrolls to its end, where the Finding pane says nothing more.
     for _ in 0..10 {
         tmux.keys(&["C-d"]);
     }
-    tmux.wait_for("the end of F10's text", |s| {
+    tmux.wait_for("the end of F12's text", |s| {
         s.contains(last) && !s.contains("more below")
     });
     tmux.keys(&["q"]);

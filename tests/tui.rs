@@ -1881,9 +1881,10 @@ fn open_taurus(width: u16, height: u16) -> (Workspace, App) {
 
 #[test]
 fn the_lists_leave_no_blank_rows_while_the_detail_has_more() {
-    // 28 events at 220×60: the Timeline needs 30 rows, the detail of E01
+    // 31 events at 220×60: the Timeline needs 33 rows, the detail of E01
     // more than the rest.
-    let (_ws, app) = open_taurus(220, 60);
+    let (_ws, mut app) = open_taurus(220, 60);
+    keys(&mut app, "j");
     let screen = render(&app);
     assert!(screen.contains("more below"), "{screen}");
     assert_eq!(blank_timeline_rows(&screen), 0, "{screen}");

@@ -556,7 +556,8 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .filter(|s| cited.contains(s.id.as_str()))
         .map(|s| ReportSource {
             id: s.id.to_string(),
-            title: s.title.clone(),
+            // A description is bracketed here, so every export marks it alike.
+            title: s.shown_title().into_owned(),
             publisher: s.publisher.clone(),
             date: s.date.map(|d| d.to_string()),
             url: s.url.clone(),
@@ -780,6 +781,23 @@ mod tests {
             crate::load::parse(RECORD).expect("record"),
             crate::load::parse(REVIEW).expect("review"),
         )
+    }
+
+    #[test]
+    fn a_described_source_is_bracketed_and_a_titled_one_is_not() {
+        let record: Record = crate::load::parse(&RECORD.replace(
+            r#"sources: [(id: "s", title: "t","#,
+            r#"sources: [(id: "s", title: "Report on the call", title_is: Description,"#,
+        ))
+        .expect("record");
+        let report = build(&record, &Review::new("r"), &ReportOptions::default());
+        assert_eq!(report.sources[0].title, "[Report on the call]");
+        let (record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        assert_eq!(
+            report.sources[0].title, "t",
+            "a title is shown as it stands"
+        );
     }
 
     #[test]

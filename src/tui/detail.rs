@@ -150,7 +150,7 @@ impl Document for EventDetail<'_> {
                             Span::styled(format!("[{}] ", c.admiralty(s)), bold),
                             Span::raw(s.publisher.as_str()),
                             Span::raw(" — "),
-                            Span::raw(s.title.as_str()),
+                            Span::raw(s.shown_title()),
                         ]
                     }
                     None => vec![
