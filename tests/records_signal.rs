@@ -205,7 +205,10 @@ fn every_written_offset_is_us_eastern_on_its_date() {
     let (record, _) = record_check::load_clean(NAME);
     let mut seen = (false, false);
     for event in &record.events {
-        for t in [Some(event.at), event.end, event.known].into_iter().flatten() {
+        for t in [Some(event.at), event.end, event.known]
+            .into_iter()
+            .flatten()
+        {
             let Some(offset) = t.offset() else {
                 // Only the month of October 2024 has no offset to check.
                 assert_eq!(t.precision(), Fidelity::Month, "{}: no offset", event.id);
@@ -217,7 +220,13 @@ fn every_written_offset_is_us_eastern_on_its_date() {
                 .expect("noon is never ambiguous")
                 .offset()
                 .fix();
-            assert_eq!(offset, eastern, "{}: {}", event.id, t.format_at(t.precision()));
+            assert_eq!(
+                offset,
+                eastern,
+                "{}: {}",
+                event.id,
+                t.format_at(t.precision())
+            );
             let hours = offset.local_minus_utc() / 3600;
             seen = (seen.0 || hours == -4, seen.1 || hours == -5);
         }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use hotwash::load::{self, LoadOptions};
-use hotwash::model::{Fidelity, Record, RecommendationStatus, Review, Timestamp};
+use hotwash::model::{Fidelity, RecommendationStatus, Record, Review, Timestamp};
 
 /// One dated row of a research chronology, as the research writes it, and
 /// the event that carries it.
@@ -81,7 +81,10 @@ pub fn check_rows(record: &Record, rows: &[Row]) {
     );
     for row in rows {
         let event = record.event(row.event).expect("listed above");
-        let what = format!("{} (research row {}, {:?})", row.event, row.row, row.research);
+        let what = format!(
+            "{} (research row {}, {:?})",
+            row.event, row.row, row.research
+        );
         assert_eq!(event.at, ts(row.at), "{what}: at");
         assert_eq!(event.end, row.end.map(ts), "{what}: end");
         assert_eq!(event.known, row.known.map(ts), "{what}: known");
@@ -150,7 +153,10 @@ pub fn check_as_of(record: &Record, review: &Review, as_of: NaiveDate, said: &st
         .map(|t| t.earliest().date_naive())
         .max()
         .expect("events");
-    assert!(last < as_of, "the review ({as_of}) predates an event ({last})");
+    assert!(
+        last < as_of,
+        "the review ({as_of}) predates an event ({last})"
+    );
     for r in &review.recommendations {
         let Some(due) = r.due else { continue };
         match r.status {
