@@ -523,12 +523,20 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
         "VISUAL=touch",
         &command,
     ]);
+    // Every bundled record is listed, in name order: Signal, Strava, Taurus.
     tmux.wait_for("the library of bundled records", |s| {
-        s.contains("incident library  (bundled)") && s.contains("Luftwaffe 'Taurus' Webex call")
+        s.contains("incident library  (bundled)")
+            && s.contains("Records (3)")
+            && s.contains("Houthi strike plans on a Signal")
+            && s.contains("Strava Global Heatmap reveals")
+            && s.contains("Luftwaffe 'Taurus' Webex call")
     });
-    tmux.keys(&["Enter"]);
+    tmux.keys(&["j", "j", "Enter"]);
     tmux.wait_for("the Taurus record, read-only", |s| {
-        s.contains("Timeline") && s.contains("READ-ONLY") && s.contains("hotwash init")
+        s.contains("Timeline")
+            && s.contains("READ-ONLY")
+            && s.contains("hotwash init")
+            && s.contains("Taurus")
     });
     // Help, opened and closed, clears the message shown on opening.
     tmux.keys(&["?"]);
