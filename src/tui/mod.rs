@@ -3,6 +3,7 @@
 //! is the runtime that connects them to the terminal and to the loader.
 
 pub mod action;
+pub mod keys;
 pub mod app;
 pub mod columns;
 pub mod detail;
@@ -17,6 +18,7 @@ pub mod scroll;
 pub mod search;
 pub mod signoff;
 pub mod step;
+pub mod theme;
 pub mod update;
 pub mod view;
 pub mod watch;

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 
 use chrono::{DateTime, Utc};
 
-use super::action::{Action, Context, action_for};
+use super::action::Action;
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
     LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
@@ -131,7 +131,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             key.kind == KeyEventKind::Release
                 || (app.input.is_none()
                     && app.overlay.is_none()
-                    && action_for(key, context(app)).is_none()
+                    && app.keymap.action_for(key, app.context()).is_none()
                     && !(key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)))
         }
@@ -479,13 +479,6 @@ fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
     }
 }
 
-fn context(app: &App) -> Context {
-    match app.screen {
-        Screen::Library => Context::Library,
-        Screen::Review(_) => Context::Review,
-    }
-}
-
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.quit = true;
@@ -499,7 +492,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     app.message = None;
-    let Some(action) = action_for(&key, context(app)) else {
+    let Some(action) = app.keymap.action_for(&key, app.context()) else {
         return Vec::new();
     };
     if action == Action::Quit {
@@ -546,7 +539,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
             }
             Action::Down | Action::PageDown if help => {
-                let total = crate::tui::view::help::lines(context(app)).len();
+                let total = crate::tui::view::help::lines(&app.keymap, app.context()).len();
                 let visible = usize::from(app.height).min(total + 2).saturating_sub(2);
                 app.help_scroll = (app.help_scroll + 1).min(total.saturating_sub(visible));
             }
@@ -842,12 +835,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     };
     let bundled = matches!(state.access, Access::Bundled);
     let notice = state.notice.clone();
-    app.screen = Screen::Review(Box::new(ReviewScreen::new(
-        bundle,
-        index,
-        state,
-        from_library,
-    )));
+    let mut screen = ReviewScreen::new(bundle, index, state, from_library);
+    screen.zone = app.zone;
+    app.screen = Screen::Review(Box::new(screen));
     // Say at once why the review cannot be written, or what is off with it.
     if bundled {
         app.message = Some(BUNDLED_READ_ONLY.into());
@@ -1106,7 +1096,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         },
         Action::Export => {
-            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r));
+            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
             app.overlay = Some(Overlay::Export(Box::new(form)));
             Vec::new()
         }

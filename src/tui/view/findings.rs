@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
 use super::safe_cut;
-use super::style::{focused_border, focused_title, selected};
+use crate::tui::theme::Theme;
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
 use crate::tui::wrap::{first_row, rows};
 
-pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+pub fn draw(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [list, detail] = split(area);
     let review = &r.state.review;
     let focused = r.focus == Pane::Findings;
@@ -56,7 +56,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     recs,
                 ));
                 let pick = focused && i == r.finding;
-                [title, facts].map(|l| if pick { l.style(selected()) } else { l })
+                [title, facts].map(|l| if pick { l.style(theme.selected()) } else { l })
             })
             .collect()
     };
@@ -65,10 +65,10 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     format!(" Findings ({}) ", review.findings.len()),
-                    focused_title(focused),
+                    theme.focused_title(focused),
                 ))
                 .title_bottom(Line::from(" f new · e edit · d delete · l link ").right_aligned())
-                .border_style(focused_border(focused)),
+                .border_style(theme.focused_border(focused)),
         ),
         list,
     );

@@ -104,7 +104,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(safe_cut(&r.title, inner_w.saturating_sub(2))),
                 ]);
                 lines.push(if is_selected {
-                    title.style(style::selected())
+                    title.style(app.theme.selected())
                 } else {
                     title
                 });
@@ -116,7 +116,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     ("   ", Span::raw(b.period.clone())),
                     (
                         "  ",
-                        Span::styled(shown.banner(), style::banner_style(shown.level)),
+                        Span::styled(shown.banner(), app.theme.banner(shown.level)),
                     ),
                     (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
                     (
@@ -154,7 +154,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(cell(&b.period, period_w)),
                     Span::styled(
                         cell(shown_banner(e, b).banner(), class_w),
-                        style::banner_style(shown_banner(e, b).level),
+                        app.theme.banner(shown_banner(e, b).level),
                     ),
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
                     Span::raw(cell(&r.events.len().to_string(), 6)),
@@ -186,7 +186,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     let bold = Style::new().add_modifier(Modifier::BOLD);
                     let l = Line::from(head).style(bold);
                     lines.push(if is_selected {
-                        l.style(style::selected())
+                        l.style(app.theme.selected())
                     } else {
                         l
                     });
@@ -198,7 +198,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         };
         let highlight = is_selected && layout.row_height == 1;
         lines.push(if highlight {
-            line.style(style::selected())
+            line.style(app.theme.selected())
         } else {
             line
         });
@@ -243,6 +243,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         _ => status(
             frame,
             bar,
+            &app.keymap,
             Context::Library,
             app.message.as_deref(),
             &[(

@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::style::{
-    effect_glyph, effect_style, focused_border, focused_title, selected, state_look,
+    effect_glyph,
 };
 use super::{banner, safe, safe_column, safe_elide, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
+use crate::tui::theme::Theme;
 use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
 use crate::tui::detail::pane;
 use crate::tui::wrap::{first_row, rows};
@@ -21,14 +22,15 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = r.areas(area);
     let record = &r.bundle.record;
     // The review's portions count too: computed when it changes, not here.
-    banner(frame, areas.banner_top, r.state.banner, record.tlp);
-    banner(frame, areas.banner_bottom, r.state.banner, record.tlp);
-    draw_timeline(r, frame, areas.timeline);
-    draw_controls(r, frame, areas.controls);
+    let theme = &app.theme;
+    banner(frame, areas.banner_top, r.state.banner, record.tlp, theme);
+    banner(frame, areas.banner_bottom, r.state.banner, record.tlp, theme);
+    draw_timeline(r, theme, frame, areas.timeline);
+    draw_controls(r, theme, frame, areas.controls);
     if r.findings_open {
-        super::findings::draw(r, frame, areas.detail);
+        super::findings::draw(r, theme, frame, areas.detail);
     } else {
-        draw_detail(r, frame, areas.detail);
+        draw_detail(r, theme, frame, areas.detail);
     }
 
     match &app.input {
@@ -70,6 +72,7 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             status(
                 frame,
                 areas.status,
+                &app.keymap,
                 Context::Review,
                 app.message.as_deref(),
                 &right,
@@ -84,7 +87,7 @@ const GLYPHS: usize = 6;
 /// The fewest cells a control's title is shown in.
 const MIN_TITLE: usize = 4;
 
-fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+fn draw_timeline(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let b = &r.bundle;
     let record = &b.record;
     let height = inner_height(area);
@@ -140,7 +143,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 e.controls
                     .iter()
                     .take(shown)
-                    .map(|c| Span::styled(effect_glyph(c.effect), effect_style(c.effect))),
+                    .map(|c| Span::styled(effect_glyph(c.effect), theme.effect(c.effect))),
             );
             if e.controls.len() > GLYPHS {
                 spans.push(Span::raw("…"));
@@ -153,7 +156,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Some(if row == r.selected {
                 // Reversed across the whole row, not to the end of its text.
                 spans.push(Span::raw(" ".repeat(rest)));
-                Line::from(spans).style(selected())
+                Line::from(spans).style(theme.selected())
             } else {
                 Line::from(spans)
             })
@@ -176,16 +179,16 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     title,
-                    focused_title(r.focus == Pane::Timeline),
+                    theme.focused_title(r.focus == Pane::Timeline),
                 ))
                 .title_bottom(Line::from(position).right_aligned())
-                .border_style(focused_border(r.focus == Pane::Timeline)),
+                .border_style(theme.focused_border(r.focus == Pane::Timeline)),
         ),
         area,
     );
 }
 
-fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+fn draw_controls(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let b = &r.bundle;
     let pos = r.position().unwrap_or(0);
     let height = inner_height(area);
@@ -211,7 +214,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 Some(&state) if r.replay.position == Some(pos) => state,
                 _ => b.timeline.control_state(i, pos),
             };
-            let (glyph, words, style) = state_look(state);
+            let (glyph, words, style) = theme.state_look(state);
             // A title with room for no more than a letter or two is left out.
             let title = if title_width >= MIN_TITLE {
                 safe_elide(&c.title, title_width)
@@ -232,7 +235,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             if r.focus == Pane::Controls && i == r.control {
                 // Reversed across the whole row, not to the end of its text.
                 spans.push(Span::raw(" ".repeat(rest)));
-                Line::from(spans).style(selected())
+                Line::from(spans).style(theme.selected())
             } else {
                 Line::from(spans)
             }
@@ -248,7 +251,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     " Controls ",
-                    focused_title(r.focus == Pane::Controls),
+                    theme.focused_title(r.focus == Pane::Controls),
                 ))
                 // Controls, as the library counts them: "3 of 20 failed".
                 .title_bottom(
@@ -258,14 +261,14 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     ))
                     .right_aligned(),
                 )
-                .border_style(focused_border(r.focus == Pane::Controls)),
+                .border_style(theme.focused_border(r.focus == Pane::Controls)),
         ),
         area,
     );
 }
 
-fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let Some((doc, key)) = r.detail_doc(area) else {
+fn draw_detail(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some((doc, key)) = r.detail_doc(area, theme) else {
         frame.render_widget(
             Paragraph::new("No events.").block(Block::bordered().title(" Detail ")),
             area,
