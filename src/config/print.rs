@@ -49,7 +49,11 @@ fn effect_key(effect: Effect) -> &'static str {
 
 fn enum_names<T: Copy>(all: &[T], name: impl Fn(T) -> String) -> String {
     let names: Vec<String> = all.iter().map(|&v| name(v)).collect();
-    names.join(" or ")
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 fn ron_name<T: serde::Serialize>(value: &T) -> String {

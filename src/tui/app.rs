@@ -694,6 +694,15 @@ impl App {
     }
 }
 
+/// Says that the configuration file could not be used, and shows why.
+pub fn config_failed(app: &mut App, report: FileReport) {
+    app.message = Some(format!(
+        "{} has errors: hotwash started with the built-in defaults",
+        report.path.display()
+    ));
+    app.overlay = Some(Overlay::Report(report));
+}
+
 /// The regions of the review screen. Shared by the view (to draw) and by
 /// update (to page and to map mouse clicks), so they always agree.
 #[derive(Debug, Clone, Copy)]
