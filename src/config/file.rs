@@ -19,7 +19,7 @@ use crate::tui::keys::Key;
 use crate::tui::theme::{Pair, Theme, ThemeName};
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "configuration")]
 pub(super) struct File {
     reviewer: Option<String>,
     export_folder: Option<String>,
@@ -30,7 +30,7 @@ pub(super) struct File {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "theme")]
 struct ThemeFile {
     name: Option<ThemeName>,
     banners: BannersFile,
@@ -40,7 +40,7 @@ struct ThemeFile {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "banners")]
 struct BannersFile {
     unclassified: Option<PairFile>,
     restricted: Option<PairFile>,
@@ -50,7 +50,7 @@ struct BannersFile {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "effects")]
 struct EffectsFile {
     failed: Option<Colour>,
     not_followed: Option<Colour>,
@@ -61,7 +61,7 @@ struct EffectsFile {
 
 /// A text colour and a ground colour; either may be left as it is.
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "colours")]
 struct PairFile {
     fg: Option<Colour>,
     bg: Option<Colour>,
@@ -122,7 +122,7 @@ impl<'de> Deserialize<'de> for Colour {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "keys")]
 struct KeysFile {
     everywhere: Section,
     library: Section,
