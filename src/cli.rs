@@ -407,7 +407,9 @@ fn config(
     if path_only {
         return match &location.path {
             Some(path) => write_stdout(format!("{}\n", path.display()).as_bytes()),
-            None => fail_with("no configuration folder: set $HOTWASH_CONFIG or pass --config".into()),
+            None => {
+                fail_with("no configuration folder: set $HOTWASH_CONFIG or pass --config".into())
+            }
         };
     }
     let loaded = crate::config::load(&location, options.max_size);

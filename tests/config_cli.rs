@@ -10,7 +10,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("hotwash-config-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("hotwash-config-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch folder");
         Scratch(dir)
@@ -89,7 +90,11 @@ fn the_printed_default_is_a_valid_configuration() {
     let file_arg = file.to_str().expect("a UTF-8 path");
     let out = hotwash(&s.0, &["config", "--config", file_arg], &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).ends_with("(from --config): valid\n"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).ends_with("(from --config): valid\n"),
+        "{}",
+        text(&out.stdout)
+    );
     // Parsed, it is the defaults.
     let loaded = hotwash::config::from_text(&file, printed);
     assert!(loaded.report.is_none());
@@ -123,8 +128,16 @@ fn the_file_is_looked_for_in_the_configuration_folder_then_the_variable_then_the
 
     let broken = s.write("broken.ron", BROKEN);
     let flag = broken.to_str().expect("UTF-8");
-    let out = hotwash(&s.0, &["config", "--config", flag], &[("HOTWASH_CONFIG", &from_env)]);
-    assert_eq!(out.status.code(), Some(1), "the flag wins over the variable");
+    let out = hotwash(
+        &s.0,
+        &["config", "--config", flag],
+        &[("HOTWASH_CONFIG", &from_env)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the flag wins over the variable"
+    );
 }
 
 #[test]
@@ -136,10 +149,19 @@ fn a_broken_configuration_is_reported_at_its_line_and_column() {
     let err = flat(&text(&out.stderr));
     let at = format!("{}:3:13", broken.display());
     assert!(err.contains(&at), "{err}");
-    assert!(err.contains("Unexpected field named `nmae` in `theme`"), "{err}");
-    assert!(err.contains("theme: (nmae: HighContrast),"), "the snippet: {err}");
+    assert!(
+        err.contains("Unexpected field named `nmae` in `theme`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("theme: (nmae: HighContrast),"),
+        "the snippet: {err}"
+    );
     assert!(err.contains("╰── here"), "the caret: {err}");
-    assert!(err.contains("did you mean `name`?"), "the suggestion: {err}");
+    assert!(
+        err.contains("did you mean `name`?"),
+        "the suggestion: {err}"
+    );
 }
 
 #[test]
@@ -148,7 +170,11 @@ fn hotwash_goes_on_with_the_defaults_and_never_writes_the_file() {
     let broken = s.write("broken.ron", BROKEN);
     let before = std::fs::metadata(&broken).and_then(|m| m.modified()).ok();
     // Not a terminal: the plain summary of the library, after the report.
-    let out = hotwash(&s.0, &["tests/fixtures/tui"], &[("HOTWASH_CONFIG", &broken)]);
+    let out = hotwash(
+        &s.0,
+        &["tests/fixtures/tui"],
+        &[("HOTWASH_CONFIG", &broken)],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains(&format!("{}:3:13", broken.display())), "{err}");
@@ -156,8 +182,15 @@ fn hotwash_goes_on_with_the_defaults_and_never_writes_the_file() {
         err.contains("hotwash: the configuration has errors; starting with the built-in defaults"),
         "{err}"
     );
-    assert!(text(&out.stdout).contains("demo.ron"), "{}", text(&out.stdout));
-    assert_eq!(std::fs::read_to_string(&broken).ok().as_deref(), Some(BROKEN));
+    assert!(
+        text(&out.stdout).contains("demo.ron"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&broken).ok().as_deref(),
+        Some(BROKEN)
+    );
     let after = std::fs::metadata(&broken).and_then(|m| m.modified()).ok();
     assert_eq!(before, after);
 }
@@ -189,4 +222,25 @@ fn a_named_file_that_is_not_there_is_an_error() {
     let err = flat(&text(&out.stderr));
     assert!(err.contains("there is no configuration file here"), "{err}");
     assert!(err.contains("--config"), "{err}");
+}
+
+#[test]
+fn docs_config_holds_the_default_file_and_every_action() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/CONFIG.md"))
+        .expect("docs/CONFIG.md");
+    let default = hotwash::config::default_text();
+    assert!(
+        doc.contains(&format!("```ron\n{default}```")),
+        "docs/CONFIG.md shows `hotwash config --print-default` as it is"
+    );
+    for action in hotwash::tui::action::Action::ALL {
+        assert!(
+            doc.contains(&format!("| `{}` |", action.name())),
+            "{} is not in the table of actions",
+            action.name()
+        );
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    assert!(readme.contains("(docs/CONFIG.md)"), "the README links it");
 }

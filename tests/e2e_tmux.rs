@@ -742,3 +742,75 @@ fn a_two_line_note_is_shown_as_two_lines() {
     tmux.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The configuration in a real terminal: a broken file is shown at its
+/// line and column over the workbench, which runs on the defaults; a good
+/// one rebinds a key, and the help says so.
+#[test]
+fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("config");
+    let record = dir.join("demo.ron");
+    let broken = dir.join("broken.ron");
+    std::fs::write(
+        &broken,
+        "(\n    zone: Event,\n    theme: (nmae: HighContrast),\n)\n",
+    )
+    .expect("write the configuration");
+    let good = dir.join("good.ron");
+    std::fs::write(
+        &good,
+        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"h\"]}))\n",
+    )
+    .expect("write the configuration");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-config-{}", std::process::id()),
+    };
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let run = |config: &Path| {
+        format!(
+            "'{bin}' --config '{}' '{}'; sleep 30",
+            config.display(),
+            record.display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &run(&broken),
+    ]);
+    let at = "broken.ron:3:13";
+    tmux.wait_for("the configuration's diagnostics over the review", |s| {
+        s.contains("Diagnostics:") && s.contains(at) && s.contains("did you mean `name`?")
+    });
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("the review with the defaults", |s| {
+        !s.contains("Diagnostics:") && s.contains("? help")
+    });
+    assert!(screen.contains("Timeline"), "{screen}");
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help on its default key", |s| {
+        s.contains("quit hotwash")
+    });
+
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &run(&good)]);
+    tmux.wait_for("the review with the rebound help key", |s| {
+        s.contains("Timeline") && s.contains("h help") && !s.contains("? help")
+    });
+    tmux.keys(&["h"]);
+    let screen = tmux.wait_for("the help opened by h", |s| s.contains("quit hotwash"));
+    assert!(
+        screen.contains("h               show or hide this help"),
+        "{screen}"
+    );
+    assert!(screen.contains("h or Esc to close"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

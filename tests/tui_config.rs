@@ -26,7 +26,8 @@ impl Workspace {
     fn new() -> Self {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("hotwash-tui-config-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("hotwash-tui-config-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         for name in ["demo.ron", "demo.review.ron"] {
@@ -133,7 +134,10 @@ fn the_help_and_the_hints_show_the_keys_in_force() {
     let bar = screen.lines().nth(38).unwrap_or_default().to_string();
     assert!(bar.contains("h help"), "{bar}");
     assert!(bar.contains("r reviewed"), "{bar}");
-    assert!(!bar.contains("Space reviewed") && !bar.contains("? help"), "{bar}");
+    assert!(
+        !bar.contains("Space reviewed") && !bar.contains("? help"),
+        "{bar}"
+    );
     keys(&mut app, "h");
     insta::assert_snapshot!(render(&app));
 }
@@ -158,16 +162,28 @@ fn the_theme_colours_the_banners_the_selection_and_the_effects() {
     // The failed control's state in the Controls pane, in the failure colour.
     let glyph = (0..b.area.width)
         .flat_map(|x| (0..b.area.height).map(move |y| (x, y)))
-        .find(|&(x, y)| b[(x, y)].symbol() == "✗" && b[(x, y)].modifier.contains(Modifier::REVERSED));
+        .find(|&(x, y)| {
+            b[(x, y)].symbol() == "✗" && b[(x, y)].modifier.contains(Modifier::REVERSED)
+        });
     let (x, y) = glyph.expect("a failed control HERE");
     assert_eq!(b[(x, y)].fg, Color::LightRed);
 
     // NO_COLOR wins over any theme: no colour is left, emphasis is.
     app.no_color = true;
     let b = buffer(&app);
-    assert!(b.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
-    assert!(b[(1, 0)].modifier.contains(Modifier::REVERSED), "the banner");
-    assert!(b[(2, row)].modifier.contains(Modifier::REVERSED), "the selection");
+    assert!(
+        b.content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    assert!(
+        b[(1, 0)].modifier.contains(Modifier::REVERSED),
+        "the banner"
+    );
+    assert!(
+        b[(2, row)].modifier.contains(Modifier::REVERSED),
+        "the selection"
+    );
 }
 
 #[test]
@@ -182,9 +198,15 @@ fn a_broken_configuration_opens_the_workbench_with_the_defaults_and_says_why() {
     config_failed(&mut app, report);
     update(&mut app, Msg::Said(String::new())); // any message: the overlay settles
     let screen = render(&app);
-    assert!(screen.contains("Diagnostics: /home/a/.config/hotwash/config.ron"), "{screen}");
+    assert!(
+        screen.contains("Diagnostics: /home/a/.config/hotwash/config.ron"),
+        "{screen}"
+    );
     assert!(screen.contains("config.ron:2:27"), "{screen}");
-    assert!(screen.contains("is bound to both Down and Export"), "{screen}");
+    assert!(
+        screen.contains("is bound to both Down and Export"),
+        "{screen}"
+    );
     // The defaults are in force: Esc closes, Enter opens, j moves.
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
@@ -214,5 +236,9 @@ fn the_configured_zone_and_export_folder_are_where_a_review_starts() {
         panic!("the export form");
     };
     assert_eq!(form.folder, "/srv/reports");
-    assert!(render(&app).contains("/srv/reports/demo-hotel-call.md"), "{}", render(&app));
+    assert!(
+        render(&app).contains("/srv/reports/demo-hotel-call.md"),
+        "{}",
+        render(&app)
+    );
 }

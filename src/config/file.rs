@@ -108,7 +108,12 @@ impl<'de> Deserialize<'de> for Colour {
         text.parse::<Color>().map(Colour).map_err(|_| {
             let near = COLOUR_NAMES
                 .iter()
-                .map(|n| (strsim::levenshtein(&n.to_lowercase(), &text.to_lowercase()), n))
+                .map(|n| {
+                    (
+                        strsim::levenshtein(&n.to_lowercase(), &text.to_lowercase()),
+                        n,
+                    )
+                })
                 .filter(|(d, _)| *d <= 2)
                 .min()
                 .map(|(_, n)| format!("did you mean {n:?}? "))

@@ -246,7 +246,11 @@ fn place(problems: Vec<Problem>, text: &str) -> Vec<Diagnostic> {
     let mut locator = Locator::new(text);
     let spans: Vec<Option<Range<usize>>> =
         problems.iter().map(|p| locator.locate(&p.path)).collect();
-    let offsets: Vec<usize> = spans.iter().flatten().flat_map(|s| [s.start, s.end]).collect();
+    let offsets: Vec<usize> = spans
+        .iter()
+        .flatten()
+        .flat_map(|s| [s.start, s.end])
+        .collect();
     let mut places = line_cols(text, &offsets).into_iter();
     problems
         .into_iter()

@@ -59,7 +59,10 @@ fn the_printed_default_reads_back_as_the_defaults_with_its_examples_too() {
     assert_eq!(config(&all), Config::default(), "{all}");
     // Every action is in it, by its name.
     for action in Action::ALL {
-        assert!(text.contains(&format!(" {}: [", action.name())), "{action:?}");
+        assert!(
+            text.contains(&format!(" {}: [", action.name())),
+            "{action:?}"
+        );
     }
 }
 
@@ -110,7 +113,10 @@ fn a_theme_by_name_with_colours_over_it() {
         }
     );
     assert_eq!(c.theme.effect_colour(Effect::Held), Color::Cyan);
-    assert_eq!(c.theme.effect_colour(Effect::Failed), hc.effect_colour(Effect::Failed));
+    assert_eq!(
+        c.theme.effect_colour(Effect::Failed),
+        hc.effect_colour(Effect::Failed)
+    );
     assert_eq!(c.theme.focus, Color::Indexed(208));
     assert_eq!(c.theme.selection, hc.selection);
 }
@@ -153,7 +159,10 @@ fn a_clash_names_both_actions_at_the_key() {
     );
     assert_eq!(d.start.map(|at| at.to_string()).as_deref(), Some("4:25"));
     assert!(shown.contains("config.ron:4:25"), "{shown}");
-    assert!(shown.contains("Down: [\\\"...\\\"]") || shown.contains("Down: [\"...\"]"), "{shown}");
+    assert!(
+        shown.contains("Down: [\\\"...\\\"]") || shown.contains("Down: [\"...\"]"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -190,11 +199,19 @@ fn a_syntax_error_is_placed() {
 fn bad_keys_and_colours_are_placed_at_their_text() {
     let (report, _) = problems("(\n  keys: (everywhere: {Quit: [\"Ctrl-Q\", \"Escpae\"]}),\n)");
     let d = &report.diagnostics[0];
-    assert!(d.message.contains("did you mean \"Escape\"?"), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean \"Escape\"?"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.start.map(|at| at.line), Some(2));
     let (report, _) = problems("(theme: (focus: \"yelow\"))");
     let d = &report.diagnostics[0];
-    assert!(d.message.contains("did you mean \"Yellow\"?"), "{}", d.message);
+    assert!(
+        d.message.contains("did you mean \"Yellow\"?"),
+        "{}",
+        d.message
+    );
     let (report, _) = problems("(keys: (review: {Quit: [\"Ctrl-C\"]}))");
     assert!(report.diagnostics[0].message.contains("always quits"));
 }
@@ -204,14 +221,20 @@ fn an_action_where_it_does_nothing_is_reported() {
     let (report, _) = problems("(keys: (library: {SignOff: [\"s\"]}))");
     let d = &report.diagnostics[0];
     assert_eq!(d.code, "config.key-unused");
-    assert!(d.message.contains("SignOff does nothing in the library"), "{}", d.message);
+    assert!(
+        d.message.contains("SignOff does nothing in the library"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn an_action_twice_in_a_section_is_reported() {
     let (report, _) = problems("(keys: (review: {Flag: \"a\", Flag: \"b\"}))");
     assert!(
-        report.diagnostics[0].message.contains("Flag is given keys twice"),
+        report.diagnostics[0]
+            .message
+            .contains("Flag is given keys twice"),
         "{:?}",
         report.diagnostics
     );

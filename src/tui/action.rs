@@ -584,7 +584,10 @@ mod tests {
             Some(Action::NewFinding)
         );
         assert_eq!(keymap.action_for(&press('f'), review), None);
-        assert_eq!(keymap.label(Action::NewFinding, review).as_deref(), Some("a"));
+        assert_eq!(
+            keymap.label(Action::NewFinding, review).as_deref(),
+            Some("a")
+        );
         // It keeps its place in the help's order.
         let order = |k: &Keymap| -> Vec<Action> {
             let mut seen = Vec::new();
@@ -614,8 +617,8 @@ mod tests {
 
     #[test]
     fn a_key_taken_by_another_action_is_a_conflict_naming_both() {
-        let errors = Keymap::rebound(&[rebind(S::Review, A::NewFinding, &["j"])])
-            .expect_err("j moves down");
+        let errors =
+            Keymap::rebound(&[rebind(S::Review, A::NewFinding, &["j"])]).expect_err("j moves down");
         assert_eq!(
             errors,
             vec![RebindError::Conflict {

@@ -888,7 +888,10 @@ impl ExportForm {
         let format = crate::export::Format::Markdown;
         let folder = folder.display().to_string();
         ExportForm {
-            path: path_field(&Self::default_path(&folder, &stem, format), "where to write"),
+            path: path_field(
+                &Self::default_path(&folder, &stem, format),
+                "where to write",
+            ),
             folder,
             format,
             ceiling: None,

@@ -119,10 +119,7 @@ impl Key {
     pub fn parse(text: &str) -> Result<Key, KeyError> {
         let mut rest = text;
         let mut modifiers = KeyModifiers::NONE;
-        loop {
-            let Some((prefix, after)) = rest.split_once('-') else {
-                break;
-            };
+        while let Some((prefix, after)) = rest.split_once('-') {
             // `-` itself, and `Ctrl--`.
             if after.is_empty() {
                 break;
@@ -261,7 +258,11 @@ mod tests {
     #[test]
     fn bad_keys_say_why() {
         let e = |s: &str| Key::parse(s).expect_err(s).message;
-        assert!(e("Escpae").contains("did you mean \"Escape\"?"), "{}", e("Escpae"));
+        assert!(
+            e("Escpae").contains("did you mean \"Escape\"?"),
+            "{}",
+            e("Escpae")
+        );
         assert!(e("Ctrl-c").contains("always quits"));
         assert!(e("Shift-g").contains("`G` rather than"));
         assert!(e("jj").contains("not a key"));

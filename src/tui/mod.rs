@@ -3,12 +3,12 @@
 //! is the runtime that connects them to the terminal and to the loader.
 
 pub mod action;
-pub mod keys;
 pub mod app;
 pub mod columns;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
+pub mod keys;
 pub mod messages;
 pub mod mouse;
 pub mod reports;

@@ -115,9 +115,9 @@ pub fn run(app: &mut App, query: String) {
         1 => format!("1 event matches {query:?}"),
         n if step.is_empty() => format!("{n} events match {query:?}"),
         n if back.is_empty() => format!("{n} events match {query:?}; {step} step through them"),
-        n => format!(
-            "{n} events match {query:?}; {step} step through them, {back} ends the search"
-        ),
+        n => {
+            format!("{n} events match {query:?}; {step} step through them, {back} ends the search")
+        }
     });
     r.search = Some(Search { query, matches });
 }

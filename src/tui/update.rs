@@ -959,6 +959,9 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// The actions that change the review, or open a form to do so. `None`
 /// for the others.
 fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    // Messages below name the keys in force.
+    let new_finding_key = app.key_label(Action::NewFinding);
+    let undo = app.key_label(Action::Undo);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
@@ -1021,7 +1024,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if let Some(id) = selected_finding(app) {
                 app.overlay = Some(Overlay::Confirm(Confirm {
                     question: format!(
-                        "Delete finding {id} and its recommendations? (u undoes it) y/n"
+                        "Delete finding {id} and its recommendations? ({undo} undoes it) y/n"
                     ),
                     action: ConfirmAction::DeleteFinding(id),
                 }));
@@ -1030,7 +1033,9 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Link => {
             if r.state.review.findings.is_empty() {
-                app.message = Some("there are no findings yet: f creates one".into());
+                app.message = Some(format!(
+                    "there are no findings yet: {new_finding_key} creates one"
+                ));
             } else {
                 let target = match r.focus {
                     Pane::Controls => r
@@ -1096,7 +1101,8 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         },
         Action::Export => {
-            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
+            let form =
+                ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
             app.overlay = Some(Overlay::Export(Box::new(form)));
             Vec::new()
         }
@@ -1116,11 +1122,14 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 /// The id of the finding selected in the Findings pane, opening the pane
 /// (and saying so) when it is closed.
 fn selected_finding(app: &mut App) -> Option<String> {
+    let new_finding_key = app.key_label(Action::NewFinding);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
     if r.state.review.findings.is_empty() {
-        app.message = Some("there are no findings yet: f creates one".into());
+        app.message = Some(format!(
+            "there are no findings yet: {new_finding_key} creates one"
+        ));
         return None;
     }
     if !r.findings_open || r.focus != Pane::Findings {

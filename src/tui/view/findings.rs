@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
 use super::safe_cut;
-use crate::tui::theme::Theme;
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
+use crate::tui::theme::Theme;
 use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {

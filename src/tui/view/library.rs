@@ -178,7 +178,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         None => d.message.clone(),
                     })
                     .unwrap_or_default();
-                let text = safe(&format!("✗ {name}: {first} (invalid: Enter shows why)"));
+                let open = app.key_label(crate::tui::action::Action::Open);
+                let text = safe(&format!("✗ {name}: {first} (invalid: {open} shows why)"));
                 if layout.row_height == 2 {
                     // Break the message over the record's two lines.
                     let head = truncate(&text, inner_w).to_string();

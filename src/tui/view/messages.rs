@@ -47,7 +47,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             super::overlays::scroll_and_close(app, Action::Messages)
         )
     } else {
-        format!(" {} close ", super::overlays::close_keys(app, Action::Messages))
+        format!(
+            " {} close ",
+            super::overlays::close_keys(app, Action::Messages)
+        )
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(

@@ -7,15 +7,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{
-    effect_glyph,
-};
+use super::style::effect_glyph;
 use super::{banner, safe, safe_column, safe_elide, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
-use crate::tui::theme::Theme;
 use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
 use crate::tui::detail::pane;
+use crate::tui::theme::Theme;
 use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
@@ -24,8 +22,14 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     // The review's portions count too: computed when it changes, not here.
     let theme = &app.theme;
     banner(frame, areas.banner_top, r.state.banner, record.tlp, theme);
-    banner(frame, areas.banner_bottom, r.state.banner, record.tlp, theme);
-    draw_timeline(r, theme, frame, areas.timeline);
+    banner(
+        frame,
+        areas.banner_bottom,
+        r.state.banner,
+        record.tlp,
+        theme,
+    );
+    draw_timeline(r, app, frame, areas.timeline);
     draw_controls(r, theme, frame, areas.controls);
     if r.findings_open {
         super::findings::draw(r, theme, frame, areas.detail);
@@ -87,7 +91,8 @@ const GLYPHS: usize = 6;
 /// The fewest cells a control's title is shown in.
 const MIN_TITLE: usize = 4;
 
-fn draw_timeline(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_timeline(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
     let b = &r.bundle;
     let record = &b.record;
     let height = inner_height(area);
@@ -167,8 +172,9 @@ fn draw_timeline(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect)
         Rows::Control { control, positions } => {
             let id = record.controls.get(*control).map_or("?", |c| c.id.as_str());
             format!(
-                " Timeline: {} touching {id} (Esc clears) · {} ",
+                " Timeline: {} touching {id} ({} clears) · {} ",
                 crate::wording::count(positions.len(), "event", "events"),
+                app.key_label(crate::tui::action::Action::Back),
                 r.zone.name()
             )
         }

@@ -27,7 +27,9 @@ pub fn state_words(state: ControlState) -> (&'static str, String) {
             effect_glyph(last),
             format!("{} earlier ({failures}×)", last.name()),
         ),
-        ControlState::Now { effect, .. } => (effect_glyph(effect), format!("{} HERE", effect.name())),
+        ControlState::Now { effect, .. } => {
+            (effect_glyph(effect), format!("{} HERE", effect.name()))
+        }
     }
 }
 
