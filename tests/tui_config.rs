@@ -144,7 +144,11 @@ fn the_help_and_the_hints_show_the_keys_in_force() {
 
 #[test]
 fn the_theme_colours_the_banners_the_selection_and_the_effects() {
-    let (_ws, mut app) = app(120, 40, &config("(theme: (name: HighContrast))"));
+    let (_ws, mut app) = app(
+        120,
+        40,
+        &config(r#"(theme: (name: HighContrast, selection: (fg: "Black", bg: "LightCyan")))"#),
+    );
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "j"); // E1: SC-8 fails here
     let hc = Theme::HIGH_CONTRAST;
@@ -158,7 +162,7 @@ fn the_theme_colours_the_banners_the_selection_and_the_effects() {
         panic!("the review");
     };
     let row = 2 + u16::try_from(r.selected).expect("a small row");
-    assert_eq!(b[(2, row)].bg, Color::White, "{:?}", b[(2, row)]);
+    assert_eq!(b[(2, row)].bg, Color::LightCyan, "{:?}", b[(2, row)]);
     // The failed control's state in the Controls pane, in the failure colour.
     let glyph = (0..b.area.width)
         .flat_map(|x| (0..b.area.height).map(move |y| (x, y)))

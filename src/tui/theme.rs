@@ -27,8 +27,9 @@ const fn pair(fg: Color, bg: Color) -> Pair {
 pub enum ThemeName {
     #[default]
     Standard,
-    /// Black on bright grounds, bright effects, a white selection and a
-    /// yellow focus: for low-contrast screens, projectors and tired eyes.
+    /// Black on bright grounds, bright effects and a yellow focus: for
+    /// low-contrast screens, projectors and tired eyes. The selection stays
+    /// reverse video, which keeps every effect's colour readable on it.
     HighContrast,
 }
 
@@ -114,7 +115,7 @@ impl Theme {
             Color::LightMagenta,
             Color::LightGreen,
         ],
-        selection: pair(Color::Black, Color::White),
+        selection: pair(Color::Reset, Color::Reset),
         focus: Color::LightYellow,
     };
 

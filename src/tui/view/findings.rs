@@ -9,12 +9,13 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
 use super::safe_cut;
+use crate::tui::app::App;
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
-use crate::tui::theme::Theme;
 use crate::tui::wrap::{first_row, rows};
 
-pub fn draw(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
     let [list, detail] = split(area);
     let review = &r.state.review;
     let focused = r.focus == Pane::Findings;
@@ -73,11 +74,11 @@ pub fn draw(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
         list,
     );
 
-    draw_text(r, frame, area, detail);
+    draw_text(r, app, frame, area, detail);
 }
 
 /// The selected finding's text, from the first row the pane is scrolled to.
-fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
+fn draw_text(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect, pane: Rect) {
     let (doc, key) = r.finding_doc(area);
     let (width, height) = finding_text::pane(area);
     // Only the rows that fit are wrapped: a statement can be long.
@@ -88,9 +89,9 @@ fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
     let mut shown: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| shown.push(owned(line)));
     let more = if below.is_some() {
-        super::review::more_below(pane.width)
+        super::review::more_below(pane.width, &app.keymap)
     } else {
-        ""
+        String::new()
     };
     let block = Block::bordered()
         .title(" Finding ")

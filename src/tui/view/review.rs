@@ -32,9 +32,9 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     draw_timeline(r, app, frame, areas.timeline);
     draw_controls(r, theme, frame, areas.controls);
     if r.findings_open {
-        super::findings::draw(r, theme, frame, areas.detail);
+        super::findings::draw(r, app, frame, areas.detail);
     } else {
-        draw_detail(r, theme, frame, areas.detail);
+        draw_detail(r, app, frame, areas.detail);
     }
 
     match &app.input {
@@ -273,8 +273,8 @@ fn draw_controls(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect)
     );
 }
 
-fn draw_detail(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some((doc, key)) = r.detail_doc(area, theme) else {
+fn draw_detail(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let Some((doc, key)) = r.detail_doc(area, &app.theme) else {
         frame.render_widget(
             Paragraph::new("No events.").block(Block::bordered().title(" Detail ")),
             area,
@@ -291,9 +291,9 @@ fn draw_detail(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
     let more = if below.is_some() {
-        more_below(area.width)
+        more_below(area.width, &app.keymap)
     } else {
-        ""
+        String::new()
     };
     let id = r.event_id().unwrap_or_default();
     frame.render_widget(
@@ -307,13 +307,25 @@ fn draw_detail(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// Said under a text pane `width` cells wide that has more below its last
-/// row: with the keys that scroll it when they fit.
-pub(crate) fn more_below(width: u16) -> &'static str {
-    const LONG: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
-    if usize::from(width) >= LONG.chars().count() + 4 {
-        LONG
+/// row: with the keys in force that scroll it, when they fit.
+pub(crate) fn more_below(width: u16, keymap: &crate::tui::action::Keymap) -> String {
+    use crate::tui::action::Action;
+    let rows = keymap.labels(&[Action::DetailDown, Action::DetailUp], Context::Review);
+    let pages = keymap.labels(
+        &[Action::DetailPageDown, Action::DetailPageUp],
+        Context::Review,
+    );
+    let ways: Vec<&str> = [rows.as_str(), pages.as_str(), "wheel"]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    let long = format!(" more below: {} ", ways.join(", "));
+    if usize::from(width) >= long.chars().count() + 4 {
+        long
+    } else if rows.is_empty() {
+        " more below ".to_string()
     } else {
-        " more below: J/K "
+        format!(" more below: {rows} ")
     }
 }
 
