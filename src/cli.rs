@@ -580,7 +580,7 @@ fn open(
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, init, completions and man (hotwash --help)",
+                 validate, export, init, config, completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }

@@ -265,3 +265,33 @@ fn a_missing_file_is_an_error_only_when_named() {
     let report = load(&named, 1 << 20).report.expect("a report");
     assert_eq!(report.diagnostics[0].code, "config.missing");
 }
+
+#[test]
+fn any_cut_or_damage_of_the_default_file_is_reported_in_place_never_a_panic() {
+    let text = default_text();
+    let mut inputs: Vec<String> = (0..text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .map(|i| text[..i].to_string())
+        .collect();
+    // A few characters swapped for ones that break RON.
+    for (i, _) in text.char_indices().step_by(7) {
+        for bad in ['"', ')', '{', ':', '[', '\\'] {
+            let mut damaged = text.clone();
+            let end = i + text[i..].chars().next().map_or(0, char::len_utf8);
+            damaged.replace_range(i..end, &bad.to_string());
+            inputs.push(damaged);
+        }
+    }
+    for input in inputs {
+        let loaded = read(&input);
+        if let Some(report) = &loaded.report {
+            assert_eq!(loaded.config, Config::default());
+            for d in &report.diagnostics {
+                if let Some(span) = &d.span {
+                    assert!(span.end <= input.len(), "{d:?} past the end of {input:?}");
+                }
+            }
+            let _ = report.render(false, 80);
+        }
+    }
+}
