@@ -25,7 +25,8 @@ pub struct Cli {
     /// A folder of incident records, or one record file, to open.
     pub path: Option<PathBuf>,
 
-    /// Who signs reviews off (default: $HOTWASH_REVIEWER, else the login name).
+    /// Who signs reviews off (default: $HOTWASH_REVIEWER, else the configuration's
+    /// reviewer, else the login name).
     #[arg(long, global = true, value_name = "NAME")]
     pub reviewer: Option<String>,
 
@@ -41,6 +42,12 @@ pub struct Cli {
     /// forces it), always or never. For messages and for the workbench.
     #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Read the configuration (keys, theme, defaults) from this file (default:
+    /// $HOTWASH_CONFIG, else hotwash/config.ron in the configuration folder, such as
+    /// ~/.config). See docs/CONFIG.md; `hotwash config` checks it.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -111,6 +118,21 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Check the configuration file and say where it is, or print the default one.
+    ///
+    /// The file is read from --config, else $HOTWASH_CONFIG, else
+    /// hotwash/config.ron in the configuration folder ($XDG_CONFIG_HOME or
+    /// ~/.config; %APPDATA% on Windows). hotwash never writes it: start one
+    /// with `hotwash config --print-default > FILE`.
+    Config {
+        /// Print a commented configuration holding every default.
+        #[arg(long, conflicts_with = "path")]
+        print_default: bool,
+
+        /// Print only where the configuration file is read from.
+        #[arg(long)]
+        path: bool,
     },
     /// Print the manual page (roff), or write every page into a folder.
     ///
@@ -265,7 +287,14 @@ pub fn run(cli: Cli) -> ExitCode {
             write_stdout(&out)
         }
         Some(Command::Man { dir }) => man(dir.as_deref()),
-        None => open(cli.path, &options, cli.reviewer.as_deref(), color),
+        Some(Command::Config {
+            print_default,
+            path,
+        }) => config(cli.config.as_deref(), print_default, path, &options, color),
+        None => {
+            let config = load_config(cli.config.as_deref(), &options, color);
+            open(cli.path, &options, cli.reviewer.as_deref(), config, color)
+        }
     }
 }
 
@@ -340,6 +369,68 @@ fn man(dir: Option<&Path>) -> ExitCode {
         text_safety::one_line(&dir.display().to_string())
     );
     ExitCode::SUCCESS
+}
+
+/// Reads the configuration; a file with problems is reported on standard
+/// error (the workbench says it again on screen) and the defaults are used.
+fn load_config(
+    flag: Option<&Path>,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> crate::config::Loaded {
+    let location = crate::config::locate(flag);
+    let loaded = crate::config::load(&location, options.max_size);
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: the configuration has errors; starting with the built-in defaults"
+        );
+    }
+    loaded
+}
+
+/// `hotwash config`: checks the file, says where it is, or prints the defaults.
+fn config(
+    flag: Option<&Path>,
+    print_default: bool,
+    path_only: bool,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> ExitCode {
+    if print_default {
+        return write_stdout(crate::config::default_text().as_bytes());
+    }
+    let location = crate::config::locate(flag);
+    if path_only {
+        return match &location.path {
+            Some(path) => write_stdout(format!("{}\n", path.display()).as_bytes()),
+            None => {
+                fail_with("no configuration folder: set $HOTWASH_CONFIG or pass --config".into())
+            }
+        };
+    }
+    let loaded = crate::config::load(&location, options.max_size);
+    let place = text_safety::one_line(&location.describe()).into_owned();
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: {place}: the configuration has errors; hotwash uses the built-in defaults \
+             until they are fixed"
+        );
+        return ExitCode::from(1);
+    }
+    let said = if loaded.read {
+        format!("{place}: valid")
+    } else {
+        format!("{place}: no configuration file; the built-in defaults are used")
+    };
+    write_stdout(format!("{said}\n").as_bytes())
 }
 
 fn init(folder: &Path) -> ExitCode {
@@ -482,13 +573,14 @@ fn open(
     path: Option<PathBuf>,
     options: &LoadOptions,
     reviewer: Option<&str>,
+    config: crate::config::Loaded,
     color: ColorChoice,
 ) -> ExitCode {
     let source = match path {
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, init, completions and man (hotwash --help)",
+                 validate, export, init, config, completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }
@@ -502,8 +594,16 @@ fn open(
             ColorChoice::Never => ratatui::crossterm::style::force_color_output(false),
             ColorChoice::Auto => {}
         }
-        let reviewer = crate::tui::runtime::reviewer_name(reviewer);
-        return match crate::tui::run(source, *options, reviewer) {
+        let start = crate::tui::Start {
+            reviewer: crate::tui::runtime::reviewer_name(
+                reviewer,
+                config.config.reviewer.as_deref(),
+            ),
+            no_color: !color.on(&std::io::stdout()),
+            config: config.config,
+            config_report: config.report,
+        };
+        return match crate::tui::run(source, *options, start) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let e = e.to_string();

@@ -750,3 +750,151 @@ fn a_two_line_note_is_shown_as_two_lines() {
     tmux.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The configuration in a real terminal: a broken file is shown at its
+/// line and column over the workbench, which runs on the defaults; a good
+/// one rebinds a key, and the help says so.
+#[test]
+fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("config");
+    let record = dir.join("demo.ron");
+    let broken = dir.join("broken.ron");
+    std::fs::write(
+        &broken,
+        "(\n    zone: Event,\n    theme: (nmae: HighContrast),\n)\n",
+    )
+    .expect("write the configuration");
+    let good = dir.join("good.ron");
+    std::fs::write(
+        &good,
+        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"h\"]}))\n",
+    )
+    .expect("write the configuration");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-config-{}", std::process::id()),
+    };
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let run = |config: &Path| {
+        format!(
+            "'{bin}' --config '{}' '{}'; sleep 30",
+            config.display(),
+            record.display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &run(&broken),
+    ]);
+    let at = "broken.ron:3:13";
+    tmux.wait_for("the configuration's diagnostics over the review", |s| {
+        s.contains("Diagnostics:") && s.contains(at) && s.contains("did you mean `name`?")
+    });
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("the review with the defaults", |s| {
+        !s.contains("Diagnostics:") && s.contains("? help")
+    });
+    assert!(screen.contains("Timeline"), "{screen}");
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help on its default key", |s| {
+        s.contains("quit hotwash")
+    });
+
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &run(&good)]);
+    tmux.wait_for("the review with the rebound help key", |s| {
+        s.contains("Timeline") && s.contains("h help") && !s.contains("? help")
+    });
+    tmux.keys(&["h"]);
+    let screen = tmux.wait_for("the help opened by h", |s| s.contains("quit hotwash"));
+    assert!(
+        screen.contains("h               show or hide this help"),
+        "{screen}"
+    );
+    assert!(screen.contains("h or Esc to close"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The high-contrast theme reaches the terminal (black on light green for
+/// an unclassified banner), and `--color never` takes every colour out
+/// whatever the theme, as NO_COLOR does.
+#[test]
+fn the_theme_is_drawn_and_color_never_wins_over_it() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("theme");
+    let record = dir.join("demo.ron");
+    let config = dir.join("config.ron");
+    std::fs::write(
+        &config,
+        "(theme: (name: HighContrast, banners: (restricted: (bg: \"#123456\"))))\n",
+    )
+    .expect("write the configuration");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-theme-{}", std::process::id()),
+    };
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let run = |color: &str| {
+        format!(
+            "env -u NO_COLOR '{bin}' --color {color} --config '{}' '{}'; sleep 30",
+            config.display(),
+            record.display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &run("always"),
+    ]);
+    tmux.wait_for("the review", |s| {
+        s.contains("Timeline") && s.contains("? help")
+    });
+    let coloured = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
+    // The NATO RESTRICTED banner in black on the configured ground, the
+    // focused pane in yellow.
+    assert!(
+        coloured.contains("\u{1b}[38;5;0m\u{1b}[48;2;18;52;86m"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\u{1b}[38;5;11m"), "{coloured:?}");
+
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &run("never")]);
+    tmux.wait_for("the review again", |s| {
+        s.contains("Timeline") && s.contains("? help")
+    });
+    let plain = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
+    for sgr in plain.split('\u{1b}').skip(1) {
+        let params = sgr.trim_start_matches('[');
+        let params = &params[..params.find('m').unwrap_or(0)];
+        for p in params.split(';') {
+            let colour = p.len() == 2
+                && (p.starts_with('3') || p.starts_with('4') || p.starts_with('9'))
+                && p != "39"
+                && p != "49";
+            assert!(!colour, "a colour ({p}) with --color never: {sgr:?}");
+        }
+    }
+    // The banner stands out in reverse video instead, bold kept.
+    let banner = plain.lines().next().unwrap_or_default();
+    let before = &banner[..banner.find("NATO RESTRICTED").unwrap_or(0)];
+    assert!(
+        before.contains("7m") && before.contains('1'),
+        "the banner is reversed and bold: {banner:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

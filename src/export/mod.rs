@@ -5,11 +5,14 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod paper;
 pub mod stix;
 
 use std::path::{Path, PathBuf};
 
 use crate::report::Report;
+
+pub use self::paper::Paper;
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

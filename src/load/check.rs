@@ -130,19 +130,26 @@ fn check_ref(
 /// The closest candidates to `wanted`, for "did you mean": all those at the
 /// smallest distance (up to three, sorted), or none if nothing is close.
 fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<String> {
+    let names: Vec<String> = closest(candidates, wanted)
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" or "))
+}
+
+/// The candidates closest to `wanted` (up to three, sorted), or none if
+/// nothing is close.
+pub(crate) fn closest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Vec<&'a str> {
     let mut close: Vec<(usize, &str)> = candidates
         .map(|c| (strsim::levenshtein(c, wanted), c))
         .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 3))
         .collect();
-    let best = close.iter().map(|(d, _)| *d).min()?;
+    let Some(best) = close.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
     close.retain(|(d, _)| *d == best);
     close.sort_unstable();
-    let names: Vec<String> = close
-        .iter()
-        .take(3)
-        .map(|(_, c)| format!("{c:?}"))
-        .collect();
-    Some(names.join(" or "))
+    close.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
 fn check_text(p: &mut Problems, text: &str, path: DocPath, what: &str) {

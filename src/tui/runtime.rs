@@ -12,12 +12,14 @@ use super::update::{Effect, ExportResult, Msg, SaveOutcome, update};
 use crate::load::{self, LoadOptions};
 use crate::review::SaveError;
 
-/// The reviewer's name: `--reviewer`, else `$HOTWASH_REVIEWER`, else the login name.
-pub fn reviewer_name(flag: Option<&str>) -> String {
+/// The reviewer's name: `--reviewer`, else `$HOTWASH_REVIEWER`, else the
+/// configuration's `reviewer`, else the login name.
+pub fn reviewer_name(flag: Option<&str>, configured: Option<&str>) -> String {
     let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
-    flag.map(str::to_string)
-        .filter(|v| !v.trim().is_empty())
+    let given = |v: Option<&str>| v.map(str::to_string).filter(|v| !v.trim().is_empty());
+    given(flag)
         .or_else(|| from_env("HOTWASH_REVIEWER"))
+        .or_else(|| given(configured))
         .or_else(|| from_env("LOGNAME"))
         .or_else(|| from_env("USER"))
         .or_else(|| from_env("USERNAME"))
