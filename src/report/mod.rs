@@ -33,14 +33,20 @@ pub struct Report {
     /// The ceiling asked for, if any.
     pub ceiling: Option<Marking>,
     pub withheld: Withheld,
+    // The fields are in the order every export reads: the summary (record
+    // and sign-off), the judgements and what to do about them, then what
+    // they rest on. The JSON's keys follow it.
     pub record: RecordMeta,
     pub signoff: SignOffReport,
+    /// The key judgements: root causes first, then contributing factors,
+    /// then observations, each kind in review order.
+    pub findings: Vec<ReportFinding>,
+    /// The included findings' recommendations, in the order of `findings`.
+    pub recommendations: Vec<ReportRecommendation>,
     pub events: Vec<ReportEvent>,
     pub controls: Vec<ReportControl>,
     /// Control-by-event matrix: one row per control, one cell per included event.
     pub matrix: Vec<MatrixRow>,
-    pub findings: Vec<ReportFinding>,
-    pub recommendations: Vec<ReportRecommendation>,
     pub claims: Vec<ReportClaim>,
     pub sources: Vec<ReportSource>,
 }
@@ -463,7 +469,11 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     }
     let mut findings = Vec::new();
     let mut recommendations = Vec::new();
-    for f in &review.findings {
+    // Root cause first: the report reads from the judgement down. A stable
+    // sort keeps the analyst's order within a kind.
+    let mut in_order: Vec<&crate::model::Finding> = review.findings.iter().collect();
+    in_order.sort_by_key(|f| kind_rank(f.kind));
+    for f in in_order {
         let recs = recs_of
             .get(f.id.as_str())
             .map(Vec::as_slice)
@@ -643,13 +653,23 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             events_total: record.events.len(),
         },
         signoff,
+        findings,
+        recommendations,
         events,
         controls,
         matrix,
-        findings,
-        recommendations,
         claims,
         sources,
+    }
+}
+
+/// Where a finding of `kind` stands among the key judgements.
+fn kind_rank(kind: crate::model::FindingKind) -> usize {
+    use crate::model::FindingKind;
+    match kind {
+        FindingKind::RootCause => 0,
+        FindingKind::ContributingFactor => 1,
+        FindingKind::Observation => 2,
     }
 }
 
@@ -670,11 +690,16 @@ pub fn shown_classification(record: &Record, review: &Review) -> Classification 
 /// recommendations once per finding): exports stay linear in their size.
 #[derive(Debug)]
 pub struct ReportIndex<'a> {
+    report: &'a Report,
     /// The first finding of each id, as a scan would find it.
     findings: std::collections::HashMap<&'a str, &'a ReportFinding>,
     /// Each finding's recommendations, in report order.
     recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation>>,
     claims: std::collections::HashSet<&'a str>,
+    /// The first event of each id.
+    events: std::collections::HashMap<&'a str, &'a ReportEvent>,
+    /// The first control of each id, with its row of the matrix.
+    controls: std::collections::HashMap<&'a str, (&'a ReportControl, Option<&'a MatrixRow>)>,
 }
 
 impl<'a> ReportIndex<'a> {
@@ -691,11 +716,58 @@ impl<'a> ReportIndex<'a> {
                 .or_default()
                 .push(r);
         }
+        let mut events = std::collections::HashMap::with_capacity(report.events.len());
+        for e in &report.events {
+            events.entry(e.id.as_str()).or_insert(e);
+        }
+        let mut controls = std::collections::HashMap::with_capacity(report.controls.len());
+        for (i, c) in report.controls.iter().enumerate() {
+            // The matrix has a row per control, in the same order.
+            let row = report.matrix.get(i).filter(|row| row.control == c.id);
+            controls.entry(c.id.as_str()).or_insert((c, row));
+        }
         ReportIndex {
+            report,
             findings,
             recommendations,
             claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+            events,
+            controls,
         }
+    }
+
+    pub fn event(&self, id: &str) -> Option<&'a ReportEvent> {
+        self.events.get(id).copied()
+    }
+
+    pub fn control(&self, id: &str) -> Option<&'a ReportControl> {
+        self.controls.get(id).map(|&(c, _)| c)
+    }
+
+    /// What happened to control `id` at each included event that links
+    /// it, in the order of the events: `[("E03", Failed), ("E07", Absent)]`.
+    pub fn effects_of(&self, id: &str) -> Vec<(&'a str, Effect)> {
+        let Some(&(_, Some(row))) = self.controls.get(id) else {
+            return Vec::new();
+        };
+        row.cells
+            .iter()
+            .zip(&self.report.events)
+            .filter_map(|(cell, e)| cell.map(|effect| (e.id.as_str(), effect)))
+            .collect()
+    }
+
+    /// The ids of the sources the key judgements cite: those of the events
+    /// the findings rest on. A brief lists only these.
+    pub fn judgement_sources(&self) -> std::collections::HashSet<&'a str> {
+        self.report
+            .findings
+            .iter()
+            .flat_map(|f| f.events.iter())
+            .filter_map(|id| self.event(id))
+            .flat_map(|e| e.sources.iter())
+            .map(|c| c.source.as_str())
+            .collect()
     }
 
     pub fn finding(&self, id: &str) -> Option<&'a ReportFinding> {
@@ -716,6 +788,64 @@ impl<'a> ReportIndex<'a> {
 }
 
 impl Report {
+    /// The warning that a classified banner goes with TLP:CLEAR (see
+    /// [`crate::model::marking::clear_but_classified`]), if it does.
+    pub fn sharing_warning(&self) -> Option<String> {
+        crate::model::marking::clear_but_classified(
+            Classification {
+                scheme: self.record.scheme,
+                level: self.classification.level,
+            },
+            self.tlp,
+        )
+    }
+
+    /// "10 findings (1 root cause, 4 contributing factors, 5 observations)
+    /// and 9 recommendations (1 done, 8 recommended)", for the summary.
+    pub fn judgements_line(&self) -> String {
+        use crate::model::FindingKind;
+        use crate::wording::count;
+        let kinds: Vec<String> = FindingKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let n = self.findings.iter().filter(|f| f.kind == kind).count();
+                let (one, many) = match kind {
+                    FindingKind::RootCause => ("root cause", "root causes"),
+                    FindingKind::ContributingFactor => {
+                        ("contributing factor", "contributing factors")
+                    }
+                    FindingKind::Observation => ("observation", "observations"),
+                };
+                (n > 0).then(|| count(n, one, many))
+            })
+            .collect();
+        let statuses: Vec<String> = RecommendationStatus::ALL
+            .into_iter()
+            .filter_map(|status| {
+                let n = self
+                    .recommendations
+                    .iter()
+                    .filter(|r| r.status == status)
+                    .count();
+                (n > 0).then(|| format!("{n} {}", status.name()))
+            })
+            .collect();
+        let mut line = count(self.findings.len(), "finding", "findings");
+        if !kinds.is_empty() {
+            line.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        line.push_str(" and ");
+        line.push_str(&count(
+            self.recommendations.len(),
+            "recommendation",
+            "recommendations",
+        ));
+        if !statuses.is_empty() {
+            line.push_str(&format!(" ({})", statuses.join(", ")));
+        }
+        line
+    }
+
     /// "3 portions above OFFEN were withheld: 1 event, 1 finding, 1
     /// recommendation." or "No portions were withheld."
     pub fn withheld_line(&self) -> String {
