@@ -29,10 +29,12 @@ pub fn render(report: &Report) -> Result<String, ExportError> {
 
 /// The page, whole or as a brief (see [`Variant`]).
 pub fn render_as(report: &Report, variant: Variant) -> Result<String, ExportError> {
-    Page::new(report, variant).render().map_err(|e| ExportError::Render {
-        format: "HTML",
-        message: e.to_string(),
-    })
+    Page::new(report, variant)
+        .render()
+        .map_err(|e| ExportError::Render {
+            format: "HTML",
+            message: e.to_string(),
+        })
 }
 
 #[derive(Template)]
@@ -455,7 +457,11 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
         likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
         confidence: f.confidence.name(),
         events: f.events.iter().map(|e| rested_event(index, e)).collect(),
-        controls: f.controls.iter().map(|c| rested_control(index, c)).collect(),
+        controls: f
+            .controls
+            .iter()
+            .map(|c| rested_control(index, c))
+            .collect(),
         recommendations: index
             .report
             .recommendations_of(&f.id)

@@ -338,7 +338,24 @@ fn timeline(doc: &mut Doc, report: &Report) {
 /// the full matrix.
 fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Control effects by event");
-    if report.events.is_empty() || report.matrix.is_empty() {
+    // Every row links its events, which lets it run past 80 columns
+    // (MD013); the controls that no included event links are named after.
+    let mut unlinked = Vec::new();
+    let mut rows = Vec::new();
+    for row in &report.matrix {
+        let effects = index.effects_of(&row.control);
+        if effects.is_empty() {
+            unlinked.push(row.control.as_str());
+            continue;
+        }
+        let words: Vec<String> = effects
+            .iter()
+            .map(|(event, effect)| format!("{} {}", doc.link("Event", event), effect.name()))
+            .collect();
+        let title = index.control(&row.control).map_or("", |c| c.title.as_str());
+        rows.push(vec![cell(&row.control), cell(title), words.join(", ")]);
+    }
+    if rows.is_empty() {
         doc.para(Inline::default().text("No control is linked to an event in this report."));
         return;
     }
@@ -351,25 +368,13 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
          there ({}).",
         legend.join("; ")
     )));
-    let rows = report
-        .matrix
-        .iter()
-        .map(|row| {
-            let effects = index.effects_of(&row.control);
-            let cell_text = if effects.is_empty() {
-                "none in this report".to_string()
-            } else {
-                let words: Vec<String> = effects
-                    .iter()
-                    .map(|(event, effect)| format!("{} {}", doc.link("Event", event), effect.name()))
-                    .collect();
-                words.join(", ")
-            };
-            let title = index.control(&row.control).map_or("", |c| c.title.as_str());
-            vec![cell(&row.control), cell(title), cell_text]
-        })
-        .collect();
     doc.table(&["Control", "Title", "Effects by event"], rows, false);
+    if !unlinked.is_empty() {
+        doc.para(
+            Inline::label("Linked to no event in this report:")
+                .text(&format!("{}.", unlinked.join(", "))),
+        );
+    }
 }
 
 fn controls(doc: &mut Doc, report: &Report) {
@@ -948,7 +953,10 @@ impl Doc<'_> {
             .map(|e| ("Event", &e.id))
             .chain(report.claims.iter().map(|c| ("Claim", &c.id)))
             .chain(report.findings.iter().map(|f| ("Finding", &f.id)));
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // The title is the first heading: one that reads "Finding F1"
+        // takes that anchor, and the finding's heading gets the next.
+        let mut seen: BTreeMap<String, usize> =
+            BTreeMap::from([(slug(&one_line(&report.record.title)), 1)]);
         let mut anchors = BTreeMap::new();
         for (kind, id) in headings {
             let base = slug(&format!("{kind} {id}"));
@@ -1191,6 +1199,31 @@ mod tests {
         assert!(!linkable("https://"));
         assert!(!linkable("https://bank.example@evil.example/"));
         assert!(!linkable("https://exаmple.org/"));
+    }
+
+    #[test]
+    fn a_title_that_reads_like_a_heading_takes_its_anchor_first() {
+        let record: crate::model::Record = crate::load::parse(
+            r#"(schema: 1, id: "r", title: "Finding F1", summary: "S",
+            classification: (scheme: Nato, level: Unclassified), tlp: "GREEN",
+            events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n",
+                portion: Unclassified)])"#,
+        )
+        .expect("record");
+        let review: crate::model::Review = crate::load::parse(
+            r#"(schema: 1, record: "r",
+            findings: [(id: "F1", title: "f", statement: "s", kind: RootCause, severity: Low,
+                likelihood: Likely, confidence: Low, events: ["E1"], portion: Unclassified)],
+            recommendations: [(id: "R1", finding: "F1", action: "a", owner: "o", status: Planned)])"#,
+        )
+        .expect("review");
+        let report = crate::report::build(&record, &review, &Default::default());
+        let text = render(&report);
+        assert!(text.contains("\n# Finding F1\n"), "{text}");
+        assert!(
+            text.contains("[F1](#finding-f1-1)"),
+            "the recommendation links the finding, not the title:\n{text}"
+        );
     }
 
     #[test]

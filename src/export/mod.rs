@@ -57,9 +57,7 @@ pub enum Variant {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(
-        "a brief is written in Markdown or HTML; the {0} export always holds the whole report"
-    )]
+    #[error("a brief is written in Markdown or HTML; the {0} export always holds the whole report")]
     NoBrief(&'static str),
     #[error("{} exists; pass --force to overwrite it", .0.display())]
     Exists(std::path::PathBuf),

@@ -27,10 +27,10 @@
 //!    course-of-action → incident type; `related-to` is allowed everywhere);
 //! 9. a `report` that references every object hotwash makes; its
 //!    description carries, in the order of every export, the classification
-//!    banner at top and bottom, the TLP label, what was withheld, the
-//!    sign-off state, the key judgements (root cause first) and the
-//!    recommendations, then the timeline and the sources, in words; its
-//!    `external_references` list the cited sources.
+//!    banner at top and bottom, the TLP label, the title and summary, what
+//!    was withheld, the sign-off state, the key judgements (root cause
+//!    first) and the recommendations, then the timeline and the sources, in
+//!    words; its `external_references` list the cited sources.
 //!
 //! Every object hotwash makes carries `object_marking_refs` to the TLP
 //! marking. No custom properties are used, so the bundle passes
@@ -660,6 +660,8 @@ impl<'a> Builder<'a> {
             }
         };
         let mut description = format!("{banner}\n{}\n\n", r.tlp.label());
+        // What happened first (misp-stix keeps no incident), then the review.
+        description.push_str(&format!("{}\n\n{}\n\n", r.record.title, r.record.summary));
         description.push_str(&format!(
             "Review of incident record {} ({}): {} of {} included, {}, {}, {}.\n",
             r.record.id,

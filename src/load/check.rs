@@ -658,15 +658,21 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
     // warned of here, once, at the first.
     let record_warned =
         crate::model::marking::clear_but_classified(record.classification, record.tlp).is_some();
-    let raised = review.findings.iter().enumerate().find_map(|(i, f)| {
-        let banner = record.classification.at(f.portion.max(record.classification.level));
-        crate::model::marking::clear_but_classified(banner, record.tlp).map(|w| (i, f, banner, w))
+    let raised = review.findings.iter().enumerate().find(|(_, f)| {
+        let banner = record.classification.at(f.portion);
+        crate::model::marking::clear_but_classified(banner, record.tlp).is_some()
     });
-    if let (false, Some((i, f, banner, warning))) = (record_warned, raised) {
+    if let (false, Some((i, f))) = (record_warned, raised) {
+        let banner = record.classification.at(f.portion);
         p.warning(
             "marking.tlp-clear",
             root.field("findings").index(i).field("portion"),
-            format!("finding {:?} is marked {}, so {warning}", f.id, banner.banner()),
+            format!(
+                "finding {:?} raises the banner to {}, but the TLP is CLEAR: {}",
+                f.id,
+                banner.banner(),
+                crate::model::marking::CLEAR_BUT_CLASSIFIED
+            ),
         )
         .help(tlp_clear_help(banner));
     }

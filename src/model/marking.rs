@@ -159,12 +159,15 @@ pub fn highest(levels: impl IntoIterator<Item = Level>) -> Level {
 pub fn clear_but_classified(banner: Classification, tlp: Tlp) -> Option<String> {
     (tlp == Tlp::Clear && banner.level > banner.scheme.lowest()).then(|| {
         format!(
-            "the banner is {} but the TLP is CLEAR: a classified report marked for unlimited \
-             sharing is almost always a mistake",
+            "the banner is {} but the TLP is CLEAR: {CLEAR_BUT_CLASSIFIED}",
             banner.banner()
         )
     })
 }
+
+/// Why [`clear_but_classified`] warns, in the words every warning of it ends with.
+pub const CLEAR_BUT_CLASSIFIED: &str =
+    "a classified report marked for unlimited sharing is almost always a mistake";
 
 /// The record's overall marking: a scheme and the level of its banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

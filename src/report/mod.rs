@@ -1023,6 +1023,78 @@ mod tests {
     }
 
     #[test]
+    fn key_judgements_put_root_causes_first_and_keep_the_review_order_within_a_kind() {
+        let (record, mut review) = inputs();
+        let f = |id: &str, kind| {
+            let mut x = review.findings[0].clone();
+            x.id = id.into();
+            x.kind = kind;
+            x
+        };
+        use crate::model::FindingKind::*;
+        let findings = vec![
+            f("O1", Observation),
+            f("C1", ContributingFactor),
+            f("R1", RootCause),
+            f("O2", Observation),
+            f("R2", RootCause),
+        ];
+        review.findings = findings;
+        review.recommendations[0].finding = "O2".into();
+        review.recommendations[1].finding = "R2".into();
+        let report = build(&record, &review, &ReportOptions::default());
+        let ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["R1", "R2", "C1", "O1", "O2"]);
+        let recs: Vec<&str> = report
+            .recommendations
+            .iter()
+            .map(|r| r.finding.as_str())
+            .collect();
+        assert_eq!(recs, ["R2", "O2"], "recommendations follow their findings");
+        assert_eq!(
+            report.judgements_line(),
+            "5 findings (2 root causes, 1 contributing factor, 2 observations) and 2 \
+             recommendations (1 planned, 1 done)"
+        );
+    }
+
+    #[test]
+    fn the_index_tells_a_controls_effects_and_the_sources_of_the_judgements() {
+        let (record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        let index = ReportIndex::new(&report);
+        assert_eq!(
+            index.effects_of("SC-8"),
+            [("E1", Effect::Failed), ("E2", Effect::Held)]
+        );
+        assert_eq!(index.effects_of("AC-1"), [], "not a control of the record");
+        assert_eq!(index.control("SC-8").map(|c| c.failures), Some(1));
+        assert_eq!(
+            index.judgement_sources(),
+            std::collections::HashSet::from(["s"]),
+            "F1 rests on E1, which cites s"
+        );
+    }
+
+    #[test]
+    fn a_classified_banner_with_tlp_clear_is_warned_of_unless_withheld_down() {
+        let (mut record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        assert_eq!(report.sharing_warning(), None, "TLP:AMBER");
+        record.tlp = Tlp::Clear;
+        let report = build(&record, &review, &ReportOptions::default());
+        let warning = report.sharing_warning().expect("a warning");
+        assert!(warning.contains("COSMIC TOP SECRET"), "{warning}");
+        let options = ReportOptions {
+            max_classification: Some(Level::Unclassified),
+            ..ReportOptions::default()
+        };
+        let report = build(&record, &Review::new("r"), &options);
+        assert_eq!(report.classification.level, Level::Unclassified);
+        assert_eq!(report.sharing_warning(), None, "nothing classified is left");
+    }
+
+    #[test]
     fn nothing_included_is_unclassified() {
         let (record, _) = inputs();
         let options = ReportOptions {

@@ -903,7 +903,10 @@ impl ExportForm {
 
     /// `exports/<record id>.<ext>`, relative to where hotwash was started.
     pub fn default_path(stem: &str, format: crate::export::Format) -> String {
-        format!("exports/{}", crate::export::default_file_name(stem, format, crate::export::Variant::Full))
+        format!(
+            "exports/{}",
+            crate::export::default_file_name(stem, format, crate::export::Variant::Full)
+        )
     }
 
     pub fn key(&mut self, key: KeyEvent) -> ExportOutcome {

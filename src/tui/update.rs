@@ -865,7 +865,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     {
         app.message = Some(match app.message.take() {
             // The review's own warning of it (a finding raised the banner).
-            Some(other) if other.contains(&warning) => format!("warning: {other}"),
+            Some(other) if other.contains(crate::model::marking::CLEAR_BUT_CLASSIFIED) => {
+                format!("warning: {other}")
+            }
             Some(other) => format!("warning: {warning}. {other}"),
             None => format!("warning: {warning}"),
         });
