@@ -161,8 +161,10 @@ fn markdown_has_every_part_of_the_report() {
         "**Confidence (ICD 203):** moderate",
         "- **Rests on events:** - [E1](#event-e1) 2030-01-10 15h UTC: (NR) Alpha joins the \
          call over hotel Wi-Fi. **Sources:** memo B2.",
+        // At the events it rests on; the control's other links are counted.
         "- **Rests on controls:** - **SC-8** Transmission Confidentiality and Integrity: E1 \
-         failed, E2 failed. - **AC-17** Remote Access: E1 not followed.",
+         failed; 1 other event in this report links it. - **AC-17** Remote Access: E1 not \
+         followed.",
         "## Recommendations",
         "| R1 | [F1](#finding-f1) | (NR) Issue travel kits with a protected link. | Security office | 2030-03-01 | planned |",
         "## Timeline",
@@ -300,7 +302,7 @@ fn html_reads_from_the_judgement_down() {
          Alpha joins the call over hotel Wi-Fi. <strong>Sources:</strong> \
          <a href=\"#source-memo\">memo</a> B2.</li>",
         "<li><strong><a href=\"#control-SC-8\">SC-8</a></strong> Transmission Confidentiality and \
-         Integrity: E1 failed, E2 failed.</li>",
+         Integrity: E1 failed; 1 other event in this report links it.</li>",
         // The full matrix stays in HTML.
         "<td class=\"failure\"><abbr title=\"not followed\">NF</abbr></td>",
     ] {

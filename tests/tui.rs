@@ -990,8 +990,13 @@ fn a_classified_review_with_tlp_clear_is_warned_of_on_opening_and_on_export() {
     press(&mut app, KeyCode::Enter);
     assert!(target.is_file(), "written all the same: {:?}", app.message);
     let message = app.message.clone().unwrap_or_default();
-    assert!(message.starts_with(warning), "{message}");
-    assert!(message.contains(". wrote "), "{message}");
+    assert!(
+        message.starts_with("warning: NATO RESTRICTED with TLP:CLEAR; wrote ")
+            && message.ends_with(
+                ". A classified report marked for unlimited sharing is almost always a mistake."
+            ),
+        "{message}"
+    );
 }
 
 /// The same record at its usual TLP says nothing of the kind.

@@ -15,7 +15,7 @@ use askama::Template;
 use chrono::SecondsFormat;
 
 use super::ExportError;
-use super::markdown::{effect_code, likelihood_words, one_line, when};
+use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
 use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
@@ -460,7 +460,7 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
         controls: f
             .controls
             .iter()
-            .map(|c| rested_control(index, c))
+            .map(|c| rested_control(index, f, c))
             .collect(),
         recommendations: index
             .report
@@ -492,17 +492,7 @@ fn rested_event(index: &Index, id: &str) -> RestedEvent {
     }
 }
 
-fn rested_control(index: &Index, id: &str) -> RestedControl {
-    let effects = index.report.effects_of(id);
-    let effects = if effects.is_empty() {
-        "not linked to an event in this report".to_string()
-    } else {
-        let words: Vec<String> = effects
-            .iter()
-            .map(|(event, effect)| format!("{} {}", one_line(event), effect.name()))
-            .collect();
-        words.join(", ")
-    };
+fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
     RestedControl {
         control: index.control(id),
         title: index
@@ -510,7 +500,7 @@ fn rested_control(index: &Index, id: &str) -> RestedControl {
             .control(id)
             .map(|c| one_line(&c.title))
             .unwrap_or_default(),
-        effects,
+        effects: one_line(&rested_effects(&index.report, f, id)),
     }
 }
 

@@ -236,7 +236,7 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
         let controls = f
             .controls
             .iter()
-            .map(|id| rested_on_control(index, id))
+            .map(|id| rested_on_control(index, f, id))
             .collect();
         items.push((Inline::label("Rests on controls:"), controls));
     }
@@ -275,27 +275,41 @@ fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -
 }
 
 /// "SC-8 Transmission Confidentiality and Integrity: E01 failed."
-fn rested_on_control(index: &ReportIndex, id: &str) -> Inline {
+fn rested_on_control(index: &ReportIndex, f: &ReportFinding, id: &str) -> Inline {
     let title = index
         .control(id)
         .map(|c| format!(" {}", one_line(&c.title)))
         .unwrap_or_default();
     Inline::default()
         .strong(id)
-        .text(&format!("{title}: {}.", effects_by_event(index, id)))
+        .text(&format!("{title}: {}.", rested_effects(index, f, id)))
 }
 
-/// "E03 failed, E07 absent", or a sentence when no event links the control.
-fn effects_by_event(index: &ReportIndex, id: &str) -> String {
-    let effects = index.effects_of(id);
-    if effects.is_empty() {
-        return "not linked to an event in this report".into();
-    }
-    let words: Vec<String> = effects
+/// What happened to a control at the events a finding rests on ("E01
+/// failed, E05 held"), and how many other events link it.
+pub(super) fn rested_effects(index: &ReportIndex, f: &ReportFinding, id: &str) -> String {
+    let (shown, others) = index.effects_for(f, id);
+    let words: Vec<String> = shown
         .iter()
         .map(|(event, effect)| format!("{event} {}", effect.name()))
         .collect();
-    words.join(", ")
+    use crate::wording::count;
+    let link = |n: usize| if n == 1 { "links" } else { "link" };
+    match (words.is_empty(), others) {
+        (true, 0) => "not linked to an event in this report".into(),
+        (true, n) => format!(
+            "not linked to these events; {} in this report {} it",
+            count(n, "event", "events"),
+            link(n)
+        ),
+        (false, 0) => words.join(", "),
+        (false, n) => format!(
+            "{}; {} in this report {} it",
+            words.join(", "),
+            count(n, "other event", "other events"),
+            link(n)
+        ),
+    }
 }
 
 fn timeline(doc: &mut Doc, report: &Report) {

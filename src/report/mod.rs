@@ -698,8 +698,10 @@ pub struct ReportIndex<'a> {
     claims: std::collections::HashSet<&'a str>,
     /// The first event of each id.
     events: std::collections::HashMap<&'a str, &'a ReportEvent>,
-    /// The first control of each id, with its row of the matrix.
-    controls: std::collections::HashMap<&'a str, (&'a ReportControl, Option<&'a MatrixRow>)>,
+    /// The first control of each id, with what happened to it at each
+    /// included event that links it, worked out once: a large review's
+    /// findings name controls hundreds of thousands of times.
+    controls: std::collections::HashMap<&'a str, (&'a ReportControl, Vec<(&'a str, Effect)>)>,
 }
 
 impl<'a> ReportIndex<'a> {
@@ -722,9 +724,23 @@ impl<'a> ReportIndex<'a> {
         }
         let mut controls = std::collections::HashMap::with_capacity(report.controls.len());
         for (i, c) in report.controls.iter().enumerate() {
+            if controls.contains_key(c.id.as_str()) {
+                continue;
+            }
             // The matrix has a row per control, in the same order.
-            let row = report.matrix.get(i).filter(|row| row.control == c.id);
-            controls.entry(c.id.as_str()).or_insert((c, row));
+            let effects = report
+                .matrix
+                .get(i)
+                .filter(|row| row.control == c.id)
+                .map(|row| {
+                    row.cells
+                        .iter()
+                        .zip(&report.events)
+                        .filter_map(|(cell, e)| cell.map(|effect| (e.id.as_str(), effect)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            controls.insert(c.id.as_str(), (c, effects));
         }
         ReportIndex {
             report,
@@ -741,20 +757,35 @@ impl<'a> ReportIndex<'a> {
     }
 
     pub fn control(&self, id: &str) -> Option<&'a ReportControl> {
-        self.controls.get(id).map(|&(c, _)| c)
+        self.controls.get(id).map(|(c, _)| *c)
     }
 
     /// What happened to control `id` at each included event that links
     /// it, in the order of the events: `[("E03", Failed), ("E07", Absent)]`.
-    pub fn effects_of(&self, id: &str) -> Vec<(&'a str, Effect)> {
-        let Some(&(_, Some(row))) = self.controls.get(id) else {
-            return Vec::new();
-        };
-        row.cells
+    pub fn effects_of(&self, id: &str) -> &[(&'a str, Effect)] {
+        self.controls
+            .get(id)
+            .map(|(_, effects)| effects.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// What happened to control `id` at the events finding `f` rests on,
+    /// in the finding's order, and how many other included events link it.
+    /// Bounded by the finding, not by the record: a large review names a
+    /// control linked to thousands of events from thousands of findings.
+    pub fn effects_for(&self, f: &'a ReportFinding, id: &str) -> (Vec<(&'a str, Effect)>, usize) {
+        let shown: Vec<(&str, Effect)> = f
+            .events
             .iter()
-            .zip(&self.report.events)
-            .filter_map(|(cell, e)| cell.map(|effect| (e.id.as_str(), effect)))
-            .collect()
+            .filter_map(|e| {
+                let event = self.event(e)?;
+                let link = event.controls.iter().find(|l| l.control == id)?;
+                Some((event.id.as_str(), link.effect))
+            })
+            .collect();
+        let linked = self.effects_of(id).len();
+        let others = linked.saturating_sub(shown.len());
+        (shown, others)
     }
 
     /// The ids of the sources the key judgements cite: those of the events
@@ -1068,6 +1099,20 @@ mod tests {
             [("E1", Effect::Failed), ("E2", Effect::Held)]
         );
         assert_eq!(index.effects_of("AC-1"), [], "not a control of the record");
+        let f1 = &report.findings[0];
+        assert_eq!(f1.events, ["E1", "E2"]);
+        assert_eq!(
+            index.effects_for(f1, "SC-8"),
+            (vec![("E1", Effect::Failed), ("E2", Effect::Held)], 0)
+        );
+        let mut narrow = f1.clone();
+        narrow.events = vec!["E2".into()];
+        assert_eq!(
+            index.effects_for(&narrow, "SC-8"),
+            (vec![("E2", Effect::Held)], 1),
+            "one other event links SC-8"
+        );
+        assert_eq!(index.effects_for(&narrow, "AC-1"), (vec![], 0));
         assert_eq!(index.control("SC-8").map(|c| c.failures), Some(1));
         assert_eq!(
             index.judgement_sources(),

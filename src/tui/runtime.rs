@@ -113,9 +113,17 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
                 report.classification.banner,
                 report.withheld_line()
             );
-            // The warning first: the status bar may cut the end off.
+            // The warning first and short, so that the status bar shows it
+            // and what was written; why comes last (the log, M, shows it).
             ExportResult::Wrote(match report.sharing_warning() {
-                Some(warning) => format!("warning: {warning}. {wrote}"),
+                Some(_) => {
+                    let mut why = crate::model::marking::CLEAR_BUT_CLASSIFIED.to_string();
+                    why[..1].make_ascii_uppercase();
+                    format!(
+                        "warning: {} with TLP:CLEAR; {wrote}. {why}.",
+                        report.classification.banner
+                    )
+                }
                 None => wrote,
             })
         }
