@@ -701,8 +701,11 @@ pub struct ReportIndex<'a> {
     /// The first control of each id, with what happened to it at each
     /// included event that links it, worked out once: a large review's
     /// findings name controls hundreds of thousands of times.
-    controls: std::collections::HashMap<&'a str, (&'a ReportControl, Vec<(&'a str, Effect)>)>,
+    controls: std::collections::HashMap<&'a str, (&'a ReportControl, EffectsByEvent<'a>)>,
 }
+
+/// What happened to a control at each event that links it, in event order.
+type EffectsByEvent<'a> = Vec<(&'a str, Effect)>;
 
 impl<'a> ReportIndex<'a> {
     pub fn new(report: &'a Report) -> Self {
