@@ -3,12 +3,22 @@
 //! The output passes `markdownlint-cli2` with its default rules, which shapes
 //! it in a few ways:
 //!
-//! - The first line must be a top-level heading (MD041), so the banner is the
-//!   `#` heading; the bottom banner is a bold line (only one `#` per file).
+//! - The banner comes first and the record's title is the one `#` heading.
+//!   MD041 wants a file to open with that heading, so an HTML comment that
+//!   GitHub does not show tells markdownlint about the banner line (the only
+//!   HTML the file holds; another one lets a title past 80 columns). The
+//!   banner at the top and the bottom is a bold line.
+//! - The order is the one every export follows: summary, key judgements
+//!   (each with the events and controls it rests on, told in a line each),
+//!   recommendations, then the timeline, the control effects by event (one
+//!   row per control listing the events that link it, not a column per
+//!   event), the controls, the events, the claims and the sources. A brief
+//!   stops after the recommendations and lists only the sources the
+//!   judgements cite.
 //! - Lines stay within 80 columns (MD013): prose is wrapped. A table row
 //!   cannot wrap, so every wide row carries a link (its id, pointing at the
-//!   section that tells its whole story), and the control-by-event matrix is
-//!   written without spaces; markdownlint exempts both.
+//!   section that tells its whole story, or the events of a control), which
+//!   markdownlint exempts.
 //! - No inline HTML (MD033): a single line break in a text that holds
 //!   paragraphs (summary, narratives, statements, notes) is a hard break,
 //!   written as a backslash at the end of the line (visible, unlike two
@@ -342,7 +352,6 @@ fn timeline(doc: &mut Doc, report: &Report) {
             "Control effects",
         ],
         rows,
-        false,
     );
 }
 
@@ -382,7 +391,7 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
          there ({}).",
         legend.join("; ")
     )));
-    doc.table(&["Control", "Title", "Effects by event"], rows, false);
+    doc.table(&["Control", "Title", "Effects by event"], rows);
     if !unlinked.is_empty() {
         doc.para(
             Inline::label("Linked to no event in this report:")
@@ -530,11 +539,7 @@ fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
             ]
         })
         .collect();
-    doc.table(
-        &["Id", "Finding", "Action", "Owner", "Due", "Status"],
-        rows,
-        false,
-    );
+    doc.table(&["Id", "Finding", "Action", "Owner", "Due", "Status"], rows);
 }
 
 /// The sources cited, or in a brief those the judgements cite.
@@ -1056,20 +1061,15 @@ impl Doc<'_> {
         }
     }
 
-    /// A table; `tight` writes it without spaces around the pipes.
-    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>, tight: bool) {
+    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>) {
         self.block();
         let line = |cells: &mut dyn Iterator<Item = &str>| {
             let mut text = String::from("|");
             for cell in cells {
-                match (tight, cell.is_empty()) {
-                    (true, _) => text.push_str(cell),
-                    (false, true) => text.push(' '),
-                    (false, false) => {
-                        text.push(' ');
-                        text.push_str(cell);
-                        text.push(' ');
-                    }
+                text.push(' ');
+                if !cell.is_empty() {
+                    text.push_str(cell);
+                    text.push(' ');
                 }
                 text.push('|');
             }
