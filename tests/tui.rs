@@ -999,6 +999,52 @@ fn a_classified_review_with_tlp_clear_is_warned_of_on_opening_and_on_export() {
     );
 }
 
+/// An OFFEN record with TLP:CLEAR whose review holds a VS-NfD finding:
+/// the review's own warning is said once, not twice.
+#[test]
+fn a_finding_that_raises_a_tlp_clear_banner_is_warned_of_once_on_opening() {
+    let ws = Workspace::new();
+    let record = ws.0.join("open.ron");
+    std::fs::write(
+        &record,
+        r#"(schema: 1, id: "open", title: "T", summary: "S",
+ classification: (scheme: De, level: Unclassified), tlp: "CLEAR",
+ sources: [(id: "s", title: "t", publisher: "p", url: "https://example.org", reliability: B)],
+ events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n",
+   sources: [(source: "s", credibility: 2)], portion: Unclassified)])
+"#,
+    )
+    .expect("write the record");
+    std::fs::write(
+        ws.0.join("open.review.ron"),
+        r#"(schema: 1, record: "open",
+ findings: [(id: "F1", title: "f", statement: "s", kind: RootCause, severity: Low,
+   likelihood: Likely, confidence: Low, events: ["E1"], portion: Restricted)])
+"#,
+    )
+    .expect("write the review");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(record, &LoadOptions::default())),
+    );
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "warning: finding \"F1\" raises the banner to VS-NUR FÜR DEN DIENSTGEBRAUCH, but \
+             the TLP is CLEAR"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        message.matches("almost always a mistake").count(),
+        1,
+        "{message}"
+    );
+}
+
 /// The same record at its usual TLP says nothing of the kind.
 #[test]
 fn a_classified_review_with_a_limiting_tlp_is_not_warned_of() {
