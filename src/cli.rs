@@ -72,10 +72,14 @@ pub enum Command {
     /// Export a record's review as a report to share.
     ///
     /// The report holds the record and the review beside it
-    /// (`NAME.review.ron`). Events the analyst left out are not in it, and
+    /// (`NAME.review.ron`). It reads from the judgement down: the banner, the
+    /// title, a summary, the key judgements (root cause first), the
+    /// recommendations, then the timeline, the control effects by event, the
+    /// claims and the sources. Events the analyst left out are not in it, and
     /// with --max-classification neither is any portion above that level;
-    /// the banner is always the highest portion included. The generation time
-    /// is SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
+    /// the banner is always the highest portion included. A classified banner
+    /// with TLP:CLEAR is warned of on standard error. The generation time is
+    /// SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
     Export {
         /// The record file; `-` reads it from standard input (then no review
         /// is looked up: the report has the record and an empty review).
@@ -102,6 +106,13 @@ pub enum Command {
         /// Secret, "VS-NfD" or "NATO SECRET").
         #[arg(long, value_name = "LEVEL")]
         max_classification: Option<crate::model::Level>,
+
+        /// Write a brief to paste into a ticket or a comment: the summary,
+        /// the key judgements, the recommendations and only the sources the
+        /// judgements cite (Markdown and HTML; a folder --out gets
+        /// `<record id>.brief.<extension>`).
+        #[arg(long)]
+        brief: bool,
     },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
@@ -270,12 +281,20 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             force,
             max_classification,
+            brief,
         }) => export(
             &record,
-            format,
+            ExportChoice {
+                format,
+                variant: if brief {
+                    crate::export::Variant::Brief
+                } else {
+                    crate::export::Variant::Full
+                },
+                max_classification,
+            },
             out.as_deref(),
             force,
-            max_classification,
             &options,
             color,
         ),
@@ -752,15 +771,36 @@ pub fn load_for_report(
     }
 }
 
+/// What `hotwash export` is asked to write.
+struct ExportChoice {
+    format: crate::export::Format,
+    variant: crate::export::Variant,
+    max_classification: Option<crate::model::Level>,
+}
+
 fn export(
     path: &Path,
-    format: crate::export::Format,
+    choice: ExportChoice,
     out: Option<&Path>,
     force: bool,
-    max_classification: Option<crate::model::Level>,
     options: &LoadOptions,
     color: ColorChoice,
 ) -> ExitCode {
+    let ExportChoice {
+        format,
+        variant,
+        max_classification,
+    } = choice;
+    // A usage error, said before any file is read.
+    if variant == crate::export::Variant::Brief && !format.has_brief() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: --brief is for --format markdown or html: the {} export always holds \
+             the whole report",
+            format.name()
+        );
+        return ExitCode::from(2);
+    }
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
@@ -785,7 +825,7 @@ fn export(
         }
     };
     // A folder gets the default file name inside it.
-    let out = out.map(|out| crate::export::out_path(out, &record.id, format));
+    let out = out.map(|out| crate::export::out_path(out, &record.id, format, variant));
     // Refuse before rendering if the answer will be no.
     if let Some(out) = &out {
         match crate::files::write_target(out) {
@@ -808,10 +848,18 @@ fn export(
             generated: Some(generated),
         },
     );
-    let text = match crate::export::render(&report, format) {
+    let text = match crate::export::render_as(&report, format, variant) {
         Ok(t) => t,
         Err(e) => return fail(e.to_string()),
     };
+    // Said, not refused: the analyst may mean it, and the file is theirs.
+    if let Some(warning) = report.sharing_warning() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: warning: {}",
+            text_safety::one_line(&warning)
+        );
+    }
     match out {
         Some(out) => match crate::export::write_file(&out, &text, force) {
             Ok(()) => {

@@ -282,6 +282,17 @@ impl Effect {
         self != Effect::Held
     }
 
+    /// What the effect means, briefly, for the key of a report.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Effect::Failed => "in place but did not work",
+            Effect::NotFollowed => "a person did not follow it",
+            Effect::Bypassed => "deliberately circumvented",
+            Effect::Absent => "not in place",
+            Effect::Held => "worked",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Effect::Failed => "failed",

@@ -912,7 +912,7 @@ impl ExportForm {
     /// `<folder>/<record id>.<ext>`, relative to where hotwash was started
     /// unless the folder is absolute (`exports` unless configured).
     pub fn default_path(folder: &str, stem: &str, format: crate::export::Format) -> String {
-        let name = crate::export::default_file_name(stem, format);
+        let name = crate::export::default_file_name(stem, format, crate::export::Variant::Full);
         if folder.is_empty() {
             return name;
         }

@@ -83,7 +83,12 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 /// Builds the report of the open review and writes it.
 fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
     // A folder (`exports/`) gets the default file name inside it.
-    let path = crate::export::out_path(&request.path, &r.bundle.record.id, request.format);
+    let path = crate::export::out_path(
+        &request.path,
+        &r.bundle.record.id,
+        request.format,
+        crate::export::Variant::Full,
+    );
     // Refuse before doing any work if the answer will be no.
     match crate::files::write_target(&path) {
         Ok(target) if target.existing.is_some() && !force => return ExportResult::Exists(path),
@@ -102,13 +107,28 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
     let written = crate::export::render(&report, request.format)
         .and_then(|text| crate::export::write_file(&path, &text, force));
     match written {
-        Ok(()) => ExportResult::Wrote(format!(
-            "wrote {} ({}, {}; {})",
-            path.display(),
-            request.format.name(),
-            report.classification.banner,
-            report.withheld_line()
-        )),
+        Ok(()) => {
+            let wrote = format!(
+                "wrote {} ({}, {}; {})",
+                path.display(),
+                request.format.name(),
+                report.classification.banner,
+                report.withheld_line()
+            );
+            // The warning first and short, so that the status bar shows it
+            // and what was written; why comes last (the log, M, shows it).
+            ExportResult::Wrote(match report.sharing_warning() {
+                Some(_) => {
+                    let mut why = crate::model::marking::CLEAR_BUT_CLASSIFIED.to_string();
+                    why[..1].make_ascii_uppercase();
+                    format!(
+                        "warning: {} with TLP:CLEAR; {wrote}. {why}.",
+                        report.classification.banner
+                    )
+                }
+                None => wrote,
+            })
+        }
         Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists(path),
         Err(e) => ExportResult::Failed(format!("export failed: {e}")),
     }

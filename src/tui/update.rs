@@ -851,6 +851,20 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     } else if let Some(report) = notice {
         app.message = report.diagnostics.first().map(|d| d.message.clone());
     }
+    // A classified banner with TLP:CLEAR is said before anything else.
+    if let Screen::Review(r) = &app.screen
+        && let Some(warning) =
+            crate::model::marking::clear_but_classified(r.state.banner, r.bundle.record.tlp)
+    {
+        app.message = Some(match app.message.take() {
+            // The review's own warning of it (a finding raised the banner).
+            Some(other) if other.contains(crate::model::marking::CLEAR_BUT_CLASSIFIED) => {
+                format!("warning: {other}")
+            }
+            Some(other) => format!("warning: {warning}. {other}"),
+            None => format!("warning: {warning}"),
+        });
+    }
 }
 
 /// Leaves the review screen, giving the review back to its library entry.
