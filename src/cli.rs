@@ -113,6 +113,11 @@ pub enum Command {
         /// `<record id>.brief.<extension>`).
         #[arg(long)]
         brief: bool,
+
+        /// The paper size of the PDF (default: the configuration's `paper`,
+        /// else A4).
+        #[arg(long, value_enum, value_name = "SIZE")]
+        paper: Option<crate::export::Paper>,
     },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
@@ -282,6 +287,7 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             max_classification,
             brief,
+            paper,
         }) => export(
             &record,
             ExportChoice {
@@ -292,6 +298,8 @@ pub fn run(cli: Cli) -> ExitCode {
                     crate::export::Variant::Full
                 },
                 max_classification,
+                paper,
+                config: cli.config.as_deref(),
             },
             out.as_deref(),
             force,
@@ -772,15 +780,19 @@ pub fn load_for_report(
 }
 
 /// What `hotwash export` is asked to write.
-struct ExportChoice {
+struct ExportChoice<'a> {
     format: crate::export::Format,
     variant: crate::export::Variant,
     max_classification: Option<crate::model::Level>,
+    /// `--paper`, which comes before the configuration's.
+    paper: Option<crate::export::Paper>,
+    /// `--config`, read for the paper size when the flag is not given.
+    config: Option<&'a Path>,
 }
 
 fn export(
     path: &Path,
-    choice: ExportChoice,
+    choice: ExportChoice<'_>,
     out: Option<&Path>,
     force: bool,
     options: &LoadOptions,
@@ -790,6 +802,8 @@ fn export(
         format,
         variant,
         max_classification,
+        paper,
+        config,
     } = choice;
     // A usage error, said before any file is read.
     if variant == crate::export::Variant::Brief && !format.has_brief() {
@@ -801,6 +815,16 @@ fn export(
         );
         return ExitCode::from(2);
     }
+    // A PDF is bytes that a terminal would take as control sequences.
+    if format == crate::export::Format::Pdf && out.is_none() && std::io::stdout().is_terminal() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: the PDF is a binary file: write it with --out FILE, or redirect standard \
+             output to a file"
+        );
+        return ExitCode::from(2);
+    }
+    let color_choice = color;
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
@@ -848,8 +872,16 @@ fn export(
             generated: Some(generated),
         },
     );
-    let text = match crate::export::render_as(&report, format, variant) {
-        Ok(t) => t,
+    // Only a printed format reads the configuration, for its paper size.
+    let paper = match (format, paper) {
+        (_, Some(paper)) => paper,
+        (crate::export::Format::Pdf, None) => load_config(config, options, color_choice)
+            .config
+            .paper(None),
+        (_, None) => crate::export::Paper::default(),
+    };
+    let bytes = match crate::export::render_file(&report, format, variant, paper) {
+        Ok(b) => b,
         Err(e) => return fail(e.to_string()),
     };
     // Said, not refused: the analyst may mean it, and the file is theirs.
@@ -861,7 +893,7 @@ fn export(
         );
     }
     match out {
-        Some(out) => match crate::export::write_file(&out, &text, force) {
+        Some(out) => match crate::export::write_file(&out, &bytes, force) {
             Ok(()) => {
                 let wrote = format!(
                     "wrote {} ({}, {}; {})",
@@ -877,10 +909,7 @@ fn export(
         },
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
                 Err(e) => fail(format!("cannot write the report: {e}")),

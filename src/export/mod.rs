@@ -1,11 +1,13 @@
-//! Renderers of the one report model: Markdown, self-contained HTML, JSON
-//! and STIX 2.1. Each takes a [`Report`] and returns the text of the file;
-//! writing it is [`write_file`]'s job, which never clobbers by accident.
+//! Renderers of the one report model: Markdown, self-contained HTML, JSON,
+//! STIX 2.1 and PDF. Each takes a [`Report`] and returns the file (the text
+//! of the text formats, the bytes of the PDF); writing it is
+//! [`write_file`]'s job, which never clobbers by accident.
 
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod paper;
+pub mod pdf;
 pub mod stix;
 
 use std::path::{Path, PathBuf};
@@ -21,10 +23,17 @@ pub enum Format {
     Html,
     Json,
     Stix,
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Markdown, Format::Html, Format::Json, Format::Stix];
+    pub const ALL: [Format; 5] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Json,
+        Format::Stix,
+        Format::Pdf,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -32,6 +41,7 @@ impl Format {
             Format::Html => "HTML",
             Format::Json => "JSON",
             Format::Stix => "STIX 2.1",
+            Format::Pdf => "PDF",
         }
     }
 
@@ -42,6 +52,7 @@ impl Format {
             Format::Html => "html",
             Format::Json => "json",
             Format::Stix => "stix.json",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -62,6 +73,8 @@ pub enum Variant {
 pub enum ExportError {
     #[error("a brief is written in Markdown or HTML; the {0} export always holds the whole report")]
     NoBrief(&'static str),
+    #[error("the {0} export is a binary file, not text")]
+    NotText(&'static str),
     #[error("{} exists; pass --force to overwrite it", .0.display())]
     Exists(std::path::PathBuf),
     #[error(transparent)]
@@ -131,14 +144,32 @@ pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
     render_as(report, format, Variant::Full)
 }
 
-/// The text of `report` in `format`, whole or as a brief.
+/// The text of `report` in `format`, whole or as a brief. The PDF is not
+/// text: [`render_file`] writes it.
 pub fn render_as(report: &Report, format: Format, variant: Variant) -> Result<String, ExportError> {
     match (format, variant) {
         (Format::Markdown, _) => Ok(markdown::render_as(report, variant)),
         (Format::Html, _) => html::render_as(report, variant),
-        (Format::Json | Format::Stix, Variant::Brief) => Err(ExportError::NoBrief(format.name())),
+        (Format::Json | Format::Stix | Format::Pdf, Variant::Brief) => {
+            Err(ExportError::NoBrief(format.name()))
+        }
         (Format::Json, Variant::Full) => json::render(report),
         (Format::Stix, Variant::Full) => stix::render(report),
+        (Format::Pdf, Variant::Full) => Err(ExportError::NotText(format.name())),
+    }
+}
+
+/// The file of `report` in `format`: the text of a text format, or the PDF
+/// laid out on `paper` (which the text formats do not use).
+pub fn render_file(
+    report: &Report,
+    format: Format,
+    variant: Variant,
+    paper: Paper,
+) -> Result<Vec<u8>, ExportError> {
+    match (format, variant) {
+        (Format::Pdf, Variant::Full) => pdf::render(report, paper),
+        _ => render_as(report, format, variant).map(String::into_bytes),
     }
 }
 
@@ -179,7 +210,7 @@ pub fn out_path(out: &Path, record_id: &str, format: Format, variant: Variant) -
 /// Writes `text` to `path` atomically by [`crate::files`]' rules (a link
 /// is written through; only a regular file is ever replaced), refusing to
 /// replace an existing file unless `force`. Creates the folder if needed.
-pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), ExportError> {
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExportError> {
     use crate::files::{Replace, WriteError};
     // Refuse before creating any folder if the answer will be no.
     let target = crate::files::write_target(path).map_err(ExportError::Write)?;
@@ -197,7 +228,7 @@ pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), ExportErro
     } else {
         Replace::Never
     };
-    match crate::files::write_atomic(path, text.as_bytes(), replace) {
+    match crate::files::write_atomic(path, bytes, replace) {
         Ok(_) => Ok(()),
         Err(WriteError::Exists(p)) => Err(ExportError::Exists(p)),
         Err(e) => Err(ExportError::Write(e)),

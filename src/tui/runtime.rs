@@ -60,7 +60,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
-            Some(Msg::Exported(export(r, request, *force)))
+            Some(Msg::Exported(export(r, request, app.paper, *force)))
         }
         Effect::SignOffNow => Some(Msg::SignOffAt(chrono::SubsecRound::trunc_subsecs(
             chrono::Utc::now(),
@@ -81,7 +81,12 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 }
 
 /// Builds the report of the open review and writes it.
-fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
+fn export(
+    r: &super::app::ReviewScreen,
+    request: &ExportRequest,
+    paper: crate::export::Paper,
+    force: bool,
+) -> ExportResult {
     // A folder (`exports/`) gets the default file name inside it.
     let path = crate::export::out_path(
         &request.path,
@@ -104,8 +109,9 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
         generated: Some(generated),
     };
     let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
-    let written = crate::export::render(&report, request.format)
-        .and_then(|text| crate::export::write_file(&path, &text, force));
+    let written =
+        crate::export::render_file(&report, request.format, crate::export::Variant::Full, paper)
+            .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
     match written {
         Ok(()) => {
             let wrote = format!(
