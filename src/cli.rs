@@ -884,6 +884,12 @@ fn export(
         Ok(b) => b,
         Err(e) => return fail(e.to_string()),
     };
+    // Said, not refused: the report is still worth having.
+    if format == crate::export::Format::Pdf
+        && let Some(warning) = crate::export::pdf::missing_glyphs_warning(&report)
+    {
+        let _ = writeln!(std::io::stderr(), "hotwash: warning: {warning}");
+    }
     // Said, not refused: the analyst may mean it, and the file is theirs.
     if let Some(warning) = report.sharing_warning() {
         let _ = writeln!(

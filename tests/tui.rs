@@ -1009,6 +1009,43 @@ fn x_exports_the_review_and_asks_before_overwriting() {
     assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
 }
 
+/// The export form offers the PDF after the text formats; the paper size
+/// is the configuration's.
+#[test]
+fn x_exports_a_pdf_on_the_configured_paper() {
+    let (ws, mut app) = open_record(120, 40);
+    app.paper = hotwash::export::Paper::Letter;
+    keys(&mut app, "x");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Right);
+    }
+    let form = render(&app);
+    assert!(
+        form.contains("PDF") && form.contains("exports/demo-hotel-call.pdf"),
+        "{form}"
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0.."exports/demo-hotel-call.pdf".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    let target = ws.0.join("report.pdf");
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("wrote ") && message.contains("(PDF, NATO RESTRICTED;"),
+        "{message}"
+    );
+    let bytes = std::fs::read(&target).expect("the PDF was written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let letter: &[u8] = b"/MediaBox[0 0 612 792]";
+    assert!(
+        bytes.windows(letter.len()).any(|w| w == letter),
+        "US Letter pages"
+    );
+}
+
 /// A NATO RESTRICTED review marked TLP:CLEAR (unlimited sharing) is
 /// almost always a mistake: the status bar says so when it opens, and the
 /// export says so again, first, and still writes the file.

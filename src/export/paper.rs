@@ -1,5 +1,5 @@
-//! Paper sizes, for the printable exports to come. Chosen in the
-//! configuration (`paper: A4`); not yet used by any renderer.
+//! Paper sizes of the printable exports (the PDF). Chosen in the
+//! configuration (`paper: A4`) or with `export --paper`.
 
 use serde::{Deserialize, Serialize};
 

@@ -108,7 +108,7 @@ impl Action {
             Action::SignOff => "sign the review off (asks first)",
             Action::Undo => "undo the last change",
             Action::EditRecord => "open the record in $EDITOR at the selected event",
-            Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1)",
+            Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1, PDF)",
             Action::Messages => "show this session's messages in full, newest first",
         }
     }

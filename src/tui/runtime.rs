@@ -114,13 +114,19 @@ fn export(
             .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
     match written {
         Ok(()) => {
-            let wrote = format!(
+            let mut wrote = format!(
                 "wrote {} ({}, {}; {})",
                 path.display(),
                 request.format.name(),
                 report.classification.banner,
                 report.withheld_line()
             );
+            // After what was written: the file is there and worth having.
+            if request.format == crate::export::Format::Pdf
+                && let Some(warning) = crate::export::pdf::missing_glyphs_warning(&report)
+            {
+                wrote.push_str(&format!(". Warning: {warning}"));
+            }
             // The warning first and short, so that the status bar shows it
             // and what was written; why comes last (the log, M, shows it).
             ExportResult::Wrote(match report.sharing_warning() {

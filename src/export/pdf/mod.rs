@@ -35,10 +35,45 @@ const MATRIX_COLUMNS: usize = 24;
 
 /// The PDF of `report` on `paper`.
 pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>, ExportError> {
-    let fail = |message: String| ExportError::Render {
+    let (document, today, _warnings) = layout(report, paper)?;
+    // PDF/A forbids text drawn without a glyph: a report with characters
+    // the fonts lack is written as a plain (still tagged) PDF 1.7, and
+    // [`missing_glyphs_warning`] says so.
+    let standards = if missing_glyphs(report).is_empty() {
+        PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| fail(e.message().to_string()))?
+    } else {
+        PdfStandards::default()
+    };
+    let options = PdfOptions {
+        // A stable document id: the record's, never a random one.
+        ident: Smart::Custom(format!("hotwash/{}", report.record.id)),
+        creator: Smart::Custom(Some(report.generator.clone())),
+        timestamp: Some(Timestamp::new_utc(today)),
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let bytes =
+        typst_pdf::pdf(&document, &options).map_err(|errors| fail(diagnostics(&errors[..])))?;
+    // Typst memoises layout across compilations; a workbench that exports
+    // again and again would keep every report's layout otherwise.
+    typst::comemo::evict(0);
+    Ok(bytes)
+}
+
+fn fail(message: String) -> ExportError {
+    ExportError::Render {
         format: "PDF",
         message,
-    };
+    }
+}
+
+/// The report laid out in pages, the generation time as Typst's, and
+/// Typst's warnings (none, for the template as it is: a test holds it).
+fn layout(
+    report: &Report,
+    paper: Paper,
+) -> Result<(PagedDocument, Datetime, Vec<String>), ExportError> {
     let data = serde_json::to_vec(&Doc::new(report, paper)).map_err(|e| fail(e.to_string()))?;
     let generated = report.generated;
     let today = Datetime::from_ymd_hms(
@@ -55,23 +90,12 @@ pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>, ExportError> {
     let document = compiled
         .output
         .map_err(|errors| fail(diagnostics(&errors[..])))?;
-    let standards =
-        PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| fail(e.message().to_string()))?;
-    let options = PdfOptions {
-        // A stable document id: the record's, never a random one.
-        ident: Smart::Custom(format!("hotwash/{}", report.record.id)),
-        creator: Smart::Custom(Some(report.generator.clone())),
-        timestamp: Some(Timestamp::new_utc(today)),
-        standards,
-        tagged: true,
-        ..PdfOptions::default()
-    };
-    let bytes =
-        typst_pdf::pdf(&document, &options).map_err(|errors| fail(diagnostics(&errors[..])))?;
-    // Typst memoises layout across compilations; a workbench that exports
-    // again and again would keep every report's layout otherwise.
-    typst::comemo::evict(0);
-    Ok(bytes)
+    let warnings = compiled
+        .warnings
+        .iter()
+        .map(|w| w.message.to_string())
+        .collect();
+    Ok((document, today, warnings))
 }
 
 /// Typst's errors in a sentence. They can only come from the template or
@@ -90,10 +114,15 @@ fn diagnostics(errors: &[typst::diag::SourceDiagnostic]) -> String {
     said.join("; ")
 }
 
-/// The characters of `text` that none of the embedded fonts can draw.
-pub fn missing_glyphs(text: &str) -> Vec<char> {
+/// The characters of the report's text that none of the embedded fonts
+/// can draw (Chinese, say): the PDF shows each as an empty box. Sorted,
+/// each once. Whitespace and the report's own words are always covered.
+pub fn missing_glyphs(report: &Report) -> Vec<char> {
+    let Ok(data) = serde_json::to_string(&Doc::new(report, Paper::default())) else {
+        return Vec::new();
+    };
     let fonts = world::fonts();
-    let mut missing: Vec<char> = text
+    let mut missing: Vec<char> = data
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .filter(|&c| !fonts.iter().any(|f| f.info().coverage.contains(c as u32)))
@@ -101,6 +130,31 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
     missing.sort_unstable();
     missing.dedup();
     missing
+}
+
+/// The warning that goes with [`missing_glyphs`], if any: the characters
+/// by code point (a terminal may not show them either), at most eight.
+pub fn missing_glyphs_warning(report: &Report) -> Option<String> {
+    let missing = missing_glyphs(report);
+    if missing.is_empty() {
+        return None;
+    }
+    let mut codes: Vec<String> = missing
+        .iter()
+        .take(8)
+        .map(|c| format!("U+{:04X}", u32::from(*c)))
+        .collect();
+    if missing.len() > 8 {
+        codes.push(format!("and {} more", missing.len() - 8));
+    }
+    Some(format!(
+        "the PDF's fonts (DejaVu) have no glyph for {} of the report's characters ({}): \
+         the PDF shows {} as an empty box that text search does not find, and is not \
+         PDF/A, which forbids that",
+        missing.len(),
+        codes.join(", "),
+        if missing.len() == 1 { "it" } else { "each" }
+    ))
 }
 
 /// What the template reads: the report as the PDF shows it, in its order.
@@ -645,5 +699,72 @@ fn tlp_class(tlp: Tlp) -> &'static str {
         Tlp::Green => "green",
         Tlp::Amber | Tlp::AmberStrict => "amber",
         Tlp::Red => "red",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taurus() -> Report {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("incidents/taurus-webex-2024.ron");
+        let (record, review) =
+            crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
+                .unwrap_or_else(|_| panic!("the Taurus record loads"));
+        crate::report::build(&record, &review, &crate::report::ReportOptions::default())
+    }
+
+    #[test]
+    fn the_template_lays_out_without_warnings() {
+        let report = taurus();
+        for paper in Paper::ALL {
+            let (document, _, warnings) = layout(&report, paper).expect("laid out");
+            assert_eq!(warnings, Vec::<String>::new(), "{paper:?}");
+            assert!(document.pages().len() > 10, "{paper:?}");
+        }
+    }
+
+    #[test]
+    fn a_wide_matrix_is_split_evenly_into_tables_of_at_most_24_events() {
+        let report = taurus();
+        let index = Index {
+            report: ReportIndex::new(&report),
+            sources: Default::default(),
+        };
+        let tables = matrix(&report, &index);
+        let widths: Vec<usize> = tables.iter().map(|t| t.events.len()).collect();
+        assert_eq!(widths.iter().sum::<usize>(), report.events.len());
+        assert!(widths.iter().all(|&w| w <= MATRIX_COLUMNS), "{widths:?}");
+        assert!(
+            widths.iter().max().unwrap_or(&0) - widths.iter().min().unwrap_or(&0) <= 1,
+            "{widths:?}"
+        );
+        let rows = &tables[1].rows[0];
+        assert_eq!(
+            rows.cells.len(),
+            widths[1],
+            "each row has a cell per event of its table"
+        );
+    }
+
+    #[test]
+    fn the_fonts_cover_german_cyrillic_and_the_workbench_marks() {
+        let mut report = taurus();
+        assert_eq!(
+            missing_glyphs(&report),
+            Vec::<char>::new(),
+            "Taurus needs no other font"
+        );
+        report.record.title = "Größe Прослушка ✗ ≠ ↷ ∅ ✓ · – — … →".into();
+        assert_eq!(missing_glyphs(&report), Vec::<char>::new());
+        assert_eq!(missing_glyphs_warning(&report), None);
+        report.record.title = "泄密事件 陶鲁斯".into();
+        let warning = missing_glyphs_warning(&report).expect("a warning");
+        assert!(warning.contains("U+6CC4"), "{warning}");
+        assert!(
+            warning.contains("7 of the report's characters"),
+            "{warning}"
+        );
     }
 }
