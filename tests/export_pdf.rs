@@ -193,6 +193,32 @@ fn a_brief_is_not_written_as_a_pdf() {
     assert!(out.stdout.is_empty());
 }
 
+/// A terminal would take the PDF's bytes as control sequences: `export`
+/// refuses to write one there (`script` gives it a terminal).
+#[test]
+fn a_pdf_is_not_written_to_a_terminal() {
+    let command = format!(
+        "{} export {DEMO} --format pdf; echo \"status $?\"",
+        env!("CARGO_BIN_EXE_hotwash")
+    );
+    let Ok(out) = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .env("HOTWASH_CONFIG", empty_config())
+        .output()
+    else {
+        eprintln!("skipping: no script(1) to give hotwash a terminal");
+        return;
+    };
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        seen.contains("the PDF is a binary file: write it with --out FILE")
+            && seen.contains("status 2")
+            && !seen.contains("%PDF"),
+        "{seen}"
+    );
+}
+
 /// Record text that Typst markup would act on: code, a panic, a file read,
 /// a label, a reference, math, emphasis, a heading, raw text, escapes.
 const TYPST_HOSTILE: [&str; 6] = [

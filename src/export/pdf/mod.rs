@@ -33,6 +33,14 @@ use crate::report::{
 /// control column, so that a cell stays wide enough to read.
 const MATRIX_COLUMNS: usize = 24;
 
+/// The most report data (the JSON the template reads) the PDF export lays
+/// out: 2 MiB, about 1,100 events of the benchmarks' synthetic records and
+/// 350 pages, which Typst lays out in about 2 GB of memory and 10 s of CPU.
+/// Layout memory grows with the report (8 GB at 5,000 events), so a larger
+/// report is refused with what to do instead, never left to exhaust the
+/// machine. The Taurus report is 7 % of it.
+pub const MAX_DATA_BYTES: usize = 2 * 1024 * 1024;
+
 /// The PDF of `report` on `paper`.
 pub fn render(report: &Report, paper: Paper) -> Result<Vec<u8>, ExportError> {
     let (document, today, _warnings) = layout(report, paper)?;
@@ -75,6 +83,15 @@ fn layout(
     paper: Paper,
 ) -> Result<(PagedDocument, Datetime, Vec<String>), ExportError> {
     let data = serde_json::to_vec(&Doc::new(report, paper)).map_err(|e| fail(e.to_string()))?;
+    if data.len() > MAX_DATA_BYTES {
+        return Err(fail(format!(
+            "the report is too large for a PDF ({:.1} MiB of text; the PDF export lays out at \
+             most {} MiB, about 350 pages): leave events out of it, lower \
+             --max-classification, or export HTML, which has no such limit",
+            data.len() as f64 / (1024.0 * 1024.0),
+            MAX_DATA_BYTES / (1024 * 1024)
+        )));
+    }
     let generated = report.generated;
     let today = Datetime::from_ymd_hms(
         generated.year(),
@@ -745,6 +762,20 @@ mod tests {
             rows.cells.len(),
             widths[1],
             "each row has a cell per event of its table"
+        );
+    }
+
+    #[test]
+    fn a_report_too_large_to_lay_out_is_refused_with_what_to_do() {
+        let mut report = taurus();
+        // Just over the limit, in one narrative.
+        report.events[0].narrative = "word ".repeat(MAX_DATA_BYTES / 5);
+        let message = render(&report, Paper::A4).expect_err("refused").to_string();
+        assert!(
+            message.starts_with(
+                "cannot render the PDF export: the report is too large for a PDF (2.1 MiB"
+            ) && message.contains("export HTML"),
+            "{message}"
         );
     }
 
