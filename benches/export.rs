@@ -7,6 +7,10 @@
 //! tenfold, not a hundredfold. `review_validate` checks the same reviews
 //! against their record, as `hotwash validate` does.
 //!
+//! `pdf` lays out and writes the PDF of synthetic records of 100 and 1,000
+//! events (no review): the PDF export refuses reports much larger than
+//! 1,000 events (`hotwash::export::pdf::MAX_DATA_BYTES`).
+//!
 //! ```text
 //! cargo bench --bench export
 //! ```
@@ -90,6 +94,17 @@ fn export(bencher: Bencher, format: Format) {
     bencher.bench(|| {
         let report = build(black_box(record), black_box(review), &options());
         render(&report, format).expect("render")
+    });
+}
+
+/// The PDF: record to report to laid-out pages to bytes.
+#[divan::bench(args = [100, 1_000], sample_count = 3)]
+fn pdf(bencher: Bencher, events: usize) {
+    let record = synth::record(events, 1);
+    let review = Review::new(record.id.to_string());
+    bencher.bench(|| {
+        let report = build(black_box(&record), black_box(&review), &options());
+        hotwash::export::pdf::render(&report, hotwash::export::Paper::A4).expect("render")
     });
 }
 
