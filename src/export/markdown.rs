@@ -512,7 +512,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Record text as one table cell: one line, escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     escape_text(text)
 }
 
