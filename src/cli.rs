@@ -872,12 +872,19 @@ fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCo
             // The record goes out of scope here: only its summary is kept.
             Some(record) => summaries.push(crate::stats::Summary::of(&record)),
             None => {
-                let error = loaded
-                    .report
-                    .first_error()
-                    .map(|d| loaded.report.one_line(d))
-                    .unwrap_or_else(|| format!("{}: not a record", file.display()));
-                let _ = writeln!(std::io::stderr(), "hotwash: not counted: {error}");
+                // `line:col: message`: the file is named beside it.
+                let error = loaded.report.first_error().map_or_else(
+                    || "not a record".to_string(),
+                    |d| match d.start {
+                        Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                        None => text_safety::one_line(&d.message).into_owned(),
+                    },
+                );
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: not counted: {}: {error}",
+                    text_safety::one_line(&file.display().to_string())
+                );
                 unreadable.push(Unreadable {
                     file: file.display().to_string(),
                     error,

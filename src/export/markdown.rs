@@ -933,7 +933,12 @@ impl Doc<'_> {
 /// Writes `words` as lines of at most [`WIDTH`] columns (counted as
 /// markdownlint counts them, in UTF-16 units); a word longer than a line
 /// gets a line of its own, which MD013 allows.
-fn wrap<'w>(out: &mut String, first: &str, rest: &str, words: impl Iterator<Item = &'w str>) {
+pub(crate) fn wrap<'w>(
+    out: &mut String,
+    first: &str,
+    rest: &str,
+    words: impl Iterator<Item = &'w str>,
+) {
     // Columns as markdownlint counts them; ASCII needs no re-encoding.
     let width = |s: &str| {
         if s.is_ascii() {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{EffectFilter, Incident, Lag, Row, STATS_FORMAT, Table, Tally};
-use crate::export::markdown::cell;
+use crate::export::markdown::{cell, wrap};
 use crate::model::Effect;
 
 /// A record of the folder that could not be counted, and why.
@@ -61,95 +61,130 @@ fn what_counts(filter: EffectFilter) -> String {
     }
 }
 
+/// Writes `text` (already escaped Markdown) as a wrapped paragraph or list
+/// item: lines stay within markdownlint's 80 columns.
+fn para(out: &mut String, first: &str, rest: &str, text: &str) {
+    wrap(out, first, rest, text.split(' ').filter(|w| !w.is_empty()));
+}
+
 pub fn markdown(s: &Shown) -> String {
     let t = s.table;
     let (banner, tlp) = t.marking();
     let mut out = String::new();
     let n = t.incidents.len();
-    out.push_str(&format!("**{} · {}**\n\n", cell(&banner), tlp.label()));
+    // The title first (a Markdown document starts with its heading), the
+    // banner right under it and again at the end. Lists, not tables: a
+    // list item wraps within 80 columns and reads on a narrow page.
+    let marking = format!("**{}** · {}", cell(&banner), tlp.label());
     out.push_str("# Controls across incidents\n\n");
-    out.push_str(&format!(
-        "{} {}, {} {} shown{}. A control counts in an incident when an event there gave it \
-         an effect of: {}. Sorted by the number of incidents, then of events.\n\n",
-        n,
-        if n == 1 { "incident" } else { "incidents" },
-        s.rows.len(),
-        if s.rows.len() == 1 {
-            "control"
-        } else {
-            "controls"
-        },
-        s.family
-            .map(|f| format!(" (family {})", cell(f)))
-            .unwrap_or_default(),
-        what_counts(s.filter),
-    ));
-    out.push_str("## Controls\n\n");
+    out.push_str(&marking);
+    out.push_str("\n\n");
+    para(
+        &mut out,
+        "",
+        "",
+        &format!(
+            "{} {}, {} {} shown{}. A control counts in an incident when an event there \
+             gave it an effect of: {}. Sorted by the number of incidents, then of events.",
+            n,
+            if n == 1 { "incident" } else { "incidents" },
+            s.rows.len(),
+            if s.rows.len() == 1 {
+                "control"
+            } else {
+                "controls"
+            },
+            s.family
+                .map(|f| format!(" (family {})", cell(f)))
+                .unwrap_or_default(),
+            what_counts(s.filter),
+        ),
+    );
+    out.push_str("\n## Controls\n\n");
     if s.rows.is_empty() {
-        out.push_str("No control matches.\n\n");
-    } else {
-        out.push_str("| Control | Title | Incidents | Effects by incident (first event) |\n");
-        out.push_str("| --- | --- | --: | --- |\n");
-        for &r in &s.rows {
-            let row = &t.rows[r];
-            let by: Vec<String> = row
-                .cells
-                .iter()
-                .filter(|c| c.tally.counts.matching(s.filter) > 0)
-                .map(|c| {
-                    let first = c
-                        .tally
-                        .first_matching(s.filter)
-                        .map(|f| format!(" ({})", cell(&f.id)))
-                        .unwrap_or_default();
-                    format!(
-                        "{}: {}{first}",
-                        cell(&t.incidents[c.incident].id),
-                        effects_words(&c.tally, s.filter)
-                    )
-                })
-                .collect();
-            out.push_str(&format!(
-                "| {} | {} | {} of {n} | {} |\n",
+        out.push_str("No control matches.\n");
+    }
+    for &r in &s.rows {
+        let row = &t.rows[r];
+        let by: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|c| c.tally.counts.matching(s.filter) > 0)
+            .map(|c| {
+                let first = c
+                    .tally
+                    .first_matching(s.filter)
+                    .map(|f| format!(" (from {})", cell(&f.id)))
+                    .unwrap_or_default();
+                format!(
+                    "{}: {}{first}",
+                    cell(&t.incidents[c.incident].id),
+                    effects_words(&c.tally, s.filter)
+                )
+            })
+            .collect();
+        para(
+            &mut out,
+            "- ",
+            "  ",
+            &format!(
+                "**{}** {}: in {} of {n}. {}.",
                 cell(&row.id),
                 cell(&row.title),
                 row.incidents_with(s.filter),
                 by.join("; ")
-            ));
-        }
-        out.push('\n');
-    }
-    out.push_str("## Detection lag\n\n");
-    out.push_str(
-        "From the first event with a control failure to the earliest time a failing event \
-         became known to the own side (its `known` time).\n\n",
-    );
-    out.push_str("| Incident | First failure | Became known | Lag |\n");
-    out.push_str("| --- | --- | --- | --: |\n");
-    for i in &t.incidents {
-        let (first, known, lag) = match &i.lag {
-            Some(l) => (
-                format!("{} {}", cell(&l.first_failure), l.failed_at),
-                format!("{} {}", cell(&l.known_by), l.known_at),
-                l.words(),
             ),
-            None => (String::new(), String::new(), lag_missing(i).to_string()),
+        );
+    }
+    out.push_str("\n## Detection lag\n\n");
+    para(
+        &mut out,
+        "",
+        "",
+        "From the first event with a control failure to the earliest time a failing \
+         event became known to the own side (its `known` time).",
+    );
+    out.push('\n');
+    for i in &t.incidents {
+        let lag = match &i.lag {
+            Some(l) => format!(
+                "{}, from {} ({}) to {} known {}",
+                l.words(),
+                cell(&l.first_failure),
+                l.failed_at,
+                cell(&l.known_by),
+                l.known_at
+            ),
+            None => lag_missing(i).to_string(),
         };
-        out.push_str(&format!(
-            "| {} | {first} | {known} | {lag} |\n",
-            cell(&i.id)
-        ));
+        para(
+            &mut out,
+            "- ",
+            "  ",
+            &format!("**{}** {}: {lag}.", cell(&i.id), cell(&i.title)),
+        );
+    }
+    if !s.unreadable.is_empty() {
+        out.push_str("\n## Not counted\n\n");
+        para(
+            &mut out,
+            "",
+            "",
+            "These files could not be read as records; `hotwash validate` says why.",
+        );
+        out.push('\n');
+        for u in s.unreadable {
+            para(
+                &mut out,
+                "- ",
+                "  ",
+                &format!("{}: {}", cell(&u.file), cell(&u.error)),
+            );
+        }
     }
     out.push('\n');
-    if !s.unreadable.is_empty() {
-        out.push_str("## Not counted\n\n");
-        out.push_str("These files could not be read as records; `hotwash validate` says why.\n\n");
-        for u in s.unreadable {
-            out.push_str(&format!("- {}: {}\n", cell(&u.file), cell(&u.error)));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!("**{} · {}**\n", cell(&banner), tlp.label()));
+    out.push_str(&marking);
+    out.push('\n');
     out
 }
 
