@@ -39,11 +39,16 @@ pub enum Action {
     EditRecord,
     Export,
     Messages,
+    CrossIncidents,
+    Left,
+    Right,
+    FamilyFilter,
+    EffectFilter,
 }
 
 impl Action {
     /// Every action, for checks that each has a key and a description.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 38] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -77,6 +82,11 @@ impl Action {
         Action::EditRecord,
         Action::Export,
         Action::Messages,
+        Action::CrossIncidents,
+        Action::Left,
+        Action::Right,
+        Action::FamilyFilter,
+        Action::EffectFilter,
     ];
 
     /// What the action does, for the help overlay.
@@ -115,6 +125,13 @@ impl Action {
             Action::EditRecord => "open the record in $EDITOR at the selected event",
             Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1)",
             Action::Messages => "show this session's messages in full, newest first",
+            Action::CrossIncidents => {
+                "controls across incidents: which failed where, and each detection lag"
+            }
+            Action::Left => "previous incident",
+            Action::Right => "next incident",
+            Action::FamilyFilter => "show one control family, the next on each press, then all",
+            Action::EffectFilter => "count any failure, or one effect: the next on each press",
         }
     }
 
@@ -148,6 +165,10 @@ impl Action {
             Action::EditRecord => "editor",
             Action::Export => "export",
             Action::Messages => "messages",
+            Action::CrossIncidents => "across incidents",
+            Action::Left | Action::Right => "incident",
+            Action::FamilyFilter => "family",
+            Action::EffectFilter => "effect",
         }
     }
 
@@ -168,6 +189,10 @@ impl Action {
             Action::Undo => 10,
             Action::Messages => 11,
             Action::CycleZone => 12,
+            Action::CrossIncidents => 5,
+            Action::Left | Action::Right => 6,
+            Action::FamilyFilter => 7,
+            Action::EffectFilter => 8,
             Action::Up | Action::Down => 13,
             _ => 20,
         }
@@ -194,6 +219,8 @@ pub enum Context {
     Everywhere,
     Library,
     Review,
+    /// The controls-across-incidents view.
+    Cross,
 }
 
 /// One key binding. `label` is how the help shows the key.
@@ -244,7 +271,10 @@ pub const KEYMAP: &[Binding] = &[
     key(K::PageUp, "PgUp", A::PageUp, C::Everywhere, false),
     key(K::PageDown, "PgDn", A::PageDown, C::Everywhere, false),
     key(K::Enter, "Enter", A::Open, C::Everywhere, true),
-    key(K::Char('/'), "/", A::Search, C::Everywhere, true),
+    // The library's filter and the record's search; the view across
+    // incidents has neither.
+    key(K::Char('/'), "/", A::Search, C::Library, true),
+    key(K::Char('/'), "/", A::Search, C::Review, true),
     key(K::Char('n'), "n", A::Next, C::Review, true),
     key(K::Char('N'), "N", A::Previous, C::Review, false),
     key(K::Tab, "Tab", A::FocusNext, C::Review, true),
@@ -269,6 +299,13 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('E'), "E", A::EditRecord, C::Review, false),
     key(K::Char('x'), "x", A::Export, C::Review, true),
     key(K::Char('M'), "M", A::Messages, C::Everywhere, true),
+    key(K::Char('C'), "C", A::CrossIncidents, C::Library, true),
+    key(K::Char('h'), "h", A::Left, C::Cross, false),
+    key(K::Left, "←", A::Left, C::Cross, false),
+    key(K::Char('l'), "l", A::Right, C::Cross, true),
+    key(K::Right, "→", A::Right, C::Cross, false),
+    key(K::Char('f'), "f", A::FamilyFilter, C::Cross, true),
+    key(K::Char('e'), "e", A::EffectFilter, C::Cross, true),
 ];
 
 /// The action bound to `event` in `context`, if any.
@@ -299,7 +336,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for context in [Context::Library, Context::Review] {
+        for context in [Context::Library, Context::Review, Context::Cross] {
             let mut seen = HashSet::new();
             for b in bindings(context) {
                 assert!(

@@ -43,6 +43,8 @@ pub struct Bundle {
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
     /// The Timeline's and Controls' column widths.
     pub columns: Columns,
+    /// What the controls-across-incidents view needs of the record.
+    pub summary: Arc<crate::stats::Summary>,
 }
 
 impl Bundle {
@@ -95,6 +97,7 @@ impl Bundle {
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
+        let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
@@ -108,6 +111,7 @@ impl Bundle {
             failed_controls,
             search: std::sync::OnceLock::new(),
             columns,
+            summary,
         }
     }
 }
@@ -589,6 +593,8 @@ pub enum ConfirmAction {
 pub enum Screen {
     Library,
     Review(Box<ReviewScreen>),
+    /// Controls across the library's incidents.
+    Cross(Box<super::cross::CrossScreen>),
 }
 
 #[derive(Debug)]
@@ -621,6 +627,9 @@ pub struct App {
     /// Draw without colour (`NO_COLOR`): what colour shows is carried by
     /// reverse video, bold and glyphs alone.
     pub no_color: bool,
+    /// The controls-across-incidents view a record was opened from: Esc in
+    /// the record goes back to it.
+    pub cross_return: Option<Box<super::cross::CrossScreen>>,
 }
 
 impl App {
@@ -643,6 +652,7 @@ impl App {
             overlay_scroll: 0,
             report_view: None,
             no_color: false,
+            cross_return: None,
         }
     }
 

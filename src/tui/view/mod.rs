@@ -1,6 +1,7 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
+pub(crate) mod cross;
 mod field;
 mod findings;
 pub(crate) mod help;
@@ -42,6 +43,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     match &app.screen {
         Screen::Library => library::draw(app, frame, area),
         Screen::Review(r) => review::draw(app, r, frame, area),
+        Screen::Cross(c) => cross::draw(app, c, frame, area),
     }
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
@@ -106,15 +108,33 @@ fn split_flags(buf: &mut ratatui::buffer::Buffer) {
 
 /// A classification banner across `area`, with the TLP label right-justified.
 pub(crate) fn banner(frame: &mut Frame, area: Rect, classification: Classification, tlp: Tlp) {
+    banner_words(
+        frame,
+        area,
+        classification.banner(),
+        classification.level,
+        tlp,
+    );
+}
+
+/// A banner of `words` in the colours of `level`, with the TLP label
+/// right-justified: for a view over records of several schemes.
+pub(crate) fn banner_words(
+    frame: &mut Frame,
+    area: Rect,
+    words: &str,
+    level: crate::model::Level,
+    tlp: Tlp,
+) {
     let label = tlp.label();
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width(&label) as u16 + 2),
     ])
     .areas(area);
-    let style = style::banner_style(classification.level);
+    let style = style::banner_style(level);
     frame.render_widget(
-        Paragraph::new(classification.banner())
+        Paragraph::new(words.to_string())
             .alignment(Alignment::Center)
             .style(style),
         left,
