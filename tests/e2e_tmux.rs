@@ -742,3 +742,46 @@ fn a_two_line_note_is_shown_as_two_lines() {
     tmux.keys(&["q"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_view_across_incidents_drills_into_an_incident_and_comes_back() {
+    if !tmux_available() {
+        return;
+    }
+    // The hand-counted stats fixture: alpha, bravo, charlie and a broken file.
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-cross-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats");
+    for file in ["alpha.ron", "bravo.ron", "charlie.ron", "broken.ron"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).expect("copy fixture");
+    }
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-cross-{}", std::process::id()),
+    };
+    start(&tmux, &dir);
+    tmux.wait_for("the library", |s| s.contains("Records (4)"));
+    tmux.keys(&["C"]);
+    let screen = tmux.wait_for("the view across incidents", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("Detection lag")
+    });
+    assert!(screen.contains("1 not counted"), "{screen}");
+    assert!(screen.contains("30–61 days"), "{screen}");
+    // SC-8 in bravo (absent at B1), then into it.
+    tmux.keys(&["l"]);
+    tmux.wait_for("bravo's cell", |s| {
+        s.contains("SC-8 in bravo: absent 1, first at B1")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("bravo at B1", |s| {
+        s.contains("Timeline (3)") && s.contains("SC-8 first at B1 here")
+    });
+    assert!(screen.contains("No briefing before the trip"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back in the view, on the same cell", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("SC-8 in bravo")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the library again", |s| s.contains("Records (4)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
