@@ -20,6 +20,9 @@ pub struct CrossScreen {
     pub filter: EffectFilter,
     /// The rows shown, as indices into `table.rows`, in their order.
     pub rows: Vec<usize>,
+    /// In how many incidents each shown row counts an event: worked out
+    /// with the rows, so that a frame does not walk a row's cells.
+    pub incidents_with: Vec<usize>,
     /// The selected row (into `rows`) and incident column.
     pub row: usize,
     pub col: usize,
@@ -69,6 +72,7 @@ impl CrossScreen {
             family: None,
             filter: EffectFilter::default(),
             rows: Vec::new(),
+            incidents_with: Vec::new(),
             row: 0,
             col: 0,
             row_offset: 0,
@@ -112,6 +116,11 @@ impl CrossScreen {
     pub fn refilter(&mut self) {
         let family = self.family_name().map(str::to_string);
         self.rows = self.table.view(family.as_deref(), self.filter);
+        self.incidents_with = self
+            .rows
+            .iter()
+            .map(|&r| self.table.rows[r].incidents_with(self.filter))
+            .collect();
         self.row = self.row.min(self.rows.len().saturating_sub(1));
     }
 

@@ -174,7 +174,7 @@ fn draw_table(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
         }
         spans.push(Span::raw(format!(
             "{:>w$}  ",
-            format!("{}/{n}", row.incidents_with(c.filter)),
+            format!("{}/{n}", c.incidents_with[k]),
             w = IN_W - 2
         )));
         for i in shown_cols.clone() {
