@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 
 use chrono::{DateTime, Utc};
 
-use super::action::{Action, Context, action_for};
+use super::action::Action;
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
     LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
@@ -131,7 +131,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             key.kind == KeyEventKind::Release
                 || (app.input.is_none()
                     && app.overlay.is_none()
-                    && action_for(key, context(app)).is_none()
+                    && app.keymap.action_for(key, app.context()).is_none()
                     && !(key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)))
         }
@@ -482,14 +482,6 @@ fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
     }
 }
 
-fn context(app: &App) -> Context {
-    match app.screen {
-        Screen::Library => Context::Library,
-        Screen::Review(_) => Context::Review,
-        Screen::Cross(_) => Context::Cross,
-    }
-}
-
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.quit = true;
@@ -503,7 +495,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     app.message = None;
-    let Some(action) = action_for(&key, context(app)) else {
+    let Some(action) = app.keymap.action_for(&key, app.context()) else {
         return Vec::new();
     };
     if action == Action::Quit {
@@ -550,7 +542,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
             }
             Action::Down | Action::PageDown if help => {
-                let total = crate::tui::view::help::lines(context(app)).len();
+                let total = crate::tui::view::help::lines(&app.keymap, app.context()).len();
                 let visible = usize::from(app.height).min(total + 2).saturating_sub(2);
                 app.help_scroll = (app.help_scroll + 1).min(total.saturating_sub(visible));
             }
@@ -895,12 +887,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     };
     let bundled = matches!(state.access, Access::Bundled);
     let notice = state.notice.clone();
-    app.screen = Screen::Review(Box::new(ReviewScreen::new(
-        bundle,
-        index,
-        state,
-        from_library,
-    )));
+    let mut screen = ReviewScreen::new(bundle, index, state, from_library);
+    screen.zone = app.zone;
+    app.screen = Screen::Review(Box::new(screen));
     // Say at once why the review cannot be written, or what is off with it.
     if bundled {
         app.message = Some(BUNDLED_READ_ONLY.into());
@@ -910,6 +899,20 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
         app.overlay = Some(Overlay::Report(report));
     } else if let Some(report) = notice {
         app.message = report.diagnostics.first().map(|d| d.message.clone());
+    }
+    // A classified banner with TLP:CLEAR is said before anything else.
+    if let Screen::Review(r) = &app.screen
+        && let Some(warning) =
+            crate::model::marking::clear_but_classified(r.state.banner, r.bundle.record.tlp)
+    {
+        app.message = Some(match app.message.take() {
+            // The review's own warning of it (a finding raised the banner).
+            Some(other) if other.contains(crate::model::marking::CLEAR_BUT_CLASSIFIED) => {
+                format!("warning: {other}")
+            }
+            Some(other) => format!("warning: {warning}. {other}"),
+            None => format!("warning: {warning}"),
+        });
     }
 }
 
@@ -1028,6 +1031,9 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// The actions that change the review, or open a form to do so. `None`
 /// for the others.
 fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    // Messages below name the keys in force.
+    let new_finding_key = app.key_label(Action::NewFinding);
+    let undo = app.key_label(Action::Undo);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
@@ -1090,7 +1096,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if let Some(id) = selected_finding(app) {
                 app.overlay = Some(Overlay::Confirm(Confirm {
                     question: format!(
-                        "Delete finding {id} and its recommendations? (u undoes it) y/n"
+                        "Delete finding {id} and its recommendations? ({undo} undoes it) y/n"
                     ),
                     action: ConfirmAction::DeleteFinding(id),
                 }));
@@ -1099,7 +1105,9 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Link => {
             if r.state.review.findings.is_empty() {
-                app.message = Some("there are no findings yet: f creates one".into());
+                app.message = Some(format!(
+                    "there are no findings yet: {new_finding_key} creates one"
+                ));
             } else {
                 let target = match r.focus {
                     Pane::Controls => r
@@ -1165,7 +1173,8 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         },
         Action::Export => {
-            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r));
+            let form =
+                ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
             app.overlay = Some(Overlay::Export(Box::new(form)));
             Vec::new()
         }
@@ -1185,11 +1194,14 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 /// The id of the finding selected in the Findings pane, opening the pane
 /// (and saying so) when it is closed.
 fn selected_finding(app: &mut App) -> Option<String> {
+    let new_finding_key = app.key_label(Action::NewFinding);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
     if r.state.review.findings.is_empty() {
-        app.message = Some("there are no findings yet: f creates one".into());
+        app.message = Some(format!(
+            "there are no findings yet: {new_finding_key} creates one"
+        ));
         return None;
     }
     if !r.findings_open || r.focus != Pane::Findings {

@@ -7,13 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{effect_glyph, effect_style, selected};
+use super::style::effect_glyph;
 use super::{banner_words, safe, safe_column, safe_elide, status};
 use crate::model::Effect;
 use crate::stats::{Cell, EffectFilter};
 use crate::tui::action::Context;
 use crate::tui::app::App;
 use crate::tui::cross::CrossScreen;
+use crate::tui::theme::Theme;
 
 /// Cells of an id column and of an incident column (with its gap).
 const ID_W: usize = 9;
@@ -114,10 +115,10 @@ pub fn draw(app: &App, c: &CrossScreen, frame: &mut Frame, area: Rect) {
         a.title,
     );
     let (words, level, tlp) = &c.marking;
-    banner_words(frame, a.top, words, *level, *tlp);
-    banner_words(frame, a.bottom, words, *level, *tlp);
-    draw_table(c, frame, a.table);
-    draw_lag(c, frame, a.lag);
+    banner_words(frame, a.top, words, *level, *tlp, &app.theme);
+    banner_words(frame, a.bottom, words, *level, *tlp, &app.theme);
+    draw_table(c, &app.theme, frame, a.table);
+    draw_lag(c, &app.theme, frame, a.lag);
     let n = c.table.incidents.len();
     let mut right = vec![(crate::wording::count(n, "incident", "incidents"), 0)];
     if c.not_counted > 0 {
@@ -126,13 +127,14 @@ pub fn draw(app: &App, c: &CrossScreen, frame: &mut Frame, area: Rect) {
     status(
         frame,
         a.status,
+        &app.keymap,
         Context::Cross,
         app.message.as_deref(),
         &right,
     );
 }
 
-fn draw_table(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
+fn draw_table(c: &CrossScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
     let inner = usize::from(pane.width.saturating_sub(2));
     let title_w = title_width(inner);
     let cols = table_columns(pane);
@@ -154,7 +156,7 @@ fn draw_table(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
         let id = &c.table.incidents[i].id;
         let text = format!("{} ", safe_column(id, CELL_W - 1));
         header.push(if i == c.col {
-            Span::styled(text, bold.patch(selected()))
+            Span::styled(text, bold.patch(theme.selected()))
         } else {
             Span::styled(text, bold)
         });
@@ -164,7 +166,11 @@ fn draw_table(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
     for (k, &r) in c.rows.iter().enumerate().skip(c.row_offset).take(rows) {
         let row = &c.table.rows[r];
         let is_row = k == c.row;
-        let id_style = if is_row { bold.patch(selected()) } else { bold };
+        let id_style = if is_row {
+            bold.patch(theme.selected())
+        } else {
+            bold
+        };
         let mut spans = vec![
             Span::styled(safe_column(&row.id, ID_W), id_style),
             Span::raw(" "),
@@ -188,9 +194,9 @@ fn draw_table(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
             } else {
                 text
             };
-            let mut style = first.map_or(Style::new(), effect_style);
+            let mut style = first.map_or(Style::new(), |e| theme.effect(e));
             if is_row && i == c.col {
-                style = style.patch(selected());
+                style = style.patch(theme.selected());
             }
             spans.push(Span::styled(safe_column(&text, CELL_W - 1), style));
             spans.push(Span::raw(" "));
@@ -247,7 +253,7 @@ fn selection_words(c: &CrossScreen) -> String {
     }
 }
 
-fn draw_lag(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
+fn draw_lag(c: &CrossScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
     let inner = usize::from(pane.width.saturating_sub(2));
     let rows = usize::from(pane.height.saturating_sub(2));
     let n = c.table.incidents.len();
@@ -276,7 +282,11 @@ fn draw_lag(c: &CrossScreen, frame: &mut Frame, pane: Rect) {
             ),
         };
         let id = safe_column(&incident.id, id_w);
-        let style = if i == c.col { selected() } else { Style::new() };
+        let style = if i == c.col {
+            theme.selected()
+        } else {
+            Style::new()
+        };
         lines.push(Line::from(vec![
             Span::raw(mark),
             Span::styled(id, style),

@@ -35,7 +35,10 @@ pub fn view(app: &App, frame: &mut Frame) {
                 "hotwash needs {MIN_WIDTH}×{MIN_HEIGHT}; this is {}×{}.",
                 area.width, area.height
             )),
-            Line::from("Enlarge the window, or press q to quit."),
+            Line::from(format!(
+                "Enlarge the window, or press {} to quit.",
+                app.key_label(crate::tui::action::Action::Quit)
+            )),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
@@ -107,13 +110,20 @@ fn split_flags(buf: &mut ratatui::buffer::Buffer) {
 }
 
 /// A classification banner across `area`, with the TLP label right-justified.
-pub(crate) fn banner(frame: &mut Frame, area: Rect, classification: Classification, tlp: Tlp) {
+pub(crate) fn banner(
+    frame: &mut Frame,
+    area: Rect,
+    classification: Classification,
+    tlp: Tlp,
+    theme: &crate::tui::theme::Theme,
+) {
     banner_words(
         frame,
         area,
         classification.banner(),
         classification.level,
         tlp,
+        theme,
     );
 }
 
@@ -125,6 +135,7 @@ pub(crate) fn banner_words(
     words: &str,
     level: crate::model::Level,
     tlp: Tlp,
+    theme: &crate::tui::theme::Theme,
 ) {
     let label = tlp.label();
     let [left, right] = Layout::horizontal([
@@ -132,7 +143,7 @@ pub(crate) fn banner_words(
         Constraint::Length(width(&label) as u16 + 2),
     ])
     .areas(area);
-    let style = style::banner_style(level);
+    let style = theme.banner(level);
     frame.render_widget(
         Paragraph::new(words.to_string())
             .alignment(Alignment::Center)
