@@ -207,3 +207,43 @@ fn snapshot_cross_80x24() {
     keys(&mut app, "Cl");
     insta::assert_snapshot!(render(&app));
 }
+
+#[test]
+fn a_thousand_incidents_keep_the_columns_in_line() {
+    // 1,000 copies of alpha: the "In" column holds "1000/1000".
+    let text = std::fs::read_to_string(Path::new(FIXTURE).join("alpha.ron")).expect("alpha");
+    let alpha: hotwash::model::Record = hotwash::load::parse(&text).expect("alpha parses");
+    let mut app = App::new(120, 40);
+    for i in 0..1000 {
+        let mut record = alpha.clone();
+        record.id = format!("a{i:03}");
+        let path = std::path::PathBuf::from(format!("a{i:03}.ron"));
+        app.library.entries.push(hotwash::tui::app::Entry {
+            path: path.clone(),
+            state: hotwash::tui::app::EntryState::Loaded(std::sync::Arc::new(
+                hotwash::tui::app::Bundle::new(path, record),
+            )),
+            review: None,
+        });
+    }
+    keys(&mut app, "C");
+    let screen = render(&app);
+    let lines: Vec<&str> = screen.lines().collect();
+    let col = |line: &str, needle: &str| {
+        line.find(needle)
+            .map(|at| line[..at].chars().count())
+            .unwrap_or_else(|| panic!("no {needle:?} in {line:?}"))
+    };
+    let header = lines
+        .iter()
+        .find(|l| l.contains("Control ") && l.contains(" In "))
+        .expect("the header");
+    let row = lines
+        .iter()
+        .find(|l| l.contains("SC-8 "))
+        .expect("the SC-8 row");
+    assert!(row.contains("1000/1000"), "{row}");
+    // The count ends where "In" ends; the first cell starts under a000.
+    assert_eq!(col(header, "In") + 2, col(row, "1000/1000") + 9, "{screen}");
+    assert_eq!(col(header, "a000"), col(row, "✗2"), "{screen}");
+}

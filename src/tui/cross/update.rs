@@ -10,7 +10,7 @@ pub fn visible(app: &App) -> (usize, usize) {
     let areas = crate::tui::view::cross::areas(app.area(), app_incidents(app));
     (
         crate::tui::view::cross::table_rows(areas.table),
-        crate::tui::view::cross::table_columns(areas.table),
+        crate::tui::view::cross::table_columns(areas.table, app_incidents(app)),
     )
 }
 

@@ -19,8 +19,11 @@ use crate::tui::theme::Theme;
 /// Cells of an id column and of an incident column (with its gap).
 const ID_W: usize = 9;
 const CELL_W: usize = 10;
-/// "12/2000" and a gap.
-const IN_W: usize = 10;
+/// The "In" column for `n` incidents: "1905/2000" and a gap of two.
+fn in_width(n: usize) -> usize {
+    let digits = n.max(1).to_string().len();
+    (2 * digits + 1).max(2) + 2
+}
 
 pub struct CrossAreas {
     pub title: Rect,
@@ -69,11 +72,11 @@ fn title_width(inner: usize) -> usize {
     }
 }
 
-/// Incident columns that fit the table pane.
-pub fn table_columns(table: Rect) -> usize {
+/// Incident columns that fit the table pane, for `n` incidents.
+pub fn table_columns(table: Rect, n: usize) -> usize {
     let inner = usize::from(table.width.saturating_sub(2));
     let title = title_width(inner);
-    let fixed = ID_W + 1 + title + usize::from(title > 0) + IN_W;
+    let fixed = ID_W + 1 + title + usize::from(title > 0) + in_width(n);
     (inner.saturating_sub(fixed) / CELL_W).max(1)
 }
 
@@ -137,8 +140,9 @@ pub fn draw(app: &App, c: &CrossScreen, frame: &mut Frame, area: Rect) {
 fn draw_table(c: &CrossScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
     let inner = usize::from(pane.width.saturating_sub(2));
     let title_w = title_width(inner);
-    let cols = table_columns(pane);
     let n = c.table.incidents.len();
+    let cols = table_columns(pane, n);
+    let in_w = in_width(n);
     let shown_cols = (c.col_offset..n).take(cols);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut header = vec![Span::styled(
@@ -151,7 +155,7 @@ fn draw_table(c: &CrossScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
             bold,
         ));
     }
-    header.push(Span::styled(format!("{:>w$}  ", "In", w = IN_W - 2), bold));
+    header.push(Span::styled(format!("{:>w$}  ", "In", w = in_w - 2), bold));
     for i in shown_cols.clone() {
         let id = &c.table.incidents[i].id;
         let text = format!("{} ", safe_column(id, CELL_W - 1));
@@ -181,7 +185,7 @@ fn draw_table(c: &CrossScreen, theme: &Theme, frame: &mut Frame, pane: Rect) {
         spans.push(Span::raw(format!(
             "{:>w$}  ",
             format!("{}/{n}", c.incidents_with[k]),
-            w = IN_W - 2
+            w = in_w - 2
         )));
         for i in shown_cols.clone() {
             let (text, first) = row
