@@ -814,7 +814,10 @@ fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
         s.contains("Timeline") && s.contains("H help") && !s.contains("? help")
     });
     tmux.keys(&["H"]);
-    let screen = tmux.wait_for("the help opened by H", |s| s.contains("quit hotwash"));
+    // The whole help, footer included: a frame can be caught half drawn.
+    let screen = tmux.wait_for("the help opened by H", |s| {
+        s.contains("quit hotwash") && s.contains("H or Esc to close")
+    });
     assert!(
         screen.contains("H               show or hide this help"),
         "{screen}"
