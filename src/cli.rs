@@ -636,7 +636,9 @@ pub fn load_for_report(
         problems.push(checked.record.report.clone());
     }
     let review = match checked.review {
-        Some(r) if r.value.is_some() => r.value,
+        // Loaded is not enough: a review with unresolved merge conflicts
+        // opens in the workbench but is not fit to share.
+        Some(r) if r.report.is_valid() => r.value,
         Some(r) => {
             problems.push(r.report);
             None
