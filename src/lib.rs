@@ -8,6 +8,7 @@
 
 pub mod bundled;
 pub mod cli;
+pub mod diff;
 pub mod export;
 pub mod files;
 pub mod load;
