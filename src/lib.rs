@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diff;
 pub mod export;
 pub mod files;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -401,8 +401,9 @@ fn field<T: PartialEq + Clone>(
     })
 }
 
+#[allow(clippy::ptr_arg)] // Called as `field`'s value of a `String` field.
 fn text(s: &String) -> ConflictValue {
-    ConflictValue::Text(s.clone())
+    ConflictValue::Text(s.to_string())
 }
 
 fn merge_finding(b: &Finding, o: &Finding, t: &Finding, c: &mut Vec<Conflict>) -> Finding {
@@ -652,7 +653,7 @@ fn merge_set<T: Clone + PartialEq>(base: &[T], ours: &[T], theirs: &[T]) -> Vec<
     }
     let mut out: Vec<T> = ours
         .iter()
-        .filter(|x| !(base.contains(x) && !theirs.contains(x)))
+        .filter(|x| !base.contains(x) || theirs.contains(x))
         .cloned()
         .collect();
     for x in theirs {

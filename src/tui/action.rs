@@ -39,11 +39,12 @@ pub enum Action {
     EditRecord,
     Export,
     Messages,
+    Conflicts,
 }
 
 impl Action {
     /// Every action, for checks that each has a key and a description.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::Quit,
         Action::Help,
         Action::Back,
@@ -77,6 +78,7 @@ impl Action {
         Action::EditRecord,
         Action::Export,
         Action::Messages,
+        Action::Conflicts,
     ];
 
     /// What the action does, for the help overlay.
@@ -115,6 +117,7 @@ impl Action {
             Action::EditRecord => "open the record in $EDITOR at the selected event",
             Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1)",
             Action::Messages => "show this session's messages in full, newest first",
+            Action::Conflicts => "list the merge conflicts: keep ours, take theirs or combine them",
         }
     }
 
@@ -148,6 +151,7 @@ impl Action {
             Action::EditRecord => "editor",
             Action::Export => "export",
             Action::Messages => "messages",
+            Action::Conflicts => "conflicts",
         }
     }
 
@@ -269,6 +273,7 @@ pub const KEYMAP: &[Binding] = &[
     key(K::Char('E'), "E", A::EditRecord, C::Review, false),
     key(K::Char('x'), "x", A::Export, C::Review, true),
     key(K::Char('M'), "M", A::Messages, C::Everywhere, true),
+    key(K::Char('C'), "C", A::Conflicts, C::Review, false),
 ];
 
 /// The action bound to `event` in `context`, if any.

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
+pub mod merge_conflicts;
 pub mod messages;
 pub mod mouse;
 pub mod reports;

@@ -329,6 +329,7 @@ fn conflict(app: &mut App) {
                 | Overlay::Confirm(_)
                 | Overlay::Link { .. }
                 | Overlay::Export(_)
+                | Overlay::MergeConflicts(_)
         )
     );
     if busy {
@@ -376,6 +377,10 @@ fn on_review_reloaded(
     r.finding = r
         .finding
         .min(r.state.review.findings.len().saturating_sub(1));
+    if reapply.is_empty() && app.overlay.is_none() {
+        // A merge pulled in under the open review may have left conflicts.
+        super::merge_conflicts::open_if_any(app);
+    }
     let wanted = reapply.len();
     let mut failed = Vec::new();
     for edit in reapply {
@@ -432,7 +437,7 @@ fn read_only_message(state: &ReviewState) -> &'static str {
     }
 }
 
-fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
+pub(super) fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     let Screen::Review(r) = &mut app.screen else {
         return Err("no record is open".into());
     };
@@ -635,6 +640,7 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
             ExportOutcome::Cancel => Vec::new(),
         },
         Overlay::Conflict => conflict_key(app, key),
+        Overlay::MergeConflicts(state) => super::merge_conflicts::key(app, state, key),
         other => {
             app.overlay = Some(other);
             return None;
@@ -861,6 +867,8 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     } else if let Some(report) = notice {
         app.message = report.diagnostics.first().map(|d| d.message.clone());
     }
+    // A review fresh from a git merge: what is left to decide comes first.
+    super::merge_conflicts::open_if_any(app);
 }
 
 /// Leaves the review screen, giving the review back to its library entry.
@@ -1063,6 +1071,19 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
             Vec::new()
         }
+        Action::SignOff | Action::Export if !r.state.review.conflicts.is_empty() => {
+            let n = r.state.review.conflicts.len();
+            app.message = Some(format!(
+                "resolve the {} first: a review two analysts disagree on is not ready to {} (C lists them)",
+                crate::wording::count(n, "merge conflict", "merge conflicts"),
+                if action == Action::SignOff { "sign off" } else { "share" }
+            ));
+            Vec::new()
+        }
+        Action::Conflicts => {
+            super::merge_conflicts::open(app);
+            Vec::new()
+        }
         Action::SignOff => {
             if r.state.read_only() {
                 app.message = Some(read_only_message(&r.state).into());
@@ -1079,35 +1100,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
             Vec::new()
         }
-        Action::Undo => match r.state.undo.pop() {
-            Some(previous) => {
-                r.state.review = previous;
-                // Undoing a change the disk does not have yet just takes
-                // it off the pending list; undoing a saved one is a change
-                // of its own, and one that cannot be made again on another
-                // version of the file.
-                match r.state.pending.last() {
-                    Some(Pending { edit: Some(_), .. }) => {
-                        if let Some(undone) = r.state.pending.pop() {
-                            app.message = Some(format!("undid: {}", undone.summary));
-                        }
-                    }
-                    _ => r.state.pending.push(Pending {
-                        edit: None,
-                        summary: "undid the last change".into(),
-                    }),
-                }
-                r.review_changed();
-                r.finding = r
-                    .finding
-                    .min(r.state.review.findings.len().saturating_sub(1));
-                vec![Effect::Save]
-            }
-            None => {
-                app.message = Some("nothing to undo".into());
-                Vec::new()
-            }
-        },
+        Action::Undo => undo(app),
         Action::Export => {
             let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r));
             app.overlay = Some(Overlay::Export(Box::new(form)));
@@ -1124,6 +1117,42 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         _ => return None,
     };
     Some(effects)
+}
+
+/// `u`: puts back the review as it was before the last change.
+pub(super) fn undo(app: &mut App) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    match r.state.undo.pop() {
+        Some(previous) => {
+            r.state.review = previous;
+            // Undoing a change the disk does not have yet just takes
+            // it off the pending list; undoing a saved one is a change
+            // of its own, and one that cannot be made again on another
+            // version of the file.
+            match r.state.pending.last() {
+                Some(Pending { edit: Some(_), .. }) => {
+                    if let Some(undone) = r.state.pending.pop() {
+                        app.message = Some(format!("undid: {}", undone.summary));
+                    }
+                }
+                _ => r.state.pending.push(Pending {
+                    edit: None,
+                    summary: "undid the last change".into(),
+                }),
+            }
+            r.review_changed();
+            r.finding = r
+                .finding
+                .min(r.state.review.findings.len().saturating_sub(1));
+            vec![Effect::Save]
+        }
+        None => {
+            app.message = Some("nothing to undo".into());
+            Vec::new()
+        }
+    }
 }
 
 /// The id of the finding selected in the Findings pane, opening the pane

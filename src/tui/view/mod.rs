@@ -1,12 +1,12 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
-mod field;
+pub(crate) mod field;
 mod findings;
 pub(crate) mod help;
 mod library;
 mod messages;
-mod overlays;
+pub(crate) mod overlays;
 pub(crate) mod review;
 pub(crate) mod status;
 pub mod style;
@@ -59,6 +59,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Conflict) => overlays::conflict(app, frame, area),
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
+        Some(Overlay::MergeConflicts(state)) => {
+            crate::tui::merge_conflicts::draw(app, state, frame, area)
+        }
         None => {}
     }
     if app.no_color {

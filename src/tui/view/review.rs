@@ -59,6 +59,12 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             } else if r.state.unsaved.is_some() {
                 right.push(("UNSAVED".to_string(), 0));
             }
+            // Left by a git merge: the review is not finished until they go.
+            match r.state.review.conflicts.len() {
+                0 => {}
+                1 => right.push(("1 CONFLICT (C)".to_string(), 0)),
+                n => right.push((format!("{n} CONFLICTS (C)"), 0)),
+            }
             right.extend([
                 (n_means, 3),
                 (
