@@ -555,10 +555,9 @@ impl Diff {
                 }
             }
             let indent = if list.is_some() { "  " } else { "" };
-            let id = c
-                .id
-                .as_deref()
-                .map(|i| text_safety::one_line(i).into_owned());
+            let id =
+                c.id.as_deref()
+                    .map(|i| text_safety::one_line(i).into_owned());
             match c.change {
                 How::Added | How::Removed => {
                     let (word, value) = match c.change {
@@ -856,7 +855,10 @@ mod tests {
         let mut review = taurus();
         review.marks[0].note = Some("line one\nline two\u{1b}[31m".into());
         let lines = to_lines(&Document::Review(Box::new(review)));
-        assert!(lines.contains("finding F01 severity: Critical\n"), "{lines}");
+        assert!(
+            lines.contains("finding F01 severity: Critical\n"),
+            "{lines}"
+        );
         assert!(lines.contains("recommendation R01 status: Recommended\n"));
         assert!(lines.contains("mark E01 note: line one\nmark E01 note| line two\\u{1b}[31m\n"));
         assert!(!lines.contains('\u{1b}'));

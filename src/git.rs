@@ -115,8 +115,8 @@ pub fn merge_review(
         .iter()
         .map(|p| read(p, options, color))
         .collect();
-    let [Some(base_text), Some(ours_text), Some(theirs_text)] = <[_; 3]>::try_from(texts)
-        .unwrap_or([None, None, None])
+    let [Some(base_text), Some(ours_text), Some(theirs_text)] =
+        <[_; 3]>::try_from(texts).unwrap_or([None, None, None])
     else {
         return cannot("a version could not be read (above)");
     };
@@ -264,11 +264,14 @@ fn what_came(ours: &Review, merged: &Merged) -> Vec<String> {
         }
     }
     for s in &merged.dropped {
+        let version = match s.side {
+            crate::model::MergeSide::Ours => "our",
+            crate::model::MergeSide::Theirs => "their",
+        };
         lines.push(format!(
-            "  sign-off dropped: {} had signed {}'s version at {} ({}); the merge changed it, so the \
-             review is not signed off (its dropped_signoffs say who had signed what)",
+            "  sign-off dropped: {} had signed {version} version at {} ({}); the merge changed \
+             it, so the review is not signed off (its dropped_signoffs say who had signed what)",
             s.reviewer,
-            s.side.name(),
             s.at.format("%Y-%m-%d %H:%M UTC"),
             s.hash
         ));
@@ -336,7 +339,9 @@ pub fn diff(
             for report in [a.err(), b.err()].into_iter().flatten() {
                 print_report(&report, color);
             }
-            say("hotwash diff: fix the problems above (both files must be records, or both reviews)");
+            say(
+                "hotwash diff: fix the problems above (both files must be records, or both reviews)",
+            );
             return ExitCode::from(1);
         }
     };
@@ -401,7 +406,10 @@ fn shell_word(text: &str) -> String {
 pub fn git_settings(program: &str) -> Vec<(&'static str, String)> {
     let exe = shell_word(program);
     vec![
-        ("merge.hotwash.name", "hotwash: reviews merged by identity".to_string()),
+        (
+            "merge.hotwash.name",
+            "hotwash: reviews merged by identity".to_string(),
+        ),
         (
             "merge.hotwash.driver",
             format!("{exe} merge-review %O %A %B --path %P"),
@@ -491,7 +499,11 @@ pub fn git_setup(program: Option<&Path>) -> ExitCode {
             shown(&attributes),
             ATTRIBUTES.join(" and ")
         )),
-        Ok(added) => said.push(format!("{}: added {}", shown(&attributes), added.join(" and "))),
+        Ok(added) => said.push(format!(
+            "{}: added {}",
+            shown(&attributes),
+            added.join(" and ")
+        )),
         Err(e) => return fail(e),
     }
     for line in said {
@@ -544,7 +556,10 @@ mod tests {
 
     #[test]
     fn the_driver_survives_any_path_in_the_shell() {
-        assert_eq!(shell_word("/opt/it's here/hotwash"), r"'/opt/it'\''s here/hotwash'");
+        assert_eq!(
+            shell_word("/opt/it's here/hotwash"),
+            r"'/opt/it'\''s here/hotwash'"
+        );
         let settings = git_settings("/usr/bin/hotwash");
         assert!(settings.contains(&(
             "merge.hotwash.driver",

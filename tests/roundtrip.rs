@@ -370,15 +370,20 @@ fn conflict() -> impl Strategy<Value = Conflict> {
         ConflictField::Status,
         ConflictField::Note,
     ]);
-    (item, field, conflict_value(), conflict_value(), conflict_value()).prop_map(
-        |(item, field, base, ours, theirs)| Conflict {
+    (
+        item,
+        field,
+        conflict_value(),
+        conflict_value(),
+        conflict_value(),
+    )
+        .prop_map(|(item, field, base, ours, theirs)| Conflict {
             item,
             field,
             base,
             ours,
             theirs,
-        },
-    )
+        })
 }
 
 fn dropped() -> impl Strategy<Value = DroppedSignOff> {

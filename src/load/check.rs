@@ -805,7 +805,9 @@ fn value_help(field: crate::model::ConflictField) -> &'static str {
         F::Presence => "write Kept or Deleted",
         F::Title | F::Statement | F::Finding | F::Action | F::Owner => "write Text(\"...\")",
         F::Kind => "write Kind(RootCause), Kind(ContributingFactor) or Kind(Observation)",
-        F::Severity => "write Severity(Low), Severity(Medium), Severity(High) or Severity(Critical)",
+        F::Severity => {
+            "write Severity(Low), Severity(Medium), Severity(High) or Severity(Critical)"
+        }
         F::Likelihood => "write Likelihood(...) with an ICD 203 term such as Likely",
         F::Confidence => "write Confidence(Low), Confidence(Moderate) or Confidence(High)",
         F::Portion => "write Portion(...) with a level such as Unclassified",

@@ -277,9 +277,9 @@ pub enum ConflictItem {
 impl ConflictItem {
     pub fn id(&self) -> &str {
         match self {
-            ConflictItem::Finding(id) | ConflictItem::Recommendation(id) | ConflictItem::Mark(id) => {
-                id
-            }
+            ConflictItem::Finding(id)
+            | ConflictItem::Recommendation(id)
+            | ConflictItem::Mark(id) => id,
         }
     }
 
@@ -367,7 +367,10 @@ impl ConflictField {
         matches!(
             (self, value),
             (F::Presence, V::Kept | V::Deleted)
-                | (F::Title | F::Statement | F::Finding | F::Action | F::Owner, V::Text(_))
+                | (
+                    F::Title | F::Statement | F::Finding | F::Action | F::Owner,
+                    V::Text(_)
+                )
                 | (F::Kind, V::Kind(_))
                 | (F::Severity, V::Severity(_))
                 | (F::Likelihood, V::Likelihood(_))

@@ -229,9 +229,7 @@ impl Edit {
                 review.signoff = Some(s.clone());
                 Applied::said(format!("signed off as {}", s.reviewer))
             }
-            Edit::ResolveConflict { item, field, value } => {
-                resolve(review, item, *field, value)?
-            }
+            Edit::ResolveConflict { item, field, value } => resolve(review, item, *field, value)?,
         })
     }
 }

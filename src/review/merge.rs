@@ -141,7 +141,12 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
             renamed.recommendations.iter().any(|x| x.id == r.id),
         );
         if b && o != t && !contested.contains(&r.finding) {
-            conflicts.push(presence(ConflictItem::Recommendation(r.id.clone()), b, o, t));
+            conflicts.push(presence(
+                ConflictItem::Recommendation(r.id.clone()),
+                b,
+                o,
+                t,
+            ));
         }
     }
     // A recommendation kept (changed on one side) whose finding the other
@@ -163,7 +168,12 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
             ours.findings.iter().any(|x| x.id == restored.id),
             renamed.findings.iter().any(|x| x.id == restored.id),
         );
-        conflicts.push(presence(ConflictItem::Finding(restored.id.clone()), b, o, t));
+        conflicts.push(presence(
+            ConflictItem::Finding(restored.id.clone()),
+            b,
+            o,
+            t,
+        ));
         findings.push(restored);
     }
 
@@ -243,7 +253,9 @@ fn settle_signoff(
             })
             .collect()
     } else if st == sb {
-        so.iter().map(|s| (s, vec![(MergeSide::Ours, ours)])).collect()
+        so.iter()
+            .map(|s| (s, vec![(MergeSide::Ours, ours)]))
+            .collect()
     } else if so == sb {
         st.iter()
             .map(|s| (s, vec![(MergeSide::Theirs, theirs)]))
@@ -326,11 +338,7 @@ fn renumber(base: &Review, ours: &Review, theirs: &Review) -> (Review, Vec<Renum
         });
     }
 
-    let base_ids: HashSet<&str> = base
-        .recommendations
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
+    let base_ids: HashSet<&str> = base.recommendations.iter().map(|r| r.id.as_str()).collect();
     let ours_new: HashMap<&str, &Recommendation> = ours
         .recommendations
         .iter()

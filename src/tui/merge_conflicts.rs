@@ -226,7 +226,10 @@ fn start_combining(c: &Conflict) -> Option<Combine> {
                 (_, true) => ours,
                 _ => format!("{ours}\n\n{theirs}"),
             };
-            Combining::Text(Box::new(text_block(&both, "the combined text; Ctrl-S saves")))
+            Combining::Text(Box::new(text_block(
+                &both,
+                "the combined text; Ctrl-S saves",
+            )))
         }
     } else {
         let all = choices(c.field);
@@ -369,10 +372,11 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
         return;
     };
     let list = &r.state.review.conflicts;
+    // The status bar stays in sight: it says what the last choice did.
     let rect = crate::tui::view::centered(
         area,
         area.width.saturating_sub(2).min(110),
-        area.height.saturating_sub(2),
+        area.height.saturating_sub(4),
     );
     let footer = match &state.combine {
         Some(Combine {
@@ -380,8 +384,9 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
             ..
         }) => " ←/→ choose · Enter saves · Esc back ".to_string(),
         Some(_) => " Ctrl-S saves · Esc back ".to_string(),
-        None => " o keep ours · t take theirs · e combine · j/k move · u undo · Esc close "
-            .to_string(),
+        None => {
+            " o keep ours · t take theirs · e combine · j/k move · u undo · Esc close ".to_string()
+        }
     };
     let inner = crate::tui::view::overlays::frame_box(
         frame,
@@ -488,7 +493,10 @@ fn draw_combine(c: &Conflict, combine: &Combine, frame: &mut Frame, area: Rect) 
         }
         Combining::Pick { choices, at } => {
             frame.render_widget(Paragraph::new(format!("Choose the {what}:")), head);
-            let value = choices.get(*at).map(ConflictValue::describe).unwrap_or_default();
+            let value = choices
+                .get(*at)
+                .map(ConflictValue::describe)
+                .unwrap_or_default();
             let back = if *at > 0 { "◂" } else { " " };
             let on = if *at + 1 < choices.len() { "▸" } else { " " };
             frame.render_widget(

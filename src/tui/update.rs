@@ -1076,7 +1076,11 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             app.message = Some(format!(
                 "resolve the {} first: a review two analysts disagree on is not ready to {} (C lists them)",
                 crate::wording::count(n, "merge conflict", "merge conflicts"),
-                if action == Action::SignOff { "sign off" } else { "share" }
+                if action == Action::SignOff {
+                    "sign off"
+                } else {
+                    "share"
+                }
             ));
             Vec::new()
         }
