@@ -20,7 +20,7 @@ use super::form::{text_block, text_field};
 use super::update::Effect;
 use crate::model::{
     Confidence, Conflict, ConflictField, ConflictItem, ConflictValue, FindingKind, Level,
-    Likelihood, RecommendationStatus, Review, Severity,
+    Likelihood, RecommendationStatus, Severity,
 };
 use crate::review::Edit;
 
@@ -319,19 +319,6 @@ fn combined_value(c: &Combine) -> Result<ConflictValue, String> {
 // Drawing. Versions are wrapped with the same wrapper as the detail pane,
 // which escapes control characters and reads only what it shows.
 
-/// The title of the item a conflict is about, to recognise it by.
-fn item_title<'r>(review: &'r Review, item: &ConflictItem) -> Option<&'r str> {
-    match item {
-        ConflictItem::Finding(id) => review.finding(id).map(|f| f.title.as_str()),
-        ConflictItem::Recommendation(id) => review
-            .recommendations
-            .iter()
-            .find(|r| &r.id == id)
-            .map(|r| r.action.as_str()),
-        ConflictItem::Mark(_) => None,
-    }
-}
-
 /// Up to `most` rows of `text` wrapped to `width`, each prefixed by
 /// `label` (the first) or blanks; `…` ends a text that did not fit.
 fn wrapped(label: &str, text: &str, width: usize, most: usize) -> Vec<Line<'static>> {
@@ -415,7 +402,10 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
         .take(shown_rows)
         .map(|(i, c)| {
             let what = c.describe();
-            let title = item_title(&r.state.review, &c.item)
+            let title = r
+                .state
+                .index
+                .conflict_title(&r.state.review, i)
                 .map(|t| {
                     let room = width.saturating_sub(crate::tui::view::width(&what) + 5);
                     format!("  {}", crate::tui::view::safe_elide(t, room))
