@@ -157,8 +157,9 @@ pub enum Command {
     ///
     /// Sets merge.hotwash.driver (`hotwash merge-review %O %A %B --path %P`),
     /// diff.hotwash.textconv (`hotwash diff`) and difftool.hotwash.cmd in the
-    /// repository's git config, and adds `*.ron diff=hotwash` and
-    /// `*.review.ron merge=hotwash` to .gitattributes at its top, unless they
+    /// repository's git config; adds `*.ron diff=hotwash` and
+    /// `*.review.ron merge=hotwash` to .gitattributes at its top, and the
+    /// lock files of saves (`.*.review.ron.lock`) to .gitignore, unless they
     /// are there. Says what it did; run again, it changes nothing.
     #[command(name = "git-setup")]
     GitSetup {

@@ -20,13 +20,17 @@ use crate::text_safety;
 pub enum Document {
     Review(Box<Review>),
     Record(Box<Record>),
+    /// No file: the side of a file git added or deleted (`/dev/null`).
+    Absent,
 }
 
 impl Document {
-    pub fn kind(&self) -> &'static str {
+    /// `review`, `record`, or `None` for an absent file.
+    pub fn kind(&self) -> Option<&'static str> {
         match self {
-            Document::Review(_) => "review",
-            Document::Record(_) => "record",
+            Document::Review(_) => Some("review"),
+            Document::Record(_) => Some("record"),
+            Document::Absent => None,
         }
     }
 
@@ -35,6 +39,7 @@ impl Document {
         let mut value = match self {
             Document::Review(r) => serde_json::to_value(r),
             Document::Record(r) => serde_json::to_value(r),
+            Document::Absent => Ok(Value::Object(Map::new())),
         }
         .unwrap_or(Value::Null);
         if let Document::Review(_) = self {
@@ -246,16 +251,18 @@ pub fn diff(
             new,
         }));
     }
-    let signoff = match (old, new) {
-        (Document::Review(o), Document::Review(n)) => Some(SignOffs {
-            old: SignOffView::of(o, hashers.0),
-            new: SignOffView::of(n, hashers.1),
-        }),
-        _ => None,
+    let view = |doc: &Document, hasher| match doc {
+        Document::Review(r) => SignOffView::of(r, hasher),
+        _ => SignOffView::of(&Review::default(), None),
     };
+    let reviews = matches!(old, Document::Review(_)) || matches!(new, Document::Review(_));
+    let signoff = reviews.then(|| SignOffs {
+        old: view(old, hashers.0),
+        new: view(new, hashers.1),
+    });
     Diff {
         format: FORMAT,
-        kind: new.kind(),
+        kind: new.kind().or(old.kind()).unwrap_or("review"),
         changes,
         signoff,
     }
@@ -703,6 +710,16 @@ fn flatten(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// A label and its text, without a space at the end of a blank line
+/// (which git would show as a whitespace error).
+fn line(label: &str, text: &str) -> String {
+    if text.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label} {text}")
+    }
+}
+
 /// One document as lines that each say what they hold
 /// (`finding F01 severity: High`), for git's textconv: git then diffs
 /// these lines, and each changed line names its item and field. A text's
@@ -730,7 +747,7 @@ pub fn to_lines(doc: &Document) -> String {
                         if field == "id:" || (name == "marks" && field == "event:") {
                             continue;
                         }
-                        let _ = writeln!(out, "{what} {key} {field} {text}");
+                        let _ = writeln!(out, "{}", line(&format!("{what} {key} {field}"), &text));
                     }
                 }
             }
@@ -738,7 +755,7 @@ pub fn to_lines(doc: &Document) -> String {
                 let mut lines = Vec::new();
                 flatten(v, name, &mut lines);
                 for (field, text) in lines {
-                    let _ = writeln!(out, "{field} {text}");
+                    let _ = writeln!(out, "{}", line(&field, &text));
                 }
             }
         }

@@ -289,7 +289,11 @@ pub enum DiffFormat {
 }
 
 /// A record or review file, read and parsed; `Err` holds its report.
+/// `/dev/null` is no file at all: git's side of an added or deleted one.
 fn document(path: &Path, options: &LoadOptions) -> Result<Document, FileReport> {
+    if path == Path::new("/dev/null") {
+        return Ok(Document::Absent);
+    }
     let text =
         load::text::read_text(path, options.max_size).map_err(|d| report_of(path, None, d))?;
     let as_review = || {
@@ -318,7 +322,7 @@ fn hasher_for(path: &Path, doc: &Document, options: &LoadOptions) -> Option<Reco
         Document::Review(_) => record_beside(path, options)
             .ok()
             .map(|(_, r)| RecordHasher::new(&r)),
-        Document::Record(_) => None,
+        Document::Record(_) | Document::Absent => None,
     }
 }
 
@@ -340,18 +344,19 @@ pub fn diff(
                 print_report(&report, color);
             }
             say(
-                "hotwash diff: fix the problems above (both files must be records, or both reviews)",
+                "hotwash diff: compares two records or two reviews; fix the problems above (as a \
+                 difftool, name the files: git difftool --tool=hotwash -- '*.ron')",
             );
             return ExitCode::from(1);
         }
     };
-    if a.kind() != b.kind() {
+    if let (Some(x), Some(y)) = (a.kind(), b.kind())
+        && x != y
+    {
         say(&format!(
-            "hotwash diff: {} is a {} but {} is a {}: compare two reviews or two records",
+            "hotwash diff: {} is a {x} but {} is a {y}: compare two reviews or two records",
             shown(old),
-            a.kind(),
             shown(new),
-            b.kind()
         ));
         return ExitCode::from(1);
     }
@@ -364,7 +369,7 @@ pub fn diff(
             let _ = writeln!(
                 text,
                 "{} {} → {}",
-                a.kind(),
+                d.kind,
                 text_safety::one_line(&shown(old)),
                 text_safety::one_line(&shown(new))
             );
@@ -396,6 +401,10 @@ fn textconv(path: &Path, format: DiffFormat, options: &LoadOptions) -> ExitCode 
 
 /// The `.gitattributes` lines `hotwash git-setup` makes sure of.
 pub const ATTRIBUTES: [&str; 2] = ["*.ron diff=hotwash", "*.review.ron merge=hotwash"];
+
+/// The `.gitignore` line `hotwash git-setup` makes sure of: the lock
+/// files hotwash keeps beside reviews.
+pub const IGNORED: [&str; 1] = [".*.review.ron.lock"];
 
 /// A word for the shell that runs git's drivers: single-quoted.
 fn shell_word(text: &str) -> String {
@@ -492,19 +501,22 @@ pub fn git_setup(program: Option<&Path>) -> ExitCode {
             Err(e) => return fail(format!("cannot run git: {e}")),
         }
     }
-    let attributes = top.join(".gitattributes");
-    match add_lines(&attributes, &ATTRIBUTES) {
-        Ok(added) if added.is_empty() => said.push(format!(
-            "{}: already has {}",
-            shown(&attributes),
-            ATTRIBUTES.join(" and ")
-        )),
-        Ok(added) => said.push(format!(
-            "{}: added {}",
-            shown(&attributes),
-            added.join(" and ")
-        )),
-        Err(e) => return fail(e),
+    // The lock files of saves (see `review::store::lock_path`) are no
+    // one's work: kept out of commits, they never show in a merge.
+    for (file, lines) in [
+        (".gitattributes", &ATTRIBUTES[..]),
+        (".gitignore", &IGNORED[..]),
+    ] {
+        let path = top.join(file);
+        match add_lines(&path, lines) {
+            Ok(added) if added.is_empty() => said.push(format!(
+                "{}: already has {}",
+                shown(&path),
+                lines.join(" and ")
+            )),
+            Ok(added) => said.push(format!("{}: added {}", shown(&path), added.join(" and "))),
+            Err(e) => return fail(e),
+        }
     }
     for line in said {
         say(&line);
@@ -512,8 +524,8 @@ pub fn git_setup(program: Option<&Path>) -> ExitCode {
     say(
         "git now merges review files with `hotwash merge-review` and shows their changes (and \
          records') with `hotwash diff`; `git difftool --tool=hotwash` compares two versions. \
-         Commit .gitattributes; each analyst runs `hotwash git-setup` once in their own clone \
-         (git does not share its config).",
+         Commit .gitattributes and .gitignore; each analyst runs `hotwash git-setup` once in \
+         their own clone (git does not share its config).",
     );
     ExitCode::SUCCESS
 }

@@ -193,6 +193,11 @@ fn git_setup_says_what_it_did_and_changes_nothing_the_second_time() {
     let said = text(&again.stderr);
     assert!(said.contains("merge.hotwash.driver: already set"), "{said}");
     assert!(said.contains(".gitattributes: already has"), "{said}");
+    assert!(said.contains(".gitignore: already has"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(repo.0.join(".gitignore")).expect("written"),
+        ".*.review.ron.lock\n"
+    );
     assert_eq!(
         std::fs::read_to_string(repo.0.join(".gitattributes")).expect("read"),
         attributes,
@@ -662,6 +667,25 @@ fn git_diff_and_difftool_show_the_change_by_item_and_field() {
         "difftool:\n{shown}"
     );
     assert!(shown.contains("  F01 severity: Critical → High"), "{shown}");
+    // A review added on one side: everything in it is new. (The lock file
+    // a save leaves beside it is ignored, so it is in no commit.)
+    let lock = repo.0.join("incidents/.other.review.ron.lock");
+    std::fs::write(&lock, "").expect("a lock file");
+    let other = store::serialise(&repo.review()).expect("serialises");
+    std::fs::write(repo.0.join("incidents/other.review.ron"), other).expect("write");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "another review"]);
+    let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(text(&files.stdout), "incidents/other.review.ron\n");
+    let tool = repo.git(&[
+        "difftool",
+        "--no-prompt",
+        "--tool=hotwash",
+        "HEAD~1",
+        "HEAD",
+    ]);
+    let shown = text(&tool.stdout);
+    assert!(shown.contains("added F01: Participant abroad"), "{shown}");
     // A record diffs by event and field too.
     let out = repo.hotwash(&["diff", RECORD]);
     assert!(out.status.success());

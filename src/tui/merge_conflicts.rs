@@ -81,8 +81,8 @@ pub fn open_if_any(app: &mut App) {
         return;
     }
     app.message = Some(format!(
-        "{} from a merge: keep ours (o), take theirs (t) or combine them (e)",
-        crate::wording::count(n, "conflict is left", "conflicts are left")
+        "a git merge left {} to resolve",
+        crate::wording::count(n, "conflict", "conflicts")
     ));
     open(app);
 }
