@@ -4,6 +4,8 @@
 //! the merged file as hotwash sees it: `validate`, the workbench's
 //! conflict overlay driven by keys, and the merge's properties.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -29,8 +31,12 @@ struct Repo(PathBuf);
 
 impl Repo {
     /// A repository holding the bundled Taurus record and review on
-    /// `main`, with hotwash's merge driver and diff set up by `git-setup`.
-    fn new() -> Self {
+    /// `main`, with hotwash's merge driver and diff set up by `git-setup`;
+    /// `None` (the test skips) where git is not installed.
+    fn new() -> Option<Self> {
+        if !common::git_available() {
+            return None;
+        }
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("hotwash-merge-{}-{n}", std::process::id()));
@@ -51,7 +57,7 @@ impl Repo {
         assert!(setup.status.success(), "{}", text(&setup.stderr));
         repo.git(&["add", "-A"]);
         repo.git(&["commit", "-q", "-m", "the Taurus review"]);
-        repo
+        Some(repo)
     }
 
     /// Runs git, isolated from the machine's and the user's settings.
@@ -174,7 +180,7 @@ fn validate(repo: &Repo) -> (Option<i32>, Vec<String>) {
 
 #[test]
 fn git_setup_says_what_it_did_and_changes_nothing_the_second_time() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     let attributes = std::fs::read_to_string(repo.0.join(".gitattributes")).expect("written");
     assert_eq!(
         attributes,
@@ -213,7 +219,7 @@ fn git_setup_says_what_it_did_and_changes_nothing_the_second_time() {
 
 #[test]
 fn parallel_additions_merge_cleanly_and_validate() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     repo.branch("alice", |r| {
         for event in ["E03", "E04"] {
             apply(
@@ -288,7 +294,7 @@ fn parallel_additions_merge_cleanly_and_validate() {
 
 #[test]
 fn colliding_new_ids_are_renumbered_and_keep_their_links() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     repo.branch("alice", |r| {
         new_finding(r, "Alice's finding", "E03", "Alice's recommendation");
     });
@@ -347,8 +353,8 @@ fn colliding_new_ids_are_renumbered_and_keep_their_links() {
 
 /// The merged repository of two analysts who rewrote F03's statement
 /// differently, Alice on `alice`, Bob merged in.
-fn conflicted() -> (Repo, Output) {
-    let repo = Repo::new();
+fn conflicted() -> Option<(Repo, Output)> {
+    let repo = Repo::new()?;
     repo.branch("alice", |r| {
         r.findings[2].statement = "Alice: the venue was never assessed.".into();
         r.findings[2].severity = Severity::Critical;
@@ -365,12 +371,14 @@ fn conflicted() -> (Repo, Output) {
         );
     });
     let out = repo.merge("alice", "bob");
-    (repo, out)
+    Some((repo, out))
 }
 
 #[test]
 fn a_same_field_change_is_a_conflict_entry_and_git_reports_the_file() {
-    let (repo, out) = conflicted();
+    let Some((repo, out)) = conflicted() else {
+        return;
+    };
     assert!(!out.status.success(), "git reports the conflict");
     let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(said.contains("CONFLICT"), "{said}");
@@ -464,7 +472,9 @@ fn conflicts_of(app: &App) -> usize {
 
 #[test]
 fn the_workbench_shows_the_conflict_and_takes_theirs_ours_or_a_combination() {
-    let (repo, _) = conflicted();
+    let Some((repo, _)) = conflicted() else {
+        return;
+    };
     let mut app = workbench(&repo);
     // Opened straight onto the conflicts, both versions side by side.
     assert!(
@@ -547,7 +557,7 @@ fn the_workbench_shows_the_conflict_and_takes_theirs_ours_or_a_combination() {
 
 #[test]
 fn a_picker_settles_a_field_of_fixed_values() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     repo.branch("alice", |r| {
         r.recommendations[0].status = RecommendationStatus::Planned
     });
@@ -576,7 +586,7 @@ fn a_picker_settles_a_field_of_fixed_values() {
 
 #[test]
 fn a_merged_sign_off_is_dropped_and_says_who_had_signed_what() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     let record: hotwash::model::Record =
         load::parse(&std::fs::read_to_string(repo.0.join(RECORD)).expect("read")).expect("parses");
     let hasher = RecordHasher::new(&record);
@@ -639,7 +649,7 @@ fn a_merged_sign_off_is_dropped_and_says_who_had_signed_what() {
 
 #[test]
 fn git_diff_and_difftool_show_the_change_by_item_and_field() {
-    let repo = Repo::new();
+    let Some(repo) = Repo::new() else { return };
     repo.branch("bob", |r| {
         r.recommendations[2].status = RecommendationStatus::Done;
         r.findings[0].severity = Severity::High;
