@@ -21,6 +21,8 @@ pub fn tmux_available() -> bool {
 
 /// Whether git is here. Without it the merge tests skip, unless
 /// HOTWASH_REQUIRE_GIT is set (as CI does): then its absence fails them.
+// Each test crate that includes this module uses only some of it.
+#[allow(dead_code)]
 pub fn git_available() -> bool {
     let found = Command::new("git")
         .arg("--version")
