@@ -4,6 +4,8 @@ use std::process::Command;
 
 /// Whether tmux is here. Without it the terminal tests skip, unless
 /// HOTWASH_REQUIRE_TMUX is set (as CI does): then its absence fails them.
+// Each test crate that includes this module uses only some of it.
+#[allow(dead_code)]
 pub fn tmux_available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
