@@ -137,7 +137,7 @@ pub enum Command {
     /// Findings, recommendations, events, sources... added, removed and
     /// changed field by field (`F01 severity: High → Critical`), marks and
     /// notes, recommendation status moves, and the sign-off (current or
-    /// stale when the record is beside the review). With one FILE, prints it
+    /// stale when the record is beside the review). Given OLD alone, prints it
     /// as lines that name what they hold (`finding F01 severity: High`): git's
     /// textconv. `hotwash git-setup` configures both for git diff and git
     /// difftool --tool=hotwash. Exit status 0 with or without differences,

@@ -542,6 +542,10 @@ fn the_workbench_shows_the_conflict_and_takes_theirs_ours_or_a_combination() {
     for c in " Both agree it is open.".chars() {
         key(&mut app, KeyCode::Char(c));
     }
+    // Esc asks before throwing the typing away; any other key goes back.
+    key(&mut app, KeyCode::Esc);
+    assert!(render(&app).contains("throw your combination away? y does"));
+    key(&mut app, KeyCode::Char('n'));
     ctrl(&mut app, 's');
     let statement = repo.review().finding("F03").expect("F03").statement.clone();
     assert_eq!(

@@ -42,6 +42,10 @@ pub struct Combine {
     pub how: Combining,
     /// Why the last Ctrl-S did not save.
     pub error: Option<String>,
+    /// Whether the analyst changed the text, and whether Esc is asking
+    /// before throwing the changes away.
+    pub dirty: bool,
+    pub confirm_discard: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +248,8 @@ fn start_combining(c: &Conflict) -> Option<Combine> {
         field: c.field,
         how,
         error: None,
+        dirty: false,
+        confirm_discard: false,
     })
 }
 
@@ -255,8 +261,24 @@ fn combine_key(app: &mut App, mut state: Box<ConflictsOverlay>, key: KeyEvent) -
     let save = (key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL))
         || (key.code == KeyCode::Enter && !matches!(combine.how, Combining::Text(_)))
         || (key.code == KeyCode::Enter && one_line(combine.field));
+    if std::mem::take(&mut combine.confirm_discard) {
+        // Asked whether to throw the text away: y does, any other key
+        // goes back to editing.
+        if key.code == KeyCode::Char('y') {
+            app.message = Some("threw the combination away; the conflict is still open".into());
+        } else {
+            state.combine = Some(combine);
+        }
+        keep_open(app, state);
+        return Vec::new();
+    }
     if key.code == KeyCode::Esc {
-        app.message = Some("closed the combination; the conflict is still open".into());
+        if combine.dirty {
+            combine.confirm_discard = true;
+            state.combine = Some(combine);
+        } else {
+            app.message = Some("closed the combination; the conflict is still open".into());
+        }
         keep_open(app, state);
         return Vec::new();
     }
@@ -277,7 +299,7 @@ fn combine_key(app: &mut App, mut state: Box<ConflictsOverlay>, key: KeyEvent) -
     } else {
         match &mut combine.how {
             Combining::Text(t) => {
-                t.input(key);
+                combine.dirty |= t.input(key);
             }
             Combining::Pick { choices, at } => match key.code {
                 KeyCode::Left | KeyCode::Char('h') => *at = at.saturating_sub(1),
@@ -366,6 +388,10 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
         area.height.saturating_sub(4),
     );
     let footer = match &state.combine {
+        Some(Combine {
+            confirm_discard: true,
+            ..
+        }) => " throw your combination away? y does · any other key keeps editing ".to_string(),
         Some(Combine {
             how: Combining::Pick { .. },
             ..
