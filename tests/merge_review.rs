@@ -805,3 +805,13 @@ proptest! {
         prop_assert_eq!(by_event(&m.review), by_event(&ours));
     }
 }
+
+#[test]
+fn snapshot_conflicts_80x24() {
+    let Some((repo, _)) = conflicted() else {
+        return;
+    };
+    let mut app = workbench(&repo);
+    update(&mut app, Msg::Input(Event::Resize(80, 24)));
+    insta::assert_snapshot!(render(&app));
+}

@@ -346,7 +346,8 @@ fn combined_value(c: &Combine) -> Result<ConflictValue, String> {
 fn wrapped(label: &str, text: &str, width: usize, most: usize) -> Vec<Line<'static>> {
     use crate::tui::wrap::{Lines, first_row, rows};
     let pad = crate::tui::view::width(label);
-    let room = width.saturating_sub(pad).max(1);
+    // Two cells kept for the " …" of a text that does not fit.
+    let room = width.saturating_sub(pad + 2).max(1);
     let doc = Lines(text.split('\n').map(Line::from).collect());
     let mut out: Vec<Line> = Vec::new();
     let rest = first_row(&doc).and_then(|start| {
@@ -459,33 +460,53 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
     }
 }
 
-/// The three versions, ours and theirs given the most room.
+/// How many rows `text` takes wrapped to `width`, counted up to `most`.
+fn rows_of(text: &str, width: usize, most: usize) -> usize {
+    use crate::tui::wrap::{Lines, first_row, rows};
+    let doc = Lines(text.split('\n').map(Line::from).collect());
+    let mut n = 0;
+    if let Some(start) = first_row(&doc) {
+        rows(&doc, start, width.max(1), most, |_, _| n += 1);
+    }
+    n.max(1)
+}
+
+/// The three versions, each given the rows it needs as far as they go:
+/// ours, then theirs, then the common version.
 fn draw_versions(c: &Conflict, frame: &mut Frame, area: Rect) {
-    let width = usize::from(area.width);
-    let height = usize::from(area.height);
-    let base_rows = (height / 5).max(1);
-    let side_rows = height.saturating_sub(base_rows + 2) / 2;
-    let mut lines = Vec::new();
-    lines.extend(wrapped(
+    const LABELS: [&str; 3] = [
         "ours (in the review now): ",
-        &c.ours.describe(),
-        width,
-        side_rows.max(1),
-    ));
-    lines.push(Line::from(""));
-    lines.extend(wrapped(
         "theirs:                   ",
-        &c.theirs.describe(),
-        width,
-        side_rows.max(1),
-    ));
-    lines.push(Line::from(""));
-    lines.extend(wrapped(
         "before both:              ",
-        &c.base.describe(),
-        width,
-        base_rows,
-    ));
+    ];
+    let width = usize::from(area.width);
+    let room = width.saturating_sub(crate::tui::view::width(LABELS[0]) + 2);
+    let available = usize::from(area.height).saturating_sub(2);
+    let texts = [c.ours.describe(), c.theirs.describe(), c.base.describe()];
+    let need: Vec<usize> = texts.iter().map(|t| rows_of(t, room, available)).collect();
+    // One row each, then a row at a time to each that needs more, in turn.
+    let mut given = [1usize; 3];
+    let mut left = available.saturating_sub(3);
+    loop {
+        let mut gave = false;
+        for k in 0..3 {
+            if left > 0 && given[k] < need[k] {
+                given[k] += 1;
+                left -= 1;
+                gave = true;
+            }
+        }
+        if !gave {
+            break;
+        }
+    }
+    let mut lines = Vec::new();
+    for (k, (label, text)) in LABELS.iter().zip(&texts).enumerate() {
+        if k > 0 {
+            lines.push(Line::from(""));
+        }
+        lines.extend(wrapped(label, text, width, given[k]));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
