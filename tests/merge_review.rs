@@ -637,6 +637,12 @@ fn a_merged_sign_off_is_dropped_and_says_who_had_signed_what() {
     );
     assert!(merged.mark("E09").is_some_and(|m| m.reviewed));
     assert_eq!(validate(&repo), (Some(0), Vec::new()));
+    let app = workbench(&repo);
+    let screen = render(&app);
+    assert!(
+        screen.contains("not signed off (a merge dropped Alice's)"),
+        "{screen}"
+    );
     // The diff says so too.
     let diff = repo.hotwash(&["diff", "--format", "json", REVIEW, REVIEW]);
     assert!(diff.status.success());

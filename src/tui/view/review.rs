@@ -48,7 +48,11 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 None => "n/N: failures".to_string(),
             };
             let signoff = match &r.state.signoff {
-                SignStatus::NotSigned => "not signed off".to_string(),
+                // Says whose sign-off a merge dropped, lest it pass for never given.
+                SignStatus::NotSigned => match r.state.review.dropped_signoffs.last() {
+                    Some(d) => format!("not signed off (a merge dropped {}'s)", d.reviewer),
+                    None => "not signed off".to_string(),
+                },
                 SignStatus::Current(who) => format!("signed off ✓ {who}"),
                 SignStatus::Stale(who) => format!("sign-off STALE ({who})"),
             };
