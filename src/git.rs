@@ -111,13 +111,20 @@ pub fn merge_review(
         ));
         ExitCode::from(CANNOT)
     };
-    let texts: Vec<Option<String>> = [base, ours, theirs]
+    // Added on both branches: git gives an empty common version, which
+    // is an empty review (the reader refuses an empty file as a record).
+    let base_empty = load::text::read_bytes(base, options.max_size)
+        .is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace));
+    let texts: Vec<Option<String>> = [ours, theirs]
         .iter()
+        .chain((!base_empty).then_some(&base))
         .map(|p| read(p, options, color))
         .collect();
-    let [Some(base_text), Some(ours_text), Some(theirs_text)] =
-        <[_; 3]>::try_from(texts).unwrap_or([None, None, None])
-    else {
+    if texts.iter().any(Option::is_none) {
+        return cannot("a version could not be read (above)");
+    }
+    let mut texts = texts.into_iter().flatten();
+    let (Some(ours_text), Some(theirs_text)) = (texts.next(), texts.next()) else {
         return cannot("a version could not be read (above)");
     };
     let (Some(ours_review), Some(theirs_review)) = (
@@ -126,14 +133,12 @@ pub fn merge_review(
     ) else {
         return cannot("a version is not a review hotwash can read (above)");
     };
-    // Added on both branches: git gives an empty common version.
-    let base_review = if base_text.trim().is_empty() {
-        Review::new(ours_review.record.clone())
-    } else {
-        match parse_review(base, base_text, color) {
+    let base_review = match texts.next() {
+        None => Review::new(ours_review.record.clone()),
+        Some(text) => match parse_review(base, text, color) {
             Some(r) => r,
             None => return cannot("the common version is not a review hotwash can read (above)"),
-        }
+        },
     };
     let merged = match review::merge(&base_review, &ours_review, &theirs_review) {
         Ok(m) => m,

@@ -821,3 +821,138 @@ fn snapshot_conflicts_80x24() {
     update(&mut app, Msg::Input(Event::Resize(80, 24)));
     insta::assert_snapshot!(render(&app));
 }
+
+/// A scratch folder for the commands run without git.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("hotwash-merge-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    fn hotwash(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .args(args)
+            .current_dir(&self.0)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run hotwash")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn taurus_review() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(REVIEW)).expect("read")
+}
+
+#[test]
+fn a_version_hotwash_cannot_read_writes_nothing_and_says_why() {
+    let dir = Scratch::new("unreadable");
+    let review = taurus_review();
+    dir.write("base", &review);
+    let broken = format!("<<<<<<< HEAD\n{review}=======\n>>>>>>> bob\n");
+    dir.write("ours", &broken);
+    dir.write("theirs", &review);
+    let out = dir.hotwash(&["merge-review", "base", "ours", "theirs", "--path", REVIEW]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.contains("ours:1:1"), "placed in the file: {said}");
+    assert!(
+        said.contains("cannot merge incidents/taurus-webex-2024.review.ron")
+            && said.contains("nothing was written"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.0.join("ours")).expect("read"),
+        broken
+    );
+    // Reviews of two different records are not merged either.
+    dir.write(
+        "ours",
+        &review.replace("record: \"taurus-webex-2024\"", "record: \"other\""),
+    );
+    let out = dir.hotwash(&["merge-review", "base", "ours", "theirs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("reviews of different records are not merged"));
+}
+
+#[test]
+fn without_a_record_beside_it_the_merge_is_made_and_validation_skipped() {
+    let dir = Scratch::new("no-record");
+    let review = taurus_review();
+    // Added on both branches: git's common version is empty.
+    dir.write("base", "");
+    dir.write("ours", &review);
+    let mut theirs: Review = load::parse(&review).expect("parses");
+    theirs.marks.push(EventMark {
+        flagged: true,
+        ..EventMark::new("E09")
+    });
+    dir.write("theirs", &store::serialise(&theirs).expect("serialises"));
+    let out = dir.hotwash(&[
+        "merge-review",
+        "base",
+        "ours",
+        "theirs",
+        "--path",
+        "x.review.ron",
+    ]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("validation skipped: there is no record x.ron beside it"),
+        "{said}"
+    );
+    let merged: Review =
+        load::parse(&std::fs::read_to_string(dir.0.join("ours")).expect("read")).expect("parses");
+    assert!(merged.mark("E09").is_some_and(|m| m.flagged));
+    assert_eq!(merged.findings.len(), 10);
+}
+
+#[test]
+fn diff_refuses_a_record_against_a_review_and_passes_other_files_through_as_textconv() {
+    let dir = Scratch::new("diff");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let record = root.join(RECORD);
+    let review = root.join(REVIEW);
+    let out = dir.hotwash(&[
+        "diff",
+        record.to_str().expect("utf-8"),
+        review.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is a record but"),
+        "{}",
+        text(&out.stderr)
+    );
+    let config = dir.write("config.ron", "(theme: \"dark\")\n");
+    let out = dir.hotwash(&["diff", config.to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "(theme: \"dark\")\n");
+    let same = dir.hotwash(&[
+        "diff",
+        "--format",
+        "json",
+        review.to_str().expect("utf-8"),
+        review.to_str().expect("utf-8"),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&same.stdout).expect("JSON");
+    assert_eq!(json["format"], "hotwash-diff/1");
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(json["signoff"]["new"]["state"], "not-signed");
+}
