@@ -593,7 +593,8 @@ impl Diff {
                     }
                 }
                 How::Changed => {
-                    let field = c.field.as_deref().unwrap_or("");
+                    // A path can hold ids from the file (`sources[<id>]`).
+                    let field = text_safety::one_line(c.field.as_deref().unwrap_or(""));
                     let what = match &id {
                         Some(id) => format!("{id} {field}"),
                         None => field.to_string(),
@@ -701,12 +702,16 @@ fn flatten(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
             for (i, line) in s.split('\n').enumerate() {
                 let sep = if i == 0 { ":" } else { "|" };
                 out.push((
-                    format!("{path}{sep}"),
+                    format!("{}{sep}", text_safety::one_line(path)),
                     text_safety::one_line(line).into_owned(),
                 ));
             }
         }
-        other => out.push((format!("{path}:"), shown(Some(other)))),
+        // A path can hold ids from the file (`sources[<id>]`).
+        other => out.push((
+            format!("{}:", text_safety::one_line(path)),
+            shown(Some(other)),
+        )),
     }
 }
 
@@ -865,6 +870,27 @@ mod tests {
             "{text}"
         );
         assert_eq!(d.signoff.map(|s| s.new.state), None);
+    }
+
+    #[test]
+    fn ids_from_the_file_reach_the_terminal_escaped() {
+        let text = include_str!("../incidents/taurus-webex-2024.ron");
+        let old: Record = crate::load::parse(text).expect("parses");
+        let mut new = old.clone();
+        new.events[0].sources[0].source = "x\u{1b}[2J".into();
+        new.events[0].id = "E\u{202e}1".into();
+        let d = diff(
+            &Document::Record(Box::new(old)),
+            &Document::Record(Box::new(new.clone())),
+            (None, None),
+        );
+        let text = d.to_text();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        let lines = to_lines(&Document::Record(Box::new(new)));
+        assert!(!lines.contains('\u{1b}') && !lines.contains('\u{202e}'));
     }
 
     #[test]
