@@ -25,7 +25,8 @@ pub struct Cli {
     /// A folder of incident records, or one record file, to open.
     pub path: Option<PathBuf>,
 
-    /// Who signs reviews off (default: $HOTWASH_REVIEWER, else the login name).
+    /// Who signs reviews off (default: $HOTWASH_REVIEWER, else the configuration's
+    /// reviewer, else the login name).
     #[arg(long, global = true, value_name = "NAME")]
     pub reviewer: Option<String>,
 
@@ -41,6 +42,12 @@ pub struct Cli {
     /// forces it), always or never. For messages and for the workbench.
     #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Read the configuration (keys, theme, defaults) from this file (default:
+    /// $HOTWASH_CONFIG, else hotwash/config.ron in the configuration folder, such as
+    /// ~/.config). See docs/CONFIG.md; `hotwash config` checks it.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,10 +72,14 @@ pub enum Command {
     /// Export a record's review as a report to share.
     ///
     /// The report holds the record and the review beside it
-    /// (`NAME.review.ron`). Events the analyst left out are not in it, and
+    /// (`NAME.review.ron`). It reads from the judgement down: the banner, the
+    /// title, a summary, the key judgements (root cause first), the
+    /// recommendations, then the timeline, the control effects by event, the
+    /// claims and the sources. Events the analyst left out are not in it, and
     /// with --max-classification neither is any portion above that level;
-    /// the banner is always the highest portion included. The generation time
-    /// is SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
+    /// the banner is always the highest portion included. A classified banner
+    /// with TLP:CLEAR is warned of on standard error. The generation time is
+    /// SOURCE_DATE_EPOCH when set, so the same inputs give the same bytes.
     Export {
         /// The record file; `-` reads it from standard input (then no review
         /// is looked up: the report has the record and an empty review).
@@ -95,6 +106,51 @@ pub enum Command {
         /// Secret, "VS-NfD" or "NATO SECRET").
         #[arg(long, value_name = "LEVEL")]
         max_classification: Option<crate::model::Level>,
+
+        /// Write a brief to paste into a ticket or a comment: the summary,
+        /// the key judgements, the recommendations and only the sources the
+        /// judgements cite (Markdown and HTML; a folder --out gets
+        /// `<record id>.brief.<extension>`).
+        #[arg(long)]
+        brief: bool,
+    },
+    /// Tally the controls across the incidents of a folder: in how many
+    /// records each control failed, how often and from which event, and
+    /// each incident's detection lag (first failure to when it became known).
+    ///
+    /// Each record is summarised and dropped as it is read, so a folder of
+    /// thousands of records takes little memory. A file that is not a valid
+    /// record is named on stderr and in the output's "not counted" list, and
+    /// the exit status is then 1.
+    Stats {
+        /// Folders of records, or record files.
+        #[arg(required = true, value_name = "FOLDER")]
+        paths: Vec<PathBuf>,
+
+        /// The format of the table.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Markdown)]
+        format: StatsFormat,
+
+        /// Only controls of this family (the id before its dash: AC, SC, ...).
+        #[arg(long, value_name = "FAMILY")]
+        family: Option<String>,
+
+        /// Count only this effect (default: any failure, i.e. every effect but held).
+        #[arg(long, value_enum, default_value_t = StatsEffect::AnyFailure)]
+        effect: StatsEffect,
+
+        /// For CSV, which table: one row per control and incident, or one
+        /// row per incident with its detection lag.
+        #[arg(long, value_enum, default_value_t = crate::stats::render::CsvTable::Controls)]
+        table: crate::stats::render::CsvTable,
+
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
@@ -176,6 +232,21 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check the configuration file and say where it is, or print the default one.
+    ///
+    /// The file is read from --config, else $HOTWASH_CONFIG, else
+    /// hotwash/config.ron in the configuration folder ($XDG_CONFIG_HOME or
+    /// ~/.config; %APPDATA% on Windows). hotwash never writes it: start one
+    /// with `hotwash config --print-default > FILE`.
+    Config {
+        /// Print a commented configuration holding every default.
+        #[arg(long, conflicts_with = "path")]
+        print_default: bool,
+
+        /// Print only where the configuration file is read from.
+        #[arg(long)]
+        path: bool,
+    },
     /// Print the manual page (roff), or write every page into a folder.
     ///
     /// `hotwash man --dir ~/.local/share/man/man1` writes hotwash.1 and a page
@@ -186,6 +257,40 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         dir: Option<PathBuf>,
     },
+}
+
+/// The formats of `hotwash stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Markdown,
+    Json,
+    Csv,
+}
+
+/// The effects `hotwash stats --effect` can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsEffect {
+    AnyFailure,
+    Failed,
+    NotFollowed,
+    Bypassed,
+    Absent,
+    Held,
+}
+
+impl StatsEffect {
+    fn filter(self) -> crate::stats::EffectFilter {
+        use crate::model::Effect;
+        use crate::stats::EffectFilter::{Failures, Only};
+        match self {
+            StatsEffect::AnyFailure => Failures,
+            StatsEffect::Failed => Only(Effect::Failed),
+            StatsEffect::NotFollowed => Only(Effect::NotFollowed),
+            StatsEffect::Bypassed => Only(Effect::Bypassed),
+            StatsEffect::Absent => Only(Effect::Absent),
+            StatsEffect::Held => Only(Effect::Held),
+        }
+    }
 }
 
 /// When to colour output.
@@ -312,14 +417,42 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             force,
             max_classification,
+            brief,
         }) => export(
             &record,
-            format,
+            ExportChoice {
+                format,
+                variant: if brief {
+                    crate::export::Variant::Brief
+                } else {
+                    crate::export::Variant::Full
+                },
+                max_classification,
+            },
             out.as_deref(),
             force,
-            max_classification,
             &options,
             color,
+        ),
+        Some(Command::Stats {
+            paths,
+            format,
+            family,
+            effect,
+            table,
+            out,
+            force,
+        }) => stats(
+            &paths,
+            &StatsRequest {
+                format,
+                family: family.as_deref(),
+                filter: effect.filter(),
+                table,
+                out: out.as_deref(),
+                force,
+            },
+            &options,
         ),
         Some(Command::Init { folder }) => init(&folder),
         Some(Command::MergeReview {
@@ -339,7 +472,14 @@ pub fn run(cli: Cli) -> ExitCode {
             write_stdout(&out)
         }
         Some(Command::Man { dir }) => man(dir.as_deref()),
-        None => open(cli.path, &options, cli.reviewer.as_deref(), color),
+        Some(Command::Config {
+            print_default,
+            path,
+        }) => config(cli.config.as_deref(), print_default, path, &options, color),
+        None => {
+            let config = load_config(cli.config.as_deref(), &options, color);
+            open(cli.path, &options, cli.reviewer.as_deref(), config, color)
+        }
     }
 }
 
@@ -414,6 +554,68 @@ fn man(dir: Option<&Path>) -> ExitCode {
         text_safety::one_line(&dir.display().to_string())
     );
     ExitCode::SUCCESS
+}
+
+/// Reads the configuration; a file with problems is reported on standard
+/// error (the workbench says it again on screen) and the defaults are used.
+fn load_config(
+    flag: Option<&Path>,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> crate::config::Loaded {
+    let location = crate::config::locate(flag);
+    let loaded = crate::config::load(&location, options.max_size);
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: the configuration has errors; starting with the built-in defaults"
+        );
+    }
+    loaded
+}
+
+/// `hotwash config`: checks the file, says where it is, or prints the defaults.
+fn config(
+    flag: Option<&Path>,
+    print_default: bool,
+    path_only: bool,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> ExitCode {
+    if print_default {
+        return write_stdout(crate::config::default_text().as_bytes());
+    }
+    let location = crate::config::locate(flag);
+    if path_only {
+        return match &location.path {
+            Some(path) => write_stdout(format!("{}\n", path.display()).as_bytes()),
+            None => {
+                fail_with("no configuration folder: set $HOTWASH_CONFIG or pass --config".into())
+            }
+        };
+    }
+    let loaded = crate::config::load(&location, options.max_size);
+    let place = text_safety::one_line(&location.describe()).into_owned();
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: {place}: the configuration has errors; hotwash uses the built-in defaults \
+             until they are fixed"
+        );
+        return ExitCode::from(1);
+    }
+    let said = if loaded.read {
+        format!("{place}: valid")
+    } else {
+        format!("{place}: no configuration file; the built-in defaults are used")
+    };
+    write_stdout(format!("{said}\n").as_bytes())
 }
 
 fn init(folder: &Path) -> ExitCode {
@@ -556,14 +758,15 @@ fn open(
     path: Option<PathBuf>,
     options: &LoadOptions,
     reviewer: Option<&str>,
+    config: crate::config::Loaded,
     color: ColorChoice,
 ) -> ExitCode {
     let source = match path {
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, init, diff, merge-review, git-setup, completions and man \
-                 (hotwash --help)",
+                 validate, export, stats, init, config, diff, merge-review, git-setup, \
+                 completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }
@@ -577,8 +780,16 @@ fn open(
             ColorChoice::Never => ratatui::crossterm::style::force_color_output(false),
             ColorChoice::Auto => {}
         }
-        let reviewer = crate::tui::runtime::reviewer_name(reviewer);
-        return match crate::tui::run(source, *options, reviewer) {
+        let start = crate::tui::Start {
+            reviewer: crate::tui::runtime::reviewer_name(
+                reviewer,
+                config.config.reviewer.as_deref(),
+            ),
+            no_color: !color.on(&std::io::stdout()),
+            config: config.config,
+            config_report: config.report,
+        };
+        return match crate::tui::run(source, *options, start) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let e = e.to_string();
@@ -729,15 +940,36 @@ pub fn load_for_report(
     }
 }
 
+/// What `hotwash export` is asked to write.
+struct ExportChoice {
+    format: crate::export::Format,
+    variant: crate::export::Variant,
+    max_classification: Option<crate::model::Level>,
+}
+
 fn export(
     path: &Path,
-    format: crate::export::Format,
+    choice: ExportChoice,
     out: Option<&Path>,
     force: bool,
-    max_classification: Option<crate::model::Level>,
     options: &LoadOptions,
     color: ColorChoice,
 ) -> ExitCode {
+    let ExportChoice {
+        format,
+        variant,
+        max_classification,
+    } = choice;
+    // A usage error, said before any file is read.
+    if variant == crate::export::Variant::Brief && !format.has_brief() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: --brief is for --format markdown or html: the {} export always holds \
+             the whole report",
+            format.name()
+        );
+        return ExitCode::from(2);
+    }
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
@@ -762,7 +994,7 @@ fn export(
         }
     };
     // A folder gets the default file name inside it.
-    let out = out.map(|out| crate::export::out_path(out, &record.id, format));
+    let out = out.map(|out| crate::export::out_path(out, &record.id, format, variant));
     // Refuse before rendering if the answer will be no.
     if let Some(out) = &out {
         match crate::files::write_target(out) {
@@ -785,10 +1017,18 @@ fn export(
             generated: Some(generated),
         },
     );
-    let text = match crate::export::render(&report, format) {
+    let text = match crate::export::render_as(&report, format, variant) {
         Ok(t) => t,
         Err(e) => return fail(e.to_string()),
     };
+    // Said, not refused: the analyst may mean it, and the file is theirs.
+    if let Some(warning) = report.sharing_warning() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: warning: {}",
+            text_safety::one_line(&warning)
+        );
+    }
     match out {
         Some(out) => match crate::export::write_file(&out, &text, force) {
             Ok(()) => {
@@ -815,5 +1055,108 @@ fn export(
                 Err(e) => fail(format!("cannot write the report: {e}")),
             }
         }
+    }
+}
+
+struct StatsRequest<'a> {
+    format: StatsFormat,
+    family: Option<&'a str>,
+    filter: crate::stats::EffectFilter,
+    table: crate::stats::render::CsvTable,
+    out: Option<&'a Path>,
+    force: bool,
+}
+
+/// `hotwash stats`: summarise each record as it is read, then tally.
+fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
+    use crate::stats::render::{self, Shown, Unreadable};
+    let fail = |message: String| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
+        ExitCode::from(1)
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match load::records_in(path) {
+                Ok(found) => files.extend(found),
+                Err(d) => return fail(format!("{}: {}", path.display(), d.message)),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut unreadable = Vec::new();
+    let mut summaries = Vec::with_capacity(files.len());
+    for file in &files {
+        let loaded = load::load_record(file, options);
+        match loaded.value {
+            // The record goes out of scope here: only its summary is kept.
+            Some(record) => summaries.push(crate::stats::Summary::of(&record)),
+            None => {
+                // `line:col: message`: the file is named beside it.
+                let error = loaded.report.first_error().map_or_else(
+                    || "not a record".to_string(),
+                    |d| match d.start {
+                        Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                        None => text_safety::one_line(&d.message).into_owned(),
+                    },
+                );
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: not counted: {}: {error}",
+                    text_safety::one_line(&file.display().to_string())
+                );
+                unreadable.push(Unreadable {
+                    file: file.display().to_string(),
+                    error,
+                });
+            }
+        }
+    }
+    let table = crate::stats::Table::new(summaries);
+    if let Some(family) = req.family
+        && !table.families().iter().any(|f| f == family)
+    {
+        return fail(format!(
+            "no control of family {family:?} in these records; families: {}",
+            table.families().join(", ")
+        ));
+    }
+    let shown = Shown::new(&table, req.family, req.filter, &unreadable);
+    let text = match req.format {
+        StatsFormat::Markdown => render::markdown(&shown),
+        StatsFormat::Json => render::json(&shown),
+        StatsFormat::Csv => match render::csv(&shown, req.table) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("cannot write the CSV: {e}")),
+        },
+    };
+    let code = if unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    match req.out {
+        Some(out) => match crate::export::write_file(out, &text, req.force) {
+            Ok(()) => {
+                let wrote = format!(
+                    "wrote {} ({} incidents, {} controls)",
+                    out.display(),
+                    table.incidents.len(),
+                    shown.rows.len()
+                );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&wrote));
+                code
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        None => match write_stdout(text.as_bytes()) {
+            c if c == ExitCode::SUCCESS => code,
+            c => c,
+        },
     }
 }

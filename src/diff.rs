@@ -781,8 +781,16 @@ mod tests {
     #[test]
     fn fields_items_marks_and_the_sign_off_are_named() {
         let old = taurus();
+        // What the lines below take from the bundled review.
+        assert_eq!(old.findings[0].id, "F01");
+        assert_eq!(old.findings[0].severity, Severity::High);
+        assert!(old.findings[0].events.iter().any(|e| e == "E02"));
+        assert!(!old.findings[0].events.iter().any(|e| e == "E05"));
+        assert_eq!(old.findings[3].id, "F04");
+        assert!(!old.findings.iter().any(|f| f.id == "F13"));
+        assert!(!old.marks.iter().any(|m| m.event == "E07"));
         let mut new = old.clone();
-        new.findings[0].severity = Severity::High;
+        new.findings[0].severity = Severity::Critical;
         new.findings[0].events.push("E05".into());
         new.findings[0].events.retain(|e| e != "E02");
         new.findings.remove(3);
@@ -792,8 +800,9 @@ mod tests {
             ..EventMark::new("E07")
         });
         new.marks[1].note = Some("changed\nover two lines".into());
+        let noted = format!("  {} note:", new.marks[1].event);
         let mut added = new.findings[0].clone();
-        added.id = "F11".into();
+        added.id = "F13".into();
         added.title = "A new one".into();
         new.findings.push(added);
         let d = diff(
@@ -804,14 +813,14 @@ mod tests {
         let text = d.to_text();
         for line in [
             "findings:",
-            "  F01 severity: Critical → High",
+            "  F01 severity: High → Critical",
             "  F01 events: added E05; removed E02",
-            "  added F11: A new one",
+            "  added F13: A new one",
             "  removed F04: A channel cleared only to VS-NfD carried content of disputed classification",
             "recommendations:",
             "  R03 status: Recommended → Done",
             "marks:",
-            "  E15 note:",
+            &noted,
             "      now: changed",
             "           over two lines",
             "  added E07",
@@ -897,13 +906,16 @@ mod tests {
     fn one_file_as_lines_names_each_item_and_field() {
         let mut review = taurus();
         review.marks[0].note = Some("line one\nline two\u{1b}[31m".into());
+        let (severity, event) = (review.findings[0].severity, review.marks[0].event.clone());
         let lines = to_lines(&Document::Review(Box::new(review)));
         assert!(
-            lines.contains("finding F01 severity: Critical\n"),
+            lines.contains(&format!("finding F01 severity: {severity:?}\n")),
             "{lines}"
         );
         assert!(lines.contains("recommendation R01 status: Recommended\n"));
-        assert!(lines.contains("mark E01 note: line one\nmark E01 note| line two\\u{1b}[31m\n"));
+        assert!(lines.contains(&format!(
+            "mark {event} note: line one\nmark {event} note| line two\\u{{1b}}[31m\n"
+        )));
         assert!(!lines.contains('\u{1b}'));
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod bundled;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod export;
 pub mod files;
@@ -18,6 +19,7 @@ pub mod report;
 pub mod review;
 #[cfg(test)]
 mod scratch;
+pub mod stats;
 pub mod text_safety;
 pub mod timeline;
 pub mod tui;

@@ -372,3 +372,118 @@ fn the_plain_summary_banner_counts_the_review() {
     assert!(shown.contains("[NATO CONFIDENTIAL · "), "{shown}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch folder for one test, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("hotwash-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const OPEN_RECORD: &str = r#"(schema: 1, id: "r", title: "T", summary: "S",
+ classification: (scheme: De, level: Unclassified), tlp: "CLEAR",
+ sources: [(id: "s", title: "t", publisher: "p", url: "https://example.org", reliability: B)],
+ events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n",
+   sources: [(source: "s", credibility: 2)], portion: Unclassified)])
+"#;
+
+/// A VS-VERTRAULICH record marked TLP:CLEAR validates, with a warning at
+/// its `tlp` that says why and what to do.
+#[test]
+fn a_classified_record_with_tlp_clear_is_a_warning() {
+    let scratch = Scratch::new("tlp-clear");
+    let classified = OPEN_RECORD.replace("level: Unclassified", "level: Confidential");
+    let file = scratch.write("r.ron", &classified);
+    let out = hotwash(&["validate", &file]);
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error");
+    let err = stderr(&out);
+    assert!(
+        err.contains("r.ron:2:58: warning[marking.tlp-clear]"),
+        "{err}"
+    );
+    assert!(err.contains("--max-classification \"OFFEN\""), "{err}");
+    let out = hotwash(&["validate", "--format", "json", &file]);
+    let doc = json(&out);
+    assert_eq!(doc["valid"], true);
+    assert_eq!(
+        doc["files"][0]["diagnostics"][0]["message"],
+        "the banner is VS-VERTRAULICH but the TLP is CLEAR: a classified report marked for \
+         unlimited sharing is almost always a mistake"
+    );
+    assert_eq!(
+        diagnostics(&doc["files"][0]),
+        [("marking.tlp-clear".to_string(), 2, 58)],
+        "at the record's tlp"
+    );
+
+    // The same record, OFFEN: nothing to say.
+    let file = scratch.write("open.ron", OPEN_RECORD);
+    let out = hotwash(&["validate", &file]);
+    assert_eq!(
+        summary(&out),
+        "checked 1 file: 1 valid, 0 invalid (0 errors, 0 warnings)",
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// An OFFEN record with TLP:CLEAR whose review holds a VS-NfD finding:
+/// the finding raises the report's banner, so the review is warned of,
+/// once, at that finding's portion.
+#[test]
+fn a_finding_that_raises_a_tlp_clear_banner_is_a_warning() {
+    let scratch = Scratch::new("tlp-clear-review");
+    let file = scratch.write("r.ron", OPEN_RECORD);
+    scratch.write(
+        "r.review.ron",
+        r#"(schema: 1, record: "r",
+ findings: [
+   (id: "F1", title: "f", statement: "s", kind: Observation, severity: Low, likelihood: Likely,
+    confidence: Low, events: ["E1"], portion: Unclassified),
+   (id: "F2", title: "g", statement: "s", kind: RootCause, severity: Low, likelihood: Likely,
+    confidence: Low, events: ["E1"], portion: Restricted),
+   (id: "F3", title: "h", statement: "s", kind: RootCause, severity: Low, likelihood: Likely,
+    confidence: Low, events: ["E1"], portion: Restricted),
+ ])
+"#,
+    );
+    let out = hotwash(&["validate", "--format", "json", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(
+        diagnostics(&doc["files"][0]),
+        [],
+        "the record is fine alone"
+    );
+    assert_eq!(
+        diagnostics(&doc["files"][1]),
+        [("marking.tlp-clear".to_string(), 6, 47)],
+        "F2's portion, and F3 is not warned of again"
+    );
+    let message = doc["files"][1]["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "finding \"F2\" raises the banner to VS-NUR FÜR DEN DIENSTGEBRAUCH, but the TLP is CLEAR"
+        ),
+        "{message}"
+    );
+}

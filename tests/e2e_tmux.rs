@@ -523,12 +523,20 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
         "VISUAL=touch",
         &command,
     ]);
+    // Every bundled record is listed, in name order: Signal, Strava, Taurus.
     tmux.wait_for("the library of bundled records", |s| {
-        s.contains("incident library  (bundled)") && s.contains("Luftwaffe 'Taurus' Webex call")
+        s.contains("incident library  (bundled)")
+            && s.contains("Records (3)")
+            && s.contains("Houthi strike plans on a Signal")
+            && s.contains("Strava Global Heatmap reveals")
+            && s.contains("Luftwaffe 'Taurus' Webex call")
     });
-    tmux.keys(&["Enter"]);
+    tmux.keys(&["j", "j", "Enter"]);
     tmux.wait_for("the Taurus record, read-only", |s| {
-        s.contains("Timeline") && s.contains("READ-ONLY") && s.contains("hotwash init")
+        s.contains("Timeline")
+            && s.contains("READ-ONLY")
+            && s.contains("hotwash init")
+            && s.contains("Taurus")
     });
     // Help, opened and closed, clears the message shown on opening.
     tmux.keys(&["?"]);
@@ -540,7 +548,7 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
     // Marking an event is refused.
     tmux.keys(&["Space"]);
     tmux.wait_for("the refusal, and nothing marked", |s| {
-        s.contains("READ-ONLY (bundled with hotwash)") && s.contains("reviewed 6/28")
+        s.contains("READ-ONLY (bundled with hotwash)") && s.contains("reviewed 10/31")
     });
     // So is the editor (`touch`, which would leave files); help opening
     // after it shows the key was handled.
@@ -623,12 +631,12 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     let dir = taurus_workspace("flags", false);
     let record = dir.join("taurus-webex-2024.ron");
     let text = std::fs::read_to_string(&record).expect("the record");
-    // E01, selected at start: flags at odd and even columns, on rows that
+    // E00, selected at start: flags at odd and even columns, on rows that
     // the Findings pane leaves blank.
-    let start = "narrative: \"Gerhartz, Gräfe";
+    let start = "narrative: \"Gräfe, head of operations";
     assert!(text.contains(start));
     let flags = format!(
-        "narrative: \"🇩🇪🇸🇬 Flags 🇩🇪, 会議の記録 Abho\u{308}raffa\u{308}re {} Gerhartz, Gräfe",
+        "narrative: \"🇩🇪🇸🇬 Flags 🇩🇪, 会議の記録 Abho\u{308}raffa\u{308}re {} Gräfe, head of operations",
         "🇩🇪".repeat(30)
     );
     std::fs::write(&record, text.replacen(start, &flags, 1)).expect("write the record");
@@ -637,8 +645,8 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     };
     start_at(&tmux, &record, 80, 24);
     tmux.wait_for("the detail with its flags", |s| {
-        s.contains("┌ E01")
-            && s.contains("Gerhartz, Gräfe")
+        s.contains("┌ E00")
+            && s.contains("Gräfe, head of")
             && s.chars().filter(|&c| regional(c)).count() > 40
     });
     tmux.keys(&["F"]);
@@ -649,7 +657,7 @@ fn flags_leave_no_ghost_glyphs_when_another_pane_is_drawn_over_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// In the bundled Taurus review (ten findings), `F` then `G` selects the
+/// In the bundled Taurus review (twelve findings), `F` then `G` selects the
 /// last finding: the list scrolls to it, shows it selected (reversed), and
 /// the Finding pane shows its text.
 #[test]
@@ -664,35 +672,35 @@ fn the_last_finding_is_reached_with_shift_f_then_shift_g() {
     };
     start(&tmux, &record);
     tmux.wait_for("the review screen", |s| {
-        s.contains("Timeline (28)") && s.contains("Controls")
+        s.contains("Timeline (31)") && s.contains("Controls")
     });
     tmux.keys(&["F"]);
     tmux.wait_for("the Findings pane", |s| {
-        s.contains("Findings (10)") && s.contains("F01 Participant abroad")
+        s.contains("Findings (12)") && s.contains("F01 The trigger")
     });
     tmux.keys(&["G"]);
-    let last = "F10 The adversary turned the intercept";
+    let last = "F12 A secret briefing on the incident";
     let screen = tmux.wait_for("the last finding and its text", |s| {
         s.contains(last)
-            && s.contains("(offen) The adversary turned the intercept")
-            && s.contains("Evidence: the call took place on 19 February")
+            && s.contains("(offen) A secret briefing on the incident leaked in turn")
+            && s.contains("Evidence: details of the secret Defence Committee")
     });
-    assert!(!screen.contains("F01 Participant abroad"), "{screen}");
+    assert!(!screen.contains("F01 The trigger"), "{screen}");
     // Selected: reversed, which NO_COLOR keeps (capture-pane -e shows SGR 7).
     let styled = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
     let line = styled
         .lines()
-        .find(|l| l.contains("The adversary turned the intercept into an influence"))
-        .expect("the list row of F10");
+        .find(|l| l.contains("F12"))
+        .expect("the list row of F12");
     assert!(
-        line.contains("\u{1b}[7mF10"),
-        "F10 is shown reversed: {line:?}"
+        line.contains("\u{1b}[7mF12"),
+        "F12 is shown reversed: {line:?}"
     );
     // The text scrolls to its end, where the Finding pane says nothing more.
     for _ in 0..10 {
         tmux.keys(&["C-d"]);
     }
-    tmux.wait_for("the end of F10's text", |s| {
+    tmux.wait_for("the end of F12's text", |s| {
         s.contains(last) && !s.contains("more below")
     });
     tmux.keys(&["q"]);
@@ -740,5 +748,196 @@ fn a_two_line_note_is_shown_as_two_lines() {
         "{review}"
     );
     tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The configuration in a real terminal: a broken file is shown at its
+/// line and column over the workbench, which runs on the defaults; a good
+/// one rebinds a key, and the help says so.
+#[test]
+fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("config");
+    let record = dir.join("demo.ron");
+    let broken = dir.join("broken.ron");
+    std::fs::write(
+        &broken,
+        "(\n    zone: Event,\n    theme: (nmae: HighContrast),\n)\n",
+    )
+    .expect("write the configuration");
+    let good = dir.join("good.ron");
+    std::fs::write(
+        &good,
+        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"H\"]}))\n",
+    )
+    .expect("write the configuration");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-config-{}", std::process::id()),
+    };
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let run = |config: &Path| {
+        format!(
+            "'{bin}' --config '{}' '{}'; sleep 30",
+            config.display(),
+            record.display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &run(&broken),
+    ]);
+    let at = "broken.ron:3:13";
+    tmux.wait_for("the configuration's diagnostics over the review", |s| {
+        s.contains("Diagnostics:") && s.contains(at) && s.contains("did you mean `name`?")
+    });
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("the review with the defaults", |s| {
+        !s.contains("Diagnostics:") && s.contains("? help")
+    });
+    assert!(screen.contains("Timeline"), "{screen}");
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help on its default key", |s| {
+        s.contains("quit hotwash")
+    });
+
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &run(&good)]);
+    tmux.wait_for("the review with the rebound help key", |s| {
+        s.contains("Timeline") && s.contains("H help") && !s.contains("? help")
+    });
+    tmux.keys(&["H"]);
+    let screen = tmux.wait_for("the help opened by H", |s| s.contains("quit hotwash"));
+    assert!(
+        screen.contains("H               show or hide this help"),
+        "{screen}"
+    );
+    assert!(screen.contains("H or Esc to close"), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The high-contrast theme reaches the terminal (black on light green for
+/// an unclassified banner), and `--color never` takes every colour out
+/// whatever the theme, as NO_COLOR does.
+#[test]
+fn the_theme_is_drawn_and_color_never_wins_over_it() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = workspace("theme");
+    let record = dir.join("demo.ron");
+    let config = dir.join("config.ron");
+    std::fs::write(
+        &config,
+        "(theme: (name: HighContrast, banners: (restricted: (bg: \"#123456\"))))\n",
+    )
+    .expect("write the configuration");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-theme-{}", std::process::id()),
+    };
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let run = |color: &str| {
+        format!(
+            "env -u NO_COLOR '{bin}' --color {color} --config '{}' '{}'; sleep 30",
+            config.display(),
+            record.display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &run("always"),
+    ]);
+    tmux.wait_for("the review", |s| {
+        s.contains("Timeline") && s.contains("? help")
+    });
+    let coloured = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
+    // The NATO RESTRICTED banner in black on the configured ground, the
+    // focused pane in yellow.
+    assert!(
+        coloured.contains("\u{1b}[38;5;0m\u{1b}[48;2;18;52;86m"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\u{1b}[38;5;11m"), "{coloured:?}");
+
+    tmux.run(&["respawn-pane", "-k", "-t", "hw", &run("never")]);
+    tmux.wait_for("the review again", |s| {
+        s.contains("Timeline") && s.contains("? help")
+    });
+    let plain = tmux.run(&["capture-pane", "-p", "-e", "-t", "hw"]);
+    for sgr in plain.split('\u{1b}').skip(1) {
+        let params = sgr.trim_start_matches('[');
+        let params = &params[..params.find('m').unwrap_or(0)];
+        for p in params.split(';') {
+            let colour = p.len() == 2
+                && (p.starts_with('3') || p.starts_with('4') || p.starts_with('9'))
+                && p != "39"
+                && p != "49";
+            assert!(!colour, "a colour ({p}) with --color never: {sgr:?}");
+        }
+    }
+    // The banner stands out in reverse video instead, bold kept.
+    let banner = plain.lines().next().unwrap_or_default();
+    let before = &banner[..banner.find("NATO RESTRICTED").unwrap_or(0)];
+    assert!(
+        before.contains("7m") && before.contains('1'),
+        "the banner is reversed and bold: {banner:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_view_across_incidents_drills_into_an_incident_and_comes_back() {
+    if !tmux_available() {
+        return;
+    }
+    // The hand-counted stats fixture: alpha, bravo, charlie and a broken file.
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-cross-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats");
+    for file in ["alpha.ron", "bravo.ron", "charlie.ron", "broken.ron"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).expect("copy fixture");
+    }
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-cross-{}", std::process::id()),
+    };
+    start(&tmux, &dir);
+    tmux.wait_for("the library", |s| s.contains("Records (4)"));
+    tmux.keys(&["C"]);
+    let screen = tmux.wait_for("the view across incidents", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("Detection lag")
+    });
+    assert!(screen.contains("1 not counted"), "{screen}");
+    assert!(screen.contains("30–61 days"), "{screen}");
+    // SC-8 in bravo (absent at B1), then into it.
+    tmux.keys(&["l"]);
+    tmux.wait_for("bravo's cell", |s| {
+        s.contains("SC-8 in bravo: absent 1, first at B1")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("bravo at B1", |s| {
+        s.contains("Timeline (3)") && s.contains("SC-8 first at B1 here")
+    });
+    assert!(screen.contains("No briefing before the trip"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back in the view, on the same cell", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("SC-8 in bravo")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the library again", |s| s.contains("Records (4)"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -35,13 +35,19 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[test]
 fn each_format_matches_its_golden_file() {
-    for (format, golden) in [
-        ("markdown", "taurus.md"),
-        ("html", "taurus.html"),
-        ("json", "taurus.json"),
-        ("stix", "taurus.stix.json"),
+    for (format, brief, golden) in [
+        ("markdown", false, "taurus.md"),
+        ("markdown", true, "taurus.brief.md"),
+        ("html", false, "taurus.html"),
+        ("html", true, "taurus.brief.html"),
+        ("json", false, "taurus.json"),
+        ("stix", false, "taurus.stix.json"),
     ] {
-        let out = export(&["incidents/taurus-webex-2024.ron", "--format", format]);
+        let mut args = vec!["incidents/taurus-webex-2024.ron", "--format", format];
+        if brief {
+            args.push("--brief");
+        }
+        let out = export(&args);
         assert!(
             out.status.success(),
             "{format}: {}",
@@ -241,6 +247,164 @@ fn the_ceiling_counts_every_withheld_portion_by_kind() {
     assert_eq!(
         doc["withheld"]["portions"], 3,
         "every withheld portion counts"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Text with its line breaks (where prose is wrapped) read as spaces.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Markdown brief of the Taurus review fits in a GitHub comment
+/// (65,536 characters) and holds every judgement, and nothing of the
+/// supporting sections.
+#[test]
+fn the_taurus_brief_fits_a_github_comment_and_holds_every_finding() {
+    let out = export(&[
+        "incidents/taurus-webex-2024.ron",
+        "--format",
+        "markdown",
+        "--brief",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let brief = String::from_utf8(out.stdout).expect("UTF-8");
+    let chars = brief.chars().count();
+    assert!(chars <= 65_536, "{chars} characters");
+    let review = std::fs::read_to_string(root().join("incidents/taurus-webex-2024.review.ron"))
+        .expect("the review");
+    let review: hotwash::model::Review = hotwash::load::parse(&review).expect("parse");
+    assert_eq!(review.findings.len(), 12);
+    for f in &review.findings {
+        assert!(
+            flat(&brief).contains(&flat(&f.title)),
+            "{}: {:?} is not in the brief",
+            f.id,
+            f.title
+        );
+    }
+    let headings: Vec<&str> = brief.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "## Summary",
+            "## Key judgements",
+            "## Recommendations",
+            "## Sources"
+        ]
+    );
+    assert!(
+        !brief.contains("](#event-"),
+        "no link to a section it does not have"
+    );
+
+    // The full report is larger: the brief leaves something out.
+    let full = export(&["incidents/taurus-webex-2024.ron", "--format", "markdown"]);
+    assert!(full.stdout.len() > brief.len() * 2);
+}
+
+#[test]
+fn a_brief_is_markdown_or_html_only() {
+    for format in ["json", "stix"] {
+        let out = export(&["tests/fixtures/tui/demo.ron", "--format", format, "--brief"]);
+        assert_eq!(out.status.code(), Some(2), "a usage error");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--brief is for --format markdown or html"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_brief_into_a_folder_takes_its_own_name() {
+    let dir = temp_dir("brief-folder");
+    let folder = format!("{}/", dir.display());
+    for brief in [false, true] {
+        let mut args = vec![
+            "tests/fixtures/tui/demo.ron",
+            "--format",
+            "html",
+            "--out",
+            &folder,
+        ];
+        if brief {
+            args.push("--brief");
+        }
+        let out = export(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let full = std::fs::read_to_string(dir.join("demo-hotel-call.html")).expect("full");
+    let brief = std::fs::read_to_string(dir.join("demo-hotel-call.brief.html")).expect("brief");
+    assert!(full.contains("<section id=\"timeline\">"));
+    assert!(!brief.contains("<section id=\"timeline\">"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A NATO RESTRICTED report marked TLP:CLEAR is written (status 0) with a
+/// warning on stderr; with the restricted portions withheld the banner is
+/// NATO UNCLASSIFIED and there is nothing to warn of.
+#[test]
+fn a_classified_report_with_tlp_clear_is_written_with_a_warning() {
+    let dir = temp_dir("tlp-clear");
+    let fixtures = root().join("tests/fixtures/tui");
+    let record = std::fs::read_to_string(fixtures.join("demo.ron")).expect("record");
+    let clear = record.replace("tlp: \"AMBER+STRICT\"", "tlp: \"CLEAR\"");
+    assert_ne!(clear, record);
+    std::fs::write(dir.join("demo.ron"), clear).expect("write");
+    std::fs::copy(
+        fixtures.join("demo.review.ron"),
+        dir.join("demo.review.ron"),
+    )
+    .expect("copy");
+    let path = dir.join("demo.ron");
+    let path = path.to_str().expect("UTF-8 path");
+    let warning = "hotwash: warning: the banner is NATO RESTRICTED but the TLP is CLEAR: a \
+                   classified report marked for unlimited sharing is almost always a mistake\n";
+    for format in ["markdown", "json"] {
+        let out = export(&[path, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(!out.stdout.is_empty(), "{format}: the report is written");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), warning, "{format}");
+    }
+    let to = dir.join("out.md");
+    let out = export(&[
+        path,
+        "--format",
+        "markdown",
+        "--out",
+        to.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(to.is_file());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(warning),
+        "the warning, then what was written: {err}"
+    );
+    assert!(err.contains("wrote "), "{err}");
+
+    let out = export(&[
+        path,
+        "--format",
+        "markdown",
+        "--max-classification",
+        "NATO UNCLASSIFIED",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "nothing to warn of"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
-use hotwash::export::{html, markdown};
+use hotwash::export::{Variant, html, markdown};
 use hotwash::load::LoadOptions;
 use hotwash::model::Level;
 use hotwash::report::{self, Report, ReportOptions};
@@ -15,6 +15,8 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 const DEMO: &str = "tests/fixtures/tui/demo.ron";
 const TAURUS: &str = "incidents/taurus-webex-2024.ron";
+const SIGNAL: &str = "incidents/signal-houthi-2025.ron";
+const STRAVA: &str = "incidents/strava-heatmap-2018.ron";
 const HOSTILE: &str = "tests/fixtures/export/hostile.ron";
 const SIGNED: &str = "tests/fixtures/valid/minimal.ron";
 
@@ -48,6 +50,14 @@ fn page(report: &Report) -> String {
     html::render(report).expect("the HTML export renders")
 }
 
+fn md_brief(report: &Report) -> String {
+    markdown::render_as(report, Variant::Brief)
+}
+
+fn page_brief(report: &Report) -> String {
+    html::render_as(report, Variant::Brief).expect("the HTML brief renders")
+}
+
 /// Text with its line breaks (where prose is wrapped) read as spaces.
 fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -78,8 +88,16 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text
 }
 
-/// Checks that the Markdown holds no HTML and that every table row has as
-/// many cells as its header.
+/// The one kind of HTML the Markdown holds: a comment that tells
+/// markdownlint about the next line (the banner before the title).
+fn is_directive(html: &str) -> bool {
+    ["MD041", "MD013"]
+        .iter()
+        .any(|rule| html == format!("<!-- markdownlint-disable-next-line {rule} -->\n"))
+}
+
+/// Checks that the Markdown holds no HTML (but markdownlint's directives)
+/// and that every table row has as many cells as its header.
 fn assert_sound_markdown(text: &str) {
     let events = gfm(text);
     let mut header_cells = 0;
@@ -87,6 +105,7 @@ fn assert_sound_markdown(text: &str) {
     let mut tables = 0;
     for event in &events {
         match event {
+            Event::Html(h) if is_directive(h) => {}
             Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in the Markdown: {h:?}"),
             Event::Start(Tag::Table(_)) => tables += 1,
             Event::Start(Tag::TableHead) => cells = 0,
@@ -115,22 +134,41 @@ fn markdown_has_every_part_of_the_report() {
     assert_sound_markdown(&text);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        lines[0], "# NATO RESTRICTED · TLP:AMBER+STRICT",
-        "banner on top"
+        lines[..4],
+        [
+            "<!-- markdownlint-disable-next-line MD041 -->",
+            "**NATO RESTRICTED** · TLP:AMBER+STRICT",
+            "",
+            "# Demo: a call joined from a hotel network",
+        ],
+        "banner on top, then the title as the one top-level heading"
     );
+    assert_eq!(text.matches("\n# ").count(), 1, "one top-level heading");
     assert_eq!(
         lines.last().copied(),
         Some("**NATO RESTRICTED** · TLP:AMBER+STRICT"),
         "banner at the bottom"
     );
     for part in [
-        "## Record",
-        "demo-hotel-call",
-        "Demo: a call joined from a hotel network",
+        "## Summary",
         "A fictional exercise incident used by the test suite.",
+        "**Period:** 2030-01 – 2030-01-10",
+        "**Sign-off:** not signed off",
+        "**Judgements:** 1 finding (1 root cause) and 1 recommendation (1 planned)",
+        "**Record:** demo-hotel-call; 3 of its 4 events are in this report",
         "**Generated:** 2030-02-01T12:00:00Z by hotwash",
-        "## Sign-off",
-        "not signed off",
+        "## Key judgements",
+        "(NR) **Hotel network used for a sensitive call**",
+        "**Likelihood (ICD 203):** very likely (80–95 %)",
+        "**Confidence (ICD 203):** moderate",
+        "- **Rests on events:** - [E1](#event-e1) 2030-01-10 15h UTC: (NR) Alpha joins the \
+         call over hotel Wi-Fi. **Sources:** memo B2.",
+        // At the events it rests on; the control's other links are counted.
+        "- **Rests on controls:** - **SC-8** Transmission Confidentiality and Integrity: E1 \
+         failed; 1 other event in this report links it. - **AC-17** Remote Access: E1 not \
+         followed.",
+        "## Recommendations",
+        "| R1 | [F1](#finding-f1) | (NR) Issue travel kits with a protected link. | Security office | 2030-03-01 | planned |",
         "## Timeline",
         "| Event | Time | Title | Actors | Sources | Control effects |",
         "2030-01-10 15h UTC (hour); 2030-01-10 23h +08:00 in Asia/Singapore",
@@ -139,22 +177,43 @@ fn markdown_has_every_part_of_the_report() {
         "memo B2",
         "SC-8 failed, AC-17 not followed, IA-2 held",
         "## Control effects by event",
-        "|SC-8||F|F|",
-        "## Findings",
-        "(NR) **Hotel network used for a sensitive call**",
-        "**Likelihood (ICD 203):** very likely (80–95 %)",
-        "**Confidence (ICD 203):** moderate",
-        "**Rests on events:** [E1](#event-e1)",
+        "| SC-8 | Transmission Confidentiality and Integrity | [E1](#event-e1) failed, [E2](#event-e2) failed |",
+        "| IA-2 | Identification and Authentication (Organizational Users) | [E1](#event-e1) held |",
+        "**Linked to no event in this report:** IR-4.",
         "## Claims",
         "(NU) The call was joined over a mobile phone.",
         "**Status:** disputed",
-        "| R1 | [F1](#finding-f1) | (NR) Issue travel kits with a protected link. | Security office | 2030-03-01 | planned |",
         "## Sources",
         "<https://example.org/memo>",
         "Source reliability F (reliability cannot be judged).",
         &report.withheld_line(),
     ] {
         assert!(flat(&text).contains(part), "missing {part:?} in:\n{text}");
+    }
+    // From the judgement down: each section after the one before it.
+    let at = |heading: &str| {
+        text.find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no {heading:?}"))
+    };
+    let order = [
+        "# Demo: a call joined from a hotel network",
+        "## Summary",
+        "## Key judgements",
+        "## Recommendations",
+        "## Timeline",
+        "## Control effects by event",
+        "## Controls",
+        "## Events",
+        "## Claims",
+        "## Sources",
+    ];
+    for pair in order.windows(2) {
+        assert!(
+            at(pair[0]) < at(pair[1]),
+            "{} comes before {}",
+            pair[0],
+            pair[1]
+        );
     }
     assert!(
         !text.contains("Bravo reports a suspected leak"),
@@ -206,6 +265,102 @@ fn html_has_every_part_of_the_report() {
     }
 }
 
+/// The `id`s of the `<section>`s of an HTML report, in order.
+fn html_sections(text: &str) -> Vec<&str> {
+    text.split("<section id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[test]
+fn html_reads_from_the_judgement_down() {
+    let text = page(&report(DEMO, None));
+    assert_eq!(
+        html_sections(&text),
+        [
+            "summary",
+            "judgements",
+            "recommendations",
+            "timeline",
+            "matrix",
+            "controls",
+            "events",
+            "claims",
+            "sources"
+        ]
+    );
+    let banner = text.find("<header class=\"banner").expect("the banner");
+    let title = text
+        .find("<h1>Demo: a call joined from a hotel network</h1>")
+        .expect("the title is the heading");
+    assert!(banner < title, "the banner first");
+    for part in [
+        "<dt>Period</dt><dd>2030-01 – 2030-01-10</dd>",
+        "<dt>Sign-off</dt><dd class=\"signoff-none\">not signed off</dd>",
+        "<dt>Judgements</dt><dd>1 finding (1 root cause) and 1 recommendation (1 planned)</dd>",
+        "<h2>Key judgements</h2>",
+        "<li><a href=\"#event-E1\">E1</a> 2030-01-10 15h UTC: <span class=\"portion\">(NR)</span> \
+         Alpha joins the call over hotel Wi-Fi. <strong>Sources:</strong> \
+         <a href=\"#source-memo\">memo</a> B2.</li>",
+        "<li><strong><a href=\"#control-SC-8\">SC-8</a></strong> Transmission Confidentiality and \
+         Integrity: E1 failed; 1 other event in this report links it.</li>",
+        // The full matrix stays in HTML.
+        "<td class=\"failure\"><abbr title=\"not followed\">NF</abbr></td>",
+    ] {
+        assert!(text.contains(part), "missing {part:?}");
+    }
+}
+
+/// A brief holds the summary, the judgements, the recommendations and
+/// the sources the judgements cite, and nothing that links to a section
+/// it leaves out.
+#[test]
+fn a_brief_holds_the_judgements_and_only_the_sources_they_cite() {
+    let report = report(TAURUS, None);
+    let index = hotwash::report::ReportIndex::new(&report);
+    let cited = index.judgement_sources();
+    assert!(!cited.is_empty() && cited.len() < report.sources.len());
+
+    let text = md_brief(&report);
+    assert_sound_markdown(&text);
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "## Summary",
+            "## Key judgements",
+            "## Recommendations",
+            "## Sources"
+        ]
+    );
+    assert!(flat(&text).contains("**Brief:** the key judgements and recommendations"));
+    let sources_part = &text[text.find("\n## Sources\n").expect("sources")..];
+    let listed: std::collections::HashSet<&str> = sources_part
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **")?.split("**").next())
+        .collect();
+    let cited_ids: std::collections::HashSet<&str> = cited.iter().copied().collect();
+    assert_eq!(listed, cited_ids, "exactly the sources the judgements cite");
+    for f in &report.findings {
+        assert!(text.contains(&format!("### Finding {}", f.id)));
+    }
+    assert!(!text.contains("](#event-") && !text.contains("](#claim-"));
+
+    let html = page_brief(&report);
+    assert_eq!(
+        html_sections(&html),
+        ["summary", "judgements", "recommendations", "sources"]
+    );
+    assert_eq!(html.matches("<li id=\"source-").count(), cited.len());
+    for bad in ["href=\"#event-", "href=\"#claim-", "href=\"#control-"] {
+        assert!(
+            !html.contains(bad),
+            "{bad}: a link to a section the brief leaves out"
+        );
+    }
+}
+
 #[test]
 fn signoff_shows_its_content_hash() {
     let report = report(SIGNED, None);
@@ -232,7 +387,9 @@ fn the_ceiling_keeps_restricted_portions_out_and_lowers_the_banner() {
 
     let text = md(&report);
     assert_sound_markdown(&text);
-    assert!(text.starts_with("# NATO UNCLASSIFIED · TLP:AMBER+STRICT\n"));
+    assert!(text.starts_with(
+        "<!-- markdownlint-disable-next-line MD041 -->\n**NATO UNCLASSIFIED** · TLP:AMBER+STRICT\n"
+    ));
     assert!(text.ends_with("**NATO UNCLASSIFIED** · TLP:AMBER+STRICT\n"));
     let html = page(&report);
     assert!(html.contains(r#"<span class="classification">NATO UNCLASSIFIED</span>"#));
@@ -295,11 +452,17 @@ fn hostile_markdown_stays_text() {
             _ => {}
         }
     }
+    // The title is the one heading of record text, and it is text.
+    assert_eq!(
+        headings.first().map(String::as_str),
+        Some(report.record.title.as_str()),
+        "the title, read back as itself"
+    );
     let fixed = [
-        "NATO SECRET · TLP:RED",
-        "Record",
         "Summary",
-        "Sign-off",
+        "Key judgements",
+        "Finding F1",
+        "Recommendations",
         "Timeline",
         "Control effects by event",
         "Controls",
@@ -309,12 +472,9 @@ fn hostile_markdown_stays_text() {
         "Claims",
         "Claim C1",
         "Claim C2",
-        "Findings",
-        "Finding F1",
-        "Recommendations",
         "Sources",
     ];
-    assert_eq!(headings, fixed, "record text made a heading");
+    assert_eq!(headings[1..], fixed, "record text made a heading");
     // The two events whose headings share an anchor link to their own.
     assert!(text.contains("[E1](#event-e1)") && text.contains("[E.1](#event-e1-1)"));
 
@@ -439,6 +599,9 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
         ("demo", DEMO, None),
         ("demo-unclassified", DEMO, Some(Level::Unclassified)),
         ("taurus", TAURUS, None),
+        // Every bundled record passes too: each reaches the analyst as a report.
+        ("signal", SIGNAL, None),
+        ("strava", STRAVA, None),
         ("hostile", HOSTILE, None),
         // No findings or recommendations are left: the empty sections.
         ("hostile-unclassified", HOSTILE, Some(Level::Unclassified)),
@@ -447,12 +610,17 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
     let (mut md_files, mut html_files) = (Vec::new(), Vec::new());
     for (name, path, ceiling) in cases {
         let report = report(path, ceiling);
-        let md_name = format!("{name}.md");
-        std::fs::write(dir.join(&md_name), md(&report)).expect("write the Markdown");
-        md_files.push(md_name);
-        let html_path = dir.join(format!("{name}.html"));
-        std::fs::write(&html_path, page(&report)).expect("write the HTML");
-        html_files.push(html_path);
+        for (variant, md_text, html_text) in [
+            ("", md(&report), page(&report)),
+            (".brief", md_brief(&report), page_brief(&report)),
+        ] {
+            let md_name = format!("{name}{variant}.md");
+            std::fs::write(dir.join(&md_name), md_text).expect("write the Markdown");
+            md_files.push(md_name);
+            let html_path = dir.join(format!("{name}{variant}.html"));
+            std::fs::write(&html_path, html_text).expect("write the HTML");
+            html_files.push(html_path);
+        }
     }
 
     let lint = Command::new(&tools.markdownlint)

@@ -47,14 +47,46 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8")
 }
 
+/// The files shipped in the checkout's incidents/, sorted: what the binary
+/// bundles. Records and reviews alike.
+fn shipped() -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("incidents"))
+            .expect("incidents/")
+            .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+            .filter(|n| n.ends_with(".ron"))
+            .collect();
+    names.sort();
+    names
+}
+
+/// The shipped records (not reviews), sorted.
+fn shipped_records() -> Vec<String> {
+    shipped()
+        .into_iter()
+        .filter(|n| !n.ends_with(".review.ron"))
+        .collect()
+}
+
 #[test]
 fn run_from_an_empty_folder_it_lists_the_incidents_inside_it_not_the_checkout() {
     let dir = Empty::new("list");
     let out = dir.run(&[]);
     assert!(out.status.success(), "{out:?}");
     let listed = text(&out.stdout);
+    // One line per bundled record, in name order, each under "(bundled)".
+    let names: Vec<&str> = listed
+        .lines()
+        .map(|l| l.split("  ").next().unwrap_or_default())
+        .collect();
+    let expected: Vec<String> = shipped_records()
+        .iter()
+        .map(|n| format!("(bundled)/{n}"))
+        .collect();
+    assert_eq!(names, expected, "{listed}");
+    assert!(names.len() >= 3, "{listed}");
     assert!(
-        listed.starts_with("(bundled)/taurus-webex-2024.ron  Luftwaffe 'Taurus' Webex call"),
+        listed.contains("(bundled)/taurus-webex-2024.ron  Luftwaffe 'Taurus' Webex call"),
         "{listed}"
     );
     assert!(!listed.contains(env!("CARGO_MANIFEST_DIR")), "{listed}");
@@ -65,12 +97,20 @@ fn init_writes_an_editable_copy_once_and_never_over_the_analysts_files() {
     let dir = Empty::new("init");
     let out = dir.run(&["init"]);
     assert!(out.status.success(), "{out:?}");
+    let names = shipped();
     assert!(
-        text(&out.stderr).contains("2 files written"),
+        text(&out.stderr).contains(&format!("{} files written", names.len())),
         "{}",
         text(&out.stderr)
     );
-    for name in ["taurus-webex-2024.ron", "taurus-webex-2024.review.ron"] {
+    // Every record and every review, as shipped, and nothing else.
+    let mut written: Vec<String> = std::fs::read_dir(dir.0.join("incidents"))
+        .expect("incidents written")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    written.sort();
+    assert_eq!(written, names);
+    for name in &names {
         let shipped = std::fs::read(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("incidents")
@@ -84,8 +124,13 @@ fn init_writes_an_editable_copy_once_and_never_over_the_analysts_files() {
     }
     // Now ./incidents is the library, and it is the analyst's.
     let listed = text(&dir.run(&[]).stdout);
+    let first = shipped_records().into_iter().next().expect("a record");
     assert!(
-        listed.starts_with("incidents/taurus-webex-2024.ron  "),
+        listed.starts_with(&format!("incidents/{first}  ")),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("incidents/taurus-webex-2024.ron  "),
         "{listed}"
     );
 

@@ -295,16 +295,19 @@ fn parallel_additions_merge_cleanly_and_validate() {
 #[test]
 fn colliding_new_ids_are_renumbered_and_keep_their_links() {
     let Some(repo) = Repo::new() else { return };
+    // Both analysts' new findings take the next free id; Bob's moves on.
+    let count = repo.review().findings.len();
+    let (first, second) = (format!("F{:02}", count + 1), format!("F{:02}", count + 2));
     repo.branch("alice", |r| {
         new_finding(r, "Alice's finding", "E03", "Alice's recommendation");
     });
     repo.branch("bob", |r| {
         new_finding(r, "Bob's finding", "E07", "Bob's recommendation");
-        // Bob's new finding F11 is linked to from his own edits too.
+        // Bob's new finding is linked to from his own edits too.
         apply(
             r,
             Edit::SetControlLink {
-                finding: "F11".into(),
+                finding: first.clone(),
                 control: "AC-17".into(),
                 linked: true,
             },
@@ -312,19 +315,19 @@ fn colliding_new_ids_are_renumbered_and_keep_their_links() {
     });
     assert_eq!(
         repo.review().findings.len(),
-        11,
-        "both branches made an F11"
+        count + 1,
+        "both branches made an {first}"
     );
     let out = repo.merge("alice", "bob");
     let said = text(&out.stderr);
     assert!(out.status.success(), "{said}");
     assert!(
-        said.contains("their finding F11 is now F12"),
+        said.contains(&format!("their finding {first} is now {second}")),
         "the merge says what it renumbered:\n{said}"
     );
     let merged = repo.review();
-    let alice = merged.finding("F11").expect("F11");
-    let bob = merged.finding("F12").expect("F12");
+    let alice = merged.finding(&first).expect("Alice's finding");
+    let bob = merged.finding(&second).expect("Bob's finding");
     assert_eq!(alice.title, "Alice's finding");
     assert_eq!(bob.title, "Bob's finding");
     assert_eq!(bob.events, ["E07"]);
@@ -332,14 +335,14 @@ fn colliding_new_ids_are_renumbered_and_keep_their_links() {
     let recs: Vec<(&str, &str)> = merged
         .recommendations
         .iter()
-        .filter(|r| r.finding == "F11" || r.finding == "F12")
+        .filter(|r| r.finding == first || r.finding == second)
         .map(|r| (r.finding.as_str(), r.action.as_str()))
         .collect();
     assert_eq!(
         recs,
         [
-            ("F11", "Alice's recommendation"),
-            ("F12", "Bob's recommendation")
+            (first.as_str(), "Alice's recommendation"),
+            (second.as_str(), "Bob's recommendation")
         ]
     );
     let ids: std::collections::HashSet<&str> = merged
@@ -466,7 +469,7 @@ fn workbench(repo: &Repo) -> App {
 fn conflicts_of(app: &App) -> usize {
     match &app.screen {
         Screen::Review(r) => r.state.review.conflicts.len(),
-        Screen::Library => panic!("expected the review screen"),
+        Screen::Library | Screen::Cross(_) => panic!("expected the review screen"),
     }
 }
 
@@ -557,6 +560,46 @@ fn the_workbench_shows_the_conflict_and_takes_theirs_ours_or_a_combination() {
     // Resolved, the file is the merge result for git.
     repo.git(&["add", REVIEW]);
     repo.git(&["commit", "-q", "--no-edit"]);
+}
+
+#[test]
+fn the_conflicts_key_is_the_one_the_configuration_gives() {
+    let Some((repo, _)) = conflicted() else {
+        return;
+    };
+    let loaded = hotwash::config::from_text(
+        Path::new("config.ron"),
+        "(keys: (review: {Conflicts: [\"X\"]}))".to_string(),
+    );
+    assert!(loaded.report.is_none(), "{:?}", loaded.report);
+    let mut app = App::new(120, 40);
+    app.configure(&loaded.config);
+    app.reviewer = "test analyst".into();
+    let entry = load_entry(repo.0.join(RECORD), &LoadOptions::default());
+    update(&mut app, Msg::Loaded(entry));
+    update(&mut app, Msg::LoadFinished);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::MergeConflicts(_))));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("1 merge conflict left; X lists them again")
+    );
+    let screen = render(&app);
+    assert!(screen.contains("1 CONFLICT (X)"), "{screen}");
+    // C no longer opens the box; X does, and the help says so.
+    key(&mut app, KeyCode::Char('C'));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    key(&mut app, KeyCode::Char('X'));
+    assert!(matches!(app.overlay, Some(Overlay::MergeConflicts(_))));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    let help = render(&app);
+    assert!(
+        help.lines()
+            .any(|l| l.contains("X ") && l.contains("list the merge conflicts")),
+        "{help}"
+    );
 }
 
 #[test]
@@ -660,9 +703,11 @@ fn a_merged_sign_off_is_dropped_and_says_who_had_signed_what() {
 #[test]
 fn git_diff_and_difftool_show_the_change_by_item_and_field() {
     let Some(repo) = Repo::new() else { return };
+    let base = repo.review();
+    assert_eq!(base.findings[0].severity, Severity::High, "F01 as bundled");
     repo.branch("bob", |r| {
         r.recommendations[2].status = RecommendationStatus::Done;
-        r.findings[0].severity = Severity::High;
+        r.findings[0].severity = Severity::Critical;
     });
     let diff = repo.git(&["diff", "main", "bob", "--", REVIEW]);
     let shown = text(&diff.stdout);
@@ -671,7 +716,7 @@ fn git_diff_and_difftool_show_the_change_by_item_and_field() {
             && shown.contains("+recommendation R03 status: Done"),
         "textconv lines:\n{shown}"
     );
-    assert!(shown.contains("+finding F01 severity: High"), "{shown}");
+    assert!(shown.contains("+finding F01 severity: Critical"), "{shown}");
     let tool = repo.git(&[
         "difftool",
         "--no-prompt",
@@ -686,7 +731,7 @@ fn git_diff_and_difftool_show_the_change_by_item_and_field() {
         shown.contains("  R03 status: Recommended → Done"),
         "difftool:\n{shown}"
     );
-    assert!(shown.contains("  F01 severity: Critical → High"), "{shown}");
+    assert!(shown.contains("  F01 severity: High → Critical"), "{shown}");
     // A review added on one side: everything in it is new. (The lock file
     // a save leaves beside it is ignored, so it is in no commit.)
     let lock = repo.0.join("incidents/.other.review.ron.lock");
@@ -705,7 +750,8 @@ fn git_diff_and_difftool_show_the_change_by_item_and_field() {
         "HEAD",
     ]);
     let shown = text(&tool.stdout);
-    assert!(shown.contains("added F01: Participant abroad"), "{shown}");
+    let added = format!("added F01: {}", base.findings[0].title);
+    assert!(shown.contains(&added), "{added:?} not in:\n{shown}");
     // A record diffs by event and field too.
     let out = repo.hotwash(&["diff", RECORD]);
     assert!(out.status.success());
@@ -920,7 +966,8 @@ fn without_a_record_beside_it_the_merge_is_made_and_validation_skipped() {
     let merged: Review =
         load::parse(&std::fs::read_to_string(dir.0.join("ours")).expect("read")).expect("parses");
     assert!(merged.mark("E09").is_some_and(|m| m.flagged));
-    assert_eq!(merged.findings.len(), 10);
+    // Ours whole, with their mark: no finding lost or doubled.
+    assert_eq!(merged.findings, theirs.findings);
 }
 
 #[test]

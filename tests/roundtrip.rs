@@ -107,15 +107,23 @@ fn source() -> impl Strategy<Value = Source> {
         option::of(timestamp()),
         text(),
         reliability(),
+        any::<bool>(),
     )
-        .prop_map(|(id, title, publisher, date, url, reliability)| Source {
-            id: id.into(),
-            title,
-            publisher,
-            date,
-            url,
-            reliability,
-        })
+        .prop_map(
+            |(id, title, publisher, date, url, reliability, described)| Source {
+                id: id.into(),
+                title,
+                title_is: if described {
+                    TitleKind::Description
+                } else {
+                    TitleKind::Title
+                },
+                publisher,
+                date,
+                url,
+                reliability,
+            },
+        )
 }
 
 fn control() -> impl Strategy<Value = Control> {

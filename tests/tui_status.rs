@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hotwash::load::LoadOptions;
-use hotwash::tui::action::{Context, bindings};
+use hotwash::tui::action::{Context, Keymap};
 use hotwash::tui::app::{App, Overlay, Screen, load_entry};
 use hotwash::tui::runtime::dispatch;
 use hotwash::tui::update::{Effect as Do, Msg, update};
@@ -107,7 +107,7 @@ fn screen(app: &App) -> String {
 fn status_row(app: &App) -> String {
     let b = buffer(app);
     let y = match app.screen {
-        Screen::Review(_) => b.area.height - 2,
+        Screen::Review(_) | Screen::Cross(_) => b.area.height - 2,
         Screen::Library => b.area.height - 1,
     };
     row(&b, y)
@@ -115,9 +115,12 @@ fn status_row(app: &App) -> String {
 
 /// Every hint as the status bar writes it whole ("t zone").
 fn whole_hints(context: Context) -> Vec<String> {
-    bindings(context)
-        .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.label, b.action.hint()))
+    let keymap = Keymap::default();
+    keymap
+        .bindings(context)
+        .iter()
+        .filter(|b| b.action.in_status_bar())
+        .map(|b| format!("{} {}", b.key.label(), b.action.hint()))
         .collect()
 }
 

@@ -16,7 +16,7 @@ use hotwash::model::{
     Actor, Catalog, Catalogue, Citation, Claim, ClaimStatus, Classification, Confidence, Control,
     ControlLink, Credibility, Effect, Event, EventMark, Fidelity, Finding, FindingKind, Level,
     Likelihood, Place, RECORD_SCHEMA, Recommendation, RecommendationStatus, Record, Reliability,
-    Review, Scheme, Severity, Side, Source, Timestamp, Tlp,
+    Review, Scheme, Severity, Side, Source, Timestamp, TitleKind, Tlp,
 };
 
 /// Real controls of NIST SP 800-53 Rev. 5; their titles come from the
@@ -191,6 +191,7 @@ pub fn record(events: usize, seed: u64) -> Record {
             [id, title, publisher, date, reliability] => Source {
                 id: id.into(),
                 title: title.into(),
+                title_is: TitleKind::Title,
                 publisher: publisher.into(),
                 date: Some(timestamp(date)),
                 url: format!("https://example.org/sources/{i:02}/{id}"),

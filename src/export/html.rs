@@ -15,8 +15,8 @@ use askama::Template;
 use chrono::SecondsFormat;
 
 use super::ExportError;
-use super::markdown::{effect_code, likelihood_words, one_line, when};
-use super::paragraph_lines;
+use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
+use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
@@ -24,10 +24,17 @@ use crate::report::{
 };
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
-    Page::new(report).render().map_err(|e| ExportError::Render {
-        format: "HTML",
-        message: e.to_string(),
-    })
+    render_as(report, Variant::Full)
+}
+
+/// The page, whole or as a brief (see [`Variant`]).
+pub fn render_as(report: &Report, variant: Variant) -> Result<String, ExportError> {
+    Page::new(report, variant)
+        .render()
+        .map_err(|e| ExportError::Render {
+            format: "HTML",
+            message: e.to_string(),
+        })
 }
 
 #[derive(Template)]
@@ -38,10 +45,17 @@ struct Page {
     banner: Banner,
     generator: String,
     generated: String,
-    meta: Vec<Fact>,
+    /// A brief: the summary, the judgements, the recommendations and the
+    /// sources the judgements cite; none of the supporting sections.
+    brief: bool,
+    period: String,
+    /// The facts of the summary after the period and the sign-off.
+    facts: Vec<Fact>,
     withheld: String,
     summary: Vec<Paragraph>,
     signoff: Signoff,
+    /// Said when no source is listed.
+    no_sources: &'static str,
     events: Vec<EventView>,
     legend: Vec<Cell>,
     matrix: Vec<MatrixRow>,
@@ -82,7 +96,6 @@ struct Fact {
 }
 
 struct Signoff {
-    reviewer: String,
     status: String,
     /// A CSS class: `none`, `current`, `stale`.
     class: &'static str,
@@ -170,9 +183,25 @@ struct FindingView {
     severity: &'static str,
     likelihood: String,
     confidence: &'static str,
-    events: Vec<Ref>,
-    controls: Vec<Ref>,
+    events: Vec<RestedEvent>,
+    controls: Vec<RestedControl>,
     recommendations: Vec<Ref>,
+}
+
+/// An event a finding rests on, told in a line.
+struct RestedEvent {
+    event: Ref,
+    when: String,
+    portion: String,
+    title: String,
+    sources: Vec<(Ref, String)>,
+}
+
+/// A control a finding rests on, with what happened to it at each event.
+struct RestedControl {
+    control: Ref,
+    title: String,
+    effects: String,
 }
 
 struct RecView {
@@ -199,7 +228,8 @@ struct SourceView {
 }
 
 impl Page {
-    fn new(report: &Report) -> Self {
+    fn new(report: &Report, variant: Variant) -> Self {
+        let brief = variant == Variant::Brief;
         let banner = Banner {
             words: report.classification.banner.clone(),
             level: level_class(report.classification.level),
@@ -212,28 +242,35 @@ impl Page {
             banner.tlp,
             one_line(&report.record.title)
         );
-        let index = Index::new(report);
+        let index = Index::new(report, variant);
+        // A brief has none of the supporting sections.
+        let full = |n: usize| if brief { 0 } else { n };
         Page {
             title,
             record_title: one_line(&report.record.title),
             generator: report.generator.clone(),
             generated: report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
-            meta: meta(report),
+            brief,
+            period: one_line(&report.record.period),
+            facts: facts(report, variant),
             withheld: report.withheld_line(),
             summary: paragraphs(&report.record.summary),
             signoff: signoff(report),
-            events: event_views(&index, &report.events),
+            no_sources: if brief {
+                "The judgements cite no sources."
+            } else {
+                "No sources are cited in this report."
+            },
+            events: event_views(&index, &report.events[..full(report.events.len())]),
             legend: Effect::ALL.into_iter().map(cell).collect(),
-            matrix: report
-                .matrix
+            matrix: report.matrix[..full(report.matrix.len())]
                 .iter()
                 .map(|row| MatrixRow {
                     control: index.control(&row.control),
                     cells: row.cells.iter().map(|c| c.map(cell)).collect(),
                 })
                 .collect(),
-            controls: report
-                .controls
+            controls: report.controls[..full(report.controls.len())]
                 .iter()
                 .map(|c| ControlView {
                     anchor: anchor("control", &c.id),
@@ -245,7 +282,10 @@ impl Page {
                     held: c.held,
                 })
                 .collect(),
-            claims: report.claims.iter().map(|c| claim(&index, c)).collect(),
+            claims: report.claims[..full(report.claims.len())]
+                .iter()
+                .map(|c| claim(&index, c))
+                .collect(),
             findings: report.findings.iter().map(|f| finding(&index, f)).collect(),
             recommendations: report
                 .recommendations
@@ -269,6 +309,7 @@ impl Page {
             sources: report
                 .sources
                 .iter()
+                .filter(|s| index.sources.contains(s.id.as_str()))
                 .map(|s| SourceView {
                     anchor: anchor("source", &s.id),
                     id: one_line(&s.id),
@@ -289,45 +330,54 @@ impl Page {
     }
 }
 
-fn meta(report: &Report) -> Vec<Fact> {
+/// The facts of the summary that follow the period and the sign-off.
+fn facts(report: &Report, variant: Variant) -> Vec<Fact> {
     let fact = |label, value: &str| Fact {
         label,
         value: one_line(value),
     };
+    let mut classification = format!(
+        "{} (the highest portion included); {}",
+        report.classification.banner,
+        report.tlp.label()
+    );
+    if let Some(ceiling) = &report.ceiling {
+        classification.push_str(&format!(
+            "; ceiling {} (portions above it are withheld)",
+            ceiling.banner
+        ));
+    }
+    let included = report.events.len();
     let mut facts = vec![
-        fact("Record", &report.record.id),
-        fact("Period", &report.record.period),
+        fact("Judgements", &report.judgements_line()),
+        fact("Classification", &classification),
         fact(
-            "Classification",
+            "Record",
             &format!(
-                "{} (the highest portion included)",
-                report.classification.banner
+                "{}; {included} of its {} {} in this report",
+                report.record.id,
+                crate::wording::count(report.record.events_total, "event", "events"),
+                crate::wording::is_are(included)
             ),
         ),
     ];
-    if let Some(ceiling) = &report.ceiling {
+    if variant == Variant::Brief {
         facts.push(fact(
-            "Ceiling",
-            &format!("{} (portions above it are withheld)", ceiling.banner),
+            "Brief",
+            &format!(
+                "the key judgements and recommendations with the sources the judgements cite; \
+                 the full report adds the timeline, the control effects by event, the claims \
+                 and all {} cited",
+                crate::wording::count(report.sources.len(), "source", "sources")
+            ),
         ));
     }
-    facts.push(fact("TLP", &report.tlp.label()));
-    facts.push(fact(
-        "Events",
-        &format!(
-            "{} of the record's {} {} in this report",
-            report.events.len(),
-            report.record.events_total,
-            crate::wording::is_are(report.events.len())
-        ),
-    ));
     facts
 }
 
 fn signoff(report: &Report) -> Signoff {
     let s = &report.signoff;
     Signoff {
-        reviewer: one_line(s.reviewer.as_deref().unwrap_or("none")),
         status: one_line(&s.describe()),
         class: match s.status {
             SignOffStatus::NotSignedOff => "none",
@@ -406,8 +456,12 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
         severity: f.severity.name(),
         likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
         confidence: f.confidence.name(),
-        events: f.events.iter().map(|e| index.event(e)).collect(),
-        controls: f.controls.iter().map(|c| index.control(c)).collect(),
+        events: f.events.iter().map(|e| rested_event(index, e)).collect(),
+        controls: f
+            .controls
+            .iter()
+            .map(|c| rested_control(index, f, c))
+            .collect(),
         recommendations: index
             .report
             .recommendations_of(&f.id)
@@ -417,6 +471,36 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
                 href: Some(format!("#{}", anchor("recommendation", &r.id))),
             })
             .collect(),
+    }
+}
+
+fn rested_event(index: &Index, id: &str) -> RestedEvent {
+    let e = index.report.event(id);
+    RestedEvent {
+        event: index.event(id),
+        when: e.map(|e| one_line(&e.when_utc)).unwrap_or_default(),
+        portion: e.map(|e| portion(&e.portion)).unwrap_or_default(),
+        title: e.map(|e| one_line(&e.title)).unwrap_or_default(),
+        sources: e
+            .map(|e| {
+                e.sources
+                    .iter()
+                    .map(|c| (index.source(&c.source), one_line(&c.admiralty)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
+    RestedControl {
+        control: index.control(id),
+        title: index
+            .report
+            .control(id)
+            .map(|c| one_line(&c.title))
+            .unwrap_or_default(),
+        effects: one_line(&rested_effects(&index.report, f, id)),
     }
 }
 
@@ -487,14 +571,31 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(report: &'a Report) -> Self {
+    /// What the page of `variant` holds: a brief has no events, controls
+    /// or claims to link to, and only the sources the judgements cite.
+    fn new(report: &'a Report, variant: Variant) -> Self {
+        let index = ReportIndex::new(report);
+        let (events, claims, controls, sources) = match variant {
+            Variant::Full => (
+                report.events.iter().map(|e| e.id.as_str()).collect(),
+                report.claims.iter().map(|c| c.id.as_str()).collect(),
+                report.controls.iter().map(|c| c.id.as_str()).collect(),
+                report.sources.iter().map(|s| s.id.as_str()).collect(),
+            ),
+            Variant::Brief => (
+                HashSet::new(),
+                HashSet::new(),
+                HashSet::new(),
+                index.judgement_sources(),
+            ),
+        };
         Index {
-            report: ReportIndex::new(report),
-            events: report.events.iter().map(|e| e.id.as_str()).collect(),
-            claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+            report: index,
+            events,
+            claims,
             findings: report.findings.iter().map(|f| f.id.as_str()).collect(),
-            controls: report.controls.iter().map(|c| c.id.as_str()).collect(),
-            sources: report.sources.iter().map(|s| s.id.as_str()).collect(),
+            controls,
+            sources,
         }
     }
 

@@ -49,6 +49,36 @@ mod tests {
     }
 
     #[test]
+    fn the_keys_read_from_the_judgement_down() {
+        let text = render(&report()).expect("render");
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  \"")?.split('"').next())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "format",
+                "generator",
+                "generated",
+                "classification",
+                "tlp",
+                "ceiling",
+                "withheld",
+                "record",
+                "signoff",
+                "findings",
+                "recommendations",
+                "events",
+                "controls",
+                "matrix",
+                "claims",
+                "sources"
+            ]
+        );
+    }
+
+    #[test]
     fn the_same_report_gives_the_same_bytes() {
         let r = report();
         assert_eq!(render(&r).expect("a"), render(&r).expect("b"));

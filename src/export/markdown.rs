@@ -3,12 +3,22 @@
 //! The output passes `markdownlint-cli2` with its default rules, which shapes
 //! it in a few ways:
 //!
-//! - The first line must be a top-level heading (MD041), so the banner is the
-//!   `#` heading; the bottom banner is a bold line (only one `#` per file).
+//! - The banner comes first and the record's title is the one `#` heading.
+//!   MD041 wants a file to open with that heading, so an HTML comment that
+//!   GitHub does not show tells markdownlint about the banner line (the only
+//!   HTML the file holds; another one lets a title past 80 columns). The
+//!   banner at the top and the bottom is a bold line.
+//! - The order is the one every export follows: summary, key judgements
+//!   (each with the events and controls it rests on, told in a line each),
+//!   recommendations, then the timeline, the control effects by event (one
+//!   row per control listing the events that link it, not a column per
+//!   event), the controls, the events, the claims and the sources. A brief
+//!   stops after the recommendations and lists only the sources the
+//!   judgements cite.
 //! - Lines stay within 80 columns (MD013): prose is wrapped. A table row
 //!   cannot wrap, so every wide row carries a link (its id, pointing at the
-//!   section that tells its whole story), and the control-by-event matrix is
-//!   written without spaces; markdownlint exempts both.
+//!   section that tells its whole story, or the events of a control), which
+//!   markdownlint exempts.
 //! - No inline HTML (MD033): a single line break in a text that holds
 //!   paragraphs (summary, narratives, statements, notes) is a hard break,
 //!   written as a backslash at the end of the line (visible, unlike two
@@ -23,7 +33,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::SecondsFormat;
 
-use super::paragraph_lines;
+use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Likelihood, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
@@ -34,47 +44,55 @@ use crate::report::{
 const WIDTH: usize = 80;
 
 pub fn render(report: &Report) -> String {
+    render_as(report, Variant::Full)
+}
+
+/// The report, whole or as a brief, in the order every export follows:
+/// banner, title, summary, key judgements, recommendations, then what
+/// they rest on (timeline, control effects, controls, events, claims) and
+/// the sources.
+pub fn render_as(report: &Report, variant: Variant) -> String {
+    let full = variant == Variant::Full;
     let anchors = Doc::anchors(report);
     // About 1 KB an event; growing a 100 MB text by doubling would copy it
     // over and over.
-    let capacity = 512 * (report.events.len() + 16);
-    let banner = format!("{} · {}", report.classification.banner, report.tlp.label());
+    let capacity = 512 * (if full { report.events.len() } else { 0 } + 16);
+    let index = ReportIndex::new(report);
 
     // The Events section is the largest; it is written on a second core
     // while this one writes the sections before it.
     let mut doc = std::thread::scope(|scope| {
-        let events_section = scope.spawn(|| {
-            let mut part = Doc::new(&anchors, capacity);
-            events(&mut part, report);
-            part.out
+        let events_section = full.then(|| {
+            scope.spawn(|| {
+                let mut part = Doc::new(&anchors, capacity);
+                events(&mut part, report);
+                part.out
+            })
         });
         let mut doc = Doc::new(&anchors, capacity * 2);
-        doc.heading(1, &escape_text(&banner));
-        record(&mut doc, report);
-        signoff(&mut doc, report);
-        timeline(&mut doc, report);
-        matrix(&mut doc, report);
-        controls(&mut doc, report);
-        let out = events_section
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        doc.append(Doc {
-            out,
-            anchors: &anchors,
-        });
+        title(&mut doc, report);
+        summary(&mut doc, report, variant);
+        judgements(&mut doc, report, &index, variant);
+        recommendations(&mut doc, report, &index);
+        if let Some(events_section) = events_section {
+            timeline(&mut doc, report);
+            matrix(&mut doc, report, &index);
+            controls(&mut doc, report);
+            let out = events_section
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            doc.append(Doc {
+                out,
+                anchors: &anchors,
+            });
+        }
         doc
     });
-    let index = ReportIndex::new(report);
-    claims(&mut doc, report, &index);
-    findings(&mut doc, report, &index);
-    recommendations(&mut doc, report, &index);
-    sources(&mut doc, report);
-    doc.para(
-        Inline::default()
-            .strong(&report.classification.banner)
-            .raw("·")
-            .text(&report.tlp.label()),
-    );
+    if full {
+        claims(&mut doc, report, &index);
+    }
+    sources(&mut doc, report, &index, variant);
+    doc.para(banner_line(report));
     doc.finish()
 }
 
@@ -95,41 +113,33 @@ pub(super) fn likelihood_words(term: &str, likelihood: Likelihood) -> String {
     format!("{term} ({low}–{high} %)")
 }
 
-fn record(doc: &mut Doc, report: &Report) {
-    let meta = &report.record;
-    doc.heading(2, "Record");
-    let included = report.events.len();
-    let mut items = vec![
-        Inline::label("Record:").text(&meta.id),
-        Inline::label("Title:").text(&meta.title),
-        Inline::label("Period:").text(&meta.period),
-        Inline::label("Classification:")
-            .text(&report.classification.banner)
-            .text("(the highest portion included)"),
-    ];
-    if let Some(ceiling) = &report.ceiling {
-        items.push(
-            Inline::label("Ceiling:")
-                .text(&ceiling.banner)
-                .text("(portions above it are withheld)"),
-        );
+/// `**OFFEN** · TLP:CLEAR`, at the top and the bottom.
+fn banner_line(report: &Report) -> Inline {
+    Inline::default()
+        .strong(&report.classification.banner)
+        .raw("·")
+        .text(&report.tlp.label())
+}
+
+/// The banner, then the title as the one top-level heading. markdownlint
+/// wants a file to open with that heading (MD041): the banner comes first
+/// all the same, as on every page of a marked document, and a directive
+/// that GitHub does not show tells markdownlint so.
+fn title(doc: &mut Doc, report: &Report) {
+    doc.directive("MD041", |d| d.para(banner_line(report)));
+    let heading = escape_text(&report.record.title);
+    // A heading cannot wrap: a long title is let past the line length.
+    if width(&heading) + 2 > WIDTH {
+        doc.directive("MD013", |d| d.heading(1, &heading));
+    } else {
+        doc.heading(1, &heading);
     }
-    items.extend([
-        Inline::label("TLP:").text(&report.tlp.label()),
-        Inline::label("Events:").text(&format!(
-            "{included} of the record's {} {} in this report",
-            meta.events_total,
-            crate::wording::is_are(included)
-        )),
-        Inline::label("Generated:").text(&format!(
-            "{} by {}",
-            report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
-            report.generator
-        )),
-    ]);
-    doc.list(items);
-    doc.para(Inline::label("Withheld:").text(&report.withheld_line()));
-    doc.heading(3, "Summary");
+}
+
+/// What happened, when, and where the review stands.
+fn summary(doc: &mut Doc, report: &Report, variant: Variant) {
+    let meta = &report.record;
+    doc.heading(2, "Summary");
     let summary = paragraph_lines(&meta.summary);
     if summary.is_empty() {
         doc.para(Inline::default().text("The record has no summary."));
@@ -137,19 +147,179 @@ fn record(doc: &mut Doc, report: &Report) {
     for paragraph in &summary {
         doc.para(Inline::default().lines(paragraph));
     }
-}
-
-fn signoff(doc: &mut Doc, report: &Report) {
     let s = &report.signoff;
-    doc.heading(2, "Sign-off");
     let mut items = vec![
-        Inline::label("Reviewer:").text(s.reviewer.as_deref().unwrap_or("none")),
-        Inline::label("Status:").text(&s.describe()),
+        Inline::label("Period:").text(&meta.period),
+        Inline::label("Sign-off:").text(&s.describe()),
     ];
     if let Some(hash) = &s.hash {
         items.push(Inline::label("Content hash:").token(code_span(hash)));
     }
+    items.push(Inline::label("Judgements:").text(&report.judgements_line()));
+    let mut classification = format!(
+        "{} (the highest portion included); {}",
+        report.classification.banner,
+        report.tlp.label()
+    );
+    if let Some(ceiling) = &report.ceiling {
+        classification.push_str(&format!(
+            "; ceiling {} (portions above it are withheld)",
+            ceiling.banner
+        ));
+    }
+    items.push(Inline::label("Classification:").text(&classification));
+    items.push(Inline::label("Withheld:").text(&report.withheld_line()));
+    let included = report.events.len();
+    items.push(Inline::label("Record:").text(&format!(
+        "{}; {included} of its {} {} in this report",
+        meta.id,
+        crate::wording::count(meta.events_total, "event", "events"),
+        crate::wording::is_are(included)
+    )));
+    if variant == Variant::Brief {
+        items.push(Inline::label("Brief:").text(&format!(
+            "the key judgements and recommendations with the sources the judgements cite; \
+             the full report adds the timeline, the control effects by event, the claims \
+             and all {} cited",
+            crate::wording::count(report.sources.len(), "source", "sources")
+        )));
+    }
+    items.push(Inline::label("Generated:").text(&format!(
+        "{} by {}",
+        report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
+        report.generator
+    )));
     doc.list(items);
+}
+
+/// The findings, root cause first, each with what it rests on.
+fn judgements(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant) {
+    doc.heading(2, "Key judgements");
+    if report.findings.is_empty() {
+        doc.para(Inline::default().text("No findings are in this report."));
+        return;
+    }
+    for f in &report.findings {
+        finding(doc, index, f, variant);
+    }
+}
+
+fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Variant) {
+    doc.anchored_heading(3, "Finding", &f.id);
+    doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
+    for paragraph in &paragraph_lines(&f.statement) {
+        doc.para(Inline::default().raw(&portion(&f.portion)).lines(paragraph));
+    }
+    // ICD 203: likelihood and confidence are stated apart, never in one sentence.
+    let mut items: Vec<(Inline, Vec<Inline>)> = vec![
+        (Inline::label("Kind:").text(f.kind.name()), Vec::new()),
+        (
+            Inline::label("Severity:").text(f.severity.name()),
+            Vec::new(),
+        ),
+        (
+            Inline::label("Likelihood (ICD 203):")
+                .text(&likelihood_words(&f.likelihood_term, f.likelihood)),
+            Vec::new(),
+        ),
+        (
+            Inline::label("Confidence (ICD 203):").text(f.confidence.name()),
+            Vec::new(),
+        ),
+    ];
+    // The events are told here in a line each, so that a reader (of a
+    // brief, which has no timeline) sees what the judgement rests on.
+    let events: Vec<Inline> = f
+        .events
+        .iter()
+        .map(|id| rested_on_event(doc, index, id, variant))
+        .collect();
+    if events.is_empty() {
+        items.push((
+            Inline::label("Rests on events:").text("none in this report"),
+            Vec::new(),
+        ));
+    } else {
+        items.push((Inline::label("Rests on events:"), events));
+    }
+    if !f.controls.is_empty() {
+        let controls = f
+            .controls
+            .iter()
+            .map(|id| rested_on_control(index, f, id))
+            .collect();
+        items.push((Inline::label("Rests on controls:"), controls));
+    }
+    let recs: Vec<&str> = index
+        .recommendations_of(&f.id)
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    if !recs.is_empty() {
+        items.push((
+            Inline::label("Recommendations:").text(&recs.join(", ")),
+            Vec::new(),
+        ));
+    }
+    doc.nested_list(items);
+}
+
+/// "[E01](#event-e01) 2024-02-19 15h UTC: (offen) Title. Sources: s1 B2."
+/// A brief has no events section to link to.
+fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -> Inline {
+    let head = match variant {
+        Variant::Full => Inline::default().raw(&doc.link("Event", id)),
+        Variant::Brief => Inline::default().text(id),
+    };
+    let Some(e) = index.event(id) else {
+        return head;
+    };
+    let mut line = head
+        .text(&format!("{}:", e.when_utc))
+        .raw(&portion(&e.portion))
+        .text(&format!("{}.", one_line(&e.title)));
+    if !e.sources.is_empty() {
+        line = line.label_text("Sources:", &format!("{}.", citations(&e.sources)));
+    }
+    line
+}
+
+/// "SC-8 Transmission Confidentiality and Integrity: E01 failed."
+fn rested_on_control(index: &ReportIndex, f: &ReportFinding, id: &str) -> Inline {
+    let title = index
+        .control(id)
+        .map(|c| format!(" {}", one_line(&c.title)))
+        .unwrap_or_default();
+    Inline::default()
+        .strong(id)
+        .text(&format!("{title}: {}.", rested_effects(index, f, id)))
+}
+
+/// What happened to a control at the events a finding rests on ("E01
+/// failed, E05 held"), and how many other events link it.
+pub(super) fn rested_effects(index: &ReportIndex, f: &ReportFinding, id: &str) -> String {
+    let (shown, others) = index.effects_for(f, id);
+    let words: Vec<String> = shown
+        .iter()
+        .map(|(event, effect)| format!("{event} {}", effect.name()))
+        .collect();
+    use crate::wording::count;
+    let link = |n: usize| if n == 1 { "links" } else { "link" };
+    match (words.is_empty(), others) {
+        (true, 0) => "not linked to an event in this report".into(),
+        (true, n) => format!(
+            "not linked to these events; {} in this report {} it",
+            count(n, "event", "events"),
+            link(n)
+        ),
+        (false, 0) => words.join(", "),
+        (false, n) => format!(
+            "{}; {} in this report {} it",
+            words.join(", "),
+            count(n, "other event", "other events"),
+            link(n)
+        ),
+    }
 }
 
 fn timeline(doc: &mut Doc, report: &Report) {
@@ -182,43 +352,52 @@ fn timeline(doc: &mut Doc, report: &Report) {
             "Control effects",
         ],
         rows,
-        false,
     );
 }
 
-fn matrix(doc: &mut Doc, report: &Report) {
+/// The control-by-event matrix as a page reads it: one row per control
+/// with the events that touch it, rather than a column per event (a table
+/// as wide as the record is long, of mostly empty cells). The HTML keeps
+/// the full matrix.
+fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Control effects by event");
-    if report.events.is_empty() || report.matrix.is_empty() {
+    // Every row links its events, which lets it run past 80 columns
+    // (MD013); the controls that no included event links are named after.
+    let mut unlinked = Vec::new();
+    let mut rows = Vec::new();
+    for row in &report.matrix {
+        let effects = index.effects_of(&row.control);
+        if effects.is_empty() {
+            unlinked.push(row.control.as_str());
+            continue;
+        }
+        let words: Vec<String> = effects
+            .iter()
+            .map(|(event, effect)| format!("{} {}", doc.link("Event", event), effect.name()))
+            .collect();
+        let title = index.control(&row.control).map_or("", |c| c.title.as_str());
+        rows.push(vec![cell(&row.control), cell(title), words.join(", ")]);
+    }
+    if rows.is_empty() {
         doc.para(Inline::default().text("No control is linked to an event in this report."));
         return;
     }
     let legend: Vec<String> = Effect::ALL
         .iter()
-        .map(|&e| format!("{} {}", effect_code(e), e.name()))
+        .map(|&e| format!("{}: {}", e.name(), e.meaning()))
         .collect();
     doc.para(Inline::label("Key:").text(&format!(
-        "{}; empty: the control is not linked to that event.",
-        legend.join(", ")
+        "the events that link each control, in time order, and what happened to it \
+         there ({}).",
+        legend.join("; ")
     )));
-    let mut header = vec!["Control".to_string()];
-    header.extend(report.events.iter().map(|e| doc.link("Event", &e.id)));
-    let rows = report
-        .matrix
-        .iter()
-        .map(|row| {
-            let mut cells = vec![cell(&row.control)];
-            cells.extend(
-                row.cells
-                    .iter()
-                    .map(|c| c.map(effect_code).unwrap_or_default().to_string()),
-            );
-            cells
-        })
-        .collect();
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    // Written tight (no spaces): a row as wide as the record has events
-    // stays one unbreakable run, which MD013 allows past 80 columns.
-    doc.table(&header, rows, true);
+    doc.table(&["Control", "Title", "Effects by event"], rows);
+    if !unlinked.is_empty() {
+        doc.para(
+            Inline::label("Linked to no event in this report:")
+                .text(&format!("{}.", unlinked.join(", "))),
+        );
+    }
 }
 
 fn controls(doc: &mut Doc, report: &Report) {
@@ -333,51 +512,6 @@ fn conflicts(doc: &Doc, index: &ReportIndex, claim: &ReportClaim) -> Inline {
     item
 }
 
-fn findings(doc: &mut Doc, report: &Report, index: &ReportIndex) {
-    doc.heading(2, "Findings");
-    if report.findings.is_empty() {
-        doc.para(Inline::default().text("No findings are in this report."));
-        return;
-    }
-    for f in &report.findings {
-        finding(doc, index, f);
-    }
-}
-
-fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding) {
-    doc.anchored_heading(3, "Finding", &f.id);
-    doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
-    for paragraph in &paragraph_lines(&f.statement) {
-        doc.para(Inline::default().raw(&portion(&f.portion)).lines(paragraph));
-    }
-    // ICD 203: likelihood and confidence are stated apart, never in one sentence.
-    let mut items = vec![
-        Inline::label("Kind:").text(f.kind.name()),
-        Inline::label("Severity:").text(f.severity.name()),
-        Inline::label("Likelihood (ICD 203):")
-            .text(&likelihood_words(&f.likelihood_term, f.likelihood)),
-        Inline::label("Confidence (ICD 203):").text(f.confidence.name()),
-    ];
-    let rests_on = if f.events.is_empty() {
-        Inline::label("Rests on events:").text("none in this report")
-    } else {
-        Inline::label("Rests on events:").links(doc, "Event", &f.events)
-    };
-    items.push(rests_on);
-    if !f.controls.is_empty() {
-        items.push(Inline::label("Rests on controls:").text(&f.controls.join(", ")));
-    }
-    let recs: Vec<&str> = index
-        .recommendations_of(&f.id)
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
-    if !recs.is_empty() {
-        items.push(Inline::label("Recommendations:").text(&recs.join(", ")));
-    }
-    doc.list(items);
-}
-
 fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Recommendations");
     if report.recommendations.is_empty() {
@@ -405,22 +539,28 @@ fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
             ]
         })
         .collect();
-    doc.table(
-        &["Id", "Finding", "Action", "Owner", "Due", "Status"],
-        rows,
-        false,
-    );
+    doc.table(&["Id", "Finding", "Action", "Owner", "Due", "Status"], rows);
 }
 
-fn sources(doc: &mut Doc, report: &Report) {
+/// The sources cited, or in a brief those the judgements cite.
+fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant) {
     doc.heading(2, "Sources");
-    if report.sources.is_empty() {
-        doc.para(Inline::default().text("No sources are cited in this report."));
-        return;
-    }
-    let items = report
+    let cited = (variant == Variant::Brief).then(|| index.judgement_sources());
+    let listed: Vec<_> = report
         .sources
         .iter()
+        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id.as_str())))
+        .collect();
+    if listed.is_empty() {
+        let none = match variant {
+            Variant::Full => "No sources are cited in this report.",
+            Variant::Brief => "The judgements cite no sources.",
+        };
+        doc.para(Inline::default().text(none));
+        return;
+    }
+    let items = listed
+        .into_iter()
         .map(|s| {
             let mut item = Inline::default()
                 .strong(&s.id)
@@ -512,7 +652,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Record text as one table cell: one line, escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     escape_text(text)
 }
 
@@ -832,7 +972,10 @@ impl Doc<'_> {
             .map(|e| ("Event", &e.id))
             .chain(report.claims.iter().map(|c| ("Claim", &c.id)))
             .chain(report.findings.iter().map(|f| ("Finding", &f.id)));
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        // The title is the first heading: one that reads "Finding F1"
+        // takes that anchor, and the finding's heading gets the next.
+        let mut seen: BTreeMap<String, usize> =
+            BTreeMap::from([(slug(&one_line(&report.record.title)), 1)]);
         let mut anchors = BTreeMap::new();
         for (kind, id) in headings {
             let base = slug(&format!("{kind} {id}"));
@@ -884,6 +1027,17 @@ impl Doc<'_> {
         format!("[{}](#{anchor})", escape_text(id))
     }
 
+    /// A directive to markdownlint about the next line, in an HTML comment
+    /// (which GitHub does not show), with the next block right under it.
+    fn directive(&mut self, rule: &str, next: impl FnOnce(&mut Self)) {
+        let mut part = Doc::new(self.anchors, 128);
+        next(&mut part);
+        self.block();
+        self.out
+            .push_str(&format!("<!-- markdownlint-disable-next-line {rule} -->\n"));
+        self.out.push_str(&part.out);
+    }
+
     fn para(&mut self, inline: Inline) {
         self.block();
         wrap(&mut self.out, "", "", inline.words());
@@ -896,20 +1050,26 @@ impl Doc<'_> {
         }
     }
 
-    /// A table; `tight` writes it without spaces around the pipes.
-    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>, tight: bool) {
+    /// A list whose items may hold a list of their own.
+    fn nested_list(&mut self, items: Vec<(Inline, Vec<Inline>)>) {
+        self.block();
+        for (item, sub) in items {
+            wrap(&mut self.out, "- ", "  ", item.words());
+            for sub in sub {
+                wrap(&mut self.out, "  - ", "    ", sub.words());
+            }
+        }
+    }
+
+    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>) {
         self.block();
         let line = |cells: &mut dyn Iterator<Item = &str>| {
             let mut text = String::from("|");
             for cell in cells {
-                match (tight, cell.is_empty()) {
-                    (true, _) => text.push_str(cell),
-                    (false, true) => text.push(' '),
-                    (false, false) => {
-                        text.push(' ');
-                        text.push_str(cell);
-                        text.push(' ');
-                    }
+                text.push(' ');
+                if !cell.is_empty() {
+                    text.push_str(cell);
+                    text.push(' ');
                 }
                 text.push('|');
             }
@@ -930,18 +1090,25 @@ impl Doc<'_> {
     }
 }
 
+/// Columns as markdownlint counts them (UTF-16 units); ASCII needs no
+/// re-encoding.
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
 /// Writes `words` as lines of at most [`WIDTH`] columns (counted as
 /// markdownlint counts them, in UTF-16 units); a word longer than a line
 /// gets a line of its own, which MD013 allows.
-fn wrap<'w>(out: &mut String, first: &str, rest: &str, words: impl Iterator<Item = &'w str>) {
-    // Columns as markdownlint counts them; ASCII needs no re-encoding.
-    let width = |s: &str| {
-        if s.is_ascii() {
-            s.len()
-        } else {
-            s.encode_utf16().count()
-        }
-    };
+pub(crate) fn wrap<'w>(
+    out: &mut String,
+    first: &str,
+    rest: &str,
+    words: impl Iterator<Item = &'w str>,
+) {
     let line_start = out.len();
     out.push_str(first);
     // Written straight into `out`, the line's width kept as it grows.
@@ -1051,6 +1218,31 @@ mod tests {
         assert!(!linkable("https://"));
         assert!(!linkable("https://bank.example@evil.example/"));
         assert!(!linkable("https://exаmple.org/"));
+    }
+
+    #[test]
+    fn a_title_that_reads_like_a_heading_takes_its_anchor_first() {
+        let record: crate::model::Record = crate::load::parse(
+            r#"(schema: 1, id: "r", title: "Finding F1", summary: "S",
+            classification: (scheme: Nato, level: Unclassified), tlp: "GREEN",
+            events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n",
+                portion: Unclassified)])"#,
+        )
+        .expect("record");
+        let review: crate::model::Review = crate::load::parse(
+            r#"(schema: 1, record: "r",
+            findings: [(id: "F1", title: "f", statement: "s", kind: RootCause, severity: Low,
+                likelihood: Likely, confidence: Low, events: ["E1"], portion: Unclassified)],
+            recommendations: [(id: "R1", finding: "F1", action: "a", owner: "o", status: Planned)])"#,
+        )
+        .expect("review");
+        let report = crate::report::build(&record, &review, &Default::default());
+        let text = render(&report);
+        assert!(text.contains("\n# Finding F1\n"), "{text}");
+        assert!(
+            text.contains("[F1](#finding-f1-1)"),
+            "the recommendation links the finding, not the title:\n{text}"
+        );
     }
 
     #[test]

@@ -5,11 +5,14 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod paper;
 pub mod stix;
 
 use std::path::{Path, PathBuf};
 
 use crate::report::Report;
+
+pub use self::paper::Paper;
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -43,8 +46,22 @@ impl Format {
     }
 }
 
+/// Which parts of the report an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Variant {
+    /// The whole report.
+    #[default]
+    Full,
+    /// A brief to paste into a ticket or a comment: the summary, the key
+    /// judgements and the recommendations, with only the sources the
+    /// judgements cite. Markdown and HTML only.
+    Brief,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error("a brief is written in Markdown or HTML; the {0} export always holds the whole report")]
+    NoBrief(&'static str),
     #[error("{} exists; pass --force to overwrite it", .0.display())]
     Exists(std::path::PathBuf),
     #[error(transparent)]
@@ -111,31 +128,49 @@ fn text_lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// The text of `report` in `format`.
 pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
-    match format {
-        Format::Markdown => Ok(markdown::render(report)),
-        Format::Html => html::render(report),
-        Format::Json => json::render(report),
-        Format::Stix => stix::render(report),
+    render_as(report, format, Variant::Full)
+}
+
+/// The text of `report` in `format`, whole or as a brief.
+pub fn render_as(report: &Report, format: Format, variant: Variant) -> Result<String, ExportError> {
+    match (format, variant) {
+        (Format::Markdown, _) => Ok(markdown::render_as(report, variant)),
+        (Format::Html, _) => html::render_as(report, variant),
+        (Format::Json | Format::Stix, Variant::Brief) => Err(ExportError::NoBrief(format.name())),
+        (Format::Json, Variant::Full) => json::render(report),
+        (Format::Stix, Variant::Full) => stix::render(report),
+    }
+}
+
+impl Format {
+    /// Whether the format has a brief ([`Variant::Brief`]): the data
+    /// formats always carry the whole report, which their consumers check.
+    pub fn has_brief(self) -> bool {
+        matches!(self, Format::Markdown | Format::Html)
     }
 }
 
 /// The file name an export of record `record_id` gets unless told
-/// otherwise: `<record id>.<extension>`.
-pub fn default_file_name(record_id: &str, format: Format) -> String {
-    format!("{record_id}.{}", format.extension())
+/// otherwise: `<record id>.<extension>`, or `<record id>.brief.<extension>`
+/// for a brief, which then never takes the full report's place.
+pub fn default_file_name(record_id: &str, format: Format, variant: Variant) -> String {
+    match variant {
+        Variant::Full => format!("{record_id}.{}", format.extension()),
+        Variant::Brief => format!("{record_id}.brief.{}", format.extension()),
+    }
 }
 
 /// Where an export asked for at `out` goes: inside it, under
 /// [`default_file_name`], when it names a folder (it ends with a slash, or
 /// is an existing folder); else `out` itself.
-pub fn out_path(out: &Path, record_id: &str, format: Format) -> PathBuf {
+pub fn out_path(out: &Path, record_id: &str, format: Format, variant: Variant) -> PathBuf {
     let trailing_slash = out
         .as_os_str()
         .as_encoded_bytes()
         .last()
         .is_some_and(|&b| std::path::is_separator(char::from(b)));
     if trailing_slash || out.is_dir() {
-        out.join(default_file_name(record_id, format))
+        out.join(default_file_name(record_id, format, variant))
     } else {
         out.to_path_buf()
     }
@@ -188,14 +223,26 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hotwash-out-path-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let json = Format::Json;
+        let full = Variant::Full;
         assert_eq!(
-            out_path(Path::new("new/"), "r1", json),
+            out_path(Path::new("new/"), "r1", json, full),
             Path::new("new/r1.json")
         );
-        assert_eq!(out_path(&dir, "r1", Format::Stix), dir.join("r1.stix.json"));
-        assert_eq!(out_path(Path::new("new"), "r1", json), Path::new("new"));
         assert_eq!(
-            out_path(Path::new("a/b.md"), "r1", json),
+            out_path(&dir, "r1", Format::Stix, full),
+            dir.join("r1.stix.json")
+        );
+        assert_eq!(
+            out_path(&dir, "r1", Format::Markdown, Variant::Brief),
+            dir.join("r1.brief.md"),
+            "a brief does not take the full report's name"
+        );
+        assert_eq!(
+            out_path(Path::new("new"), "r1", json, full),
+            Path::new("new")
+        );
+        assert_eq!(
+            out_path(Path::new("a/b.md"), "r1", json, full),
             Path::new("a/b.md")
         );
         std::fs::remove_dir_all(&dir).ok();

@@ -26,9 +26,11 @@
 //!    `related-to` the incident (the STIX relationship table has no
 //!    course-of-action → incident type; `related-to` is allowed everywhere);
 //! 9. a `report` that references every object hotwash makes; its
-//!    description carries the classification banner at top and bottom, the
-//!    TLP label, what was withheld, the sign-off state, and the timeline and
-//!    sources in words, and its `external_references` list the cited sources.
+//!    description carries, in the order of every export, the classification
+//!    banner at top and bottom, the TLP label, the title and summary, what
+//!    was withheld, the sign-off state, the key judgements (root cause
+//!    first) and the recommendations, then the timeline and the sources, in
+//!    words; its `external_references` list the cited sources.
 //!
 //! Every object hotwash makes carries `object_marking_refs` to the TLP
 //! marking. No custom properties are used, so the bundle passes
@@ -658,6 +660,8 @@ impl<'a> Builder<'a> {
             }
         };
         let mut description = format!("{banner}\n{}\n\n", r.tlp.label());
+        // What happened first (misp-stix keeps no incident), then the review.
+        description.push_str(&format!("{}\n\n{}\n\n", r.record.title, r.record.summary));
         description.push_str(&format!(
             "Review of incident record {} ({}): {} of {} included, {}, {}, {}.\n",
             r.record.id,
@@ -678,6 +682,45 @@ impl<'a> Builder<'a> {
              and the claims are in the JSON, HTML and Markdown exports.\n",
             r.generator
         ));
+        // The judgements and what to do about them first, as every export
+        // reads; likelihood and confidence in separate sentences (ICD 203).
+        if !r.findings.is_empty() {
+            description.push_str("\nKey judgements:\n");
+            for f in &r.findings {
+                let (low, high) = f.likelihood.range();
+                description.push_str(&format!(
+                    "- {} ({}, {}): ({}) {} Likelihood: {} ({low}–{high} %). Confidence: {}.\n",
+                    f.id,
+                    f.kind.name(),
+                    f.severity.name(),
+                    f.portion.portion,
+                    sentence(&f.title),
+                    f.likelihood_term,
+                    f.confidence.name(),
+                ));
+            }
+        }
+        if !r.recommendations.is_empty() {
+            description.push_str("\nRecommendations:\n");
+            let index = ReportIndex::new(r);
+            for x in &r.recommendations {
+                // Marked as the finding it answers.
+                let mark = index
+                    .finding(&x.finding)
+                    .map_or_else(String::new, |f| format!("({}) ", f.portion.portion));
+                let due = x
+                    .due
+                    .map_or_else(|| "no due date".to_string(), |d| format!("due {d}"));
+                description.push_str(&format!(
+                    "- {} (for {}): {mark}{} Owner: {}; {due}; {}.\n",
+                    x.id,
+                    x.finding,
+                    sentence(&x.action),
+                    x.owner,
+                    x.status.name()
+                ));
+            }
+        }
         // The timeline and the sources again, in words: platforms that import
         // the report's description but neither Incident Core events nor
         // external references (misp-stix) keep them.
@@ -793,6 +836,16 @@ impl<'a> Builder<'a> {
             id: self.id("bundle", &self.edition()),
             objects: all,
         })
+    }
+}
+
+/// `text` as a sentence: ended with a full stop unless it ends already.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
     }
 }
 

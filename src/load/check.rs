@@ -130,19 +130,26 @@ fn check_ref(
 /// The closest candidates to `wanted`, for "did you mean": all those at the
 /// smallest distance (up to three, sorted), or none if nothing is close.
 fn nearest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Option<String> {
+    let names: Vec<String> = closest(candidates, wanted)
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" or "))
+}
+
+/// The candidates closest to `wanted` (up to three, sorted), or none if
+/// nothing is close.
+pub(crate) fn closest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Vec<&'a str> {
     let mut close: Vec<(usize, &str)> = candidates
         .map(|c| (strsim::levenshtein(c, wanted), c))
         .filter(|(d, c)| *d <= 2.max(wanted.len().min(c.len()) / 3))
         .collect();
-    let best = close.iter().map(|(d, _)| *d).min()?;
+    let Some(best) = close.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
     close.retain(|(d, _)| *d == best);
     close.sort_unstable();
-    let names: Vec<String> = close
-        .iter()
-        .take(3)
-        .map(|(_, c)| format!("{c:?}"))
-        .collect();
-    Some(names.join(" or "))
+    close.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
 fn check_text(p: &mut Problems, text: &str, path: DocPath, what: &str) {
@@ -263,6 +270,16 @@ fn check_event_order(p: &mut Problems, record: &Record, root: &DocPath) {
     }
 }
 
+/// What to do about a classified banner with TLP:CLEAR.
+fn tlp_clear_help(banner: Classification) -> String {
+    let lowest = banner.scheme.banner(banner.scheme.lowest()).unwrap_or("");
+    format!(
+        "give the record the TLP its readers need (tlp: \"GREEN\", \"AMBER\", \
+         \"AMBER+STRICT\" or \"RED\"), or share only an export with --max-classification \
+         {lowest:?}"
+    )
+}
+
 pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     let mut p = Problems::default();
     let root = DocPath::root();
@@ -295,6 +312,10 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
         overall.level,
         root.field("classification").field("level"),
     );
+    if let Some(warning) = crate::model::marking::clear_but_classified(overall, record.tlp) {
+        p.warning("marking.tlp-clear", root.field("tlp"), warning)
+            .help(tlp_clear_help(overall));
+    }
     if let Some(portion) = record.portion {
         check_level(&mut p, overall, portion, root.field("portion"));
         if portion > overall.level {
@@ -638,6 +659,29 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             f.portion,
             path.field("portion"),
         );
+    }
+    // The record's own marking is warned of with the record; a finding
+    // that raises an unclassified record's banner under TLP:CLEAR is
+    // warned of here, once, at the first.
+    let record_warned =
+        crate::model::marking::clear_but_classified(record.classification, record.tlp).is_some();
+    let raised = review.findings.iter().enumerate().find(|(_, f)| {
+        let banner = record.classification.at(f.portion);
+        crate::model::marking::clear_but_classified(banner, record.tlp).is_some()
+    });
+    if let (false, Some((i, f))) = (record_warned, raised) {
+        let banner = record.classification.at(f.portion);
+        p.warning(
+            "marking.tlp-clear",
+            root.field("findings").index(i).field("portion"),
+            format!(
+                "finding {:?} raises the banner to {}, but the TLP is CLEAR: {}",
+                f.id,
+                banner.banner(),
+                crate::model::marking::CLEAR_BUT_CLASSIFIED
+            ),
+        )
+        .help(tlp_clear_help(banner));
     }
     for (i, r) in review.recommendations.iter().enumerate() {
         let path = root.field("recommendations").index(i);

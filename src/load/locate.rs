@@ -143,6 +143,9 @@ impl<'t> Locator<'t> {
         }
         match self.text.get(i) {
             Some(b'(') => self.scan_struct(i + 1).map_or(Node::Leaf, Node::Struct),
+            // A map's entries are found by their keys, as a struct's fields
+            // by their names (`{NewFinding: ["a"]}`, `{"key": 1}`).
+            Some(b'{') => self.scan_map(i + 1).map_or(Node::Leaf, Node::Struct),
             Some(b'[') => self.scan_list(i + 1).map_or(Node::Leaf, Node::List),
             _ => Node::Leaf,
         }
@@ -165,6 +168,33 @@ impl<'t> Locator<'t> {
             }
             let value = self.skip_trivia(i + 1);
             fields.push((name, value));
+            i = self.skip_trivia(self.skip_value(value)?);
+            if self.text.get(i) == Some(&b',') {
+                i += 1;
+            }
+        }
+    }
+
+    fn scan_map(&self, mut i: usize) -> Option<Vec<(String, usize)>> {
+        let mut entries = Vec::new();
+        loop {
+            i = self.skip_trivia(i);
+            if *self.text.get(i)? == b'}' {
+                return Some(entries);
+            }
+            let key_end = self.skip_value(i)?;
+            let key = &self.text[i..key_end];
+            let key = key
+                .strip_prefix(b"\"")
+                .and_then(|k| k.strip_suffix(b"\""))
+                .unwrap_or(key);
+            let name = String::from_utf8_lossy(key).into_owned();
+            i = self.skip_trivia(key_end);
+            if self.text.get(i) != Some(&b':') {
+                return None;
+            }
+            let value = self.skip_trivia(i + 1);
+            entries.push((name, value));
             i = self.skip_trivia(self.skip_value(value)?);
             if self.text.get(i) == Some(&b',') {
                 i += 1;
@@ -392,6 +422,16 @@ mod tests {
             "\"Berlin\""
         );
         assert_eq!(at(&events.index(1).field("actors").index(0)), "'c'");
+    }
+
+    #[test]
+    fn finds_map_entries_by_their_keys() {
+        let doc = "(keys: (review: {\n  Flag: [\"a\", \"b\"], // note\n  \"Link\": \"l\",\n}))";
+        let mut loc = Locator::new(doc);
+        let review = DocPath::root().field("keys").field("review");
+        let got = |loc: &mut Locator, path: DocPath| loc.locate(&path).map(|r| &doc[r]);
+        assert_eq!(got(&mut loc, review.field("Flag").index(1)), Some("\"b\""));
+        assert_eq!(got(&mut loc, review.field("Link")), Some("\"l\""));
     }
 
     #[test]

@@ -116,6 +116,23 @@ fn parse_diagnostic(text: &str, e: ron::error::SpannedError) -> Diagnostic {
             Diagnostic::error("parse.syntax", e.code.to_string())
                 .with_help("names such as Minute, Held or Unclassified are written without quotes")
         }
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        }
+        | ron::Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => {
+            let d = Diagnostic::error("parse.syntax", e.code.to_string());
+            let near: Vec<String> = check::closest(expected.iter().copied(), found)
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect();
+            if near.is_empty() {
+                d
+            } else {
+                d.with_help(format!("did you mean {}?", near.join(" or ")))
+            }
+        }
         code => Diagnostic::error("parse.syntax", code.to_string()),
     };
     diagnostic.at(text, start..end)

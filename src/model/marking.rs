@@ -45,6 +45,14 @@ impl Scheme {
         })
     }
 
+    /// The scheme's lowest level: what may be shared without limit.
+    pub fn lowest(self) -> Level {
+        Level::ALL
+            .into_iter()
+            .find(|&l| self.banner(l).is_some())
+            .unwrap_or_default()
+    }
+
     /// The short portion mark, written in parentheses before a portion.
     pub fn portion_mark(self, level: Level) -> Option<&'static str> {
         use Level::*;
@@ -143,6 +151,23 @@ impl FromStr for Level {
 pub fn highest(levels: impl IntoIterator<Item = Level>) -> Level {
     levels.into_iter().max().unwrap_or_default()
 }
+
+/// The warning a banner above its scheme's lowest level earns with
+/// TLP:CLEAR, which puts no limit on sharing: a classified report marked
+/// for unlimited sharing is almost always a mistake. `None` when the two
+/// agree.
+pub fn clear_but_classified(banner: Classification, tlp: Tlp) -> Option<String> {
+    (tlp == Tlp::Clear && banner.level > banner.scheme.lowest()).then(|| {
+        format!(
+            "the banner is {} but the TLP is CLEAR: {CLEAR_BUT_CLASSIFIED}",
+            banner.banner()
+        )
+    })
+}
+
+/// Why [`clear_but_classified`] warns, in the words every warning of it ends with.
+pub const CLEAR_BUT_CLASSIFIED: &str =
+    "a classified report marked for unlimited sharing is almost always a mistake";
 
 /// The record's overall marking: a scheme and the level of its banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -248,6 +273,28 @@ impl<'de> Deserialize<'de> for Tlp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_classified_banner_with_tlp_clear_is_warned_of() {
+        let vs_nfd = Classification {
+            scheme: Scheme::De,
+            level: Level::Restricted,
+        };
+        let warning = clear_but_classified(vs_nfd, Tlp::Clear).expect("a warning");
+        assert!(
+            warning.contains("VS-NUR FÜR DEN DIENSTGEBRAUCH") && warning.contains("CLEAR"),
+            "{warning}"
+        );
+        assert_eq!(clear_but_classified(vs_nfd, Tlp::Green), None);
+        for scheme in Scheme::ALL {
+            let lowest = Classification {
+                scheme,
+                level: scheme.lowest(),
+            };
+            assert_eq!(lowest.level, Level::Unclassified);
+            assert_eq!(clear_but_classified(lowest, Tlp::Clear), None, "{scheme:?}");
+        }
+    }
 
     #[test]
     fn levels_are_ordered_from_unclassified_to_top_secret() {

@@ -107,6 +107,10 @@ pub struct Actor {
 pub struct Source {
     pub id: Id,
     pub title: String,
+    /// Whether `title` is the source's own title or the record author's
+    /// description of it (where the title is not known).
+    #[serde(default, skip_serializing_if = "TitleKind::is_title")]
+    pub title_is: TitleKind,
     pub publisher: String,
     /// Publication date, at whatever precision it is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +118,35 @@ pub struct Source {
     pub url: String,
     /// Admiralty source reliability, A–F.
     pub reliability: Reliability,
+}
+
+/// What a source's `title` is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TitleKind {
+    /// The source's own title, as it stands.
+    #[default]
+    Title,
+    /// The record author's description of the source: its own title is not
+    /// known, and a made-up headline would read as a quotation.
+    Description,
+}
+
+impl TitleKind {
+    fn is_title(&self) -> bool {
+        *self == TitleKind::Title
+    }
+}
+
+impl Source {
+    /// The title as readers see it: the source's own title, or a
+    /// description in square brackets, the way bibliographies mark a title
+    /// supplied by whoever cites the work (APA, Chicago).
+    pub fn shown_title(&self) -> std::borrow::Cow<'_, str> {
+        match self.title_is {
+            TitleKind::Title => std::borrow::Cow::Borrowed(&self.title),
+            TitleKind::Description => std::borrow::Cow::Owned(format!("[{}]", self.title)),
+        }
+    }
 }
 
 /// The control catalogues a record may cite.
@@ -247,6 +280,17 @@ impl Effect {
 
     pub fn is_failure(self) -> bool {
         self != Effect::Held
+    }
+
+    /// What the effect means, briefly, for the key of a report.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Effect::Failed => "in place but did not work",
+            Effect::NotFollowed => "a person did not follow it",
+            Effect::Bypassed => "deliberately circumvented",
+            Effect::Absent => "not in place",
+            Effect::Held => "worked",
+        }
     }
 
     pub fn name(self) -> &'static str {

@@ -397,8 +397,8 @@ mod tests {
     }
 }
 
-/// Which clock times are shown in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which clock times are shown in. The configuration names it (`zone: Event`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ZoneChoice {
     #[default]
     Utc,

@@ -33,14 +33,20 @@ pub struct Report {
     /// The ceiling asked for, if any.
     pub ceiling: Option<Marking>,
     pub withheld: Withheld,
+    // The fields are in the order every export reads: the summary (record
+    // and sign-off), the judgements and what to do about them, then what
+    // they rest on. The JSON's keys follow it.
     pub record: RecordMeta,
     pub signoff: SignOffReport,
+    /// The key judgements: root causes first, then contributing factors,
+    /// then observations, each kind in review order.
+    pub findings: Vec<ReportFinding>,
+    /// The included findings' recommendations, in the order of `findings`.
+    pub recommendations: Vec<ReportRecommendation>,
     pub events: Vec<ReportEvent>,
     pub controls: Vec<ReportControl>,
     /// Control-by-event matrix: one row per control, one cell per included event.
     pub matrix: Vec<MatrixRow>,
-    pub findings: Vec<ReportFinding>,
-    pub recommendations: Vec<ReportRecommendation>,
     pub claims: Vec<ReportClaim>,
     pub sources: Vec<ReportSource>,
 }
@@ -463,7 +469,11 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     }
     let mut findings = Vec::new();
     let mut recommendations = Vec::new();
-    for f in &review.findings {
+    // Root cause first: the report reads from the judgement down. A stable
+    // sort keeps the analyst's order within a kind.
+    let mut in_order: Vec<&crate::model::Finding> = review.findings.iter().collect();
+    in_order.sort_by_key(|f| kind_rank(f.kind));
+    for f in in_order {
         let recs = recs_of
             .get(f.id.as_str())
             .map(Vec::as_slice)
@@ -556,7 +566,8 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .filter(|s| cited.contains(s.id.as_str()))
         .map(|s| ReportSource {
             id: s.id.to_string(),
-            title: s.title.clone(),
+            // A description is bracketed here, so every export marks it alike.
+            title: s.shown_title().into_owned(),
             publisher: s.publisher.clone(),
             date: s.date.map(|d| d.to_string()),
             url: s.url.clone(),
@@ -643,13 +654,23 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             events_total: record.events.len(),
         },
         signoff,
+        findings,
+        recommendations,
         events,
         controls,
         matrix,
-        findings,
-        recommendations,
         claims,
         sources,
+    }
+}
+
+/// Where a finding of `kind` stands among the key judgements.
+fn kind_rank(kind: crate::model::FindingKind) -> usize {
+    use crate::model::FindingKind;
+    match kind {
+        FindingKind::RootCause => 0,
+        FindingKind::ContributingFactor => 1,
+        FindingKind::Observation => 2,
     }
 }
 
@@ -670,12 +691,22 @@ pub fn shown_classification(record: &Record, review: &Review) -> Classification 
 /// recommendations once per finding): exports stay linear in their size.
 #[derive(Debug)]
 pub struct ReportIndex<'a> {
+    report: &'a Report,
     /// The first finding of each id, as a scan would find it.
     findings: std::collections::HashMap<&'a str, &'a ReportFinding>,
     /// Each finding's recommendations, in report order.
     recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation>>,
     claims: std::collections::HashSet<&'a str>,
+    /// The first event of each id.
+    events: std::collections::HashMap<&'a str, &'a ReportEvent>,
+    /// The first control of each id, with what happened to it at each
+    /// included event that links it, worked out once: a large review's
+    /// findings name controls hundreds of thousands of times.
+    controls: std::collections::HashMap<&'a str, (&'a ReportControl, EffectsByEvent<'a>)>,
 }
+
+/// What happened to a control at each event that links it, in event order.
+type EffectsByEvent<'a> = Vec<(&'a str, Effect)>;
 
 impl<'a> ReportIndex<'a> {
     pub fn new(report: &'a Report) -> Self {
@@ -691,11 +722,87 @@ impl<'a> ReportIndex<'a> {
                 .or_default()
                 .push(r);
         }
+        let mut events = std::collections::HashMap::with_capacity(report.events.len());
+        for e in &report.events {
+            events.entry(e.id.as_str()).or_insert(e);
+        }
+        let mut controls = std::collections::HashMap::with_capacity(report.controls.len());
+        for (i, c) in report.controls.iter().enumerate() {
+            if controls.contains_key(c.id.as_str()) {
+                continue;
+            }
+            // The matrix has a row per control, in the same order.
+            let effects = report
+                .matrix
+                .get(i)
+                .filter(|row| row.control == c.id)
+                .map(|row| {
+                    row.cells
+                        .iter()
+                        .zip(&report.events)
+                        .filter_map(|(cell, e)| cell.map(|effect| (e.id.as_str(), effect)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            controls.insert(c.id.as_str(), (c, effects));
+        }
         ReportIndex {
+            report,
             findings,
             recommendations,
             claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+            events,
+            controls,
         }
+    }
+
+    pub fn event(&self, id: &str) -> Option<&'a ReportEvent> {
+        self.events.get(id).copied()
+    }
+
+    pub fn control(&self, id: &str) -> Option<&'a ReportControl> {
+        self.controls.get(id).map(|(c, _)| *c)
+    }
+
+    /// What happened to control `id` at each included event that links
+    /// it, in the order of the events: `[("E03", Failed), ("E07", Absent)]`.
+    pub fn effects_of(&self, id: &str) -> &[(&'a str, Effect)] {
+        self.controls
+            .get(id)
+            .map(|(_, effects)| effects.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// What happened to control `id` at the events finding `f` rests on,
+    /// in the finding's order, and how many other included events link it.
+    /// Bounded by the finding, not by the record: a large review names a
+    /// control linked to thousands of events from thousands of findings.
+    pub fn effects_for(&self, f: &'a ReportFinding, id: &str) -> (Vec<(&'a str, Effect)>, usize) {
+        let shown: Vec<(&str, Effect)> = f
+            .events
+            .iter()
+            .filter_map(|e| {
+                let event = self.event(e)?;
+                let link = event.controls.iter().find(|l| l.control == id)?;
+                Some((event.id.as_str(), link.effect))
+            })
+            .collect();
+        let linked = self.effects_of(id).len();
+        let others = linked.saturating_sub(shown.len());
+        (shown, others)
+    }
+
+    /// The ids of the sources the key judgements cite: those of the events
+    /// the findings rest on. A brief lists only these.
+    pub fn judgement_sources(&self) -> std::collections::HashSet<&'a str> {
+        self.report
+            .findings
+            .iter()
+            .flat_map(|f| f.events.iter())
+            .filter_map(|id| self.event(id))
+            .flat_map(|e| e.sources.iter())
+            .map(|c| c.source.as_str())
+            .collect()
     }
 
     pub fn finding(&self, id: &str) -> Option<&'a ReportFinding> {
@@ -716,6 +823,64 @@ impl<'a> ReportIndex<'a> {
 }
 
 impl Report {
+    /// The warning that a classified banner goes with TLP:CLEAR (see
+    /// [`crate::model::marking::clear_but_classified`]), if it does.
+    pub fn sharing_warning(&self) -> Option<String> {
+        crate::model::marking::clear_but_classified(
+            Classification {
+                scheme: self.record.scheme,
+                level: self.classification.level,
+            },
+            self.tlp,
+        )
+    }
+
+    /// "10 findings (1 root cause, 4 contributing factors, 5 observations)
+    /// and 9 recommendations (1 done, 8 recommended)", for the summary.
+    pub fn judgements_line(&self) -> String {
+        use crate::model::FindingKind;
+        use crate::wording::count;
+        let kinds: Vec<String> = FindingKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let n = self.findings.iter().filter(|f| f.kind == kind).count();
+                let (one, many) = match kind {
+                    FindingKind::RootCause => ("root cause", "root causes"),
+                    FindingKind::ContributingFactor => {
+                        ("contributing factor", "contributing factors")
+                    }
+                    FindingKind::Observation => ("observation", "observations"),
+                };
+                (n > 0).then(|| count(n, one, many))
+            })
+            .collect();
+        let statuses: Vec<String> = RecommendationStatus::ALL
+            .into_iter()
+            .filter_map(|status| {
+                let n = self
+                    .recommendations
+                    .iter()
+                    .filter(|r| r.status == status)
+                    .count();
+                (n > 0).then(|| format!("{n} {}", status.name()))
+            })
+            .collect();
+        let mut line = count(self.findings.len(), "finding", "findings");
+        if !kinds.is_empty() {
+            line.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        line.push_str(" and ");
+        line.push_str(&count(
+            self.recommendations.len(),
+            "recommendation",
+            "recommendations",
+        ));
+        if !statuses.is_empty() {
+            line.push_str(&format!(" ({})", statuses.join(", ")));
+        }
+        line
+    }
+
     /// "3 portions above OFFEN were withheld: 1 event, 1 finding, 1
     /// recommendation." or "No portions were withheld."
     pub fn withheld_line(&self) -> String {
@@ -780,6 +945,23 @@ mod tests {
             crate::load::parse(RECORD).expect("record"),
             crate::load::parse(REVIEW).expect("review"),
         )
+    }
+
+    #[test]
+    fn a_described_source_is_bracketed_and_a_titled_one_is_not() {
+        let record: Record = crate::load::parse(&RECORD.replace(
+            r#"sources: [(id: "s", title: "t","#,
+            r#"sources: [(id: "s", title: "Report on the call", title_is: Description,"#,
+        ))
+        .expect("record");
+        let report = build(&record, &Review::new("r"), &ReportOptions::default());
+        assert_eq!(report.sources[0].title, "[Report on the call]");
+        let (record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        assert_eq!(
+            report.sources[0].title, "t",
+            "a title is shown as it stands"
+        );
     }
 
     #[test]
@@ -890,6 +1072,92 @@ mod tests {
             "NATO SECRET",
             "the record's own marking"
         );
+    }
+
+    #[test]
+    fn key_judgements_put_root_causes_first_and_keep_the_review_order_within_a_kind() {
+        let (record, mut review) = inputs();
+        let f = |id: &str, kind| {
+            let mut x = review.findings[0].clone();
+            x.id = id.into();
+            x.kind = kind;
+            x
+        };
+        use crate::model::FindingKind::*;
+        let findings = vec![
+            f("O1", Observation),
+            f("C1", ContributingFactor),
+            f("R1", RootCause),
+            f("O2", Observation),
+            f("R2", RootCause),
+        ];
+        review.findings = findings;
+        review.recommendations[0].finding = "O2".into();
+        review.recommendations[1].finding = "R2".into();
+        let report = build(&record, &review, &ReportOptions::default());
+        let ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["R1", "R2", "C1", "O1", "O2"]);
+        let recs: Vec<&str> = report
+            .recommendations
+            .iter()
+            .map(|r| r.finding.as_str())
+            .collect();
+        assert_eq!(recs, ["R2", "O2"], "recommendations follow their findings");
+        assert_eq!(
+            report.judgements_line(),
+            "5 findings (2 root causes, 1 contributing factor, 2 observations) and 2 \
+             recommendations (1 planned, 1 done)"
+        );
+    }
+
+    #[test]
+    fn the_index_tells_a_controls_effects_and_the_sources_of_the_judgements() {
+        let (record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        let index = ReportIndex::new(&report);
+        assert_eq!(
+            index.effects_of("SC-8"),
+            [("E1", Effect::Failed), ("E2", Effect::Held)]
+        );
+        assert_eq!(index.effects_of("AC-1"), [], "not a control of the record");
+        let f1 = &report.findings[0];
+        assert_eq!(f1.events, ["E1", "E2"]);
+        assert_eq!(
+            index.effects_for(f1, "SC-8"),
+            (vec![("E1", Effect::Failed), ("E2", Effect::Held)], 0)
+        );
+        let mut narrow = f1.clone();
+        narrow.events = vec!["E2".into()];
+        assert_eq!(
+            index.effects_for(&narrow, "SC-8"),
+            (vec![("E2", Effect::Held)], 1),
+            "one other event links SC-8"
+        );
+        assert_eq!(index.effects_for(&narrow, "AC-1"), (vec![], 0));
+        assert_eq!(index.control("SC-8").map(|c| c.failures), Some(1));
+        assert_eq!(
+            index.judgement_sources(),
+            std::collections::HashSet::from(["s"]),
+            "F1 rests on E1, which cites s"
+        );
+    }
+
+    #[test]
+    fn a_classified_banner_with_tlp_clear_is_warned_of_unless_withheld_down() {
+        let (mut record, review) = inputs();
+        let report = build(&record, &review, &ReportOptions::default());
+        assert_eq!(report.sharing_warning(), None, "TLP:AMBER");
+        record.tlp = Tlp::Clear;
+        let report = build(&record, &review, &ReportOptions::default());
+        let warning = report.sharing_warning().expect("a warning");
+        assert!(warning.contains("COSMIC TOP SECRET"), "{warning}");
+        let options = ReportOptions {
+            max_classification: Some(Level::Unclassified),
+            ..ReportOptions::default()
+        };
+        let report = build(&record, &Review::new("r"), &options);
+        assert_eq!(report.classification.level, Level::Unclassified);
+        assert_eq!(report.sharing_warning(), None, "nothing classified is left");
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Bundle {
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
     /// The Timeline's and Controls' column widths.
     pub columns: Columns,
+    /// What the controls-across-incidents view needs of the record.
+    pub summary: Arc<crate::stats::Summary>,
 }
 
 impl Bundle {
@@ -95,6 +97,7 @@ impl Bundle {
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
+        let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
@@ -108,6 +111,7 @@ impl Bundle {
             failed_controls,
             search: std::sync::OnceLock::new(),
             columns,
+            summary,
         }
     }
 }
@@ -591,6 +595,8 @@ pub enum ConfirmAction {
 pub enum Screen {
     Library,
     Review(Box<ReviewScreen>),
+    /// Controls across the library's incidents.
+    Cross(Box<super::cross::CrossScreen>),
 }
 
 #[derive(Debug)]
@@ -623,6 +629,17 @@ pub struct App {
     /// Draw without colour (`NO_COLOR`): what colour shows is carried by
     /// reverse video, bold and glyphs alone.
     pub no_color: bool,
+    /// The controls-across-incidents view a record was opened from: Esc in
+    /// the record goes back to it.
+    pub cross_return: Option<Box<super::cross::CrossScreen>>,
+    /// The keys in force: the defaults with the configuration's rebindings.
+    /// Keys, the help and the status-bar hints all read it.
+    pub keymap: super::action::Keymap,
+    pub theme: super::theme::Theme,
+    /// Where the export form proposes to write.
+    pub export_folder: PathBuf,
+    /// The zone a record's times are shown in when it opens.
+    pub zone: ZoneChoice,
 }
 
 impl App {
@@ -645,6 +662,11 @@ impl App {
             overlay_scroll: 0,
             report_view: None,
             no_color: false,
+            cross_return: None,
+            keymap: Default::default(),
+            theme: Default::default(),
+            export_folder: PathBuf::from(crate::config::DEFAULT_EXPORT_FOLDER),
+            zone: ZoneChoice::default(),
         }
     }
 
@@ -655,6 +677,43 @@ impl App {
     pub fn area(&self) -> Rect {
         Rect::new(0, 0, self.width, self.height)
     }
+
+    /// The screen keys are read for.
+    pub fn context(&self) -> super::action::Context {
+        match self.screen {
+            Screen::Library => super::action::Context::Library,
+            Screen::Review(_) => super::action::Context::Review,
+            Screen::Cross(_) => super::action::Context::Cross,
+        }
+    }
+
+    /// How hints write the first key of `action` on this screen.
+    pub fn key_label(&self, action: super::action::Action) -> String {
+        self.keymap
+            .label(action, self.context())
+            .unwrap_or_else(|| match action {
+                // Always there, whatever the keymap says.
+                super::action::Action::Quit => "Ctrl-C".to_string(),
+                _ => "(no key)".to_string(),
+            })
+    }
+
+    /// Takes the configuration's keys, theme and defaults.
+    pub fn configure(&mut self, config: &crate::config::Config) {
+        self.keymap = config.keymap.clone();
+        self.theme = config.theme;
+        self.export_folder = config.export_folder.clone();
+        self.zone = config.zone;
+    }
+}
+
+/// Says that the configuration file could not be used, and shows why.
+pub fn config_failed(app: &mut App, report: FileReport) {
+    app.message = Some(format!(
+        "{} has errors: hotwash started with the built-in defaults",
+        report.path.display()
+    ));
+    app.overlay = Some(Overlay::Report(report));
 }
 
 /// The regions of the review screen. Shared by the view (to draw) and by

@@ -6,7 +6,7 @@ use crate::model::time::ZoneChoice;
 use crate::model::{Fidelity, Record};
 use crate::timeline::Timeline;
 
-use super::view::style::state_look;
+use super::view::style::state_words;
 use super::view::width;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Columns {
         let state_words = timeline
             .widest_states()
             .into_iter()
-            .map(|s| width(&state_look(s).1))
+            .map(|s| width(&state_words(s).1))
             .max()
             .unwrap_or(0);
         Columns {

@@ -11,7 +11,8 @@ use ratatui::text::Span;
 
 use super::app::{Bundle, ReviewScreen, ReviewState, inner_height};
 use super::scroll::{ScrollKey, TextScroll};
-use super::view::style::{effect_glyph, effect_style};
+use super::theme::Theme;
+use super::view::style::effect_glyph;
 use super::wrap::Document;
 use crate::model::time::{ZoneChoice, display};
 
@@ -28,6 +29,8 @@ pub struct EventDetail<'a> {
     review: &'a ReviewState,
     zone: ZoneChoice,
     event: usize,
+    /// Only for the effects' colours: the rows do not depend on it.
+    theme: &'a Theme,
 }
 
 impl<'a> EventDetail<'a> {
@@ -36,12 +39,14 @@ impl<'a> EventDetail<'a> {
         review: &'a ReviewState,
         zone: ZoneChoice,
         event: usize,
+        theme: &'a Theme,
     ) -> Self {
         EventDetail {
             bundle,
             review,
             zone,
             event,
+            theme,
         }
     }
 
@@ -129,10 +134,10 @@ impl Document for EventDetail<'_> {
                 let mut spans = vec![
                     Span::styled(
                         format!("{} ", effect_glyph(link.effect)),
-                        effect_style(link.effect),
+                        self.theme.effect(link.effect),
                     ),
                     Span::styled(format!("{} ", link.control), bold),
-                    Span::styled(link.effect.name(), effect_style(link.effect)),
+                    Span::styled(link.effect.name(), self.theme.effect(link.effect)),
                     Span::raw(" — "),
                     Span::raw(title),
                 ];
@@ -150,7 +155,7 @@ impl Document for EventDetail<'_> {
                             Span::styled(format!("[{}] ", c.admiralty(s)), bold),
                             Span::raw(s.publisher.as_str()),
                             Span::raw(" — "),
-                            Span::raw(s.title.as_str()),
+                            Span::raw(s.shown_title()),
                         ]
                     }
                     None => vec![
@@ -252,11 +257,15 @@ pub fn pane(area: Rect) -> (usize, usize) {
 
 impl ReviewScreen {
     /// The detail of the selected event, and the key its rows are kept under.
-    pub fn detail_doc(&self, area: Rect) -> Option<(EventDetail<'_>, DetailKey)> {
+    pub fn detail_doc<'a>(
+        &'a self,
+        area: Rect,
+        theme: &'a Theme,
+    ) -> Option<(EventDetail<'a>, DetailKey)> {
         let i = self.event_index()?;
         let (width, _) = pane(area);
         Some((
-            EventDetail::new(&self.bundle, &self.state, self.zone, i),
+            EventDetail::new(&self.bundle, &self.state, self.zone, i, theme),
             DetailKey::new(&self.bundle, i, width, self.zone),
         ))
     }
@@ -268,7 +277,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i, &Theme::STANDARD);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         let keep = doc.review_items();
         self.detail.settle(&doc, key, height, keep);
@@ -280,7 +289,7 @@ impl ReviewScreen {
             return;
         };
         let (width, height) = pane(area);
-        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i);
+        let doc = EventDetail::new(&self.bundle, &self.state, self.zone, i, &Theme::STANDARD);
         let key = DetailKey::new(&self.bundle, i, width, self.zone);
         let keep = doc.review_items();
         self.detail.scroll(&doc, key, height, keep, rows);

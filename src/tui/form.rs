@@ -860,6 +860,8 @@ pub struct ExportForm {
     pub path: TextArea<'static>,
     /// The record id, for the default file name.
     pub stem: String,
+    /// The folder the proposed path is in.
+    pub folder: String,
     /// The analyst typed a path: stop following the format.
     pub path_edited: bool,
     pub focus: ExportField,
@@ -881,10 +883,16 @@ pub enum ExportOutcome {
 }
 
 impl ExportForm {
-    pub fn new(stem: String, levels: Vec<Level>) -> Self {
+    /// The form for the record `stem`, proposing `<folder>/<stem>.<ext>`.
+    pub fn new(stem: String, levels: Vec<Level>, folder: &std::path::Path) -> Self {
         let format = crate::export::Format::Markdown;
+        let folder = folder.display().to_string();
         ExportForm {
-            path: path_field(&Self::default_path(&stem, format), "where to write"),
+            path: path_field(
+                &Self::default_path(&folder, &stem, format),
+                "where to write",
+            ),
+            folder,
             format,
             ceiling: None,
             levels,
@@ -901,9 +909,15 @@ impl ExportForm {
         choices
     }
 
-    /// `exports/<record id>.<ext>`, relative to where hotwash was started.
-    pub fn default_path(stem: &str, format: crate::export::Format) -> String {
-        format!("exports/{}", crate::export::default_file_name(stem, format))
+    /// `<folder>/<record id>.<ext>`, relative to where hotwash was started
+    /// unless the folder is absolute (`exports` unless configured).
+    pub fn default_path(folder: &str, stem: &str, format: crate::export::Format) -> String {
+        let name = crate::export::default_file_name(stem, format, crate::export::Variant::Full);
+        if folder.is_empty() {
+            return name;
+        }
+        // "/" stays the root: "/taurus.html".
+        format!("{}/{name}", folder.trim_end_matches('/'))
     }
 
     pub fn key(&mut self, key: KeyEvent) -> ExportOutcome {
@@ -944,7 +958,7 @@ impl ExportForm {
                         self.format = step(&crate::export::Format::ALL, self.format, forward);
                         if !self.path_edited {
                             self.path = path_field(
-                                &Self::default_path(&self.stem, self.format),
+                                &Self::default_path(&self.folder, &self.stem, self.format),
                                 "where to write",
                             );
                         }
@@ -978,6 +992,7 @@ mod export_tests {
         let mut f = ExportForm::new(
             "taurus".into(),
             vec![Level::Unclassified, Level::Restricted],
+            std::path::Path::new("exports"),
         );
         assert_eq!(text_of(&f.path), "exports/taurus.md");
         press(&mut f, KeyCode::Right);
@@ -1003,5 +1018,15 @@ mod export_tests {
         assert_eq!(req.ceiling, Some(Level::Unclassified));
         assert_eq!(req.path, std::path::PathBuf::from("exports/taurus.x"));
         assert_eq!(press(&mut f, KeyCode::Esc), ExportOutcome::Cancel);
+    }
+
+    #[test]
+    fn the_path_is_in_the_configured_folder() {
+        let path = |folder: &str| ExportForm::default_path(folder, "taurus", Format::Html);
+        assert_eq!(path("/srv/reports"), "/srv/reports/taurus.html");
+        assert_eq!(path("/srv/reports/"), "/srv/reports/taurus.html");
+        assert_eq!(path("/"), "/taurus.html");
+        assert_eq!(path(""), "taurus.html");
+        assert_eq!(path("."), "./taurus.html");
     }
 }

@@ -94,7 +94,7 @@ pub fn open_if_any(app: &mut App) {
 fn conflicts(app: &App) -> &[Conflict] {
     match &app.screen {
         Screen::Review(r) => &r.state.review.conflicts,
-        Screen::Library => &[],
+        Screen::Library | Screen::Cross(_) => &[],
     }
 }
 
@@ -110,8 +110,9 @@ pub fn key(app: &mut App, mut state: Box<ConflictsOverlay>, key: KeyEvent) -> Ve
         (KeyCode::Esc, _) | (KeyCode::Char('q'), _) => {
             if count > 0 {
                 app.message = Some(format!(
-                    "{} left; C lists them again",
-                    crate::wording::count(count, "merge conflict", "merge conflicts")
+                    "{} left; {} lists them again",
+                    crate::wording::count(count, "merge conflict", "merge conflicts"),
+                    app.key_label(super::action::Action::Conflicts)
                 ));
             }
             return Vec::new();
@@ -444,7 +445,7 @@ pub fn draw(app: &App, state: &ConflictsOverlay, frame: &mut Frame, area: Rect) 
                 crate::tui::view::safe(&what)
             ));
             if i == selected {
-                line.style(crate::tui::view::style::selected())
+                line.style(app.theme.selected())
             } else {
                 line
             }

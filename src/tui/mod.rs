@@ -5,9 +5,11 @@
 pub mod action;
 pub mod app;
 pub mod columns;
+pub mod cross;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
+pub mod keys;
 pub mod merge_conflicts;
 pub mod messages;
 pub mod mouse;
@@ -18,6 +20,7 @@ pub mod scroll;
 pub mod search;
 pub mod signoff;
 pub mod step;
+pub mod theme;
 pub mod update;
 pub mod view;
 pub mod watch;
@@ -177,8 +180,18 @@ fn spawn_loader(source: Source, options: LoadOptions, tx: mpsc::Sender<Msg>) {
     });
 }
 
+/// How the workbench starts: who reviews, the configuration in force and
+/// what was wrong with its file, and whether to draw without colour.
+pub struct Start {
+    pub reviewer: String,
+    pub config: crate::config::Config,
+    /// The configuration file's problems: said at once, over the library.
+    pub config_report: Option<load::FileReport>,
+    pub no_color: bool,
+}
+
 /// Runs the interface on `source` until the analyst quits.
-pub fn run(source: Source, options: LoadOptions, reviewer: String) -> io::Result<()> {
+pub fn run(source: Source, options: LoadOptions, start: Start) -> io::Result<()> {
     let (tx, rx) = mpsc::channel();
     let (open_file, folder) = match &source {
         Source::Path(path) if path.is_file() => (true, path.parent().map(PathBuf::from)),
@@ -220,9 +233,12 @@ pub fn run(source: Source, options: LoadOptions, reviewer: String) -> io::Result
     let mut app = App::new(size.width, size.height);
     app.library.folder = folder;
     app.open_on_load = open_file;
-    app.reviewer = reviewer;
-    // As no-color.org says: set and not empty.
-    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.reviewer = start.reviewer;
+    app.no_color = start.no_color;
+    app.configure(&start.config);
+    if let Some(report) = start.config_report {
+        app::config_failed(&mut app, report);
+    }
     let mut watch: Option<Watch> = None;
     terminal.draw(|f| view::view(&app, f))?;
     while let Ok(msg) = rx.recv() {
@@ -302,7 +318,7 @@ fn follow_open_record(
 ) {
     let open = match &app.screen {
         Screen::Review(r) => Some(&r.bundle.path),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     // Compared as opened, so the loop asks the file system nothing per
     // message; the watcher canonicalises once when it starts.

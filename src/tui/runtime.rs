@@ -12,12 +12,14 @@ use super::update::{Effect, ExportResult, Msg, SaveOutcome, update};
 use crate::load::{self, LoadOptions};
 use crate::review::SaveError;
 
-/// The reviewer's name: `--reviewer`, else `$HOTWASH_REVIEWER`, else the login name.
-pub fn reviewer_name(flag: Option<&str>) -> String {
+/// The reviewer's name: `--reviewer`, else `$HOTWASH_REVIEWER`, else the
+/// configuration's `reviewer`, else the login name.
+pub fn reviewer_name(flag: Option<&str>, configured: Option<&str>) -> String {
     let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
-    flag.map(str::to_string)
-        .filter(|v| !v.trim().is_empty())
+    let given = |v: Option<&str>| v.map(str::to_string).filter(|v| !v.trim().is_empty());
+    given(flag)
         .or_else(|| from_env("HOTWASH_REVIEWER"))
+        .or_else(|| given(configured))
         .or_else(|| from_env("LOGNAME"))
         .or_else(|| from_env("USER"))
         .or_else(|| from_env("USERNAME"))
@@ -81,7 +83,12 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 /// Builds the report of the open review and writes it.
 fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
     // A folder (`exports/`) gets the default file name inside it.
-    let path = crate::export::out_path(&request.path, &r.bundle.record.id, request.format);
+    let path = crate::export::out_path(
+        &request.path,
+        &r.bundle.record.id,
+        request.format,
+        crate::export::Variant::Full,
+    );
     // Refuse before doing any work if the answer will be no.
     match crate::files::write_target(&path) {
         Ok(target) if target.existing.is_some() && !force => return ExportResult::Exists(path),
@@ -100,13 +107,28 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
     let written = crate::export::render(&report, request.format)
         .and_then(|text| crate::export::write_file(&path, &text, force));
     match written {
-        Ok(()) => ExportResult::Wrote(format!(
-            "wrote {} ({}, {}; {})",
-            path.display(),
-            request.format.name(),
-            report.classification.banner,
-            report.withheld_line()
-        )),
+        Ok(()) => {
+            let wrote = format!(
+                "wrote {} ({}, {}; {})",
+                path.display(),
+                request.format.name(),
+                report.classification.banner,
+                report.withheld_line()
+            );
+            // The warning first and short, so that the status bar shows it
+            // and what was written; why comes last (the log, M, shows it).
+            ExportResult::Wrote(match report.sharing_warning() {
+                Some(_) => {
+                    let mut why = crate::model::marking::CLEAR_BUT_CLASSIFIED.to_string();
+                    why[..1].make_ascii_uppercase();
+                    format!(
+                        "warning: {} with TLP:CLEAR; {wrote}. {why}.",
+                        report.classification.banner
+                    )
+                }
+                None => wrote,
+            })
+        }
         Err(crate::export::ExportError::Exists(_)) => ExportResult::Exists(path),
         Err(e) => ExportResult::Failed(format!("export failed: {e}")),
     }

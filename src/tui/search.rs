@@ -85,6 +85,11 @@ impl Bundle {
 /// after the selection, wrapping, and says how many events match. An empty
 /// query ends the search.
 pub fn run(app: &mut App, query: String) {
+    use super::action::{Action, Context};
+    let step = app
+        .keymap
+        .labels(&[Action::Next, Action::Previous], Context::Review);
+    let back = app.keymap.labels(&[Action::Back], Context::Review);
     let Screen::Review(r) = &mut app.screen else {
         return;
     };
@@ -108,7 +113,11 @@ pub fn run(app: &mut App, query: String) {
     app.message = Some(match count {
         0 => format!("no event matches {query:?}"),
         1 => format!("1 event matches {query:?}"),
-        n => format!("{n} events match {query:?}; n/N step through them, Esc ends the search"),
+        n if step.is_empty() => format!("{n} events match {query:?}"),
+        n if back.is_empty() => format!("{n} events match {query:?}; {step} step through them"),
+        n => {
+            format!("{n} events match {query:?}; {step} step through them, {back} ends the search")
+        }
     });
     r.search = Some(Search { query, matches });
 }

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 
 use chrono::{DateTime, Utc};
 
-use super::action::{Action, Context, action_for};
+use super::action::Action;
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
     LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
@@ -131,7 +131,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             key.kind == KeyEventKind::Release
                 || (app.input.is_none()
                     && app.overlay.is_none()
-                    && action_for(key, context(app)).is_none()
+                    && app.keymap.action_for(key, app.context()).is_none()
                     && !(key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)))
         }
@@ -209,7 +209,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::RecordChanged => match app.screen {
             Screen::Review(_) => vec![Effect::ReloadRecord],
-            Screen::Library => Vec::new(),
+            Screen::Library | Screen::Cross(_) => Vec::new(),
         },
         Msg::ReviewChangedOnDisk => {
             let Screen::Review(r) = &mut app.screen else {
@@ -487,13 +487,6 @@ fn apply_edit(app: &mut App, edit: Edit) -> Vec<Effect> {
     }
 }
 
-fn context(app: &App) -> Context {
-    match app.screen {
-        Screen::Library => Context::Library,
-        Screen::Review(_) => Context::Review,
-    }
-}
-
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.quit = true;
@@ -507,7 +500,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     app.message = None;
-    let Some(action) = action_for(&key, context(app)) else {
+    let Some(action) = app.keymap.action_for(&key, app.context()) else {
         return Vec::new();
     };
     if action == Action::Quit {
@@ -554,7 +547,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
             }
             Action::Down | Action::PageDown if help => {
-                let total = crate::tui::view::help::lines(context(app)).len();
+                let total = crate::tui::view::help::lines(&app.keymap, app.context()).len();
                 let visible = usize::from(app.height).min(total + 2).saturating_sub(2);
                 app.help_scroll = (app.help_scroll + 1).min(total.saturating_sub(visible));
             }
@@ -580,6 +573,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Screen::Review(_) => review_action(app, action),
+        Screen::Cross(_) => {
+            cross_action(app, action);
+            Vec::new()
+        }
     }
 }
 
@@ -820,8 +817,53 @@ fn library_action(app: &mut App, action: Action) {
             lib.refilter();
         }
         Action::Open => open_selected(app),
+        Action::CrossIncidents => super::cross::update::open(app),
         _ => {}
     }
+}
+
+/// Keys of the controls-across-incidents view; Enter on a cell opens its
+/// incident at the first event the cell counts, with the control selected.
+fn cross_action(app: &mut App, action: Action) {
+    if action == Action::Back {
+        app.screen = Screen::Library;
+        return;
+    }
+    let Some((entry, event, control)) = super::cross::update::action(app, action) else {
+        return;
+    };
+    let Screen::Cross(cross) = std::mem::replace(&mut app.screen, Screen::Library) else {
+        return;
+    };
+    open_entry(app, entry, true);
+    let Screen::Review(r) = &mut app.screen else {
+        // It did not open (a diagnostics overlay says why): stay in the view.
+        app.screen = Screen::Cross(cross);
+        return;
+    };
+    app.cross_return = Some(cross);
+    if let Some(row) = (0..r.rows.len()).find(|&row| {
+        r.rows
+            .position(row)
+            .and_then(|p| r.bundle.timeline.event_at(p))
+            == Some(event)
+    }) {
+        r.selected = row;
+    }
+    if let Some(c) = r
+        .bundle
+        .record
+        .controls
+        .iter()
+        .position(|c| c.id == control)
+    {
+        r.control = c;
+    }
+    let id = r.event_id().unwrap_or_default().to_string();
+    app.message = Some(format!(
+        "{control} first at {id} here · Esc: back to the controls across incidents"
+    ));
+    keep_visible(app);
 }
 
 fn open_selected(app: &mut App) {
@@ -851,12 +893,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     };
     let bundled = matches!(state.access, Access::Bundled);
     let notice = state.notice.clone();
-    app.screen = Screen::Review(Box::new(ReviewScreen::new(
-        bundle,
-        index,
-        state,
-        from_library,
-    )));
+    let mut screen = ReviewScreen::new(bundle, index, state, from_library);
+    screen.zone = app.zone;
+    app.screen = Screen::Review(Box::new(screen));
     // Say at once why the review cannot be written, or what is off with it.
     if bundled {
         app.message = Some(BUNDLED_READ_ONLY.into());
@@ -867,8 +906,23 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     } else if let Some(report) = notice {
         app.message = report.diagnostics.first().map(|d| d.message.clone());
     }
-    // A review fresh from a git merge: what is left to decide comes first.
+    // A review fresh from a git merge: what is left to decide comes first,
+    // after a warning of its marking.
     super::merge_conflicts::open_if_any(app);
+    // A classified banner with TLP:CLEAR is said before anything else.
+    if let Screen::Review(r) = &app.screen
+        && let Some(warning) =
+            crate::model::marking::clear_but_classified(r.state.banner, r.bundle.record.tlp)
+    {
+        app.message = Some(match app.message.take() {
+            // The review's own warning of it (a finding raised the banner).
+            Some(other) if other.contains(crate::model::marking::CLEAR_BUT_CLASSIFIED) => {
+                format!("warning: {other}")
+            }
+            Some(other) => format!("warning: {warning}. {other}"),
+            None => format!("warning: {warning}"),
+        });
+    }
 }
 
 /// Leaves the review screen, giving the review back to its library entry.
@@ -878,6 +932,12 @@ fn close_review(app: &mut App) {
         && let Some(entry) = app.library.entries.get_mut(r.entry)
     {
         entry.review = Some(r.state);
+    }
+    // Opened from the view across incidents: back to it, counted afresh
+    // (the record may have changed while it was open).
+    if let Some(cross) = app.cross_return.take() {
+        app.screen = Screen::Cross(Box::new(cross.rebuilt(&app.library)));
+        super::cross::update::keep_visible(app);
     }
 }
 
@@ -980,6 +1040,9 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
 /// The actions that change the review, or open a form to do so. `None`
 /// for the others.
 fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    // Messages below name the keys in force.
+    let new_finding_key = app.key_label(Action::NewFinding);
+    let undo_key = app.key_label(Action::Undo);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
@@ -1042,7 +1105,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if let Some(id) = selected_finding(app) {
                 app.overlay = Some(Overlay::Confirm(Confirm {
                     question: format!(
-                        "Delete finding {id} and its recommendations? (u undoes it) y/n"
+                        "Delete finding {id} and its recommendations? ({undo_key} undoes it) y/n"
                     ),
                     action: ConfirmAction::DeleteFinding(id),
                 }));
@@ -1051,7 +1114,9 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Link => {
             if r.state.review.findings.is_empty() {
-                app.message = Some("there are no findings yet: f creates one".into());
+                app.message = Some(format!(
+                    "there are no findings yet: {new_finding_key} creates one"
+                ));
             } else {
                 let target = match r.focus {
                     Pane::Controls => r
@@ -1106,7 +1171,8 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Undo => undo(app),
         Action::Export => {
-            let form = ExportForm::new(r.bundle.record.id.clone(), levels_of(r));
+            let form =
+                ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
             app.overlay = Some(Overlay::Export(Box::new(form)));
             Vec::new()
         }
@@ -1162,11 +1228,14 @@ pub(super) fn undo(app: &mut App) -> Vec<Effect> {
 /// The id of the finding selected in the Findings pane, opening the pane
 /// (and saying so) when it is closed.
 fn selected_finding(app: &mut App) -> Option<String> {
+    let new_finding_key = app.key_label(Action::NewFinding);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
     if r.state.review.findings.is_empty() {
-        app.message = Some("there are no findings yet: f creates one".into());
+        app.message = Some(format!(
+            "there are no findings yet: {new_finding_key} creates one"
+        ));
         return None;
     }
     if !r.findings_open || r.focus != Pane::Findings {

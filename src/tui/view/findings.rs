@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::review::owned;
-use super::style::{focused_border, focused_title, selected};
 use super::{safe_elide, width};
+use crate::tui::app::App;
 use crate::tui::app::{Pane, ReviewScreen};
 use crate::tui::finding_text::{self, list_capacity, split};
 use crate::tui::wrap::{first_row, rows};
 
-pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+pub fn draw(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
     let [list, detail] = split(area);
     let review = &r.state.review;
     let focused = r.focus == Pane::Findings;
@@ -65,7 +66,7 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     inner_w,
                 ));
                 let pick = focused && i == r.finding;
-                [title, facts].map(|l| if pick { l.style(selected()) } else { l })
+                [title, facts].map(|l| if pick { l.style(theme.selected()) } else { l })
             })
             .collect()
     };
@@ -74,19 +75,19 @@ pub fn draw(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     format!(" Findings ({}) ", review.findings.len()),
-                    focused_title(focused),
+                    theme.focused_title(focused),
                 ))
                 .title_bottom(Line::from(" f new · e edit · d delete · l link ").right_aligned())
-                .border_style(focused_border(focused)),
+                .border_style(theme.focused_border(focused)),
         ),
         list,
     );
 
-    draw_text(r, frame, area, detail);
+    draw_text(r, app, frame, area, detail);
 }
 
 /// The selected finding's text, from the first row the pane is scrolled to.
-fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
+fn draw_text(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect, pane: Rect) {
     let (doc, key) = r.finding_doc(area);
     let (width, height) = finding_text::pane(area);
     // Only the rows that fit are wrapped: a statement can be long.
@@ -97,9 +98,9 @@ fn draw_text(r: &ReviewScreen, frame: &mut Frame, area: Rect, pane: Rect) {
     let mut shown: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| shown.push(owned(line)));
     let more = if below.is_some() {
-        super::review::more_below(pane.width)
+        super::review::more_below(pane.width, &app.keymap)
     } else {
-        ""
+        String::new()
     };
     let block = Block::bordered()
         .title(" Finding ")

@@ -104,7 +104,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(safe_elide(&r.title, inner_w.saturating_sub(2))),
                 ]);
                 lines.push(if is_selected {
-                    title.style(style::selected())
+                    title.style(app.theme.selected())
                 } else {
                     title
                 });
@@ -116,7 +116,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     ("   ", Span::raw(b.period.clone())),
                     (
                         "  ",
-                        Span::styled(shown.banner(), style::banner_style(shown.level)),
+                        Span::styled(shown.banner(), app.theme.banner(shown.level)),
                     ),
                     (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
                 ];
@@ -160,7 +160,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(cell(&b.period, period_w)),
                     Span::styled(
                         cell(shown_banner(e, b).banner(), class_w),
-                        style::banner_style(shown_banner(e, b).level),
+                        app.theme.banner(shown_banner(e, b).level),
                     ),
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
                     Span::raw(cell(&r.events.len().to_string(), 6)),
@@ -184,7 +184,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         None => d.message.clone(),
                     })
                     .unwrap_or_default();
-                let text = safe(&format!("✗ {name}: {first} (invalid: Enter shows why)"));
+                let open = app.key_label(crate::tui::action::Action::Open);
+                let text = safe(&format!("✗ {name}: {first} (invalid: {open} shows why)"));
                 if layout.row_height > 1 {
                     // Break the message over the record's lines; the last
                     // one ends in … if even they cannot hold it.
@@ -195,7 +196,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         rest = &rest[head.len()..];
                         let l = Line::from(head.to_string()).style(bold);
                         lines.push(if is_selected && row == 0 {
-                            l.style(style::selected())
+                            l.style(app.theme.selected())
                         } else {
                             l
                         });
@@ -208,7 +209,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         };
         let highlight = is_selected && layout.row_height == 1;
         lines.push(if highlight {
-            line.style(style::selected())
+            line.style(app.theme.selected())
         } else {
             line
         });
@@ -253,6 +254,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         _ => status(
             frame,
             bar,
+            &app.keymap,
             Context::Library,
             app.message.as_deref(),
             &[(

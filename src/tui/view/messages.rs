@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{centered, safe};
+use crate::tui::action::Action;
 use crate::tui::app::App;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -55,11 +56,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     let footer = if total > 1 {
         format!(
-            " {} of {total} · j/k PgUp/PgDn scroll · M or Esc close ",
-            scroll + 1
+            " {} of {total} · {} close ",
+            scroll + 1,
+            super::overlays::scroll_and_close(app, Action::Messages)
         )
     } else {
-        " M or Esc close ".to_string()
+        format!(
+            " {} close ",
+            super::overlays::close_keys(app, Action::Messages)
+        )
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(

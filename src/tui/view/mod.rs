@@ -1,6 +1,7 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
+pub(crate) mod cross;
 pub(crate) mod field;
 mod findings;
 pub(crate) mod help;
@@ -34,7 +35,10 @@ pub fn view(app: &App, frame: &mut Frame) {
                 "hotwash needs {MIN_WIDTH}×{MIN_HEIGHT}; this is {}×{}.",
                 area.width, area.height
             )),
-            Line::from("Enlarge the window, or press q to quit."),
+            Line::from(format!(
+                "Enlarge the window, or press {} to quit.",
+                app.key_label(crate::tui::action::Action::Quit)
+            )),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
@@ -42,6 +46,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     match &app.screen {
         Screen::Library => library::draw(app, frame, area),
         Screen::Review(r) => review::draw(app, r, frame, area),
+        Screen::Cross(c) => cross::draw(app, c, frame, area),
     }
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
@@ -108,16 +113,42 @@ fn split_flags(buf: &mut ratatui::buffer::Buffer) {
 }
 
 /// A classification banner across `area`, with the TLP label right-justified.
-pub(crate) fn banner(frame: &mut Frame, area: Rect, classification: Classification, tlp: Tlp) {
+pub(crate) fn banner(
+    frame: &mut Frame,
+    area: Rect,
+    classification: Classification,
+    tlp: Tlp,
+    theme: &crate::tui::theme::Theme,
+) {
+    banner_words(
+        frame,
+        area,
+        classification.banner(),
+        classification.level,
+        tlp,
+        theme,
+    );
+}
+
+/// A banner of `words` in the colours of `level`, with the TLP label
+/// right-justified: for a view over records of several schemes.
+pub(crate) fn banner_words(
+    frame: &mut Frame,
+    area: Rect,
+    words: &str,
+    level: crate::model::Level,
+    tlp: Tlp,
+    theme: &crate::tui::theme::Theme,
+) {
     let label = tlp.label();
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width(&label) as u16 + 2),
     ])
     .areas(area);
-    let style = style::banner_style(classification.level);
+    let style = theme.banner(level);
     frame.render_widget(
-        Paragraph::new(classification.banner())
+        Paragraph::new(words.to_string())
             .alignment(Alignment::Center)
             .style(style),
         left,

@@ -2,10 +2,10 @@
 //! editor, questions, the link picker, the conflict prompt, and reports.
 
 use super::field;
-use super::style::selected;
 use super::{centered, safe, safe_cut, status, width};
 use crate::load::FileReport;
 use crate::model::{Confidence, FindingKind, Likelihood, RecommendationStatus, Severity};
+use crate::tui::action::Action;
 use crate::tui::app::{App, Confirm, LinkTarget, Screen};
 use crate::tui::form::{
     ExportField, ExportForm, Field, FindingForm, NoteForm, RecField, has_neighbours, label_style,
@@ -16,6 +16,38 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// The keys that close an overlay that `own` opens: `M or Esc`, or
+/// `Esc` alone when `own` is [`Action::Back`], as the keymap has them.
+pub(super) fn close_keys(app: &App, own: Action) -> String {
+    let context = app.context();
+    let mut keys: Vec<String> = Vec::new();
+    for action in [own, Action::Back] {
+        if let Some(label) = app.keymap.label(action, context)
+            && !keys.contains(&label)
+        {
+            keys.push(label);
+        }
+    }
+    keys.join(" or ")
+}
+
+/// `j/k PgUp/PgDn scroll · M or Esc`, from the keymap.
+pub(super) fn scroll_and_close(app: &App, own: Action) -> String {
+    let context = app.context();
+    let rows = app.keymap.labels(&[Action::Down, Action::Up], context);
+    let pages = app
+        .keymap
+        .labels(&[Action::PageUp, Action::PageDown], context);
+    let scroll: Vec<&str> = [rows.as_str(), pages.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    match scroll.as_slice() {
+        [] => close_keys(app, own),
+        keys => format!("{} scroll · {}", keys.join(" "), close_keys(app, own)),
+    }
+}
 
 /// The first hints of a form's border, shown at every width.
 const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
@@ -55,13 +87,14 @@ pub fn report(report: &FileReport, app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     let footer = if lines.len() > visible {
         format!(
-            " rows {}–{} of {} · j/k PgUp/PgDn scroll · Esc close ",
+            " rows {}–{} of {} · {} close ",
             scroll + 1,
             (scroll + visible).min(lines.len()),
-            lines.len()
+            lines.len(),
+            scroll_and_close(app, Action::Back),
         )
     } else {
-        " Esc to close ".to_string()
+        format!(" {} to close ", close_keys(app, Action::Back))
     };
     let inner = frame_box(
         frame,
@@ -198,7 +231,7 @@ pub fn link(app: &App, target: &LinkTarget, selected_row: usize, frame: &mut Fra
                 Span::raw(safe_cut(&f.title, usize::from(inner.width))),
             ]);
             if i == selected_row {
-                line.style(selected())
+                line.style(app.theme.selected())
             } else {
                 line
             }
@@ -290,7 +323,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let inner = frame_box(frame, rect, title, &footer);
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let warnings = f.icd203_warnings();
     let label_w = 11;
@@ -593,7 +626,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
     );
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let ceiling = match f.ceiling {
         None => "everything".to_string(),

@@ -7,28 +7,34 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{
-    effect_glyph, effect_style, focused_border, focused_title, selected, state_look,
-};
+use super::style::effect_glyph;
 use super::{banner, safe, safe_column, safe_elide, status};
 use crate::model::time::display;
 use crate::tui::action::Context;
 use crate::tui::app::{App, InputPurpose, Pane, ReviewScreen, Rows, SignStatus, inner_height};
 use crate::tui::detail::pane;
+use crate::tui::theme::Theme;
 use crate::tui::wrap::{first_row, rows};
 
 pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let areas = r.areas(area);
     let record = &r.bundle.record;
     // The review's portions count too: computed when it changes, not here.
-    banner(frame, areas.banner_top, r.state.banner, record.tlp);
-    banner(frame, areas.banner_bottom, r.state.banner, record.tlp);
-    draw_timeline(r, frame, areas.timeline);
-    draw_controls(r, frame, areas.controls);
+    let theme = &app.theme;
+    banner(frame, areas.banner_top, r.state.banner, record.tlp, theme);
+    banner(
+        frame,
+        areas.banner_bottom,
+        r.state.banner,
+        record.tlp,
+        theme,
+    );
+    draw_timeline(r, app, frame, areas.timeline);
+    draw_controls(r, theme, frame, areas.controls);
     if r.findings_open {
-        super::findings::draw(r, frame, areas.detail);
+        super::findings::draw(r, app, frame, areas.detail);
     } else {
-        draw_detail(r, frame, areas.detail);
+        draw_detail(r, app, frame, areas.detail);
     }
 
     match &app.input {
@@ -64,10 +70,17 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 right.push(("UNSAVED".to_string(), 0));
             }
             // Left by a git merge: the review is not finished until they go.
+            // Named with the key that lists them, as it is in force.
             match r.state.review.conflicts.len() {
                 0 => {}
-                1 => right.push(("1 CONFLICT (C)".to_string(), 0)),
-                n => right.push((format!("{n} CONFLICTS (C)"), 0)),
+                n => right.push((
+                    format!(
+                        "{n} {} ({})",
+                        if n == 1 { "CONFLICT" } else { "CONFLICTS" },
+                        app.key_label(crate::tui::action::Action::Conflicts)
+                    ),
+                    0,
+                )),
             }
             right.extend([
                 (n_means, 3),
@@ -80,6 +93,7 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             status(
                 frame,
                 areas.status,
+                &app.keymap,
                 Context::Review,
                 app.message.as_deref(),
                 &right,
@@ -94,7 +108,8 @@ const GLYPHS: usize = 6;
 /// The fewest cells a control's title is shown in.
 const MIN_TITLE: usize = 4;
 
-fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+fn draw_timeline(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
     let b = &r.bundle;
     let record = &b.record;
     let height = inner_height(area);
@@ -150,7 +165,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 e.controls
                     .iter()
                     .take(shown)
-                    .map(|c| Span::styled(effect_glyph(c.effect), effect_style(c.effect))),
+                    .map(|c| Span::styled(effect_glyph(c.effect), theme.effect(c.effect))),
             );
             if e.controls.len() > GLYPHS {
                 spans.push(Span::raw("…"));
@@ -163,7 +178,7 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Some(if row == r.selected {
                 // Reversed across the whole row, not to the end of its text.
                 spans.push(Span::raw(" ".repeat(rest)));
-                Line::from(spans).style(selected())
+                Line::from(spans).style(theme.selected())
             } else {
                 Line::from(spans)
             })
@@ -174,8 +189,9 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         Rows::Control { control, positions } => {
             let id = record.controls.get(*control).map_or("?", |c| c.id.as_str());
             format!(
-                " Timeline: {} touching {id} (Esc clears) · {} ",
+                " Timeline: {} touching {id} ({} clears) · {} ",
                 crate::wording::count(positions.len(), "event", "events"),
+                app.key_label(crate::tui::action::Action::Back),
                 r.zone.name()
             )
         }
@@ -186,16 +202,16 @@ fn draw_timeline(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     title,
-                    focused_title(r.focus == Pane::Timeline),
+                    theme.focused_title(r.focus == Pane::Timeline),
                 ))
                 .title_bottom(Line::from(position).right_aligned())
-                .border_style(focused_border(r.focus == Pane::Timeline)),
+                .border_style(theme.focused_border(r.focus == Pane::Timeline)),
         ),
         area,
     );
 }
 
-fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
+fn draw_controls(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
     let b = &r.bundle;
     let pos = r.position().unwrap_or(0);
     let height = inner_height(area);
@@ -221,7 +237,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 Some(&state) if r.replay.position == Some(pos) => state,
                 _ => b.timeline.control_state(i, pos),
             };
-            let (glyph, words, style) = state_look(state);
+            let (glyph, words, style) = theme.state_look(state);
             // A title with room for no more than a letter or two is left out.
             let title = if title_width >= MIN_TITLE {
                 safe_elide(&c.title, title_width)
@@ -242,7 +258,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             if r.focus == Pane::Controls && i == r.control {
                 // Reversed across the whole row, not to the end of its text.
                 spans.push(Span::raw(" ".repeat(rest)));
-                Line::from(spans).style(selected())
+                Line::from(spans).style(theme.selected())
             } else {
                 Line::from(spans)
             }
@@ -258,7 +274,7 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
             Block::bordered()
                 .title(Line::styled(
                     " Controls ",
-                    focused_title(r.focus == Pane::Controls),
+                    theme.focused_title(r.focus == Pane::Controls),
                 ))
                 // Controls, as the library counts them: "3 of 20 failed".
                 .title_bottom(
@@ -268,14 +284,14 @@ fn draw_controls(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                     ))
                     .right_aligned(),
                 )
-                .border_style(focused_border(r.focus == Pane::Controls)),
+                .border_style(theme.focused_border(r.focus == Pane::Controls)),
         ),
         area,
     );
 }
 
-fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
-    let Some((doc, key)) = r.detail_doc(area) else {
+fn draw_detail(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
+    let Some((doc, key)) = r.detail_doc(area, &app.theme) else {
         frame.render_widget(
             Paragraph::new("No events.").block(Block::bordered().title(" Detail ")),
             area,
@@ -292,9 +308,9 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(height);
     let below = rows(&doc, from, width, height, |_, line| lines.push(owned(line)));
     let more = if below.is_some() {
-        more_below(area.width)
+        more_below(area.width, &app.keymap)
     } else {
-        ""
+        String::new()
     };
     let id = r.event_id().unwrap_or_default();
     frame.render_widget(
@@ -308,13 +324,25 @@ fn draw_detail(r: &ReviewScreen, frame: &mut Frame, area: Rect) {
 }
 
 /// Said under a text pane `width` cells wide that has more below its last
-/// row: with the keys that scroll it when they fit.
-pub(crate) fn more_below(width: u16) -> &'static str {
-    const LONG: &str = " more below: J/K, Ctrl-D/Ctrl-U, wheel ";
-    if usize::from(width) >= LONG.chars().count() + 4 {
-        LONG
+/// row: with the keys in force that scroll it, when they fit.
+pub(crate) fn more_below(width: u16, keymap: &crate::tui::action::Keymap) -> String {
+    use crate::tui::action::Action;
+    let rows = keymap.labels(&[Action::DetailDown, Action::DetailUp], Context::Review);
+    let pages = keymap.labels(
+        &[Action::DetailPageDown, Action::DetailPageUp],
+        Context::Review,
+    );
+    let ways: Vec<&str> = [rows.as_str(), pages.as_str(), "wheel"]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    let long = format!(" more below: {} ", ways.join(", "));
+    if usize::from(width) >= long.chars().count() + 4 {
+        long
+    } else if rows.is_empty() {
+        " more below ".to_string()
     } else {
-        " more below: J/K "
+        format!(" more below: {rows} ")
     }
 }
 

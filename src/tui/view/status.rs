@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{safe, truncate, width};
-use crate::tui::action::{Action, Context, KEYMAP, bindings};
+use crate::tui::action::{Action, Context, Keymap};
 
 /// Between two hints.
 const GAP: &str = "  ";
@@ -25,6 +25,7 @@ pub(crate) type Part = (String, u8);
 pub(crate) fn status(
     frame: &mut Frame,
     area: Rect,
+    keymap: &Keymap,
     context: Context,
     message: Option<&str>,
     right: &[Part],
@@ -37,8 +38,8 @@ pub(crate) fn status(
     let [left, r] =
         Layout::horizontal([Constraint::Length(left_w as u16), Constraint::Fill(1)]).areas(area);
     let spans = match message {
-        Some(m) => message_spans(m, left_w),
-        None => hint_spans(context, left_w),
+        Some(m) => message_spans(m, &more_key(keymap, context), left_w),
+        None => hint_spans(keymap, context, left_w),
     };
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(
@@ -93,17 +94,23 @@ pub(crate) fn elide(text: &str, w: usize) -> String {
     format!("{}…", truncate(text, w - 1).trim_end())
 }
 
+/// The key of the message log, where a long message is shown in full.
+fn more_key(keymap: &Keymap, context: Context) -> String {
+    keymap.label(Action::Messages, context).unwrap_or_default()
+}
+
 /// A message in `w` cells; one that does not fit is cut with `…` and
-/// followed by the key of the message log, where it is shown in full.
-pub(crate) fn message_spans(message: &str, w: usize) -> Vec<Span<'static>> {
+/// followed by `key`, the key of the message log, where it is shown in
+/// full (just cut when the log has no key).
+pub(crate) fn message_spans(message: &str, key: &str, w: usize) -> Vec<Span<'static>> {
     // Status messages name files and quote records.
     let text = safe(message);
     if width(&text) <= w {
         return vec![Span::raw(text)];
     }
-    let key = key_label(Action::Messages);
+    let key = key.to_string();
     let more = format!(" {key} more");
-    if w < width(&more) + 8 {
+    if key.is_empty() || w < width(&more) + 8 {
         return vec![Span::raw(elide(&text, w))];
     }
     vec![
@@ -114,24 +121,20 @@ pub(crate) fn message_spans(message: &str, w: usize) -> Vec<Span<'static>> {
     ]
 }
 
-/// How the keymap writes the first key of `action`.
-fn key_label(action: Action) -> &'static str {
-    KEYMAP
-        .iter()
-        .find(|b| b.action == action)
-        .map_or("?", |b| b.label)
-}
-
 /// The status-bar hints of `context` that fit in `w` cells, whole: the
 /// best-ranked first, shown in keymap order.
-pub(crate) fn hint_spans(context: Context, w: usize) -> Vec<Span<'static>> {
-    let mut hints: Vec<(&'static str, Action)> = Vec::new();
-    for b in bindings(context).filter(|b| b.hint) {
-        if !hints.iter().any(|(_, a)| a.hint() == b.action.hint()) {
-            hints.push((b.label, b.action));
+pub(crate) fn hint_spans(keymap: &Keymap, context: Context, w: usize) -> Vec<Span<'static>> {
+    let mut hints: Vec<(String, Action)> = Vec::new();
+    for b in keymap.bindings(context) {
+        let first = keymap.keys(b.action, context).next() == Some(b.key);
+        if b.action.in_status_bar()
+            && first
+            && !hints.iter().any(|(_, a)| a.hint() == b.action.hint())
+        {
+            hints.push((b.key.label(), b.action));
         }
     }
-    let cost = |(label, action): &(&str, Action)| width(label) + 1 + width(action.hint());
+    let cost = |(label, action): &(String, Action)| width(label) + 1 + width(action.hint());
     let mut by_rank: Vec<usize> = (0..hints.len()).collect();
     by_rank.sort_by_key(|&i| hints[i].1.hint_rank());
     let mut keep = vec![false; hints.len()];
@@ -189,28 +192,31 @@ mod tests {
 
     #[test]
     fn hints_are_whole_at_every_width() {
-        let all = text(&hint_spans(Context::Review, 500));
+        let keymap = Keymap::default();
+        let all = text(&hint_spans(&keymap, Context::Review, 500));
         let words: Vec<&str> = all.split(GAP).collect();
         for w in 0..=all.len() + 2 {
-            let shown = text(&hint_spans(Context::Review, w));
+            let shown = text(&hint_spans(&keymap, Context::Review, w));
             assert!(width(&shown) <= w, "{w}: {shown:?}");
             for hint in shown.split(GAP).filter(|h| !h.is_empty()) {
                 assert!(words.contains(&hint), "{w}: cut hint {hint:?} in {shown:?}");
             }
         }
         // Help survives longest.
-        assert_eq!(text(&hint_spans(Context::Review, 7)), "? help");
+        assert_eq!(text(&hint_spans(&keymap, Context::Review, 7)), "? help");
     }
 
     #[test]
     fn a_long_message_ends_in_an_ellipsis_and_the_log_key() {
         let m = "wrote exports/taurus.md (Markdown, OFFEN; No portions were withheld.)";
-        let shown = text(&message_spans(m, 40));
+        let shown = text(&message_spans(m, "M", 40));
         assert_eq!(width(&shown), 40, "{shown:?}");
         assert!(shown.ends_with("… M more"), "{shown:?}");
-        assert_eq!(text(&message_spans(m, 200)), m);
+        assert_eq!(text(&message_spans(m, "M", 200)), m);
         let cjk = "陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件陶鲁斯导弹泄密事件";
-        assert!(width(&text(&message_spans(cjk, 31))) <= 31);
+        assert!(width(&text(&message_spans(cjk, "M", 31))) <= 31);
+        // Without a key for the log, the message is just cut.
+        assert!(text(&message_spans(m, "", 40)).ends_with('…'));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::model::{Effect, Level, Tlp};
+use crate::model::{Effect, Tlp};
 use crate::timeline::ControlState;
 
 pub fn effect_glyph(effect: Effect) -> &'static str {
@@ -17,47 +17,20 @@ pub fn effect_glyph(effect: Effect) -> &'static str {
     }
 }
 
-pub fn effect_style(effect: Effect) -> Style {
-    match effect {
-        Effect::Held => Style::new().fg(Color::Green),
-        Effect::Absent => Style::new().fg(Color::Magenta),
-        _ => Style::new().fg(Color::Red),
-    }
-}
-
-/// A control's replayed state: glyph, words and style.
-pub fn state_look(state: ControlState) -> (&'static str, String, Style) {
+/// A control's replayed state in a glyph and words; its style is the
+/// theme's ([`Theme::state_look`](crate::tui::theme::Theme::state_look)).
+pub fn state_words(state: ControlState) -> (&'static str, String) {
     match state {
-        ControlState::NotYetInvolved => (
-            "·",
-            "not yet involved".into(),
-            Style::new().add_modifier(Modifier::DIM),
-        ),
-        ControlState::Held => ("✓", "held so far".into(), Style::new().fg(Color::Green)),
+        ControlState::NotYetInvolved => ("·", "not yet involved".into()),
+        ControlState::Held => ("✓", "held so far".into()),
         ControlState::FailedEarlier { last, failures } => (
             effect_glyph(last),
             format!("{} earlier ({failures}×)", last.name()),
-            Style::new().fg(Color::Red),
         ),
-        ControlState::Now { effect, .. } => (
-            effect_glyph(effect),
-            format!("{} HERE", effect.name()),
-            effect_style(effect).add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        ),
+        ControlState::Now { effect, .. } => {
+            (effect_glyph(effect), format!("{} HERE", effect.name()))
+        }
     }
-}
-
-/// Banner colours after the US convention (green, blue, red, orange), with
-/// bold text so the level still stands out without colour.
-pub fn banner_style(level: Level) -> Style {
-    let (bg, fg) = match level {
-        Level::Unclassified => (Color::Green, Color::Black),
-        Level::Restricted => (Color::Cyan, Color::Black),
-        Level::Confidential => (Color::Blue, Color::White),
-        Level::Secret => (Color::Red, Color::White),
-        Level::TopSecret => (Color::Yellow, Color::Black),
-    };
-    Style::new().bg(bg).fg(fg).add_modifier(Modifier::BOLD)
 }
 
 /// TLP colours from FIRST's label on a black ground.
@@ -72,28 +45,6 @@ pub fn tlp_style(tlp: Tlp) -> Style {
         .bg(Color::Black)
         .fg(fg)
         .add_modifier(Modifier::BOLD)
-}
-
-pub fn selected() -> Style {
-    Style::new().add_modifier(Modifier::REVERSED)
-}
-
-pub fn focused_border(focused: bool) -> Style {
-    if focused {
-        Style::new().add_modifier(Modifier::BOLD)
-    } else {
-        Style::new().add_modifier(Modifier::DIM)
-    }
-}
-
-/// A pane's title: reversed when the pane has the focus, so that focus is
-/// seen without colour (NO_COLOR) and on terminals that draw bold dimly.
-pub fn focused_title(focused: bool) -> Style {
-    if focused {
-        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-    } else {
-        Style::new()
-    }
 }
 
 /// Takes the colours out of a drawn frame, for `NO_COLOR`. Left to the

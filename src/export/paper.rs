@@ -1,0 +1,51 @@
+//! Paper sizes, for the printable exports to come. Chosen in the
+//! configuration (`paper: A4`); not yet used by any renderer.
+
+use serde::{Deserialize, Serialize};
+
+/// The size of a printed page.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum,
+)]
+pub enum Paper {
+    /// ISO 216 A4, 210 × 297 mm: most of the world.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in (215.9 × 279.4 mm).
+    Letter,
+}
+
+impl Paper {
+    pub const ALL: [Paper; 2] = [Paper::A4, Paper::Letter];
+
+    /// The name as the configuration writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "Letter",
+        }
+    }
+
+    /// Width and height in millimetres.
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::Letter => (215.9, 279.4),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_what_the_configuration_reads() {
+        for paper in Paper::ALL {
+            let written = ron::to_string(&paper).expect("serialise");
+            assert_eq!(written, paper.name());
+            let read: Paper = ron::from_str(paper.name()).expect("parse");
+            assert_eq!(read, paper);
+        }
+    }
+}
