@@ -159,6 +159,70 @@ pub enum Command {
         #[arg(value_name = "FOLDER", default_value = "incidents")]
         folder: PathBuf,
     },
+    /// Merge two analysts' versions of a review (git's merge driver).
+    ///
+    /// Merges by identity, not by line: findings and recommendations by id,
+    /// marks and notes by event, a finding's events and controls as sets.
+    /// Their new ids that ours used too are renumbered, with every reference.
+    /// A field both sides changed differently becomes a conflict entry in the
+    /// review (it keeps ours until you choose in the workbench: C lists them)
+    /// and the exit status is 1, so git reports the file as conflicted; no
+    /// text conflict markers are ever written. A sign-off is dropped when the
+    /// merge changes what it sealed, and the review lists it under
+    /// dropped_signoffs. The result is written over OURS as hotwash writes
+    /// reviews, then validated against the record beside NAME. `hotwash
+    /// git-setup` tells git to run this for *.review.ron files.
+    #[command(name = "merge-review")]
+    MergeReview {
+        /// The common version (git's %O); an empty file when both branches added the review.
+        #[arg(value_name = "BASE")]
+        base: PathBuf,
+        /// Our version (git's %A); the merged review is written here.
+        #[arg(value_name = "OURS")]
+        ours: PathBuf,
+        /// Their version (git's %B).
+        #[arg(value_name = "THEIRS")]
+        theirs: PathBuf,
+        /// The review's path in the repository (git's %P): named in messages,
+        /// and the record beside it is what the result is validated against.
+        #[arg(long, value_name = "NAME")]
+        path: Option<PathBuf>,
+    },
+    /// Show what changed between two reviews, or two records, item by item.
+    ///
+    /// Findings, recommendations, events, sources... added, removed and
+    /// changed field by field (`F01 severity: High → Critical`), marks and
+    /// notes, recommendation status moves, and the sign-off (current or
+    /// stale when the record is beside the review). Given OLD alone, prints it
+    /// as lines that name what they hold (`finding F01 severity: High`): git's
+    /// textconv. `hotwash git-setup` configures both for git diff and git
+    /// difftool --tool=hotwash. Exit status 0 with or without differences,
+    /// 1 when a file cannot be read.
+    Diff {
+        /// The older file, or the one file to print as lines.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The newer file.
+        #[arg(value_name = "NEW")]
+        new: Option<PathBuf>,
+        /// How to print the differences.
+        #[arg(long, value_enum, default_value_t = crate::git::DiffFormat::Text)]
+        format: crate::git::DiffFormat,
+    },
+    /// Tell git to merge and diff reviews with hotwash, in this repository.
+    ///
+    /// Sets merge.hotwash.driver (`hotwash merge-review %O %A %B --path %P`),
+    /// diff.hotwash.textconv (`hotwash diff`) and difftool.hotwash.cmd in the
+    /// repository's git config; adds `*.ron diff=hotwash` and
+    /// `*.review.ron merge=hotwash` to .gitattributes at its top, and the
+    /// lock files of saves (`.*.review.ron.lock`) to .gitignore, unless they
+    /// are there. Says what it did; run again, it changes nothing.
+    #[command(name = "git-setup")]
+    GitSetup {
+        /// The hotwash git should run (default: this one, by its full path).
+        #[arg(long, value_name = "PROGRAM")]
+        program: Option<PathBuf>,
+    },
     /// Print a shell completion script to standard output.
     ///
     /// bash: `hotwash completions bash > ~/.local/share/bash-completion/completions/hotwash`;
@@ -391,6 +455,16 @@ pub fn run(cli: Cli) -> ExitCode {
             &options,
         ),
         Some(Command::Init { folder }) => init(&folder),
+        Some(Command::MergeReview {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => crate::git::merge_review(&base, &ours, &theirs, path.as_deref(), &options, color),
+        Some(Command::Diff { old, new, format }) => {
+            crate::git::diff(&old, new.as_deref(), format, &options, color)
+        }
+        Some(Command::GitSetup { program }) => crate::git::git_setup(program.as_deref()),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory as _;
             let mut out = Vec::new();
@@ -416,7 +490,7 @@ fn closed_pipe(e: &std::io::Error) -> bool {
 }
 
 /// Writes `bytes` to standard output; a closed pipe ends it quietly.
-fn write_stdout(bytes: &[u8]) -> ExitCode {
+pub(crate) fn write_stdout(bytes: &[u8]) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -691,7 +765,8 @@ fn open(
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, init, config, completions and man (hotwash --help)",
+                 validate, export, stats, init, config, diff, merge-review, git-setup, \
+                 completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }
@@ -847,7 +922,9 @@ pub fn load_for_report(
         problems.push(checked.record.report.clone());
     }
     let review = match checked.review {
-        Some(r) if r.value.is_some() => r.value,
+        // Loaded is not enough: a review with unresolved merge conflicts
+        // opens in the workbench but is not fit to share.
+        Some(r) if r.report.is_valid() => r.value,
         Some(r) => {
             problems.push(r.report);
             None

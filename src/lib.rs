@@ -9,8 +9,10 @@
 pub mod bundled;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod export;
 pub mod files;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -66,6 +66,7 @@ actions! {
     EditRecord,
     Export,
     Messages,
+    Conflicts,
     CrossIncidents,
     Left,
     Right,
@@ -122,6 +123,7 @@ impl Action {
             Action::Right => "next incident",
             Action::FamilyFilter => "show one control family, the next on each press, then all",
             Action::EffectFilter => "count any failure, or one effect: the next on each press",
+            Action::Conflicts => "list the merge conflicts: keep ours, take theirs or combine them",
         }
     }
 
@@ -159,6 +161,7 @@ impl Action {
             Action::Left | Action::Right => "incident",
             Action::FamilyFilter => "family",
             Action::EffectFilter => "effect",
+            Action::Conflicts => "conflicts",
         }
     }
 
@@ -350,6 +353,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
     key(K::Char('E'), A::EditRecord, S::Review),
     key(K::Char('x'), A::Export, S::Review),
     key(K::Char('M'), A::Messages, S::Everywhere),
+    key(K::Char('C'), A::Conflicts, S::Review),
     key(K::Char('C'), A::CrossIncidents, S::Library),
     key(K::Char('h'), A::Left, S::Cross),
     key(K::Left, A::Left, S::Cross),

@@ -565,6 +565,8 @@ pub enum Overlay {
     Export(Box<ExportForm>),
     /// The session's messages, newest first.
     Messages,
+    /// The review's merge conflicts, each with both versions, to resolve.
+    MergeConflicts(Box<super::merge_conflicts::ConflictsOverlay>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

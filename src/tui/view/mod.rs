@@ -2,12 +2,12 @@
 //! reads no clock.
 
 pub(crate) mod cross;
-mod field;
+pub(crate) mod field;
 mod findings;
 pub(crate) mod help;
 mod library;
 mod messages;
-mod overlays;
+pub(crate) mod overlays;
 pub(crate) mod review;
 pub(crate) mod status;
 pub mod style;
@@ -64,6 +64,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Conflict) => overlays::conflict(app, frame, area),
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
+        Some(Overlay::MergeConflicts(state)) => {
+            crate::tui::merge_conflicts::draw(app, state, frame, area)
+        }
         None => {}
     }
     if app.no_color {

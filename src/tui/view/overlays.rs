@@ -52,7 +52,7 @@ pub(super) fn scroll_and_close(app: &App, own: Action) -> String {
 /// The first hints of a form's border, shown at every width.
 const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
 
-fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
+pub(crate) fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(title)
