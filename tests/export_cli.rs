@@ -426,7 +426,11 @@ fn page_size(html: &[u8]) -> String {
     let html = String::from_utf8_lossy(html);
     let rule = html.split("@page {").nth(1).expect("an @page rule");
     let size = rule.split("size:").nth(1).expect("a size");
-    size.split(';').next().unwrap_or_default().trim().to_string()
+    size.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 #[test]
@@ -446,8 +450,16 @@ fn the_paper_is_the_flag_then_the_configuration_then_a4() {
     let letter = letter.to_str().expect("UTF-8 path");
     let out = export_with(&["--config", letter], &[&[TAURUS][..], &html].concat());
     assert!(out.status.success());
-    assert_eq!(page_size(&out.stdout), "letter", "the configuration's paper");
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        page_size(&out.stdout),
+        "letter",
+        "the configuration's paper"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = export_with(
         &["--config", letter],
         &[&[TAURUS][..], &html, &["--paper", "a4"]].concat(),
@@ -466,7 +478,9 @@ fn the_paper_is_the_flag_then_the_configuration_then_a4() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.ron:2:12"), "{err}");
     assert!(
-        err.ends_with("hotwash: the configuration has errors; the export is laid out for A4 paper\n"),
+        err.ends_with(
+            "hotwash: the configuration has errors; the export is laid out for A4 paper\n"
+        ),
         "{err}"
     );
     // Formats without pages never read it, and refuse the flag.
@@ -475,13 +489,18 @@ fn the_paper_is_the_flag_then_the_configuration_then_a4() {
         &[TAURUS, "--format", "json"],
     );
     assert!(out.status.success());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for format in ["markdown", "json", "stix"] {
         let out = export(&[TAURUS, "--format", format, "--paper", "letter"]);
         assert_eq!(out.status.code(), Some(2), "{format}");
         assert!(out.stdout.is_empty());
         assert!(
-            String::from_utf8_lossy(&out.stderr).starts_with("hotwash: --paper is for --format html"),
+            String::from_utf8_lossy(&out.stderr)
+                .starts_with("hotwash: --paper is for --format html"),
             "{format}"
         );
     }

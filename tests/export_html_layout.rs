@@ -205,10 +205,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "hotwash-html-layout-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("hotwash-html-layout-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch folder");
         Scratch(dir)
@@ -410,9 +408,16 @@ fn printed_the_page_has_the_paper_asked_for() {
             let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
             let banner = |line: &str| line.contains("OFFEN") && line.contains("TLP:CLEAR");
             let name = paper.name();
-            assert!(lines.first().is_some_and(|l| banner(l)), "{name} page {n}: {lines:?}");
+            assert!(
+                lines.first().is_some_and(|l| banner(l)),
+                "{name} page {n}: {lines:?}"
+            );
             let last = lines.len() - 1;
-            assert_eq!(lines[last].trim(), format!("page {n} of {pages}"), "{name} page {n}");
+            assert_eq!(
+                lines[last].trim(),
+                format!("page {n} of {pages}"),
+                "{name} page {n}"
+            );
             assert!(banner(lines[last - 1]), "{name} page {n}: {lines:?}");
             all.push_str(&text);
         }

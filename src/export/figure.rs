@@ -676,7 +676,12 @@ fn bar(x0: f64, x1: f64, y: f64, failing: bool) -> Shape {
 fn flag(x: f64, y: f64) -> Vec<Shape> {
     let (x, y) = (r(x), r(y));
     vec![
-        shape(format!("M{x} {}V{}", r(y - 7.0), r(y + 7.0)), NONE, INK, 1.3),
+        shape(
+            format!("M{x} {}V{}", r(y - 7.0), r(y + 7.0)),
+            NONE,
+            INK,
+            1.3,
+        ),
         shape(
             format!(
                 "M{x} {}L{} {}L{x} {}Z",
@@ -910,7 +915,12 @@ impl Figure {
                 "{}: from the first failure ({}) to when it became known ({}, {})",
                 lag.words(),
                 one_line(&lag.first_failure),
-                display(&lag.known_at, lag.known_at.precision(), ZoneChoice::Utc, None),
+                display(
+                    &lag.known_at,
+                    lag.known_at.precision(),
+                    ZoneChoice::Utc,
+                    None
+                ),
                 one_line(&lag.known_by),
             );
             let width = text_width(&words, SMALL);
@@ -1007,14 +1017,7 @@ impl Figure {
         }
         let axis: Vec<Shape> = scale
             .drawn()
-            .map(|p| {
-                shape(
-                    format!("M{} {axis_y}H{}", r(p.x0), r(p.x1)),
-                    NONE,
-                    INK,
-                    1.0,
-                )
-            })
+            .map(|p| shape(format!("M{} {axis_y}H{}", r(p.x0), r(p.x1)), NONE, INK, 1.0))
             .collect();
         let breaks: Vec<Break> = scale
             .breaks()
@@ -1194,29 +1197,31 @@ fn legend(top: f64) -> (Vec<LegendItem>, f64) {
         18.0,
     );
     for effect in Effect::ALL {
-        place(&|x, y| vec![marker(effect, x + 5.0, y)], effect.name(), 10.0);
+        place(
+            &|x, y| vec![marker(effect, x + 5.0, y)],
+            effect.name(),
+            10.0,
+        );
     }
     place(&|x, y| flag(x + 1.0, y), "became known", 8.0);
     place(
         &|x, y| {
-            vec![
-                shape(
-                    format!(
-                        "M{} {}L{} {}M{} {}L{} {}",
-                        r(x),
-                        r(y + 4.0),
-                        r(x + 6.0),
-                        r(y - 4.0),
-                        r(x + 6.0),
-                        r(y + 4.0),
-                        r(x + 12.0),
-                        r(y - 4.0)
-                    ),
-                    NONE,
-                    INK,
-                    1.2,
+            vec![shape(
+                format!(
+                    "M{} {}L{} {}M{} {}L{} {}",
+                    r(x),
+                    r(y + 4.0),
+                    r(x + 6.0),
+                    r(y - 4.0),
+                    r(x + 6.0),
+                    r(y + 4.0),
+                    r(x + 12.0),
+                    r(y - 4.0)
                 ),
-            ]
+                NONE,
+                INK,
+                1.2,
+            )]
         },
         "long gap, shortened",
         12.0,
@@ -1342,13 +1347,23 @@ mod tests {
         let (x1, _) = bar_box(&f.rows[0]);
         let (x3, w3) = bar_box(&f.rows[2]);
         assert!(x3 + w3 - x1 > 300.0, "{x1} {x3} {w3}");
-        assert!(f.description.contains("1 long quiet gap is drawn shortened (15 mo)"));
+        assert!(
+            f.description
+                .contains("1 long quiet gap is drawn shortened (15 mo)")
+        );
     }
 
     #[test]
     fn evenly_spaced_events_keep_one_scale() {
         let weekly: Vec<String> = (1..=4)
-            .map(|i| event(&format!("E{i}"), &format!("2024-03-{:02}", i * 7), "Day", ""))
+            .map(|i| {
+                event(
+                    &format!("E{i}"),
+                    &format!("2024-03-{:02}", i * 7),
+                    "Day",
+                    "",
+                )
+            })
             .collect();
         let f = figure(&weekly);
         assert!(f.breaks.is_empty(), "{:?}", f.breaks);
@@ -1401,7 +1416,10 @@ mod tests {
         assert!(!f.breaks.is_empty());
         let (x, w) = bar_box(&f.rows[0]);
         let last = f.breaks.last().expect("break");
-        assert!(x + w >= last.x + last.width, "the year ends after the break");
+        assert!(
+            x + w >= last.x + last.width,
+            "the year ends after the break"
+        );
         assert!(f.rows[0].failing && !f.rows[1].failing);
         assert_eq!(f.rows[0].bar.fill, "#444");
     }
@@ -1468,13 +1486,8 @@ mod tests {
 
     #[test]
     fn record_text_is_escaped_in_the_svg() {
-        let f = figure(&[event(
-            "E1",
-            "2024-03-01",
-            "Day",
-            "",
-        )
-        .replace("t E1", "<script>alert(1)</script> & \\\"q\\\" 'a'")]);
+        let f = figure(&[event("E1", "2024-03-01", "Day", "")
+            .replace("t E1", "<script>alert(1)</script> & \\\"q\\\" 'a'")]);
         let svg = f.svg().expect("svg");
         assert!(!svg.contains("<script"), "{svg}");
         assert!(
@@ -1495,7 +1508,10 @@ mod tests {
         let f = figure(&many);
         assert_eq!(f.rows.len(), MAX_ROWS);
         let note = f.note.expect("a note");
-        assert!(note.text.contains(&format!("first {MAX_ROWS} of {}", MAX_ROWS + 5)));
+        assert!(
+            note.text
+                .contains(&format!("first {MAX_ROWS} of {}", MAX_ROWS + 5))
+        );
     }
 
     #[test]

@@ -24,8 +24,8 @@ use askama::Template;
 use chrono::SecondsFormat;
 
 use super::figure::Figure;
-use super::{ExportError, Paper};
 use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
+use super::{ExportError, Paper};
 use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{

@@ -2,8 +2,8 @@
 //! and STIX 2.1 (and the timeline figure, an SVG, that the HTML holds). Each takes a [`Report`] and returns the text of the file;
 //! writing it is [`write_file`]'s job, which never clobbers by accident.
 
-pub mod html;
 pub mod figure;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod paper;
