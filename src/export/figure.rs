@@ -1515,6 +1515,29 @@ mod tests {
     }
 
     #[test]
+    fn the_ends_of_the_calendar_and_an_end_before_the_start_are_drawn() {
+        let f = figure(&[
+            event("A", "0001", "Year", failed()),
+            event("B", "9999-12-31T23:59:59+14:00", "Second", ""),
+            event(
+                "C",
+                "9999-12-31T23:59:59-12:00",
+                "Second",
+                r#"known: "9999-12-31""#,
+            ),
+            event("D", "5000-06-01", "Day", r#"end: "5000-05-01""#),
+        ]);
+        assert_eq!(f.rows.len(), 4);
+        let inside = |x: f64| (0.0..=WIDTH).contains(&x);
+        for row in &f.rows {
+            let (x, w) = bar_box(row);
+            assert!(inside(x) && inside(x + w) && w >= MIN_BAR_W, "{row:?}");
+        }
+        assert!(f.height.is_finite() && f.height > 0.0);
+        f.svg().expect("svg");
+    }
+
+    #[test]
     fn no_events_no_figure() {
         assert!(Figure::new(&report("")).is_none());
     }

@@ -1,6 +1,7 @@
 //! Renderers of the one report model: Markdown, self-contained HTML, JSON
-//! and STIX 2.1 (and the timeline figure, an SVG, that the HTML holds). Each takes a [`Report`] and returns the text of the file;
-//! writing it is [`write_file`]'s job, which never clobbers by accident.
+//! and STIX 2.1, and the timeline figure (an SVG) that the HTML holds.
+//! Each takes a [`Report`] and returns the text of the file; writing it is
+//! [`write_file`]'s job, which never clobbers by accident.
 
 pub mod figure;
 pub mod html;
