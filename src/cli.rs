@@ -113,6 +113,11 @@ pub enum Command {
         /// `<record id>.brief.<extension>`).
         #[arg(long)]
         brief: bool,
+
+        /// The paper the HTML is laid out for when printed (default: the
+        /// configuration's `paper`, else A4).
+        #[arg(long, value_enum, value_name = "PAPER")]
+        paper: Option<crate::export::Paper>,
     },
     /// Tally the controls across the incidents of a folder: in how many
     /// records each control failed, how often and from which event, and
@@ -418,6 +423,7 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             max_classification,
             brief,
+            paper,
         }) => export(
             &record,
             ExportChoice {
@@ -428,6 +434,8 @@ pub fn run(cli: Cli) -> ExitCode {
                     crate::export::Variant::Full
                 },
                 max_classification,
+                paper,
+                config: cli.config.clone(),
             },
             out.as_deref(),
             force,
@@ -945,6 +953,39 @@ struct ExportChoice {
     format: crate::export::Format,
     variant: crate::export::Variant,
     max_classification: Option<crate::model::Level>,
+    /// `--paper`; else the configuration's, for a printable format.
+    paper: Option<crate::export::Paper>,
+    /// `--config`.
+    config: Option<PathBuf>,
+}
+
+/// The paper of a printable export: `--paper`, else the configuration's.
+/// A configuration with errors is reported and the default paper used, as
+/// the workbench does.
+fn export_paper(
+    choice: &ExportChoice,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> crate::export::Paper {
+    if let Some(paper) = choice.paper {
+        return paper;
+    }
+    if !choice.format.is_printable() {
+        return crate::export::Paper::default();
+    }
+    let location = crate::config::locate(choice.config.as_deref());
+    let loaded = crate::config::load(&location, options.max_size);
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: the configuration has errors; the export is laid out for {} paper",
+            loaded.config.paper.name()
+        );
+    }
+    loaded.config.paper(None)
 }
 
 fn export(
@@ -959,8 +1000,9 @@ fn export(
         format,
         variant,
         max_classification,
+        ..
     } = choice;
-    // A usage error, said before any file is read.
+    // Usage errors, said before any file is read.
     if variant == crate::export::Variant::Brief && !format.has_brief() {
         let _ = writeln!(
             std::io::stderr(),
@@ -970,6 +1012,15 @@ fn export(
         );
         return ExitCode::from(2);
     }
+    if choice.paper.is_some() && !format.is_printable() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: --paper is for --format html: the {} export has no pages",
+            format.name()
+        );
+        return ExitCode::from(2);
+    }
+    let paper = export_paper(&choice, options, color);
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
@@ -1017,7 +1068,8 @@ fn export(
             generated: Some(generated),
         },
     );
-    let text = match crate::export::render_as(&report, format, variant) {
+    let layout = crate::export::Layout { variant, paper };
+    let text = match crate::export::render_with(&report, format, layout) {
         Ok(t) => t,
         Err(e) => return fail(e.to_string()),
     };

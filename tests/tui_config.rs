@@ -246,3 +246,26 @@ fn the_configured_zone_and_export_folder_are_where_a_review_starts() {
         render(&app)
     );
 }
+
+#[test]
+fn the_configured_paper_lays_out_the_workbenchs_html_export() {
+    let ws = Workspace::new();
+    let folder = ws.0.join("out");
+    let text = format!(
+        "(paper: Letter, export_folder: {:?})",
+        folder.display().to_string()
+    );
+    let (_ws, mut app) = app(120, 40, &config(&text));
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    // Markdown, then HTML.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "{:?}", app.message);
+    let html = std::fs::read_to_string(folder.join("demo-hotel-call.html")).expect("the export");
+    assert!(
+        html.contains("@page {\n  size: letter;"),
+        "the configured paper"
+    );
+    assert!(html.contains("<svg"), "the timeline figure");
+}

@@ -1,7 +1,9 @@
 //! Renderers of the one report model: Markdown, self-contained HTML, JSON
-//! and STIX 2.1. Each takes a [`Report`] and returns the text of the file;
-//! writing it is [`write_file`]'s job, which never clobbers by accident.
+//! and STIX 2.1, and the timeline figure (an SVG) that the HTML holds.
+//! Each takes a [`Report`] and returns the text of the file; writing it is
+//! [`write_file`]'s job, which never clobbers by accident.
 
+pub mod figure;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -133,9 +135,31 @@ pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
 
 /// The text of `report` in `format`, whole or as a brief.
 pub fn render_as(report: &Report, format: Format, variant: Variant) -> Result<String, ExportError> {
+    render_with(
+        report,
+        format,
+        Layout {
+            variant,
+            ..Layout::default()
+        },
+    )
+}
+
+/// How an export is laid out: whole or as a brief, and the paper a
+/// printable format is set for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub variant: Variant,
+    /// Used by the formats for which [`Format::is_printable`] holds.
+    pub paper: Paper,
+}
+
+/// The text of `report` in `format`, laid out as `layout` says.
+pub fn render_with(report: &Report, format: Format, layout: Layout) -> Result<String, ExportError> {
+    let Layout { variant, paper } = layout;
     match (format, variant) {
         (Format::Markdown, _) => Ok(markdown::render_as(report, variant)),
-        (Format::Html, _) => html::render_as(report, variant),
+        (Format::Html, _) => html::render_on(report, variant, paper),
         (Format::Json | Format::Stix, Variant::Brief) => Err(ExportError::NoBrief(format.name())),
         (Format::Json, Variant::Full) => json::render(report),
         (Format::Stix, Variant::Full) => stix::render(report),
@@ -147,6 +171,11 @@ impl Format {
     /// formats always carry the whole report, which their consumers check.
     pub fn has_brief(self) -> bool {
         matches!(self, Format::Markdown | Format::Html)
+    }
+
+    /// Whether the format is laid out for paper, and so has a [`Paper`] size.
+    pub fn is_printable(self) -> bool {
+        matches!(self, Format::Html)
     }
 }
 

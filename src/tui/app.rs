@@ -640,6 +640,8 @@ pub struct App {
     pub export_folder: PathBuf,
     /// The zone a record's times are shown in when it opens.
     pub zone: ZoneChoice,
+    /// The paper printable exports are laid out for.
+    pub paper: crate::export::Paper,
 }
 
 impl App {
@@ -667,6 +669,7 @@ impl App {
             theme: Default::default(),
             export_folder: PathBuf::from(crate::config::DEFAULT_EXPORT_FOLDER),
             zone: ZoneChoice::default(),
+            paper: crate::export::Paper::default(),
         }
     }
 
@@ -704,6 +707,7 @@ impl App {
         self.theme = config.theme;
         self.export_folder = config.export_folder.clone();
         self.zone = config.zone;
+        self.paper = config.paper;
     }
 }
 

@@ -60,7 +60,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
-            Some(Msg::Exported(export(r, request, *force)))
+            Some(Msg::Exported(export(r, request, *force, app.paper)))
         }
         Effect::SignOffNow => Some(Msg::SignOffAt(chrono::SubsecRound::trunc_subsecs(
             chrono::Utc::now(),
@@ -81,7 +81,12 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 }
 
 /// Builds the report of the open review and writes it.
-fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) -> ExportResult {
+fn export(
+    r: &super::app::ReviewScreen,
+    request: &ExportRequest,
+    force: bool,
+    paper: crate::export::Paper,
+) -> ExportResult {
     // A folder (`exports/`) gets the default file name inside it.
     let path = crate::export::out_path(
         &request.path,
@@ -104,7 +109,11 @@ fn export(r: &super::app::ReviewScreen, request: &ExportRequest, force: bool) ->
         generated: Some(generated),
     };
     let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
-    let written = crate::export::render(&report, request.format)
+    let layout = crate::export::Layout {
+        paper,
+        ..Default::default()
+    };
+    let written = crate::export::render_with(&report, request.format, layout)
         .and_then(|text| crate::export::write_file(&path, &text, force));
     match written {
         Ok(()) => {
