@@ -166,79 +166,18 @@ pub struct LegendItem {
     pub text: Text,
 }
 
-/// The time from the first control failure among the report's events to
-/// when it became known to the own side. The definition is the one of
-/// `hotwash stats`: the first event (in the record's order) where a control
-/// failed, was not followed, was bypassed or was absent, and the earliest
-/// `known` time among the failing events from that one on.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lag {
-    pub first_failure: String,
-    /// The first failure's time, no finer than its event's fidelity.
-    pub failed_at: Timestamp,
-    pub known_by: String,
-    pub known_at: Timestamp,
-    /// Whole days, as few and as many as the two times' fidelity allows
-    /// (equal when both are known to the day or finer).
-    pub min_days: i64,
-    pub max_days: i64,
-}
+pub use crate::stats::Lag;
+use crate::stats::coarsened;
 
-impl Lag {
-    /// The lag in words: `11 days`, `0–60 days`.
-    pub fn words(&self) -> String {
-        let unit = |n: i64| if n == 1 { "day" } else { "days" };
-        if self.min_days == self.max_days {
-            format!("{} {}", self.min_days, unit(self.min_days))
-        } else {
-            format!("{}–{} days", self.min_days, self.max_days)
-        }
-    }
-}
-
-/// The detection lag of `events` (see [`Lag`]); `None` when no event has a
-/// failure, or no failing event says when it became known.
+/// The detection lag of `events` (see [`crate::stats::lag`]).
 pub fn lag(events: &[ReportEvent]) -> Option<Lag> {
-    let failing = |e: &ReportEvent| e.controls.iter().any(|l| l.effect.is_failure());
-    let first = events.iter().position(failing)?;
-    let failed = &events[first];
-    let (known_by, known_at) = events[first..]
-        .iter()
-        .filter(|e| failing(e))
-        .filter_map(|e| e.times.known.map(|k| (e, k)))
-        .min_by_key(|(_, k)| k.earliest())?;
-    // An event is no more precise than its fidelity says.
-    let failed_at = coarsened(&failed.times.at, failed.fidelity);
-    let (min_days, max_days) = days_between(&failed_at, &known_at);
-    Some(Lag {
-        first_failure: failed.id.clone(),
-        failed_at,
-        known_by: known_by.id.clone(),
-        known_at,
-        min_days,
-        max_days,
-    })
-}
-
-fn coarsened(t: &Timestamp, fidelity: Fidelity) -> Timestamp {
-    Timestamp::new(t.local(), t.offset(), fidelity.min(t.precision()))
-}
-
-/// Whole days from `from` to `to`: the calendar days between their dates
-/// when both are known to the day or finer, else the fewest and most days
-/// their periods allow.
-fn days_between(from: &Timestamp, to: &Timestamp) -> (i64, i64) {
-    let day_or_finer = |t: &Timestamp| t.precision() >= Fidelity::Day;
-    if day_or_finer(from) && day_or_finer(to) {
-        let n = (to.local().date() - from.local().date()).num_days().max(0);
-        return (n, n);
-    }
-    let days = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds().div_euclid(DAY);
-    let min = days(from.after_end(), to.earliest()).max(0);
-    // The last instant of `to` less the first of `from`, rounded up.
-    let max_secs = (to.after_end() - from.earliest()).num_seconds();
-    let max = ((max_secs + DAY - 1).div_euclid(DAY) - 1).max(min);
-    (min, max)
+    crate::stats::lag(events.iter().map(|e| crate::stats::LagEvent {
+        id: &e.id,
+        at: &e.times.at,
+        fidelity: e.fidelity,
+        known: e.times.known.as_ref(),
+        failing: e.controls.iter().any(|l| l.effect.is_failure()),
+    }))
 }
 
 /// A stretch of time in seconds since 1970, `start` inclusive, `end`

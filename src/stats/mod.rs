@@ -130,10 +130,10 @@ impl Tally {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lag {
     /// The first event with a failure, in the record's order.
-    pub first_failure: Id,
+    pub first_failure: String,
     pub failed_at: Timestamp,
     /// The earliest `known` time among the failing events from that one on.
-    pub known_by: Id,
+    pub known_by: String,
     pub known_at: Timestamp,
     /// Whole days, as few and as many as the two times' fidelity allows
     /// (equal when both are known to the day or finer).
@@ -216,25 +216,13 @@ impl Summary {
                 }
             }
         }
-        let lag = first_failure.and_then(|first| {
-            let failed = &record.events[first];
-            let known = record.events[first..]
-                .iter()
-                .filter(|e| e.has_failure())
-                .filter_map(|e| e.known.as_ref().map(|k| (e, k)))
-                .min_by_key(|(_, k)| k.earliest())?;
-            // An event is no more precise than its fidelity says.
-            let failed_at = coarsened(&failed.at, failed.fidelity);
-            let (min_days, max_days) = days_between(&failed_at, known.1);
-            Some(Lag {
-                first_failure: failed.id.clone(),
-                failed_at,
-                known_by: known.0.id.clone(),
-                known_at: *known.1,
-                min_days,
-                max_days,
-            })
-        });
+        let lag = lag(record.events.iter().map(|e| LagEvent {
+            id: &e.id,
+            at: &e.at,
+            fidelity: e.fidelity,
+            known: e.known.as_ref(),
+            failing: e.has_failure(),
+        }));
         Summary {
             id: record.id.clone(),
             title: record.title.clone(),
@@ -248,7 +236,42 @@ impl Summary {
     }
 }
 
-fn coarsened(t: &Timestamp, fidelity: Fidelity) -> Timestamp {
+/// One event as the lag needs it: the record's or a report's.
+pub struct LagEvent<'a> {
+    pub id: &'a str,
+    pub at: &'a Timestamp,
+    pub fidelity: Fidelity,
+    pub known: Option<&'a Timestamp>,
+    /// Whether it gives any control a failure.
+    pub failing: bool,
+}
+
+/// The detection lag of `events`, in the record's order: from the first
+/// failing event to the earliest `known` time of a failing event from that
+/// one on. `None` without a failure, or when no failing event says when it
+/// became known. The one definition, for `hotwash stats`, the view across
+/// incidents and the report's timeline figure.
+pub fn lag<'a>(events: impl IntoIterator<Item = LagEvent<'a>>) -> Option<Lag> {
+    let mut failing = events.into_iter().filter(|e| e.failing);
+    let first = failing.next()?;
+    let (known_by, known_at) = std::iter::once(&first)
+        .filter_map(|e| e.known.map(|k| (e.id, *k)))
+        .chain(failing.filter_map(|e| e.known.map(|k| (e.id, *k))))
+        .min_by_key(|(_, k)| k.earliest())?;
+    // An event is no more precise than its fidelity says.
+    let failed_at = coarsened(first.at, first.fidelity);
+    let (min_days, max_days) = days_between(&failed_at, &known_at);
+    Some(Lag {
+        first_failure: first.id.to_string(),
+        failed_at,
+        known_by: known_by.to_string(),
+        known_at,
+        min_days,
+        max_days,
+    })
+}
+
+pub(crate) fn coarsened(t: &Timestamp, fidelity: Fidelity) -> Timestamp {
     Timestamp::new(t.local(), t.offset(), fidelity.min(t.precision()))
 }
 
