@@ -320,8 +320,10 @@ fn the_review_validates_and_its_owners_and_dates_hold() {
     assert_eq!(root.len(), 1);
     assert!(root[0].controls.iter().any(|c| c == "AC-5"));
     assert!(
-        review.findings.iter().any(|f| f.controls.iter().any(|c| c == "SI-4")
-            && f.events.iter().any(|e| e == "E06")),
+        review
+            .findings
+            .iter()
+            .any(|f| f.controls.iter().any(|c| c == "SI-4") && f.events.iter().any(|e| e == "E06")),
         "no detection finding"
     );
 }
