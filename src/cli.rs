@@ -114,6 +114,44 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// Tally the controls across the incidents of a folder: in how many
+    /// records each control failed, how often and from which event, and
+    /// each incident's detection lag (first failure to when it became known).
+    ///
+    /// Each record is summarised and dropped as it is read, so a folder of
+    /// thousands of records takes little memory. A file that is not a valid
+    /// record is named on stderr and in the output's "not counted" list, and
+    /// the exit status is then 1.
+    Stats {
+        /// Folders of records, or record files.
+        #[arg(required = true, value_name = "FOLDER")]
+        paths: Vec<PathBuf>,
+
+        /// The format of the table.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Markdown)]
+        format: StatsFormat,
+
+        /// Only controls of this family (the id before its dash: AC, SC, ...).
+        #[arg(long, value_name = "FAMILY")]
+        family: Option<String>,
+
+        /// Count only this effect (default: any failure, i.e. every effect but held).
+        #[arg(long, value_enum, default_value_t = StatsEffect::AnyFailure)]
+        effect: StatsEffect,
+
+        /// For CSV, which table: one row per control and incident, or one
+        /// row per incident with its detection lag.
+        #[arg(long, value_enum, default_value_t = crate::stats::render::CsvTable::Controls)]
+        table: crate::stats::render::CsvTable,
+
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
     Init {
@@ -155,6 +193,40 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         dir: Option<PathBuf>,
     },
+}
+
+/// The formats of `hotwash stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Markdown,
+    Json,
+    Csv,
+}
+
+/// The effects `hotwash stats --effect` can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsEffect {
+    AnyFailure,
+    Failed,
+    NotFollowed,
+    Bypassed,
+    Absent,
+    Held,
+}
+
+impl StatsEffect {
+    fn filter(self) -> crate::stats::EffectFilter {
+        use crate::model::Effect;
+        use crate::stats::EffectFilter::{Failures, Only};
+        match self {
+            StatsEffect::AnyFailure => Failures,
+            StatsEffect::Failed => Only(Effect::Failed),
+            StatsEffect::NotFollowed => Only(Effect::NotFollowed),
+            StatsEffect::Bypassed => Only(Effect::Bypassed),
+            StatsEffect::Absent => Only(Effect::Absent),
+            StatsEffect::Held => Only(Effect::Held),
+        }
+    }
 }
 
 /// When to colour output.
@@ -297,6 +369,26 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             &options,
             color,
+        ),
+        Some(Command::Stats {
+            paths,
+            format,
+            family,
+            effect,
+            table,
+            out,
+            force,
+        }) => stats(
+            &paths,
+            &StatsRequest {
+                format,
+                family: family.as_deref(),
+                filter: effect.filter(),
+                table,
+                out: out.as_deref(),
+                force,
+            },
+            &options,
         ),
         Some(Command::Init { folder }) => init(&folder),
         Some(Command::Completions { shell }) => {
@@ -886,5 +978,108 @@ fn export(
                 Err(e) => fail(format!("cannot write the report: {e}")),
             }
         }
+    }
+}
+
+struct StatsRequest<'a> {
+    format: StatsFormat,
+    family: Option<&'a str>,
+    filter: crate::stats::EffectFilter,
+    table: crate::stats::render::CsvTable,
+    out: Option<&'a Path>,
+    force: bool,
+}
+
+/// `hotwash stats`: summarise each record as it is read, then tally.
+fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
+    use crate::stats::render::{self, Shown, Unreadable};
+    let fail = |message: String| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
+        ExitCode::from(1)
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match load::records_in(path) {
+                Ok(found) => files.extend(found),
+                Err(d) => return fail(format!("{}: {}", path.display(), d.message)),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut unreadable = Vec::new();
+    let mut summaries = Vec::with_capacity(files.len());
+    for file in &files {
+        let loaded = load::load_record(file, options);
+        match loaded.value {
+            // The record goes out of scope here: only its summary is kept.
+            Some(record) => summaries.push(crate::stats::Summary::of(&record)),
+            None => {
+                // `line:col: message`: the file is named beside it.
+                let error = loaded.report.first_error().map_or_else(
+                    || "not a record".to_string(),
+                    |d| match d.start {
+                        Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                        None => text_safety::one_line(&d.message).into_owned(),
+                    },
+                );
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: not counted: {}: {error}",
+                    text_safety::one_line(&file.display().to_string())
+                );
+                unreadable.push(Unreadable {
+                    file: file.display().to_string(),
+                    error,
+                });
+            }
+        }
+    }
+    let table = crate::stats::Table::new(summaries);
+    if let Some(family) = req.family
+        && !table.families().iter().any(|f| f == family)
+    {
+        return fail(format!(
+            "no control of family {family:?} in these records; families: {}",
+            table.families().join(", ")
+        ));
+    }
+    let shown = Shown::new(&table, req.family, req.filter, &unreadable);
+    let text = match req.format {
+        StatsFormat::Markdown => render::markdown(&shown),
+        StatsFormat::Json => render::json(&shown),
+        StatsFormat::Csv => match render::csv(&shown, req.table) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("cannot write the CSV: {e}")),
+        },
+    };
+    let code = if unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    match req.out {
+        Some(out) => match crate::export::write_file(out, &text, req.force) {
+            Ok(()) => {
+                let wrote = format!(
+                    "wrote {} ({} incidents, {} controls)",
+                    out.display(),
+                    table.incidents.len(),
+                    shown.rows.len()
+                );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&wrote));
+                code
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        None => match write_stdout(text.as_bytes()) {
+            c if c == ExitCode::SUCCESS => code,
+            c => c,
+        },
     }
 }

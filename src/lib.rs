@@ -17,6 +17,7 @@ pub mod report;
 pub mod review;
 #[cfg(test)]
 mod scratch;
+pub mod stats;
 pub mod text_safety;
 pub mod timeline;
 pub mod tui;

@@ -795,7 +795,7 @@ fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
     let good = dir.join("good.ron");
     std::fs::write(
         &good,
-        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"h\"]}))\n",
+        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"H\"]}))\n",
     )
     .expect("write the configuration");
     let tmux = Tmux {
@@ -836,15 +836,15 @@ fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
 
     tmux.run(&["respawn-pane", "-k", "-t", "hw", &run(&good)]);
     tmux.wait_for("the review with the rebound help key", |s| {
-        s.contains("Timeline") && s.contains("h help") && !s.contains("? help")
+        s.contains("Timeline") && s.contains("H help") && !s.contains("? help")
     });
-    tmux.keys(&["h"]);
-    let screen = tmux.wait_for("the help opened by h", |s| s.contains("quit hotwash"));
+    tmux.keys(&["H"]);
+    let screen = tmux.wait_for("the help opened by H", |s| s.contains("quit hotwash"));
     assert!(
-        screen.contains("h               show or hide this help"),
+        screen.contains("H               show or hide this help"),
         "{screen}"
     );
-    assert!(screen.contains("h or Esc to close"), "{screen}");
+    assert!(screen.contains("H or Esc to close"), "{screen}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -921,5 +921,48 @@ fn the_theme_is_drawn_and_color_never_wins_over_it() {
         before.contains("7m") && before.contains('1'),
         "the banner is reversed and bold: {banner:?}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_view_across_incidents_drills_into_an_incident_and_comes_back() {
+    if !tmux_available() {
+        return;
+    }
+    // The hand-counted stats fixture: alpha, bravo, charlie and a broken file.
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-cross-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats");
+    for file in ["alpha.ron", "bravo.ron", "charlie.ron", "broken.ron"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).expect("copy fixture");
+    }
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-cross-{}", std::process::id()),
+    };
+    start(&tmux, &dir);
+    tmux.wait_for("the library", |s| s.contains("Records (4)"));
+    tmux.keys(&["C"]);
+    let screen = tmux.wait_for("the view across incidents", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("Detection lag")
+    });
+    assert!(screen.contains("1 not counted"), "{screen}");
+    assert!(screen.contains("30–61 days"), "{screen}");
+    // SC-8 in bravo (absent at B1), then into it.
+    tmux.keys(&["l"]);
+    tmux.wait_for("bravo's cell", |s| {
+        s.contains("SC-8 in bravo: absent 1, first at B1")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("bravo at B1", |s| {
+        s.contains("Timeline (3)") && s.contains("SC-8 first at B1 here")
+    });
+    assert!(screen.contains("No briefing before the trip"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back in the view, on the same cell", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("SC-8 in bravo")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the library again", |s| s.contains("Records (4)"));
     let _ = std::fs::remove_dir_all(&dir);
 }

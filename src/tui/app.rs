@@ -43,6 +43,8 @@ pub struct Bundle {
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
     /// The Timeline's and Controls' column widths.
     pub columns: Columns,
+    /// What the controls-across-incidents view needs of the record.
+    pub summary: Arc<crate::stats::Summary>,
 }
 
 impl Bundle {
@@ -95,6 +97,7 @@ impl Bundle {
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
+        let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
@@ -108,6 +111,7 @@ impl Bundle {
             failed_controls,
             search: std::sync::OnceLock::new(),
             columns,
+            summary,
         }
     }
 }
@@ -589,6 +593,8 @@ pub enum ConfirmAction {
 pub enum Screen {
     Library,
     Review(Box<ReviewScreen>),
+    /// Controls across the library's incidents.
+    Cross(Box<super::cross::CrossScreen>),
 }
 
 #[derive(Debug)]
@@ -621,6 +627,9 @@ pub struct App {
     /// Draw without colour (`NO_COLOR`): what colour shows is carried by
     /// reverse video, bold and glyphs alone.
     pub no_color: bool,
+    /// The controls-across-incidents view a record was opened from: Esc in
+    /// the record goes back to it.
+    pub cross_return: Option<Box<super::cross::CrossScreen>>,
     /// The keys in force: the defaults with the configuration's rebindings.
     /// Keys, the help and the status-bar hints all read it.
     pub keymap: super::action::Keymap,
@@ -651,6 +660,7 @@ impl App {
             overlay_scroll: 0,
             report_view: None,
             no_color: false,
+            cross_return: None,
             keymap: Default::default(),
             theme: Default::default(),
             export_folder: PathBuf::from(crate::config::DEFAULT_EXPORT_FOLDER),
@@ -671,6 +681,7 @@ impl App {
         match self.screen {
             Screen::Library => super::action::Context::Library,
             Screen::Review(_) => super::action::Context::Review,
+            Screen::Cross(_) => super::action::Context::Cross,
         }
     }
 

@@ -209,7 +209,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::RecordChanged => match app.screen {
             Screen::Review(_) => vec![Effect::ReloadRecord],
-            Screen::Library => Vec::new(),
+            Screen::Library | Screen::Cross(_) => Vec::new(),
         },
         Msg::ReviewChangedOnDisk => {
             let Screen::Review(r) = &mut app.screen else {
@@ -568,6 +568,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Screen::Review(_) => review_action(app, action),
+        Screen::Cross(_) => {
+            cross_action(app, action);
+            Vec::new()
+        }
     }
 }
 
@@ -807,8 +811,53 @@ fn library_action(app: &mut App, action: Action) {
             lib.refilter();
         }
         Action::Open => open_selected(app),
+        Action::CrossIncidents => super::cross::update::open(app),
         _ => {}
     }
+}
+
+/// Keys of the controls-across-incidents view; Enter on a cell opens its
+/// incident at the first event the cell counts, with the control selected.
+fn cross_action(app: &mut App, action: Action) {
+    if action == Action::Back {
+        app.screen = Screen::Library;
+        return;
+    }
+    let Some((entry, event, control)) = super::cross::update::action(app, action) else {
+        return;
+    };
+    let Screen::Cross(cross) = std::mem::replace(&mut app.screen, Screen::Library) else {
+        return;
+    };
+    open_entry(app, entry, true);
+    let Screen::Review(r) = &mut app.screen else {
+        // It did not open (a diagnostics overlay says why): stay in the view.
+        app.screen = Screen::Cross(cross);
+        return;
+    };
+    app.cross_return = Some(cross);
+    if let Some(row) = (0..r.rows.len()).find(|&row| {
+        r.rows
+            .position(row)
+            .and_then(|p| r.bundle.timeline.event_at(p))
+            == Some(event)
+    }) {
+        r.selected = row;
+    }
+    if let Some(c) = r
+        .bundle
+        .record
+        .controls
+        .iter()
+        .position(|c| c.id == control)
+    {
+        r.control = c;
+    }
+    let id = r.event_id().unwrap_or_default().to_string();
+    app.message = Some(format!(
+        "{control} first at {id} here · Esc: back to the controls across incidents"
+    ));
+    keep_visible(app);
 }
 
 fn open_selected(app: &mut App) {
@@ -874,6 +923,12 @@ fn close_review(app: &mut App) {
         && let Some(entry) = app.library.entries.get_mut(r.entry)
     {
         entry.review = Some(r.state);
+    }
+    // Opened from the view across incidents: back to it, counted afresh
+    // (the record may have changed while it was open).
+    if let Some(cross) = app.cross_return.take() {
+        app.screen = Screen::Cross(Box::new(cross.rebuilt(&app.library)));
+        super::cross::update::keep_visible(app);
     }
 }
 

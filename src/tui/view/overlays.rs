@@ -323,7 +323,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let inner = frame_box(frame, rect, title, &footer);
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let warnings = f.icd203_warnings();
     let label_w = 11;
@@ -626,7 +626,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
     );
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let ceiling = match f.ceiling {
         None => "everything".to_string(),
