@@ -247,3 +247,14 @@ fn a_thousand_incidents_keep_the_columns_in_line() {
     assert_eq!(col(header, "In") + 2, col(row, "1000/1000") + 9, "{screen}");
     assert_eq!(col(header, "a000"), col(row, "✗2"), "{screen}");
 }
+
+#[test]
+fn the_detail_says_when_an_event_became_known() {
+    let mut app = library(120, 40);
+    press(&mut app, KeyCode::Enter); // alpha
+    keys(&mut app, "jj"); // E1, then E2 (known 2030-01-20)
+    let screen = render(&app);
+    assert!(screen.contains("became known 2030-01-20"), "{screen}");
+    keys(&mut app, "k"); // E1 has no known time of its own
+    assert!(!render(&app).contains("became known"));
+}
