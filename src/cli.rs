@@ -114,10 +114,49 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
 
-        /// The paper size of the PDF (default: the configuration's `paper`,
+        /// The paper a printable format is laid out for: the HTML when
+        /// printed, the PDF's pages (default: the configuration's `paper`,
         /// else A4).
-        #[arg(long, value_enum, value_name = "SIZE")]
+        #[arg(long, value_enum, value_name = "PAPER")]
         paper: Option<crate::export::Paper>,
+    },
+    /// Tally the controls across the incidents of a folder: in how many
+    /// records each control failed, how often and from which event, and
+    /// each incident's detection lag (first failure to when it became known).
+    ///
+    /// Each record is summarised and dropped as it is read, so a folder of
+    /// thousands of records takes little memory. A file that is not a valid
+    /// record is named on stderr and in the output's "not counted" list, and
+    /// the exit status is then 1.
+    Stats {
+        /// Folders of records, or record files.
+        #[arg(required = true, value_name = "FOLDER")]
+        paths: Vec<PathBuf>,
+
+        /// The format of the table.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Markdown)]
+        format: StatsFormat,
+
+        /// Only controls of this family (the id before its dash: AC, SC, ...).
+        #[arg(long, value_name = "FAMILY")]
+        family: Option<String>,
+
+        /// Count only this effect (default: any failure, i.e. every effect but held).
+        #[arg(long, value_enum, default_value_t = StatsEffect::AnyFailure)]
+        effect: StatsEffect,
+
+        /// For CSV, which table: one row per control and incident, or one
+        /// row per incident with its detection lag.
+        #[arg(long, value_enum, default_value_t = crate::stats::render::CsvTable::Controls)]
+        table: crate::stats::render::CsvTable,
+
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
@@ -125,6 +164,70 @@ pub enum Command {
         /// Where to write them.
         #[arg(value_name = "FOLDER", default_value = "incidents")]
         folder: PathBuf,
+    },
+    /// Merge two analysts' versions of a review (git's merge driver).
+    ///
+    /// Merges by identity, not by line: findings and recommendations by id,
+    /// marks and notes by event, a finding's events and controls as sets.
+    /// Their new ids that ours used too are renumbered, with every reference.
+    /// A field both sides changed differently becomes a conflict entry in the
+    /// review (it keeps ours until you choose in the workbench: C lists them)
+    /// and the exit status is 1, so git reports the file as conflicted; no
+    /// text conflict markers are ever written. A sign-off is dropped when the
+    /// merge changes what it sealed, and the review lists it under
+    /// dropped_signoffs. The result is written over OURS as hotwash writes
+    /// reviews, then validated against the record beside NAME. `hotwash
+    /// git-setup` tells git to run this for *.review.ron files.
+    #[command(name = "merge-review")]
+    MergeReview {
+        /// The common version (git's %O); an empty file when both branches added the review.
+        #[arg(value_name = "BASE")]
+        base: PathBuf,
+        /// Our version (git's %A); the merged review is written here.
+        #[arg(value_name = "OURS")]
+        ours: PathBuf,
+        /// Their version (git's %B).
+        #[arg(value_name = "THEIRS")]
+        theirs: PathBuf,
+        /// The review's path in the repository (git's %P): named in messages,
+        /// and the record beside it is what the result is validated against.
+        #[arg(long, value_name = "NAME")]
+        path: Option<PathBuf>,
+    },
+    /// Show what changed between two reviews, or two records, item by item.
+    ///
+    /// Findings, recommendations, events, sources... added, removed and
+    /// changed field by field (`F01 severity: High → Critical`), marks and
+    /// notes, recommendation status moves, and the sign-off (current or
+    /// stale when the record is beside the review). Given OLD alone, prints it
+    /// as lines that name what they hold (`finding F01 severity: High`): git's
+    /// textconv. `hotwash git-setup` configures both for git diff and git
+    /// difftool --tool=hotwash. Exit status 0 with or without differences,
+    /// 1 when a file cannot be read.
+    Diff {
+        /// The older file, or the one file to print as lines.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The newer file.
+        #[arg(value_name = "NEW")]
+        new: Option<PathBuf>,
+        /// How to print the differences.
+        #[arg(long, value_enum, default_value_t = crate::git::DiffFormat::Text)]
+        format: crate::git::DiffFormat,
+    },
+    /// Tell git to merge and diff reviews with hotwash, in this repository.
+    ///
+    /// Sets merge.hotwash.driver (`hotwash merge-review %O %A %B --path %P`),
+    /// diff.hotwash.textconv (`hotwash diff`) and difftool.hotwash.cmd in the
+    /// repository's git config; adds `*.ron diff=hotwash` and
+    /// `*.review.ron merge=hotwash` to .gitattributes at its top, and the
+    /// lock files of saves (`.*.review.ron.lock`) to .gitignore, unless they
+    /// are there. Says what it did; run again, it changes nothing.
+    #[command(name = "git-setup")]
+    GitSetup {
+        /// The hotwash git should run (default: this one, by its full path).
+        #[arg(long, value_name = "PROGRAM")]
+        program: Option<PathBuf>,
     },
     /// Print a shell completion script to standard output.
     ///
@@ -160,6 +263,40 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         dir: Option<PathBuf>,
     },
+}
+
+/// The formats of `hotwash stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Markdown,
+    Json,
+    Csv,
+}
+
+/// The effects `hotwash stats --effect` can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsEffect {
+    AnyFailure,
+    Failed,
+    NotFollowed,
+    Bypassed,
+    Absent,
+    Held,
+}
+
+impl StatsEffect {
+    fn filter(self) -> crate::stats::EffectFilter {
+        use crate::model::Effect;
+        use crate::stats::EffectFilter::{Failures, Only};
+        match self {
+            StatsEffect::AnyFailure => Failures,
+            StatsEffect::Failed => Only(Effect::Failed),
+            StatsEffect::NotFollowed => Only(Effect::NotFollowed),
+            StatsEffect::Bypassed => Only(Effect::Bypassed),
+            StatsEffect::Absent => Only(Effect::Absent),
+            StatsEffect::Held => Only(Effect::Held),
+        }
+    }
 }
 
 /// When to colour output.
@@ -299,14 +436,44 @@ pub fn run(cli: Cli) -> ExitCode {
                 },
                 max_classification,
                 paper,
-                config: cli.config.as_deref(),
+                config: cli.config.clone(),
             },
             out.as_deref(),
             force,
             &options,
             color,
         ),
+        Some(Command::Stats {
+            paths,
+            format,
+            family,
+            effect,
+            table,
+            out,
+            force,
+        }) => stats(
+            &paths,
+            &StatsRequest {
+                format,
+                family: family.as_deref(),
+                filter: effect.filter(),
+                table,
+                out: out.as_deref(),
+                force,
+            },
+            &options,
+        ),
         Some(Command::Init { folder }) => init(&folder),
+        Some(Command::MergeReview {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => crate::git::merge_review(&base, &ours, &theirs, path.as_deref(), &options, color),
+        Some(Command::Diff { old, new, format }) => {
+            crate::git::diff(&old, new.as_deref(), format, &options, color)
+        }
+        Some(Command::GitSetup { program }) => crate::git::git_setup(program.as_deref()),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory as _;
             let mut out = Vec::new();
@@ -332,7 +499,7 @@ fn closed_pipe(e: &std::io::Error) -> bool {
 }
 
 /// Writes `bytes` to standard output; a closed pipe ends it quietly.
-fn write_stdout(bytes: &[u8]) -> ExitCode {
+pub(crate) fn write_stdout(bytes: &[u8]) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -607,7 +774,8 @@ fn open(
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, init, config, completions and man (hotwash --help)",
+                 validate, export, stats, init, config, diff, merge-review, git-setup, \
+                 completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }
@@ -763,7 +931,9 @@ pub fn load_for_report(
         problems.push(checked.record.report.clone());
     }
     let review = match checked.review {
-        Some(r) if r.value.is_some() => r.value,
+        // Loaded is not enough: a review with unresolved merge conflicts
+        // opens in the workbench but is not fit to share.
+        Some(r) if r.report.is_valid() => r.value,
         Some(r) => {
             problems.push(r.report);
             None
@@ -780,19 +950,48 @@ pub fn load_for_report(
 }
 
 /// What `hotwash export` is asked to write.
-struct ExportChoice<'a> {
+struct ExportChoice {
     format: crate::export::Format,
     variant: crate::export::Variant,
     max_classification: Option<crate::model::Level>,
-    /// `--paper`, which comes before the configuration's.
+    /// `--paper`; else the configuration's, for a printable format.
     paper: Option<crate::export::Paper>,
-    /// `--config`, read for the paper size when the flag is not given.
-    config: Option<&'a Path>,
+    /// `--config`.
+    config: Option<PathBuf>,
+}
+
+/// The paper of a printable export: `--paper`, else the configuration's.
+/// A configuration with errors is reported and the default paper used, as
+/// the workbench does.
+fn export_paper(
+    choice: &ExportChoice,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> crate::export::Paper {
+    if let Some(paper) = choice.paper {
+        return paper;
+    }
+    if !choice.format.is_printable() {
+        return crate::export::Paper::default();
+    }
+    let location = crate::config::locate(choice.config.as_deref());
+    let loaded = crate::config::load(&location, options.max_size);
+    if let Some(report) = &loaded.report {
+        let stderr = std::io::stderr();
+        let rendered = report.render(color.on(&stderr), 100);
+        let _ = write!(stderr.lock(), "{rendered}");
+        let _ = writeln!(
+            stderr.lock(),
+            "hotwash: the configuration has errors; the export is laid out for {} paper",
+            loaded.config.paper.name()
+        );
+    }
+    loaded.config.paper(None)
 }
 
 fn export(
     path: &Path,
-    choice: ExportChoice<'_>,
+    choice: ExportChoice,
     out: Option<&Path>,
     force: bool,
     options: &LoadOptions,
@@ -802,10 +1001,9 @@ fn export(
         format,
         variant,
         max_classification,
-        paper,
-        config,
+        ..
     } = choice;
-    // A usage error, said before any file is read.
+    // Usage errors, said before any file is read.
     if variant == crate::export::Variant::Brief && !format.has_brief() {
         let _ = writeln!(
             std::io::stderr(),
@@ -824,7 +1022,15 @@ fn export(
         );
         return ExitCode::from(2);
     }
-    let color_choice = color;
+    if choice.paper.is_some() && !format.is_printable() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: --paper is for --format html or pdf: the {} export has no pages",
+            format.name()
+        );
+        return ExitCode::from(2);
+    }
+    let paper = export_paper(&choice, options, color);
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
     // Messages name files and quote errors that may hold record text.
@@ -872,15 +1078,8 @@ fn export(
             generated: Some(generated),
         },
     );
-    // Only a printed format reads the configuration, for its paper size.
-    let paper = match (format, paper) {
-        (_, Some(paper)) => paper,
-        (crate::export::Format::Pdf, None) => load_config(config, options, color_choice)
-            .config
-            .paper(None),
-        (_, None) => crate::export::Paper::default(),
-    };
-    let bytes = match crate::export::render_file(&report, format, variant, paper) {
+    let layout = crate::export::Layout { variant, paper };
+    let bytes = match crate::export::render_file(&report, format, layout) {
         Ok(b) => b,
         Err(e) => return fail(e.to_string()),
     };
@@ -921,5 +1120,108 @@ fn export(
                 Err(e) => fail(format!("cannot write the report: {e}")),
             }
         }
+    }
+}
+
+struct StatsRequest<'a> {
+    format: StatsFormat,
+    family: Option<&'a str>,
+    filter: crate::stats::EffectFilter,
+    table: crate::stats::render::CsvTable,
+    out: Option<&'a Path>,
+    force: bool,
+}
+
+/// `hotwash stats`: summarise each record as it is read, then tally.
+fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
+    use crate::stats::render::{self, Shown, Unreadable};
+    let fail = |message: String| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
+        ExitCode::from(1)
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match load::records_in(path) {
+                Ok(found) => files.extend(found),
+                Err(d) => return fail(format!("{}: {}", path.display(), d.message)),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut unreadable = Vec::new();
+    let mut summaries = Vec::with_capacity(files.len());
+    for file in &files {
+        let loaded = load::load_record(file, options);
+        match loaded.value {
+            // The record goes out of scope here: only its summary is kept.
+            Some(record) => summaries.push(crate::stats::Summary::of(&record)),
+            None => {
+                // `line:col: message`: the file is named beside it.
+                let error = loaded.report.first_error().map_or_else(
+                    || "not a record".to_string(),
+                    |d| match d.start {
+                        Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                        None => text_safety::one_line(&d.message).into_owned(),
+                    },
+                );
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "hotwash: not counted: {}: {error}",
+                    text_safety::one_line(&file.display().to_string())
+                );
+                unreadable.push(Unreadable {
+                    file: file.display().to_string(),
+                    error,
+                });
+            }
+        }
+    }
+    let table = crate::stats::Table::new(summaries);
+    if let Some(family) = req.family
+        && !table.families().iter().any(|f| f == family)
+    {
+        return fail(format!(
+            "no control of family {family:?} in these records; families: {}",
+            table.families().join(", ")
+        ));
+    }
+    let shown = Shown::new(&table, req.family, req.filter, &unreadable);
+    let text = match req.format {
+        StatsFormat::Markdown => render::markdown(&shown),
+        StatsFormat::Json => render::json(&shown),
+        StatsFormat::Csv => match render::csv(&shown, req.table) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("cannot write the CSV: {e}")),
+        },
+    };
+    let code = if unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    match req.out {
+        Some(out) => match crate::export::write_file(out, text.as_bytes(), req.force) {
+            Ok(()) => {
+                let wrote = format!(
+                    "wrote {} ({} incidents, {} controls)",
+                    out.display(),
+                    table.incidents.len(),
+                    shown.rows.len()
+                );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&wrote));
+                code
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        None => match write_stdout(text.as_bytes()) {
+            c if c == ExitCode::SUCCESS => code,
+            c => c,
+        },
     }
 }

@@ -9,14 +9,17 @@
 pub mod bundled;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod export;
 pub mod files;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod report;
 pub mod review;
 #[cfg(test)]
 mod scratch;
+pub mod stats;
 pub mod text_safety;
 pub mod timeline;
 pub mod tui;

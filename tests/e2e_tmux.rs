@@ -523,15 +523,27 @@ fn from_an_empty_folder_it_opens_the_bundled_incidents_read_only() {
         "VISUAL=touch",
         &command,
     ]);
-    // Every bundled record is listed, in name order: Signal, Strava, Taurus.
+    // Every bundled record is listed, in name order: Discord, Signal,
+    // Snowden, Strava, Taurus.
+    let shipped = shipped_record_names();
+    let count = format!("Records ({})", shipped.len());
     tmux.wait_for("the library of bundled records", |s| {
         s.contains("incident library  (bundled)")
-            && s.contains("Records (3)")
+            && s.contains(&count)
+            && s.contains("Discord leaks: an Air National")
             && s.contains("Houthi strike plans on a Signal")
+            && s.contains("Snowden and the NSA disclosures")
             && s.contains("Strava Global Heatmap reveals")
             && s.contains("Luftwaffe 'Taurus' Webex call")
     });
-    tmux.keys(&["j", "j", "Enter"]);
+    // Down to Taurus, wherever the name order puts it.
+    let taurus = shipped
+        .iter()
+        .position(|n| n == "taurus-webex-2024.ron")
+        .expect("Taurus is bundled");
+    let mut keys = vec!["j"; taurus];
+    keys.push("Enter");
+    tmux.keys(&keys);
     tmux.wait_for("the Taurus record, read-only", |s| {
         s.contains("Timeline")
             && s.contains("READ-ONLY")
@@ -602,6 +614,19 @@ fn a_search_survives_five_seconds_of_idle() {
 /// Whether `c` is a regional indicator (half of a flag).
 fn regional(c: char) -> bool {
     ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// The records shipped in the checkout's incidents/ (not reviews), in name
+/// order: what the binary bundles, in the order its library lists them.
+fn shipped_record_names() -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("incidents"))
+            .expect("incidents/")
+            .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+            .filter(|n| n.ends_with(".ron") && !n.ends_with(".review.ron"))
+            .collect();
+    names.sort();
+    names
 }
 
 /// A private copy of the bundled Taurus record, with its review if `review`.
@@ -770,7 +795,7 @@ fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
     let good = dir.join("good.ron");
     std::fs::write(
         &good,
-        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"h\"]}))\n",
+        "(theme: (name: HighContrast), keys: (everywhere: {Help: [\"H\"]}))\n",
     )
     .expect("write the configuration");
     let tmux = Tmux {
@@ -811,15 +836,18 @@ fn a_broken_configuration_is_shown_and_a_good_one_rebinds_keys() {
 
     tmux.run(&["respawn-pane", "-k", "-t", "hw", &run(&good)]);
     tmux.wait_for("the review with the rebound help key", |s| {
-        s.contains("Timeline") && s.contains("h help") && !s.contains("? help")
+        s.contains("Timeline") && s.contains("H help") && !s.contains("? help")
     });
-    tmux.keys(&["h"]);
-    let screen = tmux.wait_for("the help opened by h", |s| s.contains("quit hotwash"));
+    tmux.keys(&["H"]);
+    // The whole help, footer included: a frame can be caught half drawn.
+    let screen = tmux.wait_for("the help opened by H", |s| {
+        s.contains("quit hotwash") && s.contains("H or Esc to close")
+    });
     assert!(
-        screen.contains("h               show or hide this help"),
+        screen.contains("H               show or hide this help"),
         "{screen}"
     );
-    assert!(screen.contains("h or Esc to close"), "{screen}");
+    assert!(screen.contains("H or Esc to close"), "{screen}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -896,5 +924,48 @@ fn the_theme_is_drawn_and_color_never_wins_over_it() {
         before.contains("7m") && before.contains('1'),
         "the banner is reversed and bold: {banner:?}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_view_across_incidents_drills_into_an_incident_and_comes_back() {
+    if !tmux_available() {
+        return;
+    }
+    // The hand-counted stats fixture: alpha, bravo, charlie and a broken file.
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-cross-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats");
+    for file in ["alpha.ron", "bravo.ron", "charlie.ron", "broken.ron"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).expect("copy fixture");
+    }
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-cross-{}", std::process::id()),
+    };
+    start(&tmux, &dir);
+    tmux.wait_for("the library", |s| s.contains("Records (4)"));
+    tmux.keys(&["C"]);
+    let screen = tmux.wait_for("the view across incidents", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("Detection lag")
+    });
+    assert!(screen.contains("1 not counted"), "{screen}");
+    assert!(screen.contains("30–61 days"), "{screen}");
+    // SC-8 in bravo (absent at B1), then into it.
+    tmux.keys(&["l"]);
+    tmux.wait_for("bravo's cell", |s| {
+        s.contains("SC-8 in bravo: absent 1, first at B1")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("bravo at B1", |s| {
+        s.contains("Timeline (3)") && s.contains("SC-8 first at B1 here")
+    });
+    assert!(screen.contains("No briefing before the trip"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back in the view, on the same cell", |s| {
+        s.contains("Controls across 3 incidents") && s.contains("SC-8 in bravo")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the library again", |s| s.contains("Records (4)"));
     let _ = std::fs::remove_dir_all(&dir);
 }

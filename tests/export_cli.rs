@@ -15,11 +15,23 @@ fn root() -> &'static Path {
 }
 
 fn export(args: &[&str]) -> Output {
+    export_with(&[], args)
+}
+
+/// `hotwash [before] export [args]`, with no configuration of the machine's
+/// (an HTML export reads the configuration's paper size).
+fn export_with(before: &[&str], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .args(before)
         .arg("export")
         .args(args)
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env("NO_COLOR", "1")
+        .env_remove("HOTWASH_CONFIG")
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("hotwash-export-cli-no-config"),
+        )
         .current_dir(root())
         .output()
         .expect("run hotwash")
@@ -406,5 +418,91 @@ fn a_classified_report_with_tlp_clear_is_written_with_a_warning() {
         "",
         "nothing to warn of"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `@page` size of an HTML export.
+fn page_size(html: &[u8]) -> String {
+    let html = String::from_utf8_lossy(html);
+    let rule = html.split("@page {").nth(1).expect("an @page rule");
+    let size = rule.split("size:").nth(1).expect("a size");
+    size.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn the_paper_is_the_flag_then_the_configuration_then_a4() {
+    const TAURUS: &str = "incidents/taurus-webex-2024.ron";
+    let html = ["--format", "html"];
+    let out = export(&[&[TAURUS][..], &html].concat());
+    assert!(out.status.success());
+    assert_eq!(page_size(&out.stdout), "A4");
+    let out = export(&[&[TAURUS][..], &html, &["--paper", "letter"]].concat());
+    assert!(out.status.success());
+    assert_eq!(page_size(&out.stdout), "letter");
+
+    let dir = temp_dir("paper");
+    let letter = dir.join("letter.ron");
+    std::fs::write(&letter, "(\n    paper: Letter,\n)\n").expect("write");
+    let letter = letter.to_str().expect("UTF-8 path");
+    let out = export_with(&["--config", letter], &[&[TAURUS][..], &html].concat());
+    assert!(out.status.success());
+    assert_eq!(
+        page_size(&out.stdout),
+        "letter",
+        "the configuration's paper"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = export_with(
+        &["--config", letter],
+        &[&[TAURUS][..], &html, &["--paper", "a4"]].concat(),
+    );
+    assert_eq!(page_size(&out.stdout), "A4", "the flag comes first");
+
+    // A broken configuration is shown, and the export goes on with A4.
+    let broken = dir.join("broken.ron");
+    std::fs::write(&broken, "(\n    paper: Legal,\n)\n").expect("write");
+    let out = export_with(
+        &["--config", broken.to_str().expect("UTF-8 path")],
+        &[&[TAURUS][..], &html].concat(),
+    );
+    assert!(out.status.success());
+    assert_eq!(page_size(&out.stdout), "A4");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.ron:2:12"), "{err}");
+    assert!(
+        err.ends_with(
+            "hotwash: the configuration has errors; the export is laid out for A4 paper\n"
+        ),
+        "{err}"
+    );
+    // Formats without pages never read it, and refuse the flag.
+    let out = export_with(
+        &["--config", broken.to_str().expect("UTF-8 path")],
+        &[TAURUS, "--format", "json"],
+    );
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for format in ["markdown", "json", "stix"] {
+        let out = export(&[TAURUS, "--format", format, "--paper", "letter"]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .starts_with("hotwash: --paper is for --format html"),
+            "{format}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,6 +17,8 @@ const DEMO: &str = "tests/fixtures/tui/demo.ron";
 const TAURUS: &str = "incidents/taurus-webex-2024.ron";
 const SIGNAL: &str = "incidents/signal-houthi-2025.ron";
 const STRAVA: &str = "incidents/strava-heatmap-2018.ron";
+const DISCORD: &str = "incidents/discord-teixeira-2023.ron";
+const SNOWDEN: &str = "incidents/snowden-nsa-2013.ron";
 const HOSTILE: &str = "tests/fixtures/export/hostile.ron";
 const SIGNED: &str = "tests/fixtures/valid/minimal.ron";
 
@@ -602,6 +604,8 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
         // Every bundled record passes too: each reaches the analyst as a report.
         ("signal", SIGNAL, None),
         ("strava", STRAVA, None),
+        ("discord", DISCORD, None),
+        ("snowden", SNOWDEN, None),
         ("hostile", HOSTILE, None),
         // No findings or recommendations are left: the empty sections.
         ("hostile-unclassified", HOSTILE, Some(Level::Unclassified)),

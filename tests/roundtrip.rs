@@ -347,6 +347,63 @@ fn signoff() -> impl Strategy<Value = SignOff> {
     (text(), instant(), text()).prop_map(|(reviewer, at, hash)| SignOff { reviewer, at, hash })
 }
 
+fn conflict_value() -> impl Strategy<Value = ConflictValue> {
+    prop_oneof![
+        text().prop_map(ConflictValue::Text),
+        proptest::sample::select(FindingKind::ALL.to_vec()).prop_map(ConflictValue::Kind),
+        proptest::sample::select(Severity::ALL.to_vec()).prop_map(ConflictValue::Severity),
+        proptest::sample::select(Likelihood::ALL.to_vec()).prop_map(ConflictValue::Likelihood),
+        proptest::sample::select(Confidence::ALL.to_vec()).prop_map(ConflictValue::Confidence),
+        level().prop_map(ConflictValue::Portion),
+        proptest::sample::select(RecommendationStatus::ALL.to_vec())
+            .prop_map(ConflictValue::Status),
+        date().prop_map(ConflictValue::Due),
+        Just(ConflictValue::Unset),
+        Just(ConflictValue::Kept),
+        Just(ConflictValue::Deleted),
+    ]
+}
+
+fn conflict() -> impl Strategy<Value = Conflict> {
+    let item = prop_oneof![
+        text().prop_map(ConflictItem::Finding),
+        text().prop_map(ConflictItem::Recommendation),
+        text().prop_map(ConflictItem::Mark),
+    ];
+    let field = proptest::sample::select(vec![
+        ConflictField::Presence,
+        ConflictField::Title,
+        ConflictField::Statement,
+        ConflictField::Due,
+        ConflictField::Status,
+        ConflictField::Note,
+    ]);
+    (
+        item,
+        field,
+        conflict_value(),
+        conflict_value(),
+        conflict_value(),
+    )
+        .prop_map(|(item, field, base, ours, theirs)| Conflict {
+            item,
+            field,
+            base,
+            ours,
+            theirs,
+        })
+}
+
+fn dropped() -> impl Strategy<Value = DroppedSignOff> {
+    let side = prop_oneof![Just(MergeSide::Ours), Just(MergeSide::Theirs)];
+    (signoff(), side).prop_map(|(s, side)| DroppedSignOff {
+        reviewer: s.reviewer,
+        at: s.at,
+        hash: s.hash,
+        side,
+    })
+}
+
 fn review() -> impl Strategy<Value = Review> {
     (
         any::<u32>(),
@@ -355,15 +412,28 @@ fn review() -> impl Strategy<Value = Review> {
         vec(recommendation(), 0..3),
         vec(mark(), 0..3),
         option::of(signoff()),
+        vec(conflict(), 0..3),
+        vec(dropped(), 0..2),
     )
         .prop_map(
-            |(schema, record, findings, recommendations, marks, signoff)| Review {
+            |(
                 schema,
                 record,
                 findings,
                 recommendations,
                 marks,
                 signoff,
+                conflicts,
+                dropped_signoffs,
+            )| Review {
+                schema,
+                record,
+                findings,
+                recommendations,
+                marks,
+                signoff,
+                conflicts,
+                dropped_signoffs,
             },
         )
 }

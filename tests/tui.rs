@@ -105,7 +105,7 @@ fn render(app: &App) -> String {
 fn review(app: &App) -> &hotwash::tui::app::ReviewScreen {
     match &app.screen {
         Screen::Review(r) => r,
-        Screen::Library => panic!("expected the review screen"),
+        _ => panic!("expected the review screen"),
     }
 }
 

@@ -104,7 +104,7 @@ fn reviewed(ws: &Workspace, event: &str) -> bool {
 
 const REBOUND: &str = r#"(keys: (
     review: {ToggleReviewed: ["r"], Findings: "Ctrl-F"},
-    everywhere: {Help: ["h", "F1"]},
+    everywhere: {Help: ["H", "F1"]},
 ))"#;
 
 #[test]
@@ -119,7 +119,7 @@ fn a_rebound_key_does_the_action_and_the_old_one_no_longer_does() {
     assert!(reviewed(&ws, "E2"), "r marks it reviewed");
     keys(&mut app, "?");
     assert!(app.overlay.is_none(), "? no longer opens the help");
-    keys(&mut app, "h");
+    keys(&mut app, "H");
     assert!(matches!(app.overlay, Some(Overlay::Help)));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::F(1));
@@ -132,13 +132,13 @@ fn the_help_and_the_hints_show_the_keys_in_force() {
     press(&mut app, KeyCode::Enter);
     let screen = render(&app);
     let bar = screen.lines().nth(38).unwrap_or_default().to_string();
-    assert!(bar.contains("h help"), "{bar}");
+    assert!(bar.contains("H help"), "{bar}");
     assert!(bar.contains("r reviewed"), "{bar}");
     assert!(
         !bar.contains("Space reviewed") && !bar.contains("? help"),
         "{bar}"
     );
-    keys(&mut app, "h");
+    keys(&mut app, "H");
     insta::assert_snapshot!(render(&app));
 }
 
@@ -245,4 +245,27 @@ fn the_configured_zone_and_export_folder_are_where_a_review_starts() {
         "{}",
         render(&app)
     );
+}
+
+#[test]
+fn the_configured_paper_lays_out_the_workbenchs_html_export() {
+    let ws = Workspace::new();
+    let folder = ws.0.join("out");
+    let text = format!(
+        "(paper: Letter, export_folder: {:?})",
+        folder.display().to_string()
+    );
+    let (_ws, mut app) = app(120, 40, &config(&text));
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "x");
+    // Markdown, then HTML.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "{:?}", app.message);
+    let html = std::fs::read_to_string(folder.join("demo-hotel-call.html")).expect("the export");
+    assert!(
+        html.contains("@page {\n  size: letter;"),
+        "the configured paper"
+    );
+    assert!(html.contains("<svg"), "the timeline figure");
 }

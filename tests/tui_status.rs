@@ -107,7 +107,7 @@ fn screen(app: &App) -> String {
 fn status_row(app: &App) -> String {
     let b = buffer(app);
     let y = match app.screen {
-        Screen::Review(_) => b.area.height - 2,
+        Screen::Review(_) | Screen::Cross(_) => b.area.height - 2,
         Screen::Library => b.area.height - 1,
     };
     row(&b, y)

@@ -763,6 +763,64 @@ fn a_sign_off_hash_must_be_sha256() {
     assert!(help(&r).contains("64 hexadecimal digits"), "{}", help(&r));
 }
 
+/// The minimal review with `conflicts` holding `entries` (RON).
+fn with_conflicts(entries: &str) -> load::Loaded<Review> {
+    let text = read("valid/minimal.review.ron");
+    // A merge with conflicts drops the sign-off: this one would be stale.
+    let end = text.find("    signoff:").expect("the review's sign-off");
+    let text = format!("{}    conflicts: [\n{entries}    ],\n)\n", &text[..end]);
+    load::review_from_text(&fixture("valid/minimal.review.ron"), text, &minimal())
+}
+
+#[test]
+fn an_unresolved_merge_conflict_is_an_error_that_still_loads_the_review() {
+    let loaded = with_conflicts(
+        "        (item: Finding(\"F1\"), field: Statement, base: Text(\"b\"), ours: Text(\"o\"), theirs: Text(\"t\")),\n",
+    );
+    let r = &loaded.report;
+    assert_eq!((r.errors(), r.warnings()), (1, 0), "{:#?}", r.diagnostics);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.code, "merge.conflict");
+    assert_eq!(
+        d.message,
+        "unresolved merge conflict on finding F1 statement: ours and theirs changed it differently"
+    );
+    assert!(d.start.is_some_and(|s| s.column == 9), "{:?}", d.start);
+    assert!(!r.is_valid(), "validate fails");
+    // ...but the workbench can open it to resolve it.
+    let review = loaded.value.expect("loaded all the same");
+    assert_eq!(review.conflicts.len(), 1);
+}
+
+#[test]
+fn a_malformed_conflict_entry_is_refused() {
+    let loaded = with_conflicts(concat!(
+        "        (item: Finding(\"F9\"), field: Title, base: Text(\"b\"), ours: Text(\"o\"), theirs: Text(\"t\")),\n",
+        "        (item: Mark(\"E2\"), field: Status, base: Unset, ours: Unset, theirs: Unset),\n",
+        "        (item: Recommendation(\"R1\"), field: Status, base: Status(Planned), ours: Severity(High), theirs: Status(Done)),\n",
+        "        (item: Recommendation(\"R1\"), field: Status, base: Status(Planned), ours: Status(Done), theirs: Status(Declined)),\n",
+    ));
+    let codes: Vec<&str> = loaded.report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "merge.conflict",
+            "ref.finding",
+            "merge.conflict",
+            "conflict.field",
+            "merge.conflict",
+            "conflict.value",
+            "conflict.duplicate",
+        ]
+    );
+    assert!(
+        loaded.value.is_none(),
+        "a broken entry makes the review unusable"
+    );
+    let help = loaded.report.diagnostics[5].help.as_deref().unwrap_or("");
+    assert!(help.contains("Status(...)"), "{help}");
+}
+
 #[test]
 fn a_review_of_another_record_is_refused() {
     let r = review_report("record-mismatch.review.ron");

@@ -132,14 +132,16 @@ struct KeysFile {
     everywhere: Section,
     library: Section,
     review: Section,
+    cross: Section,
 }
 
 impl KeysFile {
-    fn sections(&self) -> [(Scope, &Section); 3] {
+    fn sections(&self) -> [(Scope, &Section); 4] {
         [
             (Scope::Everywhere, &self.everywhere),
             (Scope::Library, &self.library),
             (Scope::Review, &self.review),
+            (Scope::Cross, &self.cross),
         ]
     }
 }

@@ -133,8 +133,9 @@ pub fn default_text() -> String {
         // focus: {focus},
     ),
 
-    // Keys, by action. `everywhere` binds on both screens, `library` and
-    // `review` on one (and win there over `everywhere`). An action given
+    // Keys, by action. `everywhere` binds on every screen, `library`,
+    // `review` and `cross` (controls across incidents) on one (and win
+    // there over `everywhere`). An action given
     // here loses its default keys in that section's screens; [] leaves it
     // without one. A key is a character ("q", "G", "?") or a name (Space,
     // Enter, Esc, Tab, Shift-Tab, Backspace, Up, Down, Left, Right, Home,

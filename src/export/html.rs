@@ -4,18 +4,28 @@
 //! this module only prepares those values. Nothing here is marked safe, so
 //! record text always lands in the page as text.
 //!
+//! Screen: one column that reflows down to a phone's width; only the wide
+//! tables (the timeline, the control-by-event matrix) and the timeline
+//! figure scroll, each inside its own box.
+//!
 //! Print: the banner is repeated at the top and bottom of every page
 //! (`position: fixed` in the print stylesheet, with room kept for it by the
 //! header and footer rows of a frame table, which browsers repeat on every
-//! page); the page size is left to the printer so A4 and Letter both work.
+//! page; on screen the frame is laid out as plain blocks). The page is A4
+//! or Letter ([`Paper`]), numbered "page N of M" in its bottom margin where
+//! the browser draws page-margin boxes, with table headers repeated.
+//!
+//! The timeline figure is an inline SVG laid out by [`super::figure`] and
+//! drawn by its own partial, `assets/templates/timeline-figure.svg`.
 
 use std::collections::HashSet;
 
 use askama::Template;
 use chrono::SecondsFormat;
 
-use super::ExportError;
+use super::figure::Figure;
 use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
+use super::{ExportError, Paper};
 use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Level, Tlp, web_address};
 use crate::report::{
@@ -27,9 +37,14 @@ pub fn render(report: &Report) -> Result<String, ExportError> {
     render_as(report, Variant::Full)
 }
 
-/// The page, whole or as a brief (see [`Variant`]).
+/// The page, whole or as a brief (see [`Variant`]), for A4 paper.
 pub fn render_as(report: &Report, variant: Variant) -> Result<String, ExportError> {
-    Page::new(report, variant)
+    render_on(report, variant, Paper::default())
+}
+
+/// The page, whole or as a brief, printed on `paper`.
+pub fn render_on(report: &Report, variant: Variant, paper: Paper) -> Result<String, ExportError> {
+    Page::new(report, variant, paper)
         .render()
         .map_err(|e| ExportError::Render {
             format: "HTML",
@@ -48,6 +63,10 @@ struct Page {
     /// A brief: the summary, the judgements, the recommendations and the
     /// sources the judgements cite; none of the supporting sections.
     brief: bool,
+    /// The CSS `@page` size: `A4` or `letter`.
+    page_size: &'static str,
+    /// The timeline figure, above the timeline table (none in a brief).
+    figure: Option<Figure>,
     period: String,
     /// The facts of the summary after the period and the sign-off.
     facts: Vec<Fact>,
@@ -228,7 +247,7 @@ struct SourceView {
 }
 
 impl Page {
-    fn new(report: &Report, variant: Variant) -> Self {
+    fn new(report: &Report, variant: Variant, paper: Paper) -> Self {
         let brief = variant == Variant::Brief;
         let banner = Banner {
             words: report.classification.banner.clone(),
@@ -245,8 +264,17 @@ impl Page {
         let index = Index::new(report, variant);
         // A brief has none of the supporting sections.
         let full = |n: usize| if brief { 0 } else { n };
+        let figure = (!brief)
+            .then(|| Figure::new(report))
+            .flatten()
+            .map(|mut f| {
+                f.link_events(|id| format!("#{}", anchor("event", id)));
+                f
+            });
         Page {
             title,
+            page_size: paper.css_size(),
+            figure,
             record_title: one_line(&report.record.title),
             generator: report.generator.clone(),
             generated: report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),

@@ -652,7 +652,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Record text as one table cell: one line, escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     escape_text(text)
 }
 
@@ -1103,7 +1103,12 @@ fn width(s: &str) -> usize {
 /// Writes `words` as lines of at most [`WIDTH`] columns (counted as
 /// markdownlint counts them, in UTF-16 units); a word longer than a line
 /// gets a line of its own, which MD013 allows.
-fn wrap<'w>(out: &mut String, first: &str, rest: &str, words: impl Iterator<Item = &'w str>) {
+pub(crate) fn wrap<'w>(
+    out: &mut String,
+    first: &str,
+    rest: &str,
+    words: impl Iterator<Item = &'w str>,
+) {
     let line_start = out.len();
     out.push_str(first);
     // Written straight into `out`, the line's width kept as it grows.

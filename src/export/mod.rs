@@ -1,8 +1,10 @@
 //! Renderers of the one report model: Markdown, self-contained HTML, JSON,
-//! STIX 2.1 and PDF. Each takes a [`Report`] and returns the file (the text
-//! of the text formats, the bytes of the PDF); writing it is
+//! STIX 2.1 and PDF, and the timeline figure (an SVG) that the HTML and the
+//! PDF hold. Each takes a [`Report`] and returns the file (the text of the
+//! text formats, the bytes of the PDF); writing it is
 //! [`write_file`]'s job, which never clobbers by accident.
 
+pub mod figure;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -147,9 +149,31 @@ pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
 /// The text of `report` in `format`, whole or as a brief. The PDF is not
 /// text: [`render_file`] writes it.
 pub fn render_as(report: &Report, format: Format, variant: Variant) -> Result<String, ExportError> {
+    render_with(
+        report,
+        format,
+        Layout {
+            variant,
+            ..Layout::default()
+        },
+    )
+}
+
+/// How an export is laid out: whole or as a brief, and the paper a
+/// printable format is set for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub variant: Variant,
+    /// Used by the formats for which [`Format::is_printable`] holds.
+    pub paper: Paper,
+}
+
+/// The text of `report` in `format`, laid out as `layout` says.
+pub fn render_with(report: &Report, format: Format, layout: Layout) -> Result<String, ExportError> {
+    let Layout { variant, paper } = layout;
     match (format, variant) {
         (Format::Markdown, _) => Ok(markdown::render_as(report, variant)),
-        (Format::Html, _) => html::render_as(report, variant),
+        (Format::Html, _) => html::render_on(report, variant, paper),
         (Format::Json | Format::Stix | Format::Pdf, Variant::Brief) => {
             Err(ExportError::NoBrief(format.name()))
         }
@@ -159,17 +183,16 @@ pub fn render_as(report: &Report, format: Format, variant: Variant) -> Result<St
     }
 }
 
-/// The file of `report` in `format`: the text of a text format, or the PDF
-/// laid out on `paper` (which the text formats do not use).
+/// The file of `report` in `format`, laid out as `layout` says: the text
+/// of a text format, or the bytes of the PDF.
 pub fn render_file(
     report: &Report,
     format: Format,
-    variant: Variant,
-    paper: Paper,
+    layout: Layout,
 ) -> Result<Vec<u8>, ExportError> {
-    match (format, variant) {
-        (Format::Pdf, Variant::Full) => pdf::render(report, paper),
-        _ => render_as(report, format, variant).map(String::into_bytes),
+    match (format, layout.variant) {
+        (Format::Pdf, Variant::Full) => pdf::render(report, layout.paper),
+        _ => render_with(report, format, layout).map(String::into_bytes),
     }
 }
 
@@ -178,6 +201,11 @@ impl Format {
     /// formats always carry the whole report, which their consumers check.
     pub fn has_brief(self) -> bool {
         matches!(self, Format::Markdown | Format::Html)
+    }
+
+    /// Whether the format is laid out for paper, and so has a [`Paper`] size.
+    pub fn is_printable(self) -> bool {
+        matches!(self, Format::Html | Format::Pdf)
     }
 }
 

@@ -1,5 +1,5 @@
-//! Paper sizes of the printable exports (the PDF). Chosen in the
-//! configuration (`paper: A4`) or with `export --paper`.
+//! Paper sizes of the printable exports (HTML's print layout and the PDF):
+//! chosen by `hotwash export --paper`, else in the configuration (`paper: A4`).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,14 @@ impl Paper {
         match self {
             Paper::A4 => "A4",
             Paper::Letter => "Letter",
+        }
+    }
+
+    /// The CSS `@page` size keyword.
+    pub fn css_size(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
         }
     }
 

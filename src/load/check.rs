@@ -616,7 +616,7 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
         "finding",
         |f| &f.id,
     );
-    id_set(
+    let recommendations = id_set(
         &mut p,
         &review.recommendations,
         root.field("recommendations"),
@@ -714,15 +714,7 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
         }
     }
     if let Some(s) = &review.signoff {
-        let hex = s.hash.strip_prefix("sha256:").unwrap_or("");
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            p.error(
-                "signoff.hash",
-                root.field("signoff").field("hash"),
-                format!("{:?} is not a content hash", s.hash),
-            )
-            .help("a sign-off hash is \"sha256:\" followed by 64 hexadecimal digits");
-        }
+        check_signoff_hash(&mut p, &s.hash, root.field("signoff").field("hash"));
         check_text(
             &mut p,
             &s.reviewer,
@@ -742,8 +734,131 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             .help("review the changes and sign off again (S in the review screen)");
         }
     }
+    check_conflicts(&mut p, review, &events, &findings, &recommendations);
+    for (i, d) in review.dropped_signoffs.iter().enumerate() {
+        let path = root.field("dropped_signoffs").index(i);
+        check_signoff_hash(&mut p, &d.hash, path.field("hash"));
+        check_text(&mut p, &d.reviewer, path.field("reviewer"), "reviewer");
+    }
     check_review_text(&mut p, review);
     p.0
+}
+
+/// The code of an unresolved merge conflict. It is an error (the review is
+/// not finished: `validate` fails, exports refuse), but the only one that
+/// still lets hotwash open the review for writing, so that the analyst can
+/// resolve it.
+pub const UNRESOLVED: &str = "merge.conflict";
+
+fn check_signoff_hash(p: &mut Problems, hash: &str, path: DocPath) {
+    let hex = hash.strip_prefix("sha256:").unwrap_or("");
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        p.error(
+            "signoff.hash",
+            path,
+            format!("{hash:?} is not a content hash"),
+        )
+        .help("a sign-off hash is \"sha256:\" followed by 64 hexadecimal digits");
+    }
+}
+
+/// Merge conflicts: each must be about an item the review (or, for marks,
+/// the record) has, name a field that item has, hold values of that field,
+/// and be the only one about that field. Each is reported as unresolved.
+fn check_conflicts(
+    p: &mut Problems,
+    review: &Review,
+    events: &HashMap<&str, usize>,
+    findings: &HashMap<&str, usize>,
+    recommendations: &HashMap<&str, usize>,
+) {
+    use crate::model::ConflictItem;
+    let root = DocPath::root().field("conflicts");
+    let mut seen = HashSet::new();
+    for (i, c) in review.conflicts.iter().enumerate() {
+        let path = root.index(i);
+        let item = path.field("item");
+        match &c.item {
+            ConflictItem::Finding(id) => {
+                check_ref(p, findings, id, item, "ref.finding", "finding");
+            }
+            ConflictItem::Recommendation(id) => check_ref(
+                p,
+                recommendations,
+                id,
+                item,
+                "ref.recommendation",
+                "recommendation",
+            ),
+            ConflictItem::Mark(id) => check_ref(p, events, id, item, "ref.event", "event"),
+        }
+        if !c.field.belongs_to(&c.item) {
+            p.error(
+                "conflict.field",
+                path.field("field"),
+                format!("{} has no field {}", c.item.describe(), c.field.name()),
+            )
+            .help(
+                "a finding's conflicts are about Presence, Title, Statement, Kind, Severity, \
+                 Likelihood, Confidence or Portion; a recommendation's about Presence, Finding, \
+                 Action, Owner, Due or Status; a mark's about its Note",
+            );
+        } else {
+            for (side, value) in [("base", &c.base), ("ours", &c.ours), ("theirs", &c.theirs)] {
+                if !c.field.accepts(value) {
+                    p.error(
+                        "conflict.value",
+                        path.field(side),
+                        format!(
+                            "{value:?} is not a value of {} {}",
+                            c.item.describe(),
+                            c.field.name()
+                        ),
+                    )
+                    .help(value_help(c.field));
+                }
+            }
+        }
+        if !seen.insert((&c.item, c.field)) {
+            p.error(
+                "conflict.duplicate",
+                path,
+                format!("the conflict on {} is listed twice", c.describe()),
+            )
+            .help("keep one entry per item and field");
+            continue;
+        }
+        p.error(
+            UNRESOLVED,
+            path,
+            format!(
+                "unresolved merge conflict on {}: ours and theirs changed it differently",
+                c.describe()
+            ),
+        )
+        .help(
+            "open the record in hotwash and choose ours, theirs or a combination \
+             (C lists the conflicts)",
+        );
+    }
+}
+
+fn value_help(field: crate::model::ConflictField) -> &'static str {
+    use crate::model::ConflictField as F;
+    match field {
+        F::Presence => "write Kept or Deleted",
+        F::Title | F::Statement | F::Finding | F::Action | F::Owner => "write Text(\"...\")",
+        F::Kind => "write Kind(RootCause), Kind(ContributingFactor) or Kind(Observation)",
+        F::Severity => {
+            "write Severity(Low), Severity(Medium), Severity(High) or Severity(Critical)"
+        }
+        F::Likelihood => "write Likelihood(...) with an ICD 203 term such as Likely",
+        F::Confidence => "write Confidence(Low), Confidence(Moderate) or Confidence(High)",
+        F::Portion => "write Portion(...) with a level such as Unclassified",
+        F::Due => "write Due(\"YYYY-MM-DD\") or Unset",
+        F::Status => "write Status(...) with a status such as Planned",
+        F::Note => "write Text(\"...\") or Unset",
+    }
 }
 
 // Hostile text. Records come from outside; a control character in a title
@@ -946,5 +1061,23 @@ fn check_review_text(p: &mut Problems, review: &Review) {
     if let Some(s) = &review.signoff {
         let path = root.field("signoff").field("reviewer");
         check_hostile_text(p, &s.reviewer, path, "reviewer's name", One);
+    }
+    for (i, d) in review.dropped_signoffs.iter().enumerate() {
+        let path = root.field("dropped_signoffs").index(i).field("reviewer");
+        check_hostile_text(p, &d.reviewer, path, "reviewer's name", One);
+    }
+    for (i, c) in review.conflicts.iter().enumerate() {
+        let lines = match c.field {
+            crate::model::ConflictField::Statement
+            | crate::model::ConflictField::Action
+            | crate::model::ConflictField::Note => Many,
+            _ => One,
+        };
+        for (side, value) in [("base", &c.base), ("ours", &c.ours), ("theirs", &c.theirs)] {
+            if let crate::model::ConflictValue::Text(t) = value {
+                let path = root.field("conflicts").index(i).field(side);
+                check_hostile_text(p, t, path, "conflicting version", lines);
+            }
+        }
     }
 }

@@ -250,7 +250,13 @@ fn load_text<T: DeserializeOwned>(
         text: Some(Arc::from(text)),
         diagnostics,
     };
-    let value = report.is_valid().then_some(value);
+    // An unresolved merge conflict makes the file invalid but still usable:
+    // hotwash must open the review to let the analyst resolve it.
+    let usable = report
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != Severity::Error || d.code == check::UNRESOLVED);
+    let value = usable.then_some(value);
     Loaded { value, report }
 }
 

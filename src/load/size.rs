@@ -138,5 +138,17 @@ pub fn check_review(review: &Review, most: usize) -> Vec<Problem> {
             "reviewer",
         );
     }
+    for (i, c) in review.conflicts.iter().enumerate() {
+        for (side, value) in [("base", &c.base), ("ours", &c.ours), ("theirs", &c.theirs)] {
+            if let crate::model::ConflictValue::Text(t) = value {
+                let at = root.field("conflicts").index(i).field(side);
+                f.check(t, at, "conflicting version");
+            }
+        }
+    }
+    for (i, d) in review.dropped_signoffs.iter().enumerate() {
+        let at = root.field("dropped_signoffs").index(i).field("reviewer");
+        f.check(&d.reviewer, at, "reviewer");
+    }
     f.problems
 }

@@ -24,6 +24,15 @@ pub struct Review {
     pub marks: Vec<EventMark>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signoff: Option<SignOff>,
+    /// What a merge of two analysts' versions could not decide: the same
+    /// field changed differently on both sides. The body holds our
+    /// version until the analyst chooses; written by `hotwash merge-review`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+    /// The sign-offs a merge dropped because it changed what they sealed:
+    /// who had signed what, on which side.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_signoffs: Vec<DroppedSignOff>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -254,6 +263,227 @@ pub struct SignOff {
     pub at: DateTime<Utc>,
     /// `sha256:` and the hex digest of the canonical record and review.
     pub hash: String,
+}
+
+/// What a merge conflict is about: an item of the review, by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConflictItem {
+    Finding(String),
+    Recommendation(String),
+    /// The marks on an event, by the event's id.
+    Mark(String),
+}
+
+impl ConflictItem {
+    pub fn id(&self) -> &str {
+        match self {
+            ConflictItem::Finding(id)
+            | ConflictItem::Recommendation(id)
+            | ConflictItem::Mark(id) => id,
+        }
+    }
+
+    /// "finding F03", "the marks on E05": for people.
+    pub fn describe(&self) -> String {
+        match self {
+            ConflictItem::Finding(id) => format!("finding {id}"),
+            ConflictItem::Recommendation(id) => format!("recommendation {id}"),
+            ConflictItem::Mark(id) => format!("event {id}"),
+        }
+    }
+}
+
+/// The field of an item two sides changed differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConflictField {
+    /// One side deleted the item, the other changed it.
+    Presence,
+    Title,
+    Statement,
+    Kind,
+    Severity,
+    Likelihood,
+    Confidence,
+    Portion,
+    /// The finding a recommendation answers.
+    Finding,
+    Action,
+    Owner,
+    Due,
+    Status,
+    /// The analyst's note on an event.
+    Note,
+}
+
+impl ConflictField {
+    /// The field's name as the review file writes it (`Presence`: whether
+    /// the item is there at all).
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictField::Presence => "presence",
+            ConflictField::Title => "title",
+            ConflictField::Statement => "statement",
+            ConflictField::Kind => "kind",
+            ConflictField::Severity => "severity",
+            ConflictField::Likelihood => "likelihood",
+            ConflictField::Confidence => "confidence",
+            ConflictField::Portion => "portion",
+            ConflictField::Finding => "finding",
+            ConflictField::Action => "action",
+            ConflictField::Owner => "owner",
+            ConflictField::Due => "due",
+            ConflictField::Status => "status",
+            ConflictField::Note => "note",
+        }
+    }
+
+    /// Whether `item` has this field.
+    pub fn belongs_to(self, item: &ConflictItem) -> bool {
+        use ConflictField as F;
+        match item {
+            ConflictItem::Finding(_) => matches!(
+                self,
+                F::Presence
+                    | F::Title
+                    | F::Statement
+                    | F::Kind
+                    | F::Severity
+                    | F::Likelihood
+                    | F::Confidence
+                    | F::Portion
+            ),
+            ConflictItem::Recommendation(_) => matches!(
+                self,
+                F::Presence | F::Finding | F::Action | F::Owner | F::Due | F::Status
+            ),
+            ConflictItem::Mark(_) => self == F::Note,
+        }
+    }
+
+    /// Whether `value` is a value of this field.
+    pub fn accepts(self, value: &ConflictValue) -> bool {
+        use ConflictField as F;
+        use ConflictValue as V;
+        matches!(
+            (self, value),
+            (F::Presence, V::Kept | V::Deleted)
+                | (
+                    F::Title | F::Statement | F::Finding | F::Action | F::Owner,
+                    V::Text(_)
+                )
+                | (F::Kind, V::Kind(_))
+                | (F::Severity, V::Severity(_))
+                | (F::Likelihood, V::Likelihood(_))
+                | (F::Confidence, V::Confidence(_))
+                | (F::Portion, V::Portion(_))
+                | (F::Due, V::Due(_) | V::Unset)
+                | (F::Status, V::Status(_))
+                | (F::Note, V::Text(_) | V::Unset)
+        )
+    }
+
+    /// Whether the field holds free text (which the analyst can combine).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            ConflictField::Title
+                | ConflictField::Statement
+                | ConflictField::Finding
+                | ConflictField::Action
+                | ConflictField::Owner
+                | ConflictField::Due
+                | ConflictField::Note
+        )
+    }
+}
+
+/// One version of a conflicting field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ConflictValue {
+    Text(String),
+    Kind(FindingKind),
+    Severity(Severity),
+    Likelihood(Likelihood),
+    Confidence(Confidence),
+    Portion(Level),
+    Status(RecommendationStatus),
+    Due(NaiveDate),
+    /// An optional field left empty: no note, no due date.
+    Unset,
+    /// The item is there.
+    Kept,
+    /// The item was deleted.
+    Deleted,
+}
+
+impl ConflictValue {
+    /// The value for people, as the workbench shows it.
+    pub fn describe(&self) -> String {
+        match self {
+            ConflictValue::Text(t) => t.clone(),
+            ConflictValue::Kind(k) => k.name().to_string(),
+            ConflictValue::Severity(s) => s.name().to_string(),
+            ConflictValue::Likelihood(l) => l.term().to_string(),
+            ConflictValue::Confidence(c) => c.name().to_string(),
+            ConflictValue::Portion(l) => l.name().to_string(),
+            ConflictValue::Status(s) => s.name().to_string(),
+            ConflictValue::Due(d) => d.format("%Y-%m-%d").to_string(),
+            ConflictValue::Unset => "(none)".to_string(),
+            ConflictValue::Kept => "kept".to_string(),
+            ConflictValue::Deleted => "deleted".to_string(),
+        }
+    }
+}
+
+/// A field two analysts changed differently, with the three versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conflict {
+    pub item: ConflictItem,
+    pub field: ConflictField,
+    /// The version both started from.
+    pub base: ConflictValue,
+    /// The version of the branch merged into (git's "ours"); the review's
+    /// body holds it until the conflict is resolved.
+    pub ours: ConflictValue,
+    /// The version of the branch merged in (git's "theirs").
+    pub theirs: ConflictValue,
+}
+
+impl Conflict {
+    /// "finding F03 statement".
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.item.describe(), self.field.name())
+    }
+}
+
+/// The side of a merge a version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MergeSide {
+    /// The branch merged into.
+    Ours,
+    /// The branch merged in.
+    Theirs,
+}
+
+impl MergeSide {
+    pub fn name(self) -> &'static str {
+        match self {
+            MergeSide::Ours => "ours",
+            MergeSide::Theirs => "theirs",
+        }
+    }
+}
+
+/// A sign-off a merge dropped: the reviewer had signed `hash` (that
+/// side's version of the record and review) at `at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedSignOff {
+    pub reviewer: String,
+    pub at: DateTime<Utc>,
+    pub hash: String,
+    pub side: MergeSide,
 }
 
 impl Review {

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::time::{ZoneChoice, display};
-use crate::model::{Classification, Effect, Level, RecommendationStatus, Record, Review, Tlp};
+use crate::model::{
+    Classification, Effect, Level, RecommendationStatus, Record, Review, Timestamp, Tlp,
+};
 use crate::review::{RecordHasher, SignOffState, signoff_state};
 
 /// The version of the report model (and of the JSON export).
@@ -221,6 +223,20 @@ pub struct ReportEvent {
     pub flagged: bool,
     pub reviewed: bool,
     pub note: Option<String>,
+    /// The times as values, for drawing (the timeline figure). Not in the
+    /// JSON: `at`, `end` and `fidelity` say the same there, and the shape
+    /// of `hotwash-report/1` has no `known`.
+    #[serde(skip)]
+    pub times: EventTimes,
+}
+
+/// An event's times as the record gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTimes {
+    pub at: Timestamp,
+    pub end: Option<Timestamp>,
+    /// When it became known to the own side, where the record says.
+    pub known: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -402,6 +418,11 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             flagged: mark.is_some_and(|m| m.flagged),
             reviewed: mark.is_some_and(|m| m.reviewed),
             note: mark.and_then(|m| m.note.clone()),
+            times: EventTimes {
+                at: e.at,
+                end: e.end,
+                known: e.known,
+            },
         }
     };
     // Formatting times and names is most of building a large report: do

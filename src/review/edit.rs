@@ -8,7 +8,10 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{EventMark, Finding, Recommendation, RecommendationStatus, Review, SignOff};
+use crate::model::{
+    ConflictField, ConflictItem, ConflictValue, EventMark, Finding, Recommendation,
+    RecommendationStatus, Review, SignOff,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
@@ -54,6 +57,15 @@ pub enum Edit {
         linked: bool,
     },
     SignOff(SignOff),
+    /// Settles a merge conflict: gives `field` of `item` the value chosen
+    /// (ours, theirs, or the analyst's combination) and takes the conflict
+    /// off the list. `Deleted` for a conflict about presence deletes the
+    /// item (a finding with its recommendations), `Kept` keeps it.
+    ResolveConflict {
+        item: ConflictItem,
+        field: ConflictField,
+        value: ConflictValue,
+    },
 }
 
 /// A recommendation as a finding edit carries it, without the finding it
@@ -92,6 +104,14 @@ impl Applied {
 pub enum EditError {
     #[error("there is no finding {0:?}")]
     NoSuchFinding(String),
+    #[error("there is no recommendation {0:?}")]
+    NoSuchRecommendation(String),
+    #[error("{} has no {} {value}", item.describe(), field.name())]
+    WrongValue {
+        item: ConflictItem,
+        field: ConflictField,
+        value: String,
+    },
 }
 
 impl Edit {
@@ -166,7 +186,19 @@ impl Edit {
                 if review.findings.len() == before {
                     return Err(EditError::NoSuchFinding(id.clone()));
                 }
+                let gone: Vec<String> = review
+                    .recommendations
+                    .iter()
+                    .filter(|r| &r.finding == id)
+                    .map(|r| r.id.clone())
+                    .collect();
                 review.recommendations.retain(|r| &r.finding != id);
+                // What was undecided about them no longer needs deciding.
+                review.conflicts.retain(|c| match &c.item {
+                    ConflictItem::Finding(f) => f != id,
+                    ConflictItem::Recommendation(r) => !gone.contains(r),
+                    ConflictItem::Mark(_) => true,
+                });
                 Applied::said(format!("deleted finding {id}"))
             }
             Edit::SetEventLink {
@@ -197,8 +229,107 @@ impl Edit {
                 review.signoff = Some(s.clone());
                 Applied::said(format!("signed off as {}", s.reviewer))
             }
+            Edit::ResolveConflict { item, field, value } => resolve(review, item, *field, value)?,
         })
     }
+}
+
+/// [`Edit::ResolveConflict`]. Checks everything before changing anything,
+/// so that on error the review is unchanged.
+fn resolve(
+    review: &mut Review,
+    item: &ConflictItem,
+    field: ConflictField,
+    value: &ConflictValue,
+) -> Result<Applied, EditError> {
+    let wrong = || EditError::WrongValue {
+        item: item.clone(),
+        field,
+        value: value.describe(),
+    };
+    if !field.belongs_to(item) || !field.accepts(value) {
+        return Err(wrong());
+    }
+    let how = match review
+        .conflicts
+        .iter()
+        .find(|c| &c.item == item && c.field == field)
+    {
+        Some(c) if &c.ours == value => "kept ours",
+        Some(c) if &c.theirs == value => "took theirs",
+        Some(_) => "combined the two",
+        None => "set it",
+    };
+    let described = format!("{} {}", item.describe(), field.name());
+    let text = |v: &ConflictValue| match v {
+        ConflictValue::Text(t) => Some(t.clone()),
+        _ => None,
+    };
+    let mut finding = None;
+    match item {
+        ConflictItem::Finding(id) if *value == ConflictValue::Deleted => {
+            Edit::DeleteFinding(id.clone()).apply(review)?;
+        }
+        ConflictItem::Finding(id) => {
+            let f = finding_mut(review, id)?;
+            match value {
+                ConflictValue::Kept => {}
+                ConflictValue::Kind(v) => f.kind = *v,
+                ConflictValue::Severity(v) => f.severity = *v,
+                ConflictValue::Likelihood(v) => f.likelihood = *v,
+                ConflictValue::Confidence(v) => f.confidence = *v,
+                ConflictValue::Portion(v) => f.portion = *v,
+                ConflictValue::Text(t) if field == ConflictField::Title => f.title = t.clone(),
+                ConflictValue::Text(t) => f.statement = t.clone(),
+                _ => return Err(wrong()),
+            }
+            finding = Some(id.clone());
+        }
+        ConflictItem::Recommendation(id) => {
+            let at = review
+                .recommendations
+                .iter()
+                .position(|r| &r.id == id)
+                .ok_or_else(|| EditError::NoSuchRecommendation(id.clone()))?;
+            if *value == ConflictValue::Deleted {
+                let gone = review.recommendations.remove(at);
+                finding = Some(gone.finding);
+                review.conflicts.retain(|c| &c.item != item);
+            } else {
+                if let (ConflictField::Finding, Some(to)) = (field, text(value))
+                    && !review.findings.iter().any(|f| f.id == to)
+                {
+                    return Err(EditError::NoSuchFinding(to));
+                }
+                let r = &mut review.recommendations[at];
+                match (field, value) {
+                    (_, ConflictValue::Kept) => {}
+                    (ConflictField::Finding, ConflictValue::Text(t)) => r.finding = t.clone(),
+                    (ConflictField::Action, ConflictValue::Text(t)) => r.action = t.clone(),
+                    (ConflictField::Owner, ConflictValue::Text(t)) => r.owner = t.clone(),
+                    (ConflictField::Due, ConflictValue::Due(d)) => r.due = Some(*d),
+                    (ConflictField::Due, ConflictValue::Unset) => r.due = None,
+                    (ConflictField::Status, ConflictValue::Status(s)) => r.status = *s,
+                    _ => return Err(wrong()),
+                }
+                finding = Some(r.finding.clone());
+            }
+        }
+        ConflictItem::Mark(event) => {
+            // Trimmed and dropped when blank, as a note written in the form.
+            let note = text(value)
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+            mark(review, event, |m| m.note = note);
+        }
+    }
+    review
+        .conflicts
+        .retain(|c| !(&c.item == item && c.field == field));
+    Ok(Applied {
+        summary: format!("resolved the conflict on {described}: {how}"),
+        finding: finding.filter(|id| review.findings.iter().any(|f| &f.id == id)),
+    })
 }
 
 /// Gives finding `finding` the recommendations `drafts`, choosing ids for

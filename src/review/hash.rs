@@ -1,5 +1,7 @@
 //! The content hash a sign-off seals: SHA-256 over the canonical content of
-//! the record and the review (without its sign-off). Canonical means the
+//! the record and the review (without its sign-off, and without the list of
+//! sign-offs a merge dropped: history about sign-offs, not content a
+//! sign-off vouches for). Canonical means the
 //! parsed values, serialised in a fixed order, so reformatting a file or
 //! editing its comments does not break a sign-off, but changing content does.
 
@@ -36,6 +38,7 @@ impl RecordHasher {
         let mut h = self.0.clone();
         let mut unsigned = review.clone();
         unsigned.signoff = None;
+        unsigned.dropped_signoffs.clear();
         let _ = serde_json::to_writer(Feed(&mut h), &unsigned);
         format!("sha256:{}", hex(&h.finalize()))
     }

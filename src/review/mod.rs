@@ -4,8 +4,10 @@
 pub mod edit;
 pub mod hash;
 pub mod icd203;
+pub mod merge;
 pub mod store;
 
 pub use edit::{Applied, Edit, EditError, RecommendationDraft, next_id};
 pub use hash::{RecordHasher, SignOffState, signoff_state};
+pub use merge::{MergeError, Merged, merge};
 pub use store::{Opened, ReviewStore, SaveError};

@@ -66,6 +66,12 @@ actions! {
     EditRecord,
     Export,
     Messages,
+    Conflicts,
+    CrossIncidents,
+    Left,
+    Right,
+    FamilyFilter,
+    EffectFilter,
 }
 
 impl Action {
@@ -110,6 +116,14 @@ impl Action {
             Action::EditRecord => "open the record in $EDITOR at the selected event",
             Action::Export => "export the review as a report (Markdown, HTML, JSON, STIX 2.1, PDF)",
             Action::Messages => "show this session's messages in full, newest first",
+            Action::CrossIncidents => {
+                "controls across incidents: which failed where, and each detection lag"
+            }
+            Action::Left => "previous incident",
+            Action::Right => "next incident",
+            Action::FamilyFilter => "show one control family, the next on each press, then all",
+            Action::EffectFilter => "count any failure, or one effect: the next on each press",
+            Action::Conflicts => "list the merge conflicts: keep ours, take theirs or combine them",
         }
     }
 
@@ -143,6 +157,11 @@ impl Action {
             Action::EditRecord => "editor",
             Action::Export => "export",
             Action::Messages => "messages",
+            Action::CrossIncidents => "across incidents",
+            Action::Left | Action::Right => "incident",
+            Action::FamilyFilter => "family",
+            Action::EffectFilter => "effect",
+            Action::Conflicts => "conflicts",
         }
     }
 
@@ -163,6 +182,10 @@ impl Action {
             Action::Undo => 10,
             Action::Messages => 11,
             Action::CycleZone => 12,
+            Action::CrossIncidents => 5,
+            Action::Left | Action::Right => 6,
+            Action::FamilyFilter => 7,
+            Action::EffectFilter => 8,
             Action::Up | Action::Down => 13,
             _ => 20,
         }
@@ -188,6 +211,10 @@ impl Action {
                 | Action::Undo
                 | Action::Export
                 | Action::Messages
+                | Action::CrossIncidents
+                | Action::Right
+                | Action::FamilyFilter
+                | Action::EffectFilter
         )
     }
 }
@@ -197,16 +224,19 @@ impl Action {
 pub enum Context {
     Library,
     Review,
+    /// The controls-across-incidents view.
+    Cross,
 }
 
 impl Context {
-    pub const ALL: [Context; 2] = [Context::Library, Context::Review];
+    pub const ALL: [Context; 3] = [Context::Library, Context::Review, Context::Cross];
 
     /// How messages name the screen.
     pub fn name(self) -> &'static str {
         match self {
             Context::Library => "the library",
             Context::Review => "the review",
+            Context::Cross => "the view across incidents",
         }
     }
 }
@@ -218,10 +248,16 @@ pub enum Scope {
     Everywhere,
     Library,
     Review,
+    Cross,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::Everywhere, Scope::Library, Scope::Review];
+    pub const ALL: [Scope; 4] = [
+        Scope::Everywhere,
+        Scope::Library,
+        Scope::Review,
+        Scope::Cross,
+    ];
 
     pub fn covers(self, context: Context) -> bool {
         matches!(
@@ -229,6 +265,7 @@ impl Scope {
             (Scope::Everywhere, _)
                 | (Scope::Library, Context::Library)
                 | (Scope::Review, Context::Review)
+                | (Scope::Cross, Context::Cross)
         )
     }
 
@@ -238,6 +275,7 @@ impl Scope {
             Scope::Everywhere => "everywhere",
             Scope::Library => "library",
             Scope::Review => "review",
+            Scope::Cross => "cross",
         }
     }
 }
@@ -287,7 +325,10 @@ pub const DEFAULTS: &[DefaultBinding] = &[
     key(K::PageUp, A::PageUp, S::Everywhere),
     key(K::PageDown, A::PageDown, S::Everywhere),
     key(K::Enter, A::Open, S::Everywhere),
-    key(K::Char('/'), A::Search, S::Everywhere),
+    // The library's filter and the record's search; the view across
+    // incidents has neither.
+    key(K::Char('/'), A::Search, S::Library),
+    key(K::Char('/'), A::Search, S::Review),
     key(K::Char('n'), A::Next, S::Review),
     key(K::Char('N'), A::Previous, S::Review),
     key(K::Tab, A::FocusNext, S::Review),
@@ -312,6 +353,14 @@ pub const DEFAULTS: &[DefaultBinding] = &[
     key(K::Char('E'), A::EditRecord, S::Review),
     key(K::Char('x'), A::Export, S::Review),
     key(K::Char('M'), A::Messages, S::Everywhere),
+    key(K::Char('C'), A::Conflicts, S::Review),
+    key(K::Char('C'), A::CrossIncidents, S::Library),
+    key(K::Char('h'), A::Left, S::Cross),
+    key(K::Left, A::Left, S::Cross),
+    key(K::Char('l'), A::Right, S::Cross),
+    key(K::Right, A::Right, S::Cross),
+    key(K::Char('f'), A::FamilyFilter, S::Cross),
+    key(K::Char('e'), A::EffectFilter, S::Cross),
 ];
 
 /// Where an action has its default keys: `Everywhere`, or the one screen
@@ -361,6 +410,7 @@ pub enum RebindError {
 pub struct Keymap {
     library: Vec<Binding>,
     review: Vec<Binding>,
+    cross: Vec<Binding>,
 }
 
 impl Default for Keymap {
@@ -368,6 +418,7 @@ impl Default for Keymap {
         Keymap::rebound(&[]).unwrap_or_else(|_| Keymap {
             library: Vec::new(),
             review: Vec::new(),
+            cross: Vec::new(),
         })
     }
 }
@@ -380,14 +431,17 @@ impl Keymap {
     pub fn rebound(rebindings: &[Rebinding]) -> Result<Keymap, Vec<RebindError>> {
         let mut errors = Vec::new();
         for (i, r) in rebindings.iter().enumerate() {
-            let used = Context::ALL
-                .iter()
-                .any(|&c| r.scope.covers(c) && default_scope(r.action).covers(c));
+            let used = Context::ALL.iter().any(|&c| {
+                r.scope.covers(c)
+                    && DEFAULTS
+                        .iter()
+                        .any(|d| d.action == r.action && d.scope.covers(c))
+            });
             if !used {
                 errors.push(RebindError::Unused { rebinding: i });
             }
         }
-        let mut lists = [Vec::new(), Vec::new()];
+        let mut lists = [Vec::new(), Vec::new(), Vec::new()];
         for (slot, context) in Context::ALL.into_iter().enumerate() {
             // Each action's keys on this screen, and which rebinding set
             // them (None: the defaults).
@@ -468,8 +522,12 @@ impl Keymap {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let [library, review] = lists;
-        Ok(Keymap { library, review })
+        let [library, review, cross] = lists;
+        Ok(Keymap {
+            library,
+            review,
+            cross,
+        })
     }
 
     /// The bindings of `context`, in the help's order.
@@ -477,6 +535,7 @@ impl Keymap {
         match context {
             Context::Library => &self.library,
             Context::Review => &self.review,
+            Context::Cross => &self.cross,
         }
     }
 
@@ -537,6 +596,44 @@ mod tests {
             }
         }
         assert!(Keymap::rebound(&[]).is_ok());
+    }
+
+    #[test]
+    fn an_everywhere_key_that_the_view_across_incidents_uses_is_a_conflict() {
+        // h moves between incidents there: Help on h everywhere clashes.
+        let rebound = Keymap::rebound(&[Rebinding {
+            scope: Scope::Everywhere,
+            action: Action::Help,
+            keys: vec![Key::new(KeyCode::Char('h'))],
+        }]);
+        assert_eq!(
+            rebound,
+            Err(vec![RebindError::Conflict {
+                rebinding: 0,
+                key: Key::new(KeyCode::Char('h')),
+                context: Context::Cross,
+                other: Action::Left,
+            }])
+        );
+        // In the review alone it is free.
+        let rebound = Keymap::rebound(&[Rebinding {
+            scope: Scope::Review,
+            action: Action::Help,
+            keys: vec![Key::new(KeyCode::Char('h'))],
+        }]);
+        assert!(rebound.is_ok(), "{rebound:?}");
+        // The view's own keys can be rebound in its section.
+        let keymap = Keymap::rebound(&[Rebinding {
+            scope: Scope::Cross,
+            action: Action::FamilyFilter,
+            keys: vec![Key::new(KeyCode::Char('a'))],
+        }])
+        .expect("a keymap");
+        assert_eq!(
+            keymap.action_for(&press('a'), Context::Cross),
+            Some(Action::FamilyFilter)
+        );
+        assert_eq!(keymap.action_for(&press('f'), Context::Cross), None);
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Bundle {
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
     /// The Timeline's and Controls' column widths.
     pub columns: Columns,
+    /// What the controls-across-incidents view needs of the record.
+    pub summary: Arc<crate::stats::Summary>,
 }
 
 impl Bundle {
@@ -95,6 +97,7 @@ impl Bundle {
         let failed_controls = timeline.failed_controls();
         let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
+        let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
@@ -108,6 +111,7 @@ impl Bundle {
             failed_controls,
             search: std::sync::OnceLock::new(),
             columns,
+            summary,
         }
     }
 }
@@ -561,6 +565,8 @@ pub enum Overlay {
     Export(Box<ExportForm>),
     /// The session's messages, newest first.
     Messages,
+    /// The review's merge conflicts, each with both versions, to resolve.
+    MergeConflicts(Box<super::merge_conflicts::ConflictsOverlay>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -589,6 +595,8 @@ pub enum ConfirmAction {
 pub enum Screen {
     Library,
     Review(Box<ReviewScreen>),
+    /// Controls across the library's incidents.
+    Cross(Box<super::cross::CrossScreen>),
 }
 
 #[derive(Debug)]
@@ -621,6 +629,9 @@ pub struct App {
     /// Draw without colour (`NO_COLOR`): what colour shows is carried by
     /// reverse video, bold and glyphs alone.
     pub no_color: bool,
+    /// The controls-across-incidents view a record was opened from: Esc in
+    /// the record goes back to it.
+    pub cross_return: Option<Box<super::cross::CrossScreen>>,
     /// The keys in force: the defaults with the configuration's rebindings.
     /// Keys, the help and the status-bar hints all read it.
     pub keymap: super::action::Keymap,
@@ -629,7 +640,7 @@ pub struct App {
     pub export_folder: PathBuf,
     /// The zone a record's times are shown in when it opens.
     pub zone: ZoneChoice,
-    /// The paper size of a PDF export.
+    /// The paper printable exports are laid out for.
     pub paper: crate::export::Paper,
 }
 
@@ -653,6 +664,7 @@ impl App {
             overlay_scroll: 0,
             report_view: None,
             no_color: false,
+            cross_return: None,
             keymap: Default::default(),
             theme: Default::default(),
             export_folder: PathBuf::from(crate::config::DEFAULT_EXPORT_FOLDER),
@@ -674,6 +686,7 @@ impl App {
         match self.screen {
             Screen::Library => super::action::Context::Library,
             Screen::Review(_) => super::action::Context::Review,
+            Screen::Cross(_) => super::action::Context::Cross,
         }
     }
 

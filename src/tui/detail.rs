@@ -89,10 +89,18 @@ impl Document for EventDetail<'_> {
                 if let Some(end) = &e.end {
                     when = format!("{when} – {}", display(end, e.fidelity, self.zone, zone));
                 }
+                // When the own side learned of it, where that differs: the
+                // end of the detection lag.
+                let known = e.known.as_ref().map_or(String::new(), |k| {
+                    format!(
+                        "; became known {}",
+                        display(k, k.precision(), self.zone, zone)
+                    )
+                });
                 vec![
                     Span::styled(format!("({portion}) "), bold),
                     Span::styled(e.title.as_str(), bold),
-                    Span::raw(format!("  {when} [{} fidelity]", e.fidelity)),
+                    Span::raw(format!("  {when} [{} fidelity]{known}", e.fidelity)),
                 ]
             }
             1 => {

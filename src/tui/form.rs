@@ -70,7 +70,7 @@ fn text_of(t: &TextArea) -> String {
 
 /// Refuses a text `validate` would refuse (over 1 MiB), before it is saved:
 /// a review with it would open read-only the next time.
-fn fits(text: &str, what: &str) -> Result<(), String> {
+pub(crate) fn fits(text: &str, what: &str) -> Result<(), String> {
     let most = crate::load::size::MAX_FIELD_BYTES;
     if text.len() <= most {
         return Ok(());

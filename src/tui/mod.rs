@@ -5,10 +5,12 @@
 pub mod action;
 pub mod app;
 pub mod columns;
+pub mod cross;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
 pub mod keys;
+pub mod merge_conflicts;
 pub mod messages;
 pub mod mouse;
 pub mod reports;
@@ -316,7 +318,7 @@ fn follow_open_record(
 ) {
     let open = match &app.screen {
         Screen::Review(r) => Some(&r.bundle.path),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     // Compared as opened, so the loop asks the file system nothing per
     // message; the watcher canonicalises once when it starts.

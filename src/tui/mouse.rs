@@ -68,6 +68,8 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
     match &mut app.screen {
         Screen::Library => library(app, mouse),
         Screen::Review(r) => review(r, screen, mouse),
+        // Keys only: the table is read with j/k and h/l.
+        Screen::Cross(_) => {}
     }
 }
 

@@ -19,6 +19,15 @@ pub struct ReviewIndex {
     /// By event id: the index of its mark.
     marks: HashMap<String, usize>,
     reviewed: usize,
+    /// By conflict index: the finding or recommendation it is about.
+    conflicted: Vec<Option<Titled>>,
+}
+
+/// An item with a title to show beside its conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Titled {
+    Finding(usize),
+    Recommendation(usize),
 }
 
 impl ReviewIndex {
@@ -48,12 +57,41 @@ impl ReviewIndex {
             marks.entry(m.event.clone()).or_insert(k);
         }
         let reviewed = review.marks.iter().filter(|m| m.reviewed).count();
+        let conflicted = if review.conflicts.is_empty() {
+            Vec::new()
+        } else {
+            use crate::model::ConflictItem;
+            let recs = crate::model::index_by_id(&review.recommendations, |r| r.id.as_str());
+            review
+                .conflicts
+                .iter()
+                .map(|c| match &c.item {
+                    ConflictItem::Finding(id) => {
+                        by_id.get(id.as_str()).map(|&i| Titled::Finding(i))
+                    }
+                    ConflictItem::Recommendation(id) => {
+                        recs.get(id.as_str()).map(|&i| Titled::Recommendation(i))
+                    }
+                    ConflictItem::Mark(_) => None,
+                })
+                .collect()
+        };
         ReviewIndex {
             recommendations,
             done,
             resting,
             marks,
             reviewed,
+            conflicted,
+        }
+    }
+
+    /// The title of what conflict `k` of `review` is about (a finding's
+    /// title, a recommendation's action), to recognise it by.
+    pub fn conflict_title<'a>(&self, review: &'a Review, k: usize) -> Option<&'a str> {
+        match self.conflicted.get(k).copied().flatten()? {
+            Titled::Finding(i) => review.findings.get(i).map(|f| f.title.as_str()),
+            Titled::Recommendation(i) => review.recommendations.get(i).map(|r| r.action.as_str()),
         }
     }
 

@@ -60,7 +60,7 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
-            Some(Msg::Exported(export(r, request, app.paper, *force)))
+            Some(Msg::Exported(export(r, request, *force, app.paper)))
         }
         Effect::SignOffNow => Some(Msg::SignOffAt(chrono::SubsecRound::trunc_subsecs(
             chrono::Utc::now(),
@@ -84,8 +84,8 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
 fn export(
     r: &super::app::ReviewScreen,
     request: &ExportRequest,
-    paper: crate::export::Paper,
     force: bool,
+    paper: crate::export::Paper,
 ) -> ExportResult {
     // A folder (`exports/`) gets the default file name inside it.
     let path = crate::export::out_path(
@@ -109,9 +109,12 @@ fn export(
         generated: Some(generated),
     };
     let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
-    let written =
-        crate::export::render_file(&report, request.format, crate::export::Variant::Full, paper)
-            .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
+    let layout = crate::export::Layout {
+        paper,
+        ..Default::default()
+    };
+    let written = crate::export::render_file(&report, request.format, layout)
+        .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
     match written {
         Ok(()) => {
             let mut wrote = format!(

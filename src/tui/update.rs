@@ -209,7 +209,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::RecordChanged => match app.screen {
             Screen::Review(_) => vec![Effect::ReloadRecord],
-            Screen::Library => Vec::new(),
+            Screen::Library | Screen::Cross(_) => Vec::new(),
         },
         Msg::ReviewChangedOnDisk => {
             let Screen::Review(r) = &mut app.screen else {
@@ -329,6 +329,7 @@ fn conflict(app: &mut App) {
                 | Overlay::Confirm(_)
                 | Overlay::Link { .. }
                 | Overlay::Export(_)
+                | Overlay::MergeConflicts(_)
         )
     );
     if busy {
@@ -376,6 +377,10 @@ fn on_review_reloaded(
     r.finding = r
         .finding
         .min(r.state.review.findings.len().saturating_sub(1));
+    if reapply.is_empty() && app.overlay.is_none() {
+        // A merge pulled in under the open review may have left conflicts.
+        super::merge_conflicts::open_if_any(app);
+    }
     let wanted = reapply.len();
     let mut failed = Vec::new();
     for edit in reapply {
@@ -432,7 +437,7 @@ fn read_only_message(state: &ReviewState) -> &'static str {
     }
 }
 
-fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
+pub(super) fn apply(app: &mut App, edit: Edit) -> Result<Applied, String> {
     let Screen::Review(r) = &mut app.screen else {
         return Err("no record is open".into());
     };
@@ -568,6 +573,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Screen::Review(_) => review_action(app, action),
+        Screen::Cross(_) => {
+            cross_action(app, action);
+            Vec::new()
+        }
     }
 }
 
@@ -628,6 +637,7 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
             ExportOutcome::Cancel => Vec::new(),
         },
         Overlay::Conflict => conflict_key(app, key),
+        Overlay::MergeConflicts(state) => super::merge_conflicts::key(app, state, key),
         other => {
             app.overlay = Some(other);
             return None;
@@ -807,8 +817,53 @@ fn library_action(app: &mut App, action: Action) {
             lib.refilter();
         }
         Action::Open => open_selected(app),
+        Action::CrossIncidents => super::cross::update::open(app),
         _ => {}
     }
+}
+
+/// Keys of the controls-across-incidents view; Enter on a cell opens its
+/// incident at the first event the cell counts, with the control selected.
+fn cross_action(app: &mut App, action: Action) {
+    if action == Action::Back {
+        app.screen = Screen::Library;
+        return;
+    }
+    let Some((entry, event, control)) = super::cross::update::action(app, action) else {
+        return;
+    };
+    let Screen::Cross(cross) = std::mem::replace(&mut app.screen, Screen::Library) else {
+        return;
+    };
+    open_entry(app, entry, true);
+    let Screen::Review(r) = &mut app.screen else {
+        // It did not open (a diagnostics overlay says why): stay in the view.
+        app.screen = Screen::Cross(cross);
+        return;
+    };
+    app.cross_return = Some(cross);
+    if let Some(row) = (0..r.rows.len()).find(|&row| {
+        r.rows
+            .position(row)
+            .and_then(|p| r.bundle.timeline.event_at(p))
+            == Some(event)
+    }) {
+        r.selected = row;
+    }
+    if let Some(c) = r
+        .bundle
+        .record
+        .controls
+        .iter()
+        .position(|c| c.id == control)
+    {
+        r.control = c;
+    }
+    let id = r.event_id().unwrap_or_default().to_string();
+    app.message = Some(format!(
+        "{control} first at {id} here · Esc: back to the controls across incidents"
+    ));
+    keep_visible(app);
 }
 
 fn open_selected(app: &mut App) {
@@ -851,6 +906,9 @@ fn open_entry(app: &mut App, index: usize, from_library: bool) {
     } else if let Some(report) = notice {
         app.message = report.diagnostics.first().map(|d| d.message.clone());
     }
+    // A review fresh from a git merge: what is left to decide comes first,
+    // after a warning of its marking.
+    super::merge_conflicts::open_if_any(app);
     // A classified banner with TLP:CLEAR is said before anything else.
     if let Screen::Review(r) = &app.screen
         && let Some(warning) =
@@ -874,6 +932,12 @@ fn close_review(app: &mut App) {
         && let Some(entry) = app.library.entries.get_mut(r.entry)
     {
         entry.review = Some(r.state);
+    }
+    // Opened from the view across incidents: back to it, counted afresh
+    // (the record may have changed while it was open).
+    if let Some(cross) = app.cross_return.take() {
+        app.screen = Screen::Cross(Box::new(cross.rebuilt(&app.library)));
+        super::cross::update::keep_visible(app);
     }
 }
 
@@ -978,7 +1042,7 @@ fn review_action(app: &mut App, action: Action) -> Vec<Effect> {
 fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     // Messages below name the keys in force.
     let new_finding_key = app.key_label(Action::NewFinding);
-    let undo = app.key_label(Action::Undo);
+    let undo_key = app.key_label(Action::Undo);
     let Screen::Review(r) = &mut app.screen else {
         return None;
     };
@@ -1041,7 +1105,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             if let Some(id) = selected_finding(app) {
                 app.overlay = Some(Overlay::Confirm(Confirm {
                     question: format!(
-                        "Delete finding {id} and its recommendations? ({undo} undoes it) y/n"
+                        "Delete finding {id} and its recommendations? ({undo_key} undoes it) y/n"
                     ),
                     action: ConfirmAction::DeleteFinding(id),
                 }));
@@ -1072,6 +1136,23 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
             Vec::new()
         }
+        Action::SignOff | Action::Export if !r.state.review.conflicts.is_empty() => {
+            let n = r.state.review.conflicts.len();
+            app.message = Some(format!(
+                "resolve the {} first: a review two analysts disagree on is not ready to {} (C lists them)",
+                crate::wording::count(n, "merge conflict", "merge conflicts"),
+                if action == Action::SignOff {
+                    "sign off"
+                } else {
+                    "share"
+                }
+            ));
+            Vec::new()
+        }
+        Action::Conflicts => {
+            super::merge_conflicts::open(app);
+            Vec::new()
+        }
         Action::SignOff => {
             if r.state.read_only() {
                 app.message = Some(read_only_message(&r.state).into());
@@ -1088,35 +1169,7 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
             Vec::new()
         }
-        Action::Undo => match r.state.undo.pop() {
-            Some(previous) => {
-                r.state.review = previous;
-                // Undoing a change the disk does not have yet just takes
-                // it off the pending list; undoing a saved one is a change
-                // of its own, and one that cannot be made again on another
-                // version of the file.
-                match r.state.pending.last() {
-                    Some(Pending { edit: Some(_), .. }) => {
-                        if let Some(undone) = r.state.pending.pop() {
-                            app.message = Some(format!("undid: {}", undone.summary));
-                        }
-                    }
-                    _ => r.state.pending.push(Pending {
-                        edit: None,
-                        summary: "undid the last change".into(),
-                    }),
-                }
-                r.review_changed();
-                r.finding = r
-                    .finding
-                    .min(r.state.review.findings.len().saturating_sub(1));
-                vec![Effect::Save]
-            }
-            None => {
-                app.message = Some("nothing to undo".into());
-                Vec::new()
-            }
-        },
+        Action::Undo => undo(app),
         Action::Export => {
             let form =
                 ExportForm::new(r.bundle.record.id.clone(), levels_of(r), &app.export_folder);
@@ -1134,6 +1187,42 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         _ => return None,
     };
     Some(effects)
+}
+
+/// `u`: puts back the review as it was before the last change.
+pub(super) fn undo(app: &mut App) -> Vec<Effect> {
+    let Screen::Review(r) = &mut app.screen else {
+        return Vec::new();
+    };
+    match r.state.undo.pop() {
+        Some(previous) => {
+            r.state.review = previous;
+            // Undoing a change the disk does not have yet just takes
+            // it off the pending list; undoing a saved one is a change
+            // of its own, and one that cannot be made again on another
+            // version of the file.
+            match r.state.pending.last() {
+                Some(Pending { edit: Some(_), .. }) => {
+                    if let Some(undone) = r.state.pending.pop() {
+                        app.message = Some(format!("undid: {}", undone.summary));
+                    }
+                }
+                _ => r.state.pending.push(Pending {
+                    edit: None,
+                    summary: "undid the last change".into(),
+                }),
+            }
+            r.review_changed();
+            r.finding = r
+                .finding
+                .min(r.state.review.findings.len().saturating_sub(1));
+            vec![Effect::Save]
+        }
+        None => {
+            app.message = Some("nothing to undo".into());
+            Vec::new()
+        }
+    }
 }
 
 /// The id of the finding selected in the Findings pane, opening the pane

@@ -191,6 +191,8 @@ struct Doc {
     signoff: Signoff,
     facts: Vec<Fact>,
     withheld: String,
+    /// The timeline figure as an SVG document (vector in the PDF).
+    figure: Option<FigureView>,
     findings: Vec<FindingView>,
     recommendations: Vec<RecView>,
     events: Vec<EventView>,
@@ -199,6 +201,15 @@ struct Doc {
     controls: Vec<ControlView>,
     claims: Vec<ClaimView>,
     sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+struct FigureView {
+    svg: String,
+    /// The caption, and the image's alternative text.
+    description: String,
+    /// Taller than a page's width allows at full width: drawn to a height.
+    tall: bool,
 }
 
 #[derive(Serialize)]
@@ -407,6 +418,7 @@ impl Doc {
             },
             facts: facts(report),
             withheld: report.withheld_line(),
+            figure: figure(report),
             findings: report.findings.iter().map(|f| finding(&index, f)).collect(),
             recommendations: report
                 .recommendations
@@ -466,6 +478,21 @@ impl Doc {
             banner,
         }
     }
+}
+
+/// The HTML's timeline figure, drawn as an SVG document. Its text is
+/// escaped by the figure's own template; Typst reads it as an image, never
+/// as markup.
+fn figure(report: &Report) -> Option<FigureView> {
+    let figure = super::figure::Figure::new(report)?;
+    // An error here would be the figure template's; the PDF goes without it.
+    let svg = figure.svg().ok()?;
+    Some(FigureView {
+        // At the text width of A4 (182 mm), higher than 220 mm.
+        tall: figure.height / figure.width > 220.0 / 182.0,
+        description: one_line(&figure.description),
+        svg,
+    })
 }
 
 /// The facts of the summary after the period and the sign-off, as the

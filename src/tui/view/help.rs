@@ -33,6 +33,13 @@ pub(crate) fn lines(keymap: &Keymap, context: Context) -> Vec<Line<'static>> {
         .into_iter()
         .map(|(_, actions, keys)| {
             let text = match actions.as_slice() {
+                // Enter and Esc do other things in the view across incidents.
+                [Action::Open] if context == Context::Cross => {
+                    "open the incident at the first event the cell counts".to_string()
+                }
+                [Action::Back] if context == Context::Cross => {
+                    "close an overlay, or go back to the library".to_string()
+                }
                 [one] => one.describe().to_string(),
                 [first, ..] => pair_text(*first).to_string(),
                 [] => String::new(),
@@ -43,6 +50,22 @@ pub(crate) fn lines(keymap: &Keymap, context: Context) -> Vec<Line<'static>> {
             ])
         })
         .collect();
+    if context == Context::Cross {
+        lines.push(Line::from(""));
+        let legend: Vec<Span> = Effect::ALL
+            .iter()
+            .flat_map(|e| {
+                [
+                    Span::styled(effect_glyph(*e), bold),
+                    Span::raw(format!(" {}  ", e.name())),
+                ]
+            })
+            .collect();
+        lines.push(Line::from(legend));
+        lines.push(Line::from(
+            "A cell counts the incident's events by effect; · in the record, not counted.",
+        ));
+    }
     if context == Context::Review {
         lines.push(Line::from(""));
         let legend: Vec<Span> = Effect::ALL
@@ -99,6 +122,7 @@ fn pair_text(first: Action) -> &'static str {
         Action::DetailPageDown | Action::DetailPageUp => {
             "scroll the detail or the finding's text half a pane"
         }
+        Action::Left | Action::Right => "previous / next incident",
         other => other.describe(),
     }
 }

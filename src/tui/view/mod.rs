@@ -1,12 +1,13 @@
 //! `view`: draws the state. Pure: it reads the state, never changes it, and
 //! reads no clock.
 
-mod field;
+pub(crate) mod cross;
+pub(crate) mod field;
 mod findings;
 pub(crate) mod help;
 mod library;
 mod messages;
-mod overlays;
+pub(crate) mod overlays;
 pub(crate) mod review;
 pub(crate) mod status;
 pub mod style;
@@ -45,6 +46,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     match &app.screen {
         Screen::Library => library::draw(app, frame, area),
         Screen::Review(r) => review::draw(app, r, frame, area),
+        Screen::Cross(c) => cross::draw(app, c, frame, area),
     }
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
@@ -62,6 +64,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Conflict) => overlays::conflict(app, frame, area),
         Some(Overlay::Export(form)) => overlays::export(form, app, frame, area),
+        Some(Overlay::MergeConflicts(state)) => {
+            crate::tui::merge_conflicts::draw(app, state, frame, area)
+        }
         None => {}
     }
     if app.no_color {
@@ -115,15 +120,35 @@ pub(crate) fn banner(
     tlp: Tlp,
     theme: &crate::tui::theme::Theme,
 ) {
+    banner_words(
+        frame,
+        area,
+        classification.banner(),
+        classification.level,
+        tlp,
+        theme,
+    );
+}
+
+/// A banner of `words` in the colours of `level`, with the TLP label
+/// right-justified: for a view over records of several schemes.
+pub(crate) fn banner_words(
+    frame: &mut Frame,
+    area: Rect,
+    words: &str,
+    level: crate::model::Level,
+    tlp: Tlp,
+    theme: &crate::tui::theme::Theme,
+) {
     let label = tlp.label();
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(width(&label) as u16 + 2),
     ])
     .areas(area);
-    let style = theme.banner(classification.level);
+    let style = theme.banner(level);
     frame.render_widget(
-        Paragraph::new(classification.banner())
+        Paragraph::new(words.to_string())
             .alignment(Alignment::Center)
             .style(style),
         left,

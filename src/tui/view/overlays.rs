@@ -52,7 +52,7 @@ pub(super) fn scroll_and_close(app: &App, own: Action) -> String {
 /// The first hints of a form's border, shown at every width.
 const SAVE_OR_CANCEL: [&str; 2] = ["Ctrl-S save", "Esc cancel"];
 
-fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
+pub(crate) fn frame_box(frame: &mut Frame, rect: Rect, title: String, footer: &str) -> Rect {
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(title)
@@ -323,7 +323,7 @@ pub fn finding(f: &FindingForm, app: &App, frame: &mut Frame, area: Rect) {
     let inner = frame_box(frame, rect, title, &footer);
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let warnings = f.icd203_warnings();
     let label_w = 11;
@@ -626,7 +626,7 @@ pub fn export(f: &ExportForm, app: &App, frame: &mut Frame, area: Rect) {
     );
     let scheme = match &app.screen {
         Screen::Review(r) => Some(r.bundle.record.classification.scheme),
-        Screen::Library => None,
+        Screen::Library | Screen::Cross(_) => None,
     };
     let ceiling = match f.ceiling {
         None => "everything".to_string(),

@@ -54,7 +54,11 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 None => "n/N: failures".to_string(),
             };
             let signoff = match &r.state.signoff {
-                SignStatus::NotSigned => "not signed off".to_string(),
+                // Says whose sign-off a merge dropped, lest it pass for never given.
+                SignStatus::NotSigned => match r.state.review.dropped_signoffs.last() {
+                    Some(d) => format!("not signed off (a merge dropped {}'s)", d.reviewer),
+                    None => "not signed off".to_string(),
+                },
                 SignStatus::Current(who) => format!("signed off ✓ {who}"),
                 SignStatus::Stale(who) => format!("sign-off STALE ({who})"),
             };
@@ -64,6 +68,19 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
                 right.push(("READ-ONLY".to_string(), 0));
             } else if r.state.unsaved.is_some() {
                 right.push(("UNSAVED".to_string(), 0));
+            }
+            // Left by a git merge: the review is not finished until they go.
+            // Named with the key that lists them, as it is in force.
+            match r.state.review.conflicts.len() {
+                0 => {}
+                n => right.push((
+                    format!(
+                        "{n} {} ({})",
+                        if n == 1 { "CONFLICT" } else { "CONFLICTS" },
+                        app.key_label(crate::tui::action::Action::Conflicts)
+                    ),
+                    0,
+                )),
             }
             right.extend([
                 (n_means, 3),
