@@ -22,6 +22,8 @@ const EPOCH: &str = "1717689600"; // 2024-06-06T16:00:00Z
 const TAURUS: &str = "incidents/taurus-webex-2024.ron";
 const SIGNAL: &str = "incidents/signal-houthi-2025.ron";
 const STRAVA: &str = "incidents/strava-heatmap-2018.ron";
+const DISCORD: &str = "incidents/discord-teixeira-2023.ron";
+const SNOWDEN: &str = "incidents/snowden-nsa-2013.ron";
 const DEMO: &str = "tests/fixtures/tui/demo.ron";
 const HOSTILE: &str = "tests/fixtures/export/hostile.ron";
 
@@ -347,11 +349,14 @@ fn every_page_carries_the_banner_first_and_last_and_the_tools_agree() {
         return;
     };
     let dir = Scratch::new("checks");
+    // Every bundled record, as each reaches a reader as a report.
     let cases = [
         ("taurus", TAURUS, "a4", "OFFEN", "TLP:CLEAR"),
         ("taurus-letter", TAURUS, "letter", "OFFEN", "TLP:CLEAR"),
         ("signal", SIGNAL, "a4", "UNCLASSIFIED", "TLP:CLEAR"),
         ("strava", STRAVA, "a4", "UNCLASSIFIED", "TLP:CLEAR"),
+        ("discord", DISCORD, "a4", "UNCLASSIFIED", "TLP:CLEAR"),
+        ("snowden", SNOWDEN, "a4", "UNCLASSIFIED", "TLP:CLEAR"),
         ("hostile", HOSTILE, "a4", "NATO SECRET", "TLP:RED"),
     ];
     for (name, record, paper, banner, tlp) in cases {
