@@ -57,9 +57,7 @@ impl Drop for Scratch {
 /// A configuration file of no settings, so that the machine's own (a
 /// developer's `paper: Letter`) never changes what the tests see.
 fn empty_config() -> PathBuf {
-    let path = std::env::temp_dir().join(format!("hotwash-export-pdf-{}.ron", std::process::id()));
-    std::fs::write(&path, "()\n").expect("write the configuration");
-    path
+    root().join("tests/fixtures/config/empty.ron")
 }
 
 /// `hotwash export ARGS` in the crate root, with the built-in defaults
