@@ -97,11 +97,11 @@ struct Banner {
 
 /// A paragraph of a text, line by line: the template puts a `<br>`
 /// between lines.
-type Paragraph = Vec<String>;
+pub(super) type Paragraph = Vec<String>;
 
 /// The paragraphs of a text that holds them (see [`paragraph_lines`]),
 /// each line on one line.
-fn paragraphs(text: &str) -> Vec<Paragraph> {
+pub(super) fn paragraphs(text: &str) -> Vec<Paragraph> {
     paragraph_lines(text)
         .into_iter()
         .map(|lines| lines.into_iter().map(one_line).collect())
@@ -567,7 +567,7 @@ fn anchor(kind: &str, id: &str) -> String {
     format!("{kind}-{}", one_line(id).replace(' ', "_"))
 }
 
-fn level_class(level: Level) -> &'static str {
+pub(super) fn level_class(level: Level) -> &'static str {
     match level {
         Level::Unclassified => "unclassified",
         Level::Restricted => "restricted",
@@ -577,7 +577,7 @@ fn level_class(level: Level) -> &'static str {
     }
 }
 
-fn tlp_class(tlp: Tlp) -> &'static str {
+pub(super) fn tlp_class(tlp: Tlp) -> &'static str {
     match tlp {
         Tlp::Clear => "clear",
         Tlp::Green => "green",

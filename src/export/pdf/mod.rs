@@ -22,8 +22,10 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
-use super::{ExportError, Paper, paragraph_lines};
-use crate::model::{Effect, Level, Tlp, web_address};
+// The banner's colour classes and a text's paragraphs, as the HTML has them.
+use super::html::{Paragraph, level_class, paragraphs, tlp_class};
+use super::{ExportError, Paper};
+use crate::model::{Effect, web_address};
 use crate::report::{
     Marking, Report, ReportCitation, ReportClaim, ReportEvent, ReportFinding, ReportIndex,
 };
@@ -220,16 +222,6 @@ struct Banner {
     tlp: String,
     /// `clear`, `green`, `amber`, `red`.
     tlp_class: &'static str,
-}
-
-/// A paragraph, line by line.
-type Paragraph = Vec<String>;
-
-fn paragraphs(text: &str) -> Vec<Paragraph> {
-    paragraph_lines(text)
-        .into_iter()
-        .map(|lines| lines.into_iter().map(one_line).collect())
-        .collect()
 }
 
 #[derive(Serialize)]
@@ -725,25 +717,6 @@ fn reference(kind: &str, id: &str, present: bool) -> Ref {
 
 fn portion(marking: &Marking) -> String {
     format!("({})", marking.portion)
-}
-
-fn level_class(level: Level) -> &'static str {
-    match level {
-        Level::Unclassified => "unclassified",
-        Level::Restricted => "restricted",
-        Level::Confidential => "confidential",
-        Level::Secret => "secret",
-        Level::TopSecret => "top-secret",
-    }
-}
-
-fn tlp_class(tlp: Tlp) -> &'static str {
-    match tlp {
-        Tlp::Clear => "clear",
-        Tlp::Green => "green",
-        Tlp::Amber | Tlp::AmberStrict => "amber",
-        Tlp::Red => "red",
-    }
 }
 
 #[cfg(test)]
