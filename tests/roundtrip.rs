@@ -193,6 +193,7 @@ fn event() -> impl Strategy<Value = Event> {
             actors: actors.into_iter().map(Into::into).collect(),
             sources,
             controls,
+            candidates: Vec::new(),
             portion,
         },
     )
@@ -262,6 +263,7 @@ fn record() -> impl Strategy<Value = Record> {
             controls,
             events,
             claims,
+            origin: None,
         },
     )
 }
@@ -431,6 +433,7 @@ fn review() -> impl Strategy<Value = Review> {
                 findings,
                 recommendations,
                 marks,
+                decisions: Vec::new(),
                 signoff,
                 conflicts,
                 dropped_signoffs,

@@ -283,6 +283,7 @@ pub fn record(events: usize, seed: u64) -> Record {
         controls,
         events,
         claims,
+        origin: None,
     }
 }
 
@@ -480,6 +481,7 @@ fn event(
         actors: event_actors,
         sources: citations,
         controls: links,
+        candidates: Vec::new(),
         portion: Level::Unclassified,
     }
 }

@@ -73,6 +73,48 @@ pub struct Record {
         deserialize_with = "exact"
     )]
     pub claims: Vec<Claim>,
+    /// Where hotwash imported the record from. Absent: written by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// The format a record was imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OriginFormat {
+    /// VERIS incident JSON, such as a VERIS Community Database file.
+    Veris,
+    /// A STIX 2.1 bundle.
+    Stix,
+}
+
+impl OriginFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OriginFormat::Veris => "VERIS",
+            OriginFormat::Stix => "STIX",
+        }
+    }
+}
+
+/// Where an imported record came from, so a reader can go back to it and a
+/// re-import can be recognised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    pub format: OriginFormat,
+    /// The imported file's name (not its path: records move).
+    pub file: String,
+    /// The id the source gives the incident (VERIS `incident_id`, the STIX
+    /// incident's id), which may differ from the file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The source format's version (VERIS `schema_version`, STIX `spec_version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The source's own confidence in the incident's coding (VERIS
+    /// `confidence`: High, Medium, Low, None), kept as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -210,6 +252,15 @@ pub struct Event {
         deserialize_with = "exact"
     )]
     pub controls: Vec<ControlLink>,
+    /// Controls that could have stopped what happened here, by published
+    /// mappings: candidates for the analyst, never effects. The analyst's
+    /// decision on each is kept in the review (see docs/FORMAT.md).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub candidates: Vec<Candidate>,
     /// The portion marking of this event.
     pub portion: Level,
 }
@@ -312,6 +363,44 @@ pub struct ControlLink {
     /// Why the analyst links the control here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A control that could have stopped an event's action, and why it is
+/// proposed: every chain from the action to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// A catalogue id in the catalogue's own form (`AC-2`, not `AC-02`).
+    pub control: Id,
+    pub catalogue: Catalogue,
+    #[serde(deserialize_with = "exact")]
+    pub chains: Vec<Chain>,
+}
+
+/// One reason a control is a candidate: the VERIS action, the ATT&CK
+/// technique it relates to (where the chain goes through one), and whose
+/// mapping says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// The VERIS action as the mappings name it, such as
+    /// `action.hacking.variety.Use of stolen creds`.
+    pub action: String,
+    /// The ATT&CK technique id, such as `T1078`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technique: Option<Id>,
+    pub basis: Basis,
+}
+
+/// Whose mapping a chain comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Basis {
+    /// The Center for Threat-Informed Defense's Mappings Explorer tables
+    /// (VERIS 1.4.0 to ATT&CK 16.1, ATT&CK 16.1 to NIST SP 800-53 Rev. 5).
+    Ctid,
+    /// hotwash's own table for error, misuse and physical actions, which
+    /// the published mappings do not cover: hotwash's judgement.
+    Hotwash,
 }
 
 /// How a claim stands against the other sources.

@@ -22,6 +22,9 @@ pub struct Review {
     pub recommendations: Vec<Recommendation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<EventMark>,
+    /// The analyst's decisions on the record's candidate controls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signoff: Option<SignOff>,
     /// What a merge of two analysts' versions could not decide: the same
@@ -254,6 +257,29 @@ impl EventMark {
             note: None,
         }
     }
+}
+
+/// The analyst's decision on one candidate control of one event: it becomes
+/// a control link with an effect there, or is dismissed. Kept in the review
+/// (not the record) so a re-import leaves it alone and the sign-off seals it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub event: String,
+    pub control: String,
+    pub verdict: Verdict,
+    /// Why, in the analyst's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the analyst decided about a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The control was engaged here, with this effect.
+    Linked(crate::model::Effect),
+    /// Not relevant to this event.
+    Dismissed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -201,6 +201,10 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
         findings,
         recommendations,
         marks,
+        // The analyst's decisions on candidate controls, as a set for now:
+        // two different decisions on one candidate both stay, and
+        // validation reports the pair (see check_review).
+        decisions: merge_set(&base.decisions, &ours.decisions, &renamed.decisions),
         signoff: None,
         conflicts: all_conflicts,
         dropped_signoffs: merge_set(
