@@ -161,8 +161,9 @@ fn clean(text: &str, lines: bool) -> (String, usize) {
 /// `None` when nothing is left.
 pub fn record_id(file_name: &str) -> Option<String> {
     let stem = match file_name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem,
-        _ => file_name,
+        Some(("", _)) => return None,
+        Some((stem, _)) => stem,
+        None => file_name,
     };
     let id: String = stem
         .chars()
@@ -479,7 +480,7 @@ mod tests {
     fn control_characters_are_replaced_and_counted() {
         assert_eq!(
             clean_text("a\r\nb\rc\td\u{7f}e\u{1b}[31m"),
-            ("a\nb\nc de\u{fffd}e\u{fffd}[31m".into(), 2)
+            ("a\nb\nc d\u{fffd}e\u{fffd}[31m".into(), 2)
         );
         assert_eq!(clean_line(" a\nb "), ("a b".into(), 0));
         assert_eq!(

@@ -637,6 +637,17 @@ pub fn convert(
     text: &str,
     settings: &Settings,
 ) -> Result<Record, Diagnostic> {
+    // serde reads a struct from a JSON array too: refuse anything but an object first.
+    let first = text.len() - text.trim_start().len();
+    if !text[first..].starts_with('{') {
+        return Err(located(
+            "import.not-veris",
+            text,
+            first,
+            "this is not a VERIS incident: a VERIS incident is one JSON object".into(),
+        )
+        .with_help("hotwash imports VERIS 1.3.x and 1.4.x incidents (such as VCDB files)"));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let incident: Incident =
         serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(text, e))?;
