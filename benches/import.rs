@@ -1,5 +1,6 @@
 //! `hotwash import veris` benchmarks:
 //!
+//! - `parse_mappings`: parsing the compiled-in candidate tables, once per run;
 //! - `convert_sample`: one VCDB sample's text to a record (parse, map, candidates);
 //! - `import_folder`: the whole import of a folder of 1,000 or 10,000 small
 //!   VERIS files (`examples/veris_corpus.rs` makes them from the samples):
@@ -9,6 +10,9 @@
 //! ```text
 //! cargo bench --bench import
 //! ```
+
+// As in the library: a Diagnostic only travels on the error path.
+#![allow(clippy::result_large_err)]
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +40,12 @@ fn settings() -> veris::Settings {
         marking: import::Marking::default(),
         max_field: hotwash::load::size::MAX_FIELD_BYTES,
     }
+}
+
+/// What the first import of a run pays to parse the compiled-in mapping tables.
+#[divan::bench]
+fn parse_mappings() -> import::candidates::Mappings {
+    import::candidates::Mappings::parse()
 }
 
 #[divan::bench(args = [0, 9, 15])]

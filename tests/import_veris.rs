@@ -3,6 +3,9 @@
 //! validates, a re-import gives the same bytes, and broken or foreign files
 //! get located errors while the others still import.
 
+// As in the library: a Diagnostic only travels on the error path.
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;

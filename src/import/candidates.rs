@@ -43,38 +43,41 @@ impl Mappings {
     /// in, so a malformed row is skipped; a test checks there are none.
     pub fn get() -> &'static Mappings {
         static MAPPINGS: OnceLock<Mappings> = OnceLock::new();
-        MAPPINGS.get_or_init(|| {
-            let mut techniques: HashMap<String, (&str, Vec<&str>)> = HashMap::new();
-            for row in rows(VERIS_ATTACK) {
-                if let [action, technique] = row[..] {
-                    techniques
-                        .entry(action.to_lowercase())
-                        .or_insert((action, Vec::new()))
-                        .1
-                        .push(technique);
-                }
+        MAPPINGS.get_or_init(Mappings::parse)
+    }
+
+    /// Parses the bundled tables (what the first [`get`](Self::get) costs).
+    pub fn parse() -> Mappings {
+        let mut techniques: HashMap<String, (&str, Vec<&str>)> = HashMap::new();
+        for row in rows(VERIS_ATTACK) {
+            if let [action, technique] = row[..] {
+                techniques
+                    .entry(action.to_lowercase())
+                    .or_insert((action, Vec::new()))
+                    .1
+                    .push(technique);
             }
-            let mut controls: HashMap<&str, Vec<&str>> = HashMap::new();
-            for row in rows(ATTACK_NIST) {
-                if let [technique, control] = row[..] {
-                    controls.entry(technique).or_default().push(control);
-                }
+        }
+        let mut controls: HashMap<&str, Vec<&str>> = HashMap::new();
+        for row in rows(ATTACK_NIST) {
+            if let [technique, control] = row[..] {
+                controls.entry(technique).or_default().push(control);
             }
-            let mut own = HashMap::new();
-            for row in rows(HOTWASH_ACTIONS) {
-                if let [action, list, _why] = row[..] {
-                    own.insert(
-                        action.to_lowercase(),
-                        (action, list.split_whitespace().collect()),
-                    );
-                }
+        }
+        let mut own = HashMap::new();
+        for row in rows(HOTWASH_ACTIONS) {
+            if let [action, list, _why] = row[..] {
+                own.insert(
+                    action.to_lowercase(),
+                    (action, list.split_whitespace().collect()),
+                );
             }
-            Mappings {
-                techniques,
-                controls,
-                own,
-            }
-        })
+        }
+        Mappings {
+            techniques,
+            controls,
+            own,
+        }
     }
 
     /// Every chain from `action` (`action.hacking.variety.Use of stolen

@@ -335,7 +335,7 @@ impl Period {
 
     /// This period moved on by `value` `unit`s, known no finer than both.
     fn later(&self, value: f64, unit: Unit) -> Option<Period> {
-        if !value.is_finite() || value < 0.0 || value > 1.0e6 {
+        if !(0.0..=1.0e6).contains(&value) {
             return None;
         }
         let fidelity = self.fidelity.min(unit.fidelity());
