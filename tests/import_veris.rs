@@ -657,3 +657,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn sources_of_one_site_are_told_apart_and_an_actor_id_is_no_name() {
+    let aurora = sample("011E42B7-DF7F-4D2E-BB85-24A0DD159C64.json");
+    let titles: Vec<&str> = aurora.sources.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles[1],
+        "Web page at www.darkreading.com/attacks-breaches/attackers-employed-ie-zero-day-against-google-others/d/d-id/11…"
+    );
+    assert_ne!(titles[1], titles[3], "two pages of darkreading.com");
+    let actor = &aurora.actors[0];
+    assert_eq!(actor.name, "External actor (State-affiliated)");
+    assert!(
+        actor
+            .role
+            .contains("VERIS name (an id) 6A323CB8-6DC7-433C-A0F7-3D4850194425"),
+        "{}",
+        actor.role
+    );
+    let shaggy = sample("024775f8-d5f9-4f9d-98b7-8de93177f3de.json");
+    assert_eq!(shaggy.actors[0].name, "ShaggyPanther");
+}

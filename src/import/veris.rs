@@ -540,6 +540,28 @@ pub fn split_references(reference: &str) -> Vec<String> {
     out
 }
 
+/// "Web page at www.example.org/news/2015/story": what a reference is, where
+/// its own title is not known. The path (shortened) tells two pages of one
+/// site apart.
+fn page_description(host: &str, path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let mut shown: String = path.chars().take(80).collect();
+    if shown.len() < path.len() {
+        shown.push('…');
+    }
+    format!("Web page at {host}{shown}")
+}
+
+/// Whether `s` is written as a UUID (8-4-4-4-12 hexadecimal digits).
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Where the VCDB keeps a validated incident file on GitHub (`HEAD`: the
 /// default branch, whatever it is called).
 fn vcdb_address(file_name: &str) -> Option<String> {
@@ -717,8 +739,9 @@ fn build(
     let mut not_addresses: Vec<String> = Vec::new();
     for reference in split_references(incident.reference.as_deref().unwrap_or("")) {
         let reference = clean.line(&reference);
-        let host = url::Url::parse(&reference)
-            .ok()
+        let parsed = url::Url::parse(&reference).ok();
+        let host = parsed
+            .as_ref()
             .and_then(|u| u.host_str().map(str::to_string));
         match (crate::model::web_address::check(&reference), host) {
             (Err(crate::model::web_address::AddressProblem::Invalid(_)), _) | (_, None) => {
@@ -726,7 +749,7 @@ fn build(
             }
             (_, Some(host)) => sources.push(Source {
                 id: Id::from(format!("S{}", sources.len() + 1)),
-                title: format!("Web page at {host}"),
+                title: page_description(&host, parsed.as_ref().map_or("", |u| u.path())),
                 title_is: TitleKind::Description,
                 publisher: host,
                 date: None,
@@ -788,12 +811,13 @@ fn build(
         ),
     ] {
         let Some(d) = detail else { continue };
-        let names: Vec<&str> = d
+        // VCDB writes some names as the UUID of an actor list entry: an id, not a name.
+        let (ids, names): (Vec<&str>, Vec<&str>) = d
             .name
             .known()
             .into_iter()
             .filter(|n| *n != "Unknown")
-            .collect();
+            .partition(|n| is_uuid(n));
         let mut role = vec![format!("VERIS {key} actor")];
         for (what, words) in [
             ("variety", &d.variety),
@@ -807,6 +831,9 @@ fn build(
         }
         if let Some(n) = d.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             role.push(format!("notes: {n}"));
+        }
+        if !ids.is_empty() {
+            role.push(format!("VERIS name (an id) {}", ids.join(", ")));
         }
         let name = if names.is_empty() {
             let variety: Vec<&str> = d
