@@ -158,6 +158,21 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import incidents coded elsewhere as hotwash records (one record per
+    /// file; no review is made).
+    ///
+    /// Each file is imported on its own, on every core: a file that is not
+    /// the format, or is broken, is named with its line and column and the
+    /// others still import (the exit status is then 1). A record that exists
+    /// with the same bytes is left alone ("unchanged": importing again gives
+    /// the same bytes); with other content it is refused unless --force.
+    /// Every record written passes `hotwash validate`. Imported public data
+    /// is marked Unclassified (US scheme) and TLP:CLEAR unless --scheme,
+    /// --classification and --tlp say otherwise. See docs/IMPORT.md.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
     /// Write the incident records bundled with hotwash into FOLDER, to edit
     /// and review them (nothing is written if any of the files is there).
     Init {
@@ -263,6 +278,23 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         dir: Option<PathBuf>,
     },
+}
+
+/// The formats `hotwash import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFormat {
+    /// VERIS 1.3.x-1.4.x incident JSON, such as VERIS Community Database
+    /// (VCDB) files.
+    ///
+    /// The record's id and file name come from the input's file name (not
+    /// incident_id). Events: the incident (at the date VERIS gives, never
+    /// finer; a time of day has no zone in VERIS and is kept only in the
+    /// narrative), the steps of plus.event_chain in order, and the timeline
+    /// phases whose time can be derived. Candidate controls come from the
+    /// CTID mappings (VERIS → ATT&CK → NIST SP 800-53) and, for error,
+    /// misuse and physical actions, hotwash's own table: proposals for the
+    /// analyst, never effects.
+    Veris(crate::import::ImportArgs),
 }
 
 /// The formats of `hotwash stats`.
@@ -464,6 +496,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &options,
         ),
         Some(Command::Init { folder }) => init(&folder),
+        Some(Command::Import { format }) => import(format, &options, color),
         Some(Command::MergeReview {
             base,
             ours,
@@ -627,6 +660,65 @@ fn config(
     write_stdout(format!("{said}\n").as_bytes())
 }
 
+fn import(format: ImportFormat, options: &LoadOptions, color: ColorChoice) -> ExitCode {
+    match format {
+        ImportFormat::Veris(args) => {
+            let settings = crate::import::veris::Settings {
+                marking: args.marking(),
+                max_field: options.max_field,
+            };
+            run_import(&args, "json", options, color, &|name, id, text| {
+                crate::import::veris::convert(name, id, text, &settings)
+            })
+        }
+    }
+}
+
+/// Runs an importer over its inputs and says what became of them: every
+/// failure with its place, then one line of counts.
+fn run_import(
+    args: &crate::import::ImportArgs,
+    extension: &str,
+    options: &LoadOptions,
+    color: ColorChoice,
+    convert: &crate::import::Convert<'_>,
+) -> ExitCode {
+    use crate::import::Outcome;
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        return fail_with(format!("cannot create {}: {e}", args.out.display()));
+    }
+    let inputs = crate::import::inputs(&args.paths, extension);
+    let results = crate::import::import_all(inputs, &args.out, args.force, options, convert);
+    let stderr = std::io::stderr();
+    let colour = color.on(&stderr);
+    let mut err = stderr.lock();
+    let (mut written, mut unchanged, mut replaced, mut failed) = (0, 0, 0, 0);
+    for r in &results {
+        match &r.outcome {
+            Outcome::Written(_) => written += 1,
+            Outcome::Unchanged(_) => unchanged += 1,
+            Outcome::Replaced(_) => replaced += 1,
+            Outcome::Failed(report) => {
+                failed += 1;
+                let _ = write!(err, "{}", report.render(colour, 100));
+            }
+        }
+    }
+    let files = results.len();
+    let _ = writeln!(
+        err,
+        "imported {files} file{} into {}: {written} written, {unchanged} unchanged, \
+         {replaced} replaced, {failed} failed",
+        plural(files),
+        text_safety::one_line(&args.out.display().to_string()),
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn init(folder: &Path) -> ExitCode {
     match crate::bundled::init(folder) {
         Ok(written) => {
@@ -774,7 +866,7 @@ fn open(
         Some(path) if !path.exists() => {
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
-                 validate, export, stats, init, config, diff, merge-review, git-setup, \
+                 validate, export, stats, import, init, config, diff, merge-review, git-setup, \
                  completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);

@@ -160,6 +160,44 @@ fn place() -> impl Strategy<Value = Place> {
     })
 }
 
+fn chain() -> impl Strategy<Value = Chain> {
+    (
+        text(),
+        option::of(text()),
+        prop_oneof![Just(Basis::Ctid), Just(Basis::Hotwash)],
+    )
+        .prop_map(|(action, technique, basis)| Chain {
+            action,
+            technique: technique.map(Into::into),
+            basis,
+        })
+}
+
+fn candidate() -> impl Strategy<Value = Candidate> {
+    (text(), vec(chain(), 0..3)).prop_map(|(control, chains)| Candidate {
+        control: control.into(),
+        catalogue: Catalogue::NistSp80053r5,
+        chains,
+    })
+}
+
+fn origin() -> impl Strategy<Value = Origin> {
+    (
+        prop_oneof![Just(OriginFormat::Veris), Just(OriginFormat::Stix)],
+        text(),
+        option::of(text()),
+        option::of(text()),
+        option::of(text()),
+    )
+        .prop_map(|(format, file, id, version, confidence)| Origin {
+            format,
+            file,
+            id,
+            version,
+            confidence,
+        })
+}
+
 fn event() -> impl Strategy<Value = Event> {
     let when = (
         timestamp(),
@@ -175,12 +213,13 @@ fn event() -> impl Strategy<Value = Event> {
         ids(),
         vec(citation(), 0..3),
         vec(control_link(), 0..3),
+        vec(candidate(), 0..3),
         level(),
     );
     (when, what).prop_map(
         |(
             (at, fidelity, end, known, place),
-            (id, title, narrative, actors, sources, controls, portion),
+            (id, title, narrative, actors, sources, controls, candidates, portion),
         )| Event {
             id: id.into(),
             at,
@@ -193,7 +232,7 @@ fn event() -> impl Strategy<Value = Event> {
             actors: actors.into_iter().map(Into::into).collect(),
             sources,
             controls,
-            candidates: Vec::new(),
+            candidates,
             portion,
         },
     )
@@ -245,11 +284,12 @@ fn record() -> impl Strategy<Value = Record> {
         vec(control(), 0..3),
         vec(event(), 0..4),
         vec(claim(), 0..3),
+        option::of(origin()),
     );
     (head, body).prop_map(
         |(
             (schema, id, title, summary, classification, tlp, portion),
-            (actors, sources, controls, events, claims),
+            (actors, sources, controls, events, claims, origin),
         )| Record {
             schema,
             id,
@@ -263,7 +303,7 @@ fn record() -> impl Strategy<Value = Record> {
             controls,
             events,
             claims,
-            origin: None,
+            origin,
         },
     )
 }

@@ -1176,3 +1176,52 @@ fn a_review_note_over_the_limit_is_an_error_too() {
     );
     assert_eq!(d.start.map(|s| s.line), Some(49));
 }
+
+// --- candidate controls ----------------------------------------------------
+
+#[test]
+fn candidates_must_be_catalogue_controls_with_a_chain_proposed_once() {
+    let text = read("valid/minimal.ron").replace(
+        "            controls: [(control: \"AU-6\", effect: Held)],\n",
+        "            controls: [(control: \"AU-6\", effect: Held)],\n            candidates: [\n                (control: \"AC-02\", catalogue: NistSp80053r5, chains: [(action: \"action.misuse.variety.Privilege abuse\", basis: Hotwash)]),\n                (control: \"AC-6\", catalogue: NistSp80053r5, chains: []),\n                (control: \"AU-6\", catalogue: NistSp80053r5, chains: [(action: \"action.hacking.variety.Use of stolen creds\", technique: \"T1078\", basis: Ctid)]),\n                (control: \"AU-6\", catalogue: NistSp80053r5, chains: [(action: \"action.misuse.variety.Privilege abuse\", basis: Hotwash)]),\n            ],\n",
+    );
+    let line = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .expect("the line")
+    };
+    let loaded = load::record_from_text(Path::new("candidates.ron"), text.clone());
+    assert!(loaded.value.is_none(), "errors make the record invalid");
+    let d = &loaded.report.diagnostics;
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "candidate.unknown",
+            "candidate.no-chain",
+            "candidate.duplicate"
+        ],
+        "{d:#?}"
+    );
+    assert_eq!(d[0].start.map(|s| s.line), Some(line("\"AC-02\"")));
+    assert_eq!(
+        d[0].message,
+        "\"AC-02\" is not a control of NIST SP 800-53 Rev. 5"
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("write it as the catalogue does: \"AC-2\"")
+    );
+    assert_eq!(d[1].start.map(|s| s.line), Some(line("chains: []")));
+    let lines: Vec<&str> = text.lines().collect();
+    let last_au6 = lines
+        .iter()
+        .rposition(|l| l.contains("(control: \"AU-6\", catalogue"))
+        .map(|i| i + 1);
+    assert_eq!(d[2].start.map(|s| s.line), last_au6);
+    assert_eq!(
+        d[2].message,
+        "control \"AU-6\" is proposed twice for this event"
+    );
+}

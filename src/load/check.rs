@@ -484,6 +484,7 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
                 .help("give one effect per control and event");
             }
         }
+        check_candidates(&mut p, catalog, e, &path);
         check_level(&mut p, overall, e.portion, path.field("portion"));
         if e.portion > overall.level {
             p.error(
@@ -580,6 +581,56 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
     }
     check_record_text(&mut p, record);
     p.0
+}
+
+/// An event's candidate controls: each a control of the catalogue in its
+/// own form, proposed for at least one reason, and proposed once.
+fn check_candidates(p: &mut Problems, catalog: &Catalog, e: &crate::model::Event, path: &DocPath) {
+    for (k, c) in e.candidates.iter().enumerate() {
+        let at = path.field("candidates").index(k);
+        match catalog.get(&c.control) {
+            None => {
+                let problem = p.error(
+                    "candidate.unknown",
+                    at.field("control"),
+                    format!("{:?} is not a control of {}", c.control, c.catalogue.name()),
+                );
+                match catalog.nearest(&c.control) {
+                    Some(near) => problem.help(format!("write it as the catalogue does: {near:?}")),
+                    None => problem.help("ids look like \"AC-2\" or \"SC-15(4)\""),
+                }
+            }
+            Some(entry) if entry.withdrawn => {
+                p.error(
+                    "candidate.withdrawn",
+                    at.field("control"),
+                    format!("{} is withdrawn from {}", c.control, c.catalogue.name()),
+                )
+                .help("propose the control that replaced it");
+            }
+            Some(_) => {}
+        }
+        if c.chains.is_empty() {
+            p.error(
+                "candidate.no-chain",
+                at.field("chains"),
+                format!(
+                    "candidate {:?} gives no chain: no reason it is proposed",
+                    c.control
+                ),
+            )
+            .help("a candidate names at least one chain (action, technique, basis)");
+        }
+        // An event proposes a few dozen candidates at most: a scan will do.
+        if e.candidates[..k].iter().any(|x| x.control == c.control) {
+            p.error(
+                "candidate.duplicate",
+                at.field("control"),
+                format!("control {:?} is proposed twice for this event", c.control),
+            )
+            .help("give one candidate per control, with every chain to it");
+        }
+    }
 }
 
 /// All semantic problems of a review, checked against its record.
@@ -1004,6 +1055,18 @@ fn check_record_text(p: &mut Problems, record: &Record) {
             if let Some(note) = &link.note {
                 let path = path.field("controls").index(k).field("note");
                 check_hostile_text(p, note, path, "control link's note", Many);
+            }
+        }
+        for (k, c) in e.candidates.iter().enumerate() {
+            for (j, chain) in c.chains.iter().enumerate() {
+                let path = path.field("candidates").index(k).field("chains").index(j);
+                check_hostile_text(
+                    p,
+                    &chain.action,
+                    path.field("action"),
+                    "chain's action",
+                    One,
+                );
             }
         }
     }
