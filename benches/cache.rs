@@ -113,7 +113,10 @@ fn open_cache_hit(bencher: Bencher, events: usize) {
         .counter(divan::counter::BytesCount::new(bytes(events)))
         .bench(|| open(path, &options));
     let cache = options.cache.as_ref().map(|c| c.counts());
-    assert!(cache.is_some_and(|c| c.hits > 0 && c.rejected == 0), "{cache:?}");
+    assert!(
+        cache.is_some_and(|c| c.hits > 0 && c.rejected == 0),
+        "{cache:?}"
+    );
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, max_time = 30)]

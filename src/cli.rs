@@ -260,15 +260,16 @@ pub enum Command {
     },
     /// Say where the cache of parsed records is, or empty it.
     ///
-    /// Opening a record (the workbench, validate, export, stats) keeps its
-    /// parsed and checked content in the cache folder ($XDG_CACHE_HOME/hotwash,
-    /// else ~/.cache/hotwash), so that opening the same bytes again skips the
-    /// parse. An entry is used only for the exact same content, checked by
+    /// Opening a record (the workbench, validate, export, stats,
+    /// merge-review) keeps its parsed and checked content in the cache folder
+    /// ($XDG_CACHE_HOME/hotwash, else ~/.cache/hotwash), so that opening the
+    /// same bytes again skips the parse. An entry is used only for the exact same content, checked by
     /// this same build with the same limits; anything else is ignored and
     /// rebuilt. The cache holds the records' text, as sensitive as they are:
     /// the folder is 0700, its files 0600, and it is never written beside a
     /// record. It keeps at most 1 GiB, evicting the least recently used.
-    /// --no-cache (or HOTWASH_NO_CACHE=1) neither reads nor writes it.
+    /// --no-cache (or HOTWASH_NO_CACHE=1) neither reads nor writes it. See
+    /// docs/CACHE.md.
     Cache {
         #[command(subcommand)]
         action: CacheAction,
@@ -853,7 +854,7 @@ fn open(
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
                  validate, export, stats, init, config, diff, merge-review, git-setup, \
-                 completions and man (hotwash --help)",
+                 cache, completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }

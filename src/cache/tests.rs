@@ -429,7 +429,6 @@ fn get_or_insert_with_builds_once_per_content() {
     std::fs::write(&review, "(schema: 1, record: \"w\")").expect("write");
     assert_eq!(summary(&cache), (WARNED.len(), true));
     assert_eq!(cache.counts().hits, 1);
-    drop(summary);
     assert_eq!(builds, 2);
     // An error from the build is returned, and nothing stored.
     let failed: Result<u8, &str> = cache.get_or_insert_with(&[&record], "other", || Err("no"));
