@@ -11,7 +11,10 @@ load falls on all three alike:
 The workbench is timed in tmux (120x40, a socket of its own) from starting
 it to the first frame that shows the record's timeline, then q.
 
-  python3 benches/cache_session.py BINARY RECORD [ROUNDS]
+  python3 benches/cache_session.py BINARY RECORD [ROUNDS [NAMES]]
+
+NAMES, comma-separated, keeps only those rows (validate, "export json",
+"export markdown", stats, workbench).
 
 XDG_CACHE_HOME is pointed at a folder of its own under $TMPDIR, removed at
 the end. Prints the median of each state and the ratios second/first and
@@ -20,6 +23,7 @@ import os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 binary, record = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+only = sys.argv[4].split(",") if len(sys.argv) > 4 else None
 home = tempfile.mkdtemp(prefix="hotwash-cache-session-")
 env = dict(os.environ, XDG_CACHE_HOME=home, SOURCE_DATE_EPOCH="1700000000")
 env.pop("HOTWASH_NO_CACHE", None)
@@ -87,8 +91,10 @@ def states(run):
 results = {}
 for r in range(rounds):
     for name, args in COMMANDS.items():
+        if only and name not in only:
+            continue
         results.setdefault(name, []).append(states(lambda flags, a=args: timed([*flags, *a])))
-    if shutil.which("tmux"):
+    if shutil.which("tmux") and (not only or "workbench" in only):
         results.setdefault("workbench (tmux)", []).append(states(tui))
 
 print(f"{rounds} rounds, medians; {os.path.basename(record)}")
