@@ -63,8 +63,10 @@ def tui(flags):
     """Seconds from start to the first frame showing the record."""
     tmux("kill-server")
     t0 = time.monotonic()
+    # The command line names the cache folder itself: a tmux server does
+    # not always hand its client's environment to the session.
     tmux("new-session", "-d", "-s", "s", "-x", "120", "-y", "40",
-         " ".join([binary, *flags, record]))
+         " ".join(["env", f"XDG_CACHE_HOME={home}", binary, *flags, record]))
     while time.monotonic() - t0 < 600:
         if "Timeline (" in tmux("capture-pane", "-t", "s", "-p"):
             seconds = time.monotonic() - t0
