@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Neither read nor write the cache of parsed records: parse every file
+    /// (also HOTWASH_NO_CACHE=1). See `hotwash cache`.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -268,6 +273,22 @@ pub enum Command {
         #[arg(long)]
         path: bool,
     },
+    /// Say where the cache of parsed records is, or empty it.
+    ///
+    /// Opening a record (the workbench, validate, export, stats,
+    /// merge-review) keeps its parsed and checked content in the cache folder
+    /// ($XDG_CACHE_HOME/hotwash, else ~/.cache/hotwash), so that opening the
+    /// same bytes again skips the parse. An entry is used only for the exact same content, checked by
+    /// this same build with the same limits; anything else is ignored and
+    /// rebuilt. The cache holds the records' text, as sensitive as they are:
+    /// the folder is 0700, its files 0600, and it is never written beside a
+    /// record. It keeps at most 1 GiB, evicting the least recently used.
+    /// --no-cache (or HOTWASH_NO_CACHE=1) neither reads nor writes it. See
+    /// docs/CACHE.md.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Print the manual page (roff), or write every page into a folder.
     ///
     /// `hotwash man --dir ~/.local/share/man/man1` writes hotwash.1 and a page
@@ -295,6 +316,15 @@ pub enum ImportFormat {
     /// misuse and physical actions, hotwash's own table: proposals for the
     /// analyst, never effects.
     Veris(crate::import::ImportArgs),
+}
+
+/// What `hotwash cache` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// Print the cache folder.
+    Path,
+    /// Remove every entry, and the folder if nothing else is in it.
+    Clear,
 }
 
 /// The formats of `hotwash stats`.
@@ -442,9 +472,15 @@ pub enum Format {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    let cache = if cli.no_cache || crate::cache::disabled_by_env() {
+        None
+    } else {
+        crate::cache::Cache::open_default().map(std::sync::Arc::new)
+    };
     let options = LoadOptions {
         max_size: cli.max_size,
         max_field: cli.max_field_size,
+        cache,
     };
     let color = cli.color;
     match cli.command {
@@ -514,6 +550,7 @@ pub fn run(cli: Cli) -> ExitCode {
             write_stdout(&out)
         }
         Some(Command::Man { dir }) => man(dir.as_deref()),
+        Some(Command::Cache { action }) => cache_command(action),
         Some(Command::Config {
             print_default,
             path,
@@ -522,6 +559,48 @@ pub fn run(cli: Cli) -> ExitCode {
             let config = load_config(cli.config.as_deref(), &options, color);
             open(cli.path, &options, cli.reviewer.as_deref(), config, color)
         }
+    }
+}
+
+/// `hotwash cache path` and `hotwash cache clear`. They name the folder
+/// whatever --no-cache says: clearing is how to be rid of it.
+fn cache_command(action: CacheAction) -> ExitCode {
+    let fail = |message: String| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "hotwash: {}",
+            text_safety::one_line(&message)
+        );
+        ExitCode::from(1)
+    };
+    let Some(cache) = crate::cache::Cache::open_default() else {
+        return fail("no cache folder: neither XDG_CACHE_HOME nor a home folder is known".into());
+    };
+    let dir = cache.dir().display().to_string();
+    match action {
+        CacheAction::Path => write_stdout(format!("{dir}\n").as_bytes()),
+        CacheAction::Clear => match cache.clear() {
+            Ok(cleared) => {
+                let said = format!(
+                    "removed {} from {dir} ({})",
+                    crate::wording::count(cleared.entries, "entry", "entries"),
+                    bytes_phrase(cleared.bytes)
+                );
+                let _ = writeln!(std::io::stderr(), "{}", text_safety::one_line(&said));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("cannot clear the cache {dir}: {e}")),
+        },
+    }
+}
+
+/// `123 bytes`, `4.5 MiB`.
+fn bytes_phrase(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    if bytes < MIB {
+        crate::wording::count(bytes as usize, "byte", "bytes")
+    } else {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
     }
 }
 
@@ -867,7 +946,7 @@ fn open(
             let d = Diagnostic::error("io.missing", "no such file or folder").with_help(
                 "hotwash opens a folder of records or a record file; its commands are \
                  validate, export, stats, import, init, config, diff, merge-review, git-setup, \
-                 completions and man (hotwash --help)",
+                 cache, completions and man (hotwash --help)",
             );
             return fail_on(&path, d, color);
         }
@@ -890,7 +969,7 @@ fn open(
             config: config.config,
             config_report: config.report,
         };
-        return match crate::tui::run(source, *options, start) {
+        return match crate::tui::run(source, options.clone(), start) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let e = e.to_string();

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod bundled;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diff;

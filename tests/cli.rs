@@ -10,6 +10,10 @@ use serde_json::Value;
 /// relative paths given here.
 fn hotwash(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -356,6 +360,10 @@ fn the_plain_summary_banner_counts_the_review() {
     let review = std::fs::read_to_string(fixtures.join("demo.review.ron")).expect("review");
     let line = |dir: &Path| {
         let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .arg(dir)
             .env("NO_COLOR", "1")
             .output()

@@ -44,6 +44,10 @@ fn hotwash(home: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
         .env_remove("CLICOLOR_FORCE")
         .env_remove("HOTWASH_CONFIG")
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .env("HOME", home);
     for (name, value) in env {
         command.env(name, value);

@@ -19,6 +19,10 @@ struct Tmux {
 impl Tmux {
     fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .arg("-L")
             .arg(&self.socket)
             .args(args)
@@ -345,6 +349,10 @@ fn reading_the_open_record_leaves_the_screen_alone() {
         std::fs::read(dir.join("demo.review.ron")).expect("read");
     }
     let validate = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg("validate")
         .arg(&record)
         .output()

@@ -22,6 +22,10 @@ fn export(args: &[&str]) -> Output {
 /// (an HTML export reads the configuration's paper size).
 fn export_with(before: &[&str], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(before)
         .arg("export")
         .args(args)
@@ -209,6 +213,10 @@ fn a_broken_record_is_not_exported() {
 #[test]
 fn a_bad_source_date_epoch_is_an_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(["export", "tests/fixtures/tui/demo.ron", "--format", "json"])
         .env("SOURCE_DATE_EPOCH", "yesterday")
         .current_dir(root())

@@ -744,6 +744,10 @@ fn stix_created_and_modified_do_not_depend_on_source_date_epoch() {
     let export = |epoch: &str| {
         let out = dir.join(format!("{epoch}.stix.json"));
         let run = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .arg("export")
             .arg(root().join(TAURUS))
             .args(["--format", "stix", "--force", "--out"])

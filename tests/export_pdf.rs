@@ -64,6 +64,10 @@ fn empty_config() -> PathBuf {
 /// unless ARGS name a configuration file.
 fn export(args: &[&str], epoch: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg("export")
         .args(args)
         .env("SOURCE_DATE_EPOCH", epoch)
@@ -203,6 +207,10 @@ fn a_pdf_is_not_written_to_a_terminal() {
     );
     let Ok(out) = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .current_dir(root())
         .env("HOTWASH_CONFIG", empty_config())
         .output()

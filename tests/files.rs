@@ -30,6 +30,10 @@ fn hotwash_in(dir: &Path, umask: &str, args: &[&str]) -> Run {
     let err_path = dir.join(format!(".stderr-{}", std::process::id()));
     let err = std::fs::File::create(&err_path).expect("stderr file");
     let mut child = Command::new("sh")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg("-c")
         .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_hotwash"))
@@ -304,6 +308,10 @@ fn the_workbench_opens_a_record_whose_review_is_a_fifo_read_only() {
     let socket = format!("hotwash-files-{}", std::process::id());
     let tmux = |args: &[&str]| {
         let out = Command::new("tmux")
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .arg("-L")
             .arg(&socket)
             .args(args)

@@ -27,6 +27,10 @@ impl Empty {
 
     fn run(&self, args: &[&str]) -> Output {
         Command::new(BIN)
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .args(args)
             .current_dir(&self.0)
             .env_remove("NO_COLOR")
@@ -217,6 +221,10 @@ fn the_man_pages_render_with_man() {
 fn a_closed_pipe_ends_the_output_quietly_and_successfully() {
     // `hotwash export … | head -1`: the reader takes one line and goes.
     let mut child = Command::new(BIN)
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(["export", "--format", "html"])
         .arg(record())
         .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -237,6 +245,10 @@ fn a_closed_pipe_ends_the_output_quietly_and_successfully() {
 
 fn piped(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(BIN)
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(args)
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -279,6 +291,10 @@ fn a_dash_reads_the_record_from_standard_input() {
     let exported = piped(&["export", "-", "--format", "json"], &bytes);
     assert!(exported.status.success(), "{}", text(&exported.stderr));
     let from_file = Command::new(BIN)
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(["export", "--format", "json"])
         .arg(record())
         .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -330,7 +346,11 @@ fn colour_follows_the_flag_then_no_color_then_clicolor_force() {
         command
             .args(["validate", "bad.ron"])
             .args(args)
-            .current_dir(&dir.0);
+            .current_dir(&dir.0)
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            );
         command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
         for (k, v) in env {
             command.env(k, v);

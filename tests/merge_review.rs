@@ -64,6 +64,10 @@ impl Repo {
     fn run_git(&self, args: &[&str]) -> Output {
         Command::new("git")
             .args(args)
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .current_dir(&self.0)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -86,6 +90,10 @@ impl Repo {
 
     fn hotwash(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .args(args)
             .current_dir(&self.0)
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -887,6 +895,10 @@ impl Scratch {
 
     fn hotwash(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .args(args)
             .current_dir(&self.0)
             .env("NO_COLOR", "1")

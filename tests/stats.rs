@@ -22,6 +22,10 @@ fn root() -> &'static Path {
 
 fn stats(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg("stats")
         .args(args)
         .env("NO_COLOR", "1")

@@ -45,6 +45,10 @@ impl Drop for Scratch {
 
 fn hotwash(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

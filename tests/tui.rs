@@ -580,6 +580,62 @@ fn sign_off_seals_the_review_and_a_later_change_makes_it_stale() {
 }
 
 #[test]
+fn the_sign_off_hash_is_made_only_when_needed_and_the_status_stays_true() {
+    use hotwash::tui::app::{EntryState, SignStatus};
+    let (ws, mut app) = open_record(120, 40);
+    // Hashing serialises the whole record: an unsigned review needs none.
+    assert!(!review(&app).bundle.hashed());
+    assert!(render(&app).contains("not signed off"));
+    keys(&mut app, "S");
+    keys(&mut app, "y");
+    assert!(matches!(review(&app).state.signoff, SignStatus::Current(_)));
+    assert!(render(&app).contains("signed off ✓ test analyst"));
+
+    // Opened again, without and then through a cache (a miss, then a
+    // hit): the sign-off on disk is checked, and current.
+    let cache_dir = std::env::temp_dir().join(format!(
+        "hotwash-tui-cache-{}-{}",
+        std::process::id(),
+        ws.0.file_name().and_then(|n| n.to_str()).unwrap_or("ws")
+    ));
+    let cache = std::sync::Arc::new(hotwash::cache::Cache::at(cache_dir.clone()));
+    let cached = LoadOptions {
+        cache: Some(std::sync::Arc::clone(&cache)),
+        ..LoadOptions::default()
+    };
+    let status = |options: &LoadOptions| {
+        let entry = load_entry(ws.record(), options);
+        assert!(matches!(entry.state, EntryState::Loaded(_)), "{entry:?}");
+        entry.review.expect("a review").signoff
+    };
+    for options in [&LoadOptions::default(), &cached, &cached] {
+        assert!(matches!(status(options), SignStatus::Current(_)));
+    }
+    assert_eq!(cache.counts().hits, 1);
+
+    // The record changed after the sign-off: stale, cached or not.
+    let text = std::fs::read_to_string(ws.record()).expect("read");
+    let tampered = text.replacen(
+        "joined from a hotel network",
+        "joined from a hotel netwerk",
+        1,
+    );
+    assert_ne!(tampered, text);
+    std::fs::write(ws.record(), tampered).expect("write");
+    for options in [&cached, &cached, &LoadOptions::default()] {
+        assert!(matches!(status(options), SignStatus::Stale(_)));
+    }
+    assert_eq!(cache.counts().hits, 2, "{:?}", cache.counts());
+    let mut app = App::new(120, 40);
+    app.reviewer = "test analyst".into();
+    update(&mut app, Msg::Loaded(load_entry(ws.record(), &cached)));
+    update(&mut app, Msg::LoadFinished);
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("sign-off STALE"), "{}", render(&app));
+    let _ = std::fs::remove_dir_all(&cache_dir);
+}
+
+#[test]
 fn a_corrupt_review_opens_read_only_and_is_left_alone() {
     let ws = Workspace::new();
     let broken = "(schema: 1, record: \"demo-hotel-call\", findings: [(id: \"F1\",";
@@ -1605,6 +1661,10 @@ fn the_library_and_the_plain_summary_say_the_same_about_failed_controls() {
     assert!(wide.contains("2 of 4"), "{wide}");
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg(ws.record())
         .output()
         .expect("run hotwash");

@@ -65,6 +65,10 @@ fn read_like_others(record: &Path) {
         std::fs::read(hotwash::load::review_path(record)).expect("read");
     }
     let validate = std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .arg("validate")
         .arg(record)
         .output()

@@ -30,12 +30,16 @@ pub const MAX_NESTING: usize = 64;
 /// The file name ending of review files.
 pub const REVIEW_SUFFIX: &str = ".review.ron";
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Files larger than this many bytes are refused.
     pub max_size: u64,
     /// Text fields (a narrative, a note) larger than this many bytes are errors.
     pub max_field: usize,
+    /// Where record files' parsed and checked contents are kept, to open
+    /// them again without parsing them (see docs/CACHE.md). `None` (the
+    /// default, and `--no-cache`): every file is parsed.
+    pub cache: Option<Arc<crate::cache::Cache>>,
 }
 
 impl Default for LoadOptions {
@@ -43,6 +47,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_size: DEFAULT_MAX_SIZE,
             max_field: size::MAX_FIELD_BYTES,
+            cache: None,
         }
     }
 }
@@ -295,8 +300,17 @@ pub fn load_record_stdin(options: &LoadOptions) -> Loaded<Record> {
     }
 }
 
-/// Loads and validates a record file.
+/// Loads and validates a record file, through the cache when `options`
+/// has one.
 pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
+    match &options.cache {
+        Some(cache) => crate::cache::record::load(cache, path, options),
+        None => load_record_uncached(path, options),
+    }
+}
+
+/// Loads and validates a record file from its text, whatever the cache holds.
+pub fn load_record_uncached(path: &Path, options: &LoadOptions) -> Loaded<Record> {
     match text::read_text(path, options.max_size) {
         Ok(text) => record_from_text_with(path, text, options),
         Err(d) => Loaded::failed(path, None, d),

@@ -14,14 +14,35 @@ use super::time::{Fidelity, Timestamp};
 /// Deserialises a list without spare capacity. RON gives no length hint,
 /// so a parsed `Vec` keeps up to half its allocation unused; across the
 /// small lists of 100k events that was a quarter of a record's memory.
+/// A format that knows the length (the cache's MessagePack) says it, and the
+/// list is reserved whole: serde's own `Vec` reserves at most 1 MiB from a
+/// hint and grows from there by copying, into fresh pages each time.
 fn exact<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    let mut list = Vec::<T>::deserialize(deserializer)?;
-    list.shrink_to_fit();
-    Ok(list)
+    struct Exact<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Exact<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            // Serde's wording for a `Vec`, so RON's messages stay the same.
+            f.write_str("a sequence")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            // Bounded: a length is only a claim until the elements are read.
+            const MOST: usize = 1 << 20;
+            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MOST));
+            while let Some(item) = seq.next_element()? {
+                list.push(item);
+            }
+            list.shrink_to_fit();
+            Ok(list)
+        }
+    }
+    deserializer.deserialize_seq(Exact(std::marker::PhantomData))
 }
 
 /// The record format version this build reads and writes.

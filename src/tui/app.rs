@@ -27,8 +27,10 @@ pub const MIN_HEIGHT: u16 = 18;
 pub struct Bundle {
     pub path: PathBuf,
     pub record: Record,
-    /// Has taken in the record, for the sign-off hash of the review.
-    pub hasher: RecordHasher,
+    /// Has taken in the record, for the sign-off hash of the review: made
+    /// the first time a sign-off needs it (see [`Bundle::hasher`]), since
+    /// it serialises and hashes the whole record (0.28 s at 100k events).
+    hasher: std::sync::OnceLock<RecordHasher>,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
     pub has_failure: Vec<bool>,
@@ -95,13 +97,12 @@ impl Bundle {
             _ => "no events".to_string(),
         };
         let failed_controls = timeline.failed_controls();
-        let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
         let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
-            hasher,
+            hasher: std::sync::OnceLock::new(),
             timeline,
             has_failure,
             actors,
@@ -113,6 +114,20 @@ impl Bundle {
             columns,
             summary,
         }
+    }
+}
+
+impl Bundle {
+    /// The record's sign-off hasher, made at the first call: only signing
+    /// off and a review that has a sign-off need it.
+    pub fn hasher(&self) -> &RecordHasher {
+        self.hasher.get_or_init(|| RecordHasher::new(&self.record))
+    }
+
+    /// Whether the hasher has been made (tests: opening an unsigned review
+    /// must not make it).
+    pub fn hashed(&self) -> bool {
+        self.hasher.get().is_some()
     }
 }
 
@@ -262,13 +277,18 @@ impl ReviewState {
     /// reload): the index, the sign-off and the banner are worked out again.
     pub fn refresh(&mut self, bundle: &Bundle) {
         self.index = ReviewIndex::new(&self.review);
-        self.refresh_signoff(&bundle.hasher);
+        self.refresh_signoff(bundle);
         self.banner = crate::report::shown_classification(&bundle.record, &self.review);
     }
 
-    /// Recomputes where the sign-off stands.
-    pub fn refresh_signoff(&mut self, hasher: &RecordHasher) {
-        self.signoff = match signoff_state(hasher, &self.review) {
+    /// Recomputes where the sign-off stands. Without a sign-off there is
+    /// nothing to hash.
+    pub fn refresh_signoff(&mut self, bundle: &Bundle) {
+        if self.review.signoff.is_none() {
+            self.signoff = SignStatus::NotSigned;
+            return;
+        }
+        self.signoff = match signoff_state(bundle.hasher(), &self.review) {
             SignOffState::NotSigned => SignStatus::NotSigned,
             SignOffState::Current(s) => SignStatus::Current(s.reviewer.clone()),
             SignOffState::Stale(s) => SignStatus::Stale(s.reviewer.clone()),

@@ -198,7 +198,7 @@ pub fn run(source: Source, options: LoadOptions, start: Start) -> io::Result<()>
         Source::Path(path) => (false, Some(path.clone())),
         Source::Bundled => (false, Some(PathBuf::from(crate::bundled::PLACE))),
     };
-    spawn_loader(source, options, tx.clone());
+    spawn_loader(source, options.clone(), tx.clone());
 
     let mut terminal = ratatui::try_init()?;
     let _guard = Guard;

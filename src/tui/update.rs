@@ -203,7 +203,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             let signoff = SignOff {
                 reviewer: app.reviewer.clone(),
                 at,
-                hash: r.bundle.hasher.hash(&r.state.review),
+                hash: r.bundle.hasher().hash(&r.state.review),
             };
             apply_edit(app, Edit::SignOff(signoff))
         }
