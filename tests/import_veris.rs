@@ -547,6 +547,10 @@ fn the_command_imports_reports_and_exits_1_when_a_file_failed() {
     let out = scratch.0.join("records");
     let run = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+            )
             .args(["--color", "never", "import", "veris"])
             .arg(&input)
             .arg("--out")
@@ -569,6 +573,10 @@ fn the_command_imports_reports_and_exits_1_when_a_file_failed() {
     assert_eq!(second.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("0 written, 3 unchanged"), "{stderr}");
     let validate = std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/xdg-cache"),
+        )
         .args(["validate"])
         .arg(&out)
         .output()
