@@ -9,11 +9,14 @@
 //! ```
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use divan::{Bencher, black_box};
+use hotwash::library::RecordSummary;
+use hotwash::model::Review;
 use hotwash::stats::{Summary, Table};
-use hotwash::tui::app::{App, Bundle, Entry, EntryState, Screen};
+use hotwash::timeline::Timeline;
+use hotwash::tui::app::{App, Entry, EntryState, Screen};
 use hotwash::tui::cross::CrossScreen;
 use hotwash::tui::view::view;
 use ratatui::Terminal;
@@ -45,11 +48,9 @@ fn entries(n: usize) -> &'static [Entry] {
             .map(|i| {
                 let path = PathBuf::from(format!("r{i:04}.ron"));
                 let record = synth::record(EVENTS, i as u64 + 1);
-                Entry {
-                    path: path.clone(),
-                    state: EntryState::Loaded(Arc::new(Bundle::new(path, record))),
-                    review: None,
-                }
+                let review = Review::new(record.id.clone());
+                let summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
+                Entry::of(path, Ok(summary))
             })
             .collect()
     })
@@ -59,7 +60,7 @@ fn summaries(n: usize) -> Vec<Summary> {
     entries(n)
         .iter()
         .filter_map(|e| match &e.state {
-            EntryState::Loaded(b) => Some((*b.summary).clone()),
+            EntryState::Summarised(s) => Some(s.stats.clone()),
             EntryState::Failed(_) => None,
         })
         .collect()

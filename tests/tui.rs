@@ -1424,7 +1424,7 @@ fn open_with_narrative(width: u16, height: u16, narrative: &str) -> (Workspace, 
     let mut app = App::new(width, height);
     let entry = load_entry(ws.record(), &LoadOptions::default());
     assert!(
-        matches!(entry.state, hotwash::tui::app::EntryState::Loaded(_)),
+        matches!(entry.state, hotwash::tui::app::EntryState::Summarised(_)),
         "the record loads"
     );
     update(&mut app, Msg::Loaded(entry));
