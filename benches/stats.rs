@@ -2,7 +2,8 @@
 //! events each, synthetic). The targets: a frame of the view over 2,000
 //! records within 1.2x the frame over 20, because only the rows and columns
 //! on screen are drawn; building the table grows with the records' controls,
-//! not their events.
+//! not their events. `frame_library` is the library screen itself over the
+//! same summaries, held to the same 1.2x.
 //!
 //! ```text
 //! cargo bench --bench stats
@@ -90,6 +91,20 @@ fn frame_cross(bencher: Bencher, n: usize) {
     screen.row_offset = screen.row.saturating_sub(5);
     screen.col_offset = screen.col.saturating_sub(3);
     app.screen = Screen::Cross(Box::new(screen));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    bencher.bench_local(|| {
+        terminal.draw(|f| view(black_box(&app), f)).expect("draw");
+    });
+}
+
+/// The library screen at 120x40 over `n` records, the selection in the middle.
+#[divan::bench(args = LIBRARIES, sample_count = 200)]
+fn frame_library(bencher: Bencher, n: usize) {
+    let mut app = App::new(120, 40);
+    for entry in entries(n) {
+        app.library.push(entry.clone());
+    }
+    app.library.selected = n / 2;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     bencher.bench_local(|| {
         terminal.draw(|f| view(black_box(&app), f)).expect("draw");
