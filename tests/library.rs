@@ -392,3 +392,42 @@ fn parallel_validate_reports_exactly_what_a_serial_run_does() {
     assert_eq!(rendered(4), serial);
     assert_eq!(rendered(2), serial);
 }
+
+#[test]
+fn a_record_changed_while_open_is_summarised_again() {
+    let dir = std::env::temp_dir().join(format!("hotwash-library-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("demo.ron");
+    let text = std::fs::read_to_string("tests/fixtures/tui/demo.ron").expect("demo");
+    std::fs::write(&path, &text).expect("copy");
+    let mut app = App::new(120, 40);
+    update(
+        &mut app,
+        Msg::Loaded(load_entry(path.clone(), &LoadOptions::default())),
+    );
+    enter(&mut app);
+    assert!(matches!(app.screen, Screen::Review(_)));
+    std::fs::write(
+        &path,
+        text.replacen("Demo: a call joined", "Renamed: a call joined", 1),
+    )
+    .expect("edit");
+    // What the watcher says when the file's content changed.
+    dispatch(&mut app, Msg::RecordChanged, &LoadOptions::default());
+    let key = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    dispatch(
+        &mut app,
+        Msg::Input(Event::Key(key)),
+        &LoadOptions::default(),
+    );
+    assert!(matches!(app.screen, Screen::Library));
+    let summary = app.library.entries[0].summary().expect("summarised");
+    assert!(
+        summary.title().starts_with("Renamed: "),
+        "{}",
+        summary.title()
+    );
+    assert!(render(&app).contains("Renamed: a call joined"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -978,6 +978,14 @@ fn opened(
     let mut state = state;
     // A kept review was worked out against the record as it was then.
     state.refresh(&bundle);
+    // What was read meanwhile (help, another record's diagnostics) belongs
+    // to the screen being left.
+    if matches!(
+        app.overlay,
+        Some(Overlay::Help | Overlay::Diagnostics(_) | Overlay::Messages)
+    ) {
+        app.overlay = None;
+    }
     let cross = match opening.at {
         Some(_) => match std::mem::replace(&mut app.screen, Screen::Library) {
             Screen::Cross(cross) => Some(cross),
