@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::{ZoneChoice, display};
 use crate::model::{Classification, Fidelity, OriginFormat, Record, Review};
-use crate::review::store::{self, Opened};
 use crate::timeline::Timeline;
 
 pub use parallel::map_in_order;
@@ -134,14 +133,22 @@ pub fn period(record: &Record, timeline: &Timeline) -> String {
     }
 }
 
-/// The review a record is shown with, as the review screen would open it:
-/// the file beside it, or an empty review when there is none or it cannot
-/// be used (the review screen then says why, read-only).
+/// The review a record is shown with, as the review screen would open it
+/// (`review::store::open`): the file beside it, or an empty review when
+/// there is none or it cannot be used (the review screen then says why,
+/// read-only). Only read: the store's clean-up of interrupted saves lists
+/// the whole folder, which for each record of a large library would make
+/// loading it quadratic; it is done when the record is opened.
 fn review_beside(path: &Path, record: &Record, options: &LoadOptions) -> Review {
-    match store::open(path, record, options) {
-        Opened::Writable { review, .. } => review,
-        Opened::ReadOnly(_) => Review::new(record.id.clone()),
+    let review = load::review_path(path);
+    // Nothing at all at the name: a new review (a broken link is read, and
+    // refused, as the store does).
+    if std::fs::symlink_metadata(&review).is_err() {
+        return Review::new(record.id.clone());
     }
+    load::load_review(&review, record, options)
+        .value
+        .unwrap_or_else(|| Review::new(record.id.clone()))
 }
 
 /// The summary of the record file at `path` with the review beside it, or
