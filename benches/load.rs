@@ -7,6 +7,12 @@
 //!   file once its text is read (`hotwash::load::record_from_text`);
 //! - `load_file`: the whole load of a file, reading and checking the text
 //!   included (`hotwash::load::load_record`; the file is in the page cache).
+//! - `summarise_file`: what the library keeps of a record file, with its
+//!   review (`hotwash::library::summarise`), against `open_file`, the full
+//!   load the review screen needs (`hotwash::tui::app::open_record`);
+//! - `folder_validate` and `folder_summarise`: a folder of 200 records of
+//!   200 events, checked as `hotwash validate` does and summarised as the
+//!   library does, on one thread and on every core (`jobs`).
 //!
 //! ```text
 //! cargo bench --bench load
@@ -39,6 +45,36 @@ fn main() {
     for size in SIZES {
         std::fs::remove_file(file_path(size)).ok();
     }
+    std::fs::remove_dir_all(folder_path()).ok();
+}
+
+/// Records in the folder benches, and their events.
+const FOLDER: (usize, usize) = (200, 200);
+
+fn folder_path() -> PathBuf {
+    std::env::temp_dir().join(format!("hotwash-bench-folder-{}", std::process::id()))
+}
+
+/// A folder of `FOLDER` records, written once.
+fn folder() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = folder_path();
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot make the folder: {e}"));
+        for i in 0..FOLDER.0 {
+            let mut out = Vec::new();
+            synth::write(&mut out, &synth::record(FOLDER.1, i as u64 + 1), true)
+                .unwrap_or_else(|e| panic!("cannot write a synthetic record: {e}"));
+            std::fs::write(dir.join(format!("r{i:04}.ron")), out)
+                .unwrap_or_else(|e| panic!("cannot write a record: {e}"));
+        }
+        dir
+    })
+}
+
+/// One thread, and every core this process may use.
+fn job_counts() -> [usize; 2] {
+    [1, hotwash::library::parallel::jobs()]
 }
 
 /// The pretty RON text of a synthetic record, generated once per size.
@@ -114,4 +150,47 @@ fn load_file(bencher: Bencher, events: usize) {
             );
             loaded.value
         });
+}
+
+#[divan::bench(args = SIZES, sample_count = 20, max_time = 30)]
+fn summarise_file(bencher: Bencher, events: usize) {
+    let path = file(events);
+    let options = LoadOptions::default();
+    bencher.bench(|| {
+        hotwash::library::summarise(black_box(path), &options)
+            .unwrap_or_else(|r| panic!("the synthetic record is valid: {r:?}"))
+    });
+}
+
+#[divan::bench(args = SIZES, sample_count = 20, max_time = 30)]
+fn open_file(bencher: Bencher, events: usize) {
+    let path = file(events);
+    let options = LoadOptions::default();
+    bencher.bench(|| {
+        hotwash::tui::app::open_record(black_box(path), &options, false)
+            .unwrap_or_else(|r| panic!("the synthetic record is valid: {r:?}"))
+    });
+}
+
+#[divan::bench(args = job_counts(), sample_count = 10, max_time = 60)]
+fn folder_validate(bencher: Bencher, jobs: usize) {
+    let paths = [folder().to_path_buf()];
+    let options = LoadOptions::default();
+    bencher.bench(|| {
+        let reports = hotwash::load::validate_paths_with(black_box(&paths), &options, jobs);
+        assert_eq!(reports.len(), FOLDER.0);
+        reports
+    });
+}
+
+#[divan::bench(args = job_counts(), sample_count = 10, max_time = 60)]
+fn folder_summarise(bencher: Bencher, jobs: usize) {
+    let files = hotwash::load::records_in(folder()).unwrap_or_else(|d| panic!("{}", d.message));
+    let options = LoadOptions::default();
+    bencher.bench(|| {
+        hotwash::library::map_in_order(&files, jobs, |_, path| {
+            hotwash::library::summarise(path, &options)
+                .unwrap_or_else(|r| panic!("the synthetic record is valid: {r:?}"))
+        })
+    });
 }

@@ -2,18 +2,22 @@
 //! events each, synthetic). The targets: a frame of the view over 2,000
 //! records within 1.2x the frame over 20, because only the rows and columns
 //! on screen are drawn; building the table grows with the records' controls,
-//! not their events.
+//! not their events. `frame_library` is the library screen itself over the
+//! same summaries, held to the same 1.2x.
 //!
 //! ```text
 //! cargo bench --bench stats
 //! ```
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use divan::{Bencher, black_box};
+use hotwash::library::RecordSummary;
+use hotwash::model::Review;
 use hotwash::stats::{Summary, Table};
-use hotwash::tui::app::{App, Bundle, Entry, EntryState, Screen};
+use hotwash::timeline::Timeline;
+use hotwash::tui::app::{App, Entry, EntryState, Screen};
 use hotwash::tui::cross::CrossScreen;
 use hotwash::tui::view::view;
 use ratatui::Terminal;
@@ -45,11 +49,9 @@ fn entries(n: usize) -> &'static [Entry] {
             .map(|i| {
                 let path = PathBuf::from(format!("r{i:04}.ron"));
                 let record = synth::record(EVENTS, i as u64 + 1);
-                Entry {
-                    path: path.clone(),
-                    state: EntryState::Loaded(Arc::new(Bundle::new(path, record))),
-                    review: None,
-                }
+                let review = Review::new(record.id.clone());
+                let summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
+                Entry::of(path, Ok(summary))
             })
             .collect()
     })
@@ -59,7 +61,7 @@ fn summaries(n: usize) -> Vec<Summary> {
     entries(n)
         .iter()
         .filter_map(|e| match &e.state {
-            EntryState::Loaded(b) => Some((*b.summary).clone()),
+            EntryState::Summarised(s) => Some(s.stats.clone()),
             EntryState::Failed(_) => None,
         })
         .collect()
@@ -89,6 +91,20 @@ fn frame_cross(bencher: Bencher, n: usize) {
     screen.row_offset = screen.row.saturating_sub(5);
     screen.col_offset = screen.col.saturating_sub(3);
     app.screen = Screen::Cross(Box::new(screen));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    bencher.bench_local(|| {
+        terminal.draw(|f| view(black_box(&app), f)).expect("draw");
+    });
+}
+
+/// The library screen at 120x40 over `n` records, the selection in the middle.
+#[divan::bench(args = LIBRARIES, sample_count = 200)]
+fn frame_library(bencher: Bencher, n: usize) {
+    let mut app = App::new(120, 40);
+    for entry in entries(n) {
+        app.library.push(entry.clone());
+    }
+    app.library.selected = n / 2;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     bencher.bench_local(|| {
         terminal.draw(|f| view(black_box(&app), f)).expect("draw");

@@ -63,7 +63,8 @@ pub enum Command {
     /// Check records and reviews: syntax, references, grades, times, markings.
     ///
     /// A record is checked together with the review beside it
-    /// (`NAME.review.ron`); a folder with every record in it.
+    /// (`NAME.review.ron`); a folder with every record in it, on every core
+    /// the process may use (`taskset -c 0` gives one), reported in order.
     Validate {
         /// Record files, review files or folders; `-` reads one record from
         /// standard input (no review is looked up for it).

@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod git;
 pub mod import;
+pub mod library;
 pub mod load;
 pub mod model;
 pub mod report;

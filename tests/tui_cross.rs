@@ -34,10 +34,13 @@ fn library(width: u16, height: u16) -> App {
     app
 }
 
+/// Presses a key and carries out what it asks for (opening a record reads
+/// it), as the runtime does.
 fn press(app: &mut App, code: KeyCode) {
-    update(
+    hotwash::tui::runtime::dispatch(
         app,
         Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))),
+        &LoadOptions::default(),
     );
 }
 
@@ -218,13 +221,12 @@ fn a_thousand_incidents_keep_the_columns_in_line() {
         let mut record = alpha.clone();
         record.id = format!("a{i:03}");
         let path = std::path::PathBuf::from(format!("a{i:03}.ron"));
-        app.library.entries.push(hotwash::tui::app::Entry {
-            path: path.clone(),
-            state: hotwash::tui::app::EntryState::Loaded(std::sync::Arc::new(
-                hotwash::tui::app::Bundle::new(path, record),
-            )),
-            review: None,
-        });
+        let timeline = hotwash::timeline::Timeline::new(&record);
+        let review = hotwash::model::Review::new(record.id.clone());
+        let summary = hotwash::library::RecordSummary::of(&record, &timeline, &review);
+        app.library
+            .entries
+            .push(hotwash::tui::app::Entry::of(path, Ok(summary)));
     }
     keys(&mut app, "C");
     let screen = render(&app);

@@ -434,16 +434,31 @@ pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
 }
 
 /// Every file report for the given files and folders, in order. A review
-/// file is checked with its record; a folder with all its records.
+/// file is checked with its record; a folder with all its records. Records
+/// are checked on every core; the reports keep the order of a serial run.
 pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileReport> {
-    let mut reports = Vec::new();
+    validate_paths_with(paths, options, crate::library::parallel::jobs())
+}
+
+/// [`validate_paths`] on up to `jobs` threads.
+pub fn validate_paths_with(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    jobs: usize,
+) -> Vec<FileReport> {
+    /// A report known while listing, or a record to check.
+    enum Job {
+        Ready(FileReport),
+        Record(PathBuf),
+    }
+    let mut listed = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stdin_read = false;
     for path in paths {
         if is_stdin(path) {
             // Standard input can be read once; a second `-` has nothing left.
             if !std::mem::replace(&mut stdin_read, true) {
-                reports.push(load_record_stdin(options).report);
+                listed.push(Job::Ready(load_record_stdin(options).report));
             }
             continue;
         }
@@ -451,7 +466,7 @@ pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileRepor
             match records_in(path) {
                 Ok(r) => r,
                 Err(d) => {
-                    reports.push(failed_report(path, d));
+                    listed.push(Job::Ready(failed_report(path, d)));
                     continue;
                 }
             }
@@ -461,7 +476,7 @@ pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileRepor
                     "review.no-record",
                     format!("there is no record {} beside this review", record.display()),
                 );
-                reports.push(failed_report(path, d));
+                listed.push(Job::Ready(failed_report(path, d)));
                 continue;
             }
             vec![record]
@@ -469,12 +484,34 @@ pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions) -> Vec<FileRepor
             vec![path.clone()]
         };
         for record in records {
-            if !seen.insert(record.clone()) {
-                continue;
+            if seen.insert(record.clone()) {
+                listed.push(Job::Record(record));
             }
-            let checked = check_record_file(&record, options);
-            reports.push(checked.record.report);
-            reports.extend(checked.review.map(|r| r.report));
+        }
+    }
+    let records: Vec<&Path> = listed
+        .iter()
+        .filter_map(|j| match j {
+            Job::Record(p) => Some(p.as_path()),
+            Job::Ready(_) => None,
+        })
+        .collect();
+    // Only the reports are kept: each parsed record is dropped on its thread.
+    let mut checked = crate::library::map_in_order(&records, jobs, |_, path| {
+        let c = check_record_file(path, options);
+        (c.record.report, c.review.map(|r| r.report))
+    })
+    .into_iter();
+    let mut reports = Vec::new();
+    for job in listed {
+        match job {
+            Job::Ready(report) => reports.push(report),
+            Job::Record(_) => {
+                if let Some((record, review)) = checked.next() {
+                    reports.push(record);
+                    reports.extend(review);
+                }
+            }
         }
     }
     reports

@@ -11,6 +11,7 @@ pub mod render;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::model::time::Fidelity;
 use crate::model::{Catalogue, Classification, Effect, Id, Level, Record, Scheme, Timestamp, Tlp};
@@ -19,7 +20,7 @@ use crate::model::{Catalogue, Classification, Effect, Id, Level, Record, Scheme,
 pub const STATS_FORMAT: &str = "hotwash-stats/1";
 
 /// How many events gave a control each effect, indexed as [`Effect::ALL`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts(pub [u32; 5]);
 
 impl Counts {
@@ -96,7 +97,7 @@ impl EffectFilter {
 }
 
 /// The first event (in the record's order) that gave a control an effect.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstEvent {
     /// The event's index in the record.
     pub index: u32,
@@ -104,7 +105,7 @@ pub struct FirstEvent {
 }
 
 /// One control of one record: how its events treated it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub catalogue: Catalogue,
     pub id: Id,
@@ -127,7 +128,7 @@ impl Tally {
 
 /// The time from an incident's first control failure to when it became
 /// known to the own side.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lag {
     /// The first event with a failure, in the record's order.
     pub first_failure: String,
@@ -159,7 +160,7 @@ impl Lag {
 }
 
 /// What the cross-incident view and `hotwash stats` need of one record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
     pub title: String,

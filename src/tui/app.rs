@@ -10,9 +10,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use super::columns::Columns;
 use super::form::{ExportForm, ExportRequest, FindingForm, NoteForm};
 use super::review_index::ReviewIndex;
+use crate::library::{self, RecordSummary};
 use crate::load::{self, FileReport, LoadOptions};
-use crate::model::time::{ZoneChoice, display};
-use crate::model::{Fidelity, Id, Record, Review};
+use crate::model::time::ZoneChoice;
+use crate::model::{Id, Record, Review};
 use crate::review::store::{self, Opened};
 use crate::review::{Edit, RecordHasher, ReviewStore, SignOffState, signoff_state};
 use crate::timeline::Timeline;
@@ -22,7 +23,8 @@ pub const MIN_WIDTH: u16 = 64;
 pub const MIN_HEIGHT: u16 = 18;
 
 /// A record with everything derived from it once, at load time, so that a
-/// frame never has to walk the whole record.
+/// frame never has to walk the whole record. Only the open record is held
+/// so; the library keeps [`RecordSummary`]s.
 #[derive(Debug)]
 pub struct Bundle {
     pub path: PathBuf,
@@ -38,15 +40,11 @@ pub struct Bundle {
     pub sources: HashMap<Id, usize>,
     /// Claims about each event, by event index.
     pub claims: HashMap<usize, Vec<usize>>,
-    pub period: String,
-    pub failed_controls: usize,
     /// Each event's searchable text: built the first time the record is
     /// searched (not at load, which many records never need), then kept.
     pub search: std::sync::OnceLock<super::search::SearchIndex>,
     /// The Timeline's and Controls' column widths.
     pub columns: Columns,
-    /// What the controls-across-incidents view needs of the record.
-    pub summary: Arc<crate::stats::Summary>,
 }
 
 impl Bundle {
@@ -80,25 +78,7 @@ impl Bundle {
                 }
             }
         }
-        let first = timeline.event_at(0).map(|i| &record.events[i]);
-        let last = timeline
-            .len()
-            .checked_sub(1)
-            .and_then(|p| timeline.event_at(p))
-            .map(|i| &record.events[i]);
-        let period = match (first, last) {
-            (Some(f), Some(l)) => {
-                let day = |e: &crate::model::Event| {
-                    display(&e.at, Fidelity::Day.min(e.fidelity), ZoneChoice::Utc, None)
-                };
-                let (a, b) = (day(f), day(l));
-                if a == b { a } else { format!("{a} – {b}") }
-            }
-            _ => "no events".to_string(),
-        };
-        let failed_controls = timeline.failed_controls();
         let columns = Columns::new(&record, &timeline);
-        let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
@@ -108,12 +88,14 @@ impl Bundle {
             actors,
             sources,
             claims,
-            period,
-            failed_controls,
             search: std::sync::OnceLock::new(),
             columns,
-            summary,
         }
+    }
+
+    /// The library's summary of this record shown with `review`.
+    pub fn summary(&self, review: &Review) -> RecordSummary {
+        RecordSummary::of(&self.record, &self.timeline, review)
     }
 }
 
@@ -131,47 +113,53 @@ impl Bundle {
     }
 }
 
-/// Loads a record and the review beside it, or reports why not.
+/// The library entry of a record file: its summary with the review beside
+/// it (the record itself is not kept), or why it does not load.
 pub fn load_entry(path: PathBuf, options: &LoadOptions) -> Entry {
-    let loaded = load::load_record(&path, options);
-    entry(path, loaded, |path, record| {
-        ReviewState::open(path, record, options)
-    })
+    let summary = library::summarise(&path, options);
+    Entry::of(path, summary)
 }
 
-/// Loads a record bundled with hotwash and its bundled review.
+/// The library entry of a record bundled with hotwash and its bundled review.
 pub fn load_bundled_entry(file: &crate::bundled::BundledFile, options: &LoadOptions) -> Entry {
     let path = crate::bundled::path_of(file.name);
-    let loaded = load::record_from_text_with(&path, file.text.into(), options);
-    entry(path, loaded, |path, record| {
-        ReviewState::bundled(path, record, options)
-    })
+    let summary = library::summarise_bundled(file, options);
+    Entry::of(path, summary)
 }
 
-/// The library entry for a loaded record, with the review `review` gives
-/// it; a record that did not load keeps its report.
-fn entry(
-    path: PathBuf,
-    loaded: load::Loaded<Record>,
-    review: impl FnOnce(&std::path::Path, &Record) -> ReviewState,
-) -> Entry {
-    match loaded.value {
-        Some(record) => {
-            let mut review = review(&path, &record);
-            let bundle = Bundle::new(path.clone(), record);
-            review.refresh(&bundle);
-            Entry {
-                path,
-                state: EntryState::Loaded(Arc::new(bundle)),
-                review: Some(review),
-            }
-        }
-        None => Entry {
-            path,
-            state: EntryState::Failed(loaded.report),
-            review: None,
-        },
-    }
+/// A record read in full to be opened, with its review (`None` when the
+/// library entry kept the review it was closed with).
+#[derive(Debug)]
+pub struct OpenedRecord {
+    pub bundle: Arc<Bundle>,
+    pub review: Option<ReviewState>,
+}
+
+/// Reads the record at `path` in full (a bundled one from inside hotwash)
+/// and, unless `kept_review`, the review beside it.
+pub fn open_record(
+    path: &std::path::Path,
+    options: &LoadOptions,
+    kept_review: bool,
+) -> Result<OpenedRecord, FileReport> {
+    let bundled = crate::bundled::is_bundled(path)
+        .then(|| crate::bundled::file(path))
+        .flatten();
+    let loaded = match bundled {
+        Some(file) => load::record_from_text_with(path, file.text.into(), options),
+        None => load::load_record(path, options),
+    };
+    let record = loaded.value.ok_or(loaded.report)?;
+    let review = (!kept_review).then(|| match bundled {
+        Some(_) => ReviewState::bundled(path, &record, options),
+        None => ReviewState::open(path, &record, options),
+    });
+    let bundle = Arc::new(Bundle::new(path.to_path_buf(), record));
+    let review = review.map(|mut r| {
+        r.refresh(&bundle);
+        r
+    });
+    Ok(OpenedRecord { bundle, review })
 }
 
 /// How the review file may be used.
@@ -302,11 +290,7 @@ impl ReviewState {
     /// The review shipped with a bundled record (an empty one if none
     /// was), read-only.
     pub fn bundled(record_path: &std::path::Path, record: &Record, options: &LoadOptions) -> Self {
-        let review = crate::bundled::review_of(record_path).and_then(|file| {
-            let path = crate::bundled::path_of(file.name);
-            load::review_from_text_with(&path, file.text.into(), record, options).value
-        });
-        let review = review.unwrap_or_else(|| Review::new(record.id.clone()));
+        let review = library::bundled_review(record_path, record, options);
         ReviewState::new(record, review, Access::Bundled, None)
     }
 
@@ -322,7 +306,8 @@ impl ReviewState {
 
 #[derive(Debug, Clone)]
 pub enum EntryState {
-    Loaded(Arc<Bundle>),
+    /// The record loads; what the library shows and counts of it.
+    Summarised(Arc<RecordSummary>),
     Failed(FileReport),
 }
 
@@ -330,18 +315,40 @@ pub enum EntryState {
 pub struct Entry {
     pub path: PathBuf,
     pub state: EntryState,
-    /// The review, while the record is not open (the review screen holds it then).
+    /// The review the record was last closed with (its undo history and
+    /// any changes not yet saved), taken up again when it is opened again;
+    /// `None` until it is first opened (the review screen holds it while
+    /// it is open).
     pub review: Option<ReviewState>,
 }
 
 impl Entry {
+    /// The entry of a record that summarised, or did not load.
+    pub fn of(path: PathBuf, summary: Result<RecordSummary, FileReport>) -> Entry {
+        Entry {
+            path,
+            state: match summary {
+                Ok(s) => EntryState::Summarised(Arc::new(s)),
+                Err(report) => EntryState::Failed(report),
+            },
+            review: None,
+        }
+    }
+
     /// The text the library filter searches.
     pub fn matches(&self, needle: &str) -> bool {
         let hay = match &self.state {
-            EntryState::Loaded(b) => format!("{} {}", b.record.title, b.record.id),
+            EntryState::Summarised(s) => format!("{} {}", s.title(), s.id()),
             EntryState::Failed(_) => self.path.display().to_string(),
         };
         hay.to_lowercase().contains(needle)
+    }
+
+    pub fn summary(&self) -> Option<&RecordSummary> {
+        match &self.state {
+            EntryState::Summarised(s) => Some(s),
+            EntryState::Failed(_) => None,
+        }
     }
 }
 
@@ -359,6 +366,20 @@ pub struct Library {
     pub error: Option<String>,
 }
 
+/// A library entry whose record is being read in full, to be opened.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub entry: usize,
+    pub path: PathBuf,
+    /// The file's size in bytes, to say.
+    pub size: u64,
+    /// Whether Esc in the record goes back to the library.
+    pub from_library: bool,
+    /// Opened from the view across incidents: the event (index in the
+    /// record) and the control (its id) to select.
+    pub at: Option<(usize, String)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Loading {
     pub current: Option<PathBuf>,
@@ -368,6 +389,17 @@ pub struct Loading {
 }
 
 impl Library {
+    /// Adds an entry after the others, shown if it passes the filter: the
+    /// loader's entries come one by one, and the filter is not run again
+    /// over those already there.
+    pub fn push(&mut self, entry: Entry) {
+        let needle = self.filter.to_lowercase();
+        if needle.is_empty() || entry.matches(&needle) {
+            self.shown.push(self.entries.len());
+        }
+        self.entries.push(entry);
+    }
+
     pub fn refilter(&mut self) {
         let needle = self.filter.to_lowercase();
         self.shown = (0..self.entries.len())
@@ -630,6 +662,8 @@ pub struct App {
     pub quit: bool,
     /// Set when a record file was named on the command line: open it once loaded.
     pub open_on_load: bool,
+    /// The record being read in full to be opened ("opening…").
+    pub opening: Option<Opening>,
     /// A one-line message for the status bar.
     pub message: Option<String>,
     /// Whether the last messages changed anything worth drawing.
@@ -675,6 +709,7 @@ impl App {
             height,
             quit: false,
             open_on_load: false,
+            opening: None,
             message: None,
             dirty: true,
             reviewer: String::new(),

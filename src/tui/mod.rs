@@ -30,7 +30,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
@@ -40,7 +40,7 @@ use ratatui::crossterm::terminal::{
 };
 
 use self::app::{App, Screen, load_bundled_entry, load_entry};
-use self::runtime::dispatch;
+use self::runtime::{dispatch, dispatch_with};
 use self::update::{Effect, Msg};
 use self::watch::Watch;
 use crate::load::{self, LoadOptions};
@@ -107,6 +107,10 @@ impl InputGate {
 /// should step aside. Only `pause` waits on it; an idle hotwash just sleeps.
 const INPUT_POLL: Duration = Duration::from_millis(200);
 
+/// The loader's progress is drawn at most this often (about 40 frames a
+/// second): more would only redraw rows that no one can read yet.
+const FRAME: Duration = Duration::from_millis(25);
+
 /// What the workbench opens.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -116,68 +120,116 @@ pub enum Source {
     Bundled,
 }
 
-/// Loads the bundled records as the folder loader does, with progress.
-fn load_bundled(options: &LoadOptions, tx: &mpsc::Sender<Msg>) {
-    let files: Vec<_> = crate::bundled::records().collect();
-    let total = files.len();
-    for (done, file) in files.into_iter().enumerate() {
-        let started = Msg::LoadStarted {
-            path: crate::bundled::path_of(file.name),
-            size: file.text.len() as u64,
-            done,
-            total,
-        };
-        if tx.send(started).is_err()
-            || tx
-                .send(Msg::Loaded(load_bundled_entry(file, options)))
-                .is_err()
-        {
-            return;
-        }
+/// Summarises `items` on every core, sending each entry to the interface
+/// in the items' order as soon as it and those before it are done, so rows
+/// appear top down while the rest load. Each worker says which file it
+/// starts; `describe` names an item and gives its size.
+fn load_in_order<T: Sync>(
+    items: &[T],
+    describe: impl Fn(&T) -> (PathBuf, u64) + Sync,
+    load: impl Fn(&T) -> app::Entry + Sync,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let total = items.len();
+    // The workers' own sender: mpsc senders are shared between threads.
+    let started = tx.clone();
+    let mut open = true;
+    crate::library::parallel::for_each_in_order(
+        items,
+        crate::library::parallel::jobs(),
+        |_, item| {
+            let (path, size) = describe(item);
+            let _ = started.send(Msg::LoadStarted {
+                path,
+                size,
+                done: 0,
+                total,
+            });
+            load(item)
+        },
+        |_, entry| {
+            // The interface has gone (quit): stop starting files.
+            open = tx.send(Msg::Loaded(entry)).is_ok();
+            open
+        },
+    );
+    if open {
+        let _ = tx.send(Msg::LoadFinished);
     }
-    let _ = tx.send(Msg::LoadFinished);
 }
 
-/// Loads the records of `source` on a thread of its own, reporting
-/// progress as messages so the screen never freezes.
-fn spawn_loader(source: Source, options: LoadOptions, tx: mpsc::Sender<Msg>) {
-    thread::spawn(move || {
-        let path = match source {
-            Source::Path(path) => path,
-            Source::Bundled => return load_bundled(&options, &tx),
-        };
-        let files = if path.is_dir() {
-            match load::records_in(&path) {
-                Ok(files) => files,
-                Err(d) => {
-                    let _ = tx.send(Msg::LibraryFailed(format!(
-                        "{}: {}",
-                        path.display(),
-                        d.message
-                    )));
-                    return;
-                }
-            }
-        } else {
-            vec![path]
-        };
-        let total = files.len();
-        for (done, file) in files.into_iter().enumerate() {
-            let size = std::fs::metadata(&file).map_or(0, |m| m.len());
-            let started = Msg::LoadStarted {
-                path: file.clone(),
-                size,
-                done,
-                total,
-            };
-            if tx.send(started).is_err()
-                || tx.send(Msg::Loaded(load_entry(file, &options))).is_err()
-            {
-                return;
-            }
-        }
-        let _ = tx.send(Msg::LoadFinished);
+/// One record named on the command line: read in full at once (it is
+/// opened as soon as it is there), its summary the library's one row.
+fn load_one(path: PathBuf, options: &LoadOptions, tx: &mpsc::Sender<Msg>) {
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let _ = tx.send(Msg::LoadStarted {
+        path: path.clone(),
+        size,
+        done: 0,
+        total: 1,
     });
+    let result = app::open_record(&path, options, false);
+    let summary = match &result {
+        Ok(opened) => {
+            let review = opened.review.as_ref().map(|r| &r.review);
+            let empty = crate::model::Review::new(opened.bundle.record.id.clone());
+            let mut summary = opened.bundle.summary(review.unwrap_or(&empty));
+            summary.size = size;
+            Ok(summary)
+        }
+        Err(report) => Err(report.clone()),
+    };
+    let sent = tx.send(Msg::Loaded(app::Entry::of(path.clone(), summary)));
+    if sent.is_ok() {
+        let _ = tx.send(Msg::Opened {
+            entry: 0,
+            path,
+            result,
+        });
+        let _ = tx.send(Msg::LoadFinished);
+    }
+}
+
+/// Loads the records of `source`, on every core, as messages on `tx`: a
+/// `LoadStarted` per file, its `Loaded` entry in the folder's order, then
+/// `LoadFinished` (or `LibraryFailed`). One record file is read in full
+/// and also sent as `Opened`. Returns when all are sent.
+pub fn load_source(source: Source, options: &LoadOptions, tx: &mpsc::Sender<Msg>) {
+    let path = match source {
+        Source::Path(path) => path,
+        Source::Bundled => {
+            let files: Vec<_> = crate::bundled::records().collect();
+            return load_in_order(
+                &files,
+                |f| (crate::bundled::path_of(f.name), f.text.len() as u64),
+                |f| load_bundled_entry(f, options),
+                tx,
+            );
+        }
+    };
+    if !path.is_dir() {
+        return load_one(path, options, tx);
+    }
+    match load::records_in(&path) {
+        Ok(files) => load_in_order(
+            &files,
+            |f| (f.clone(), std::fs::metadata(f).map_or(0, |m| m.len())),
+            |f| load_entry(f.clone(), options),
+            tx,
+        ),
+        Err(d) => {
+            let _ = tx.send(Msg::LibraryFailed(format!(
+                "{}: {}",
+                path.display(),
+                d.message
+            )));
+        }
+    }
+}
+
+/// [`load_source`] on a thread of its own, so the screen never freezes.
+fn spawn_loader(source: Source, options: LoadOptions, tx: mpsc::Sender<Msg>) {
+    thread::spawn(move || load_source(source, &options, &tx));
 }
 
 /// How the workbench starts: who reviews, the configuration in force and
@@ -197,6 +249,10 @@ pub fn run(source: Source, options: LoadOptions, start: Start) -> io::Result<()>
         Source::Path(path) if path.is_file() => (true, path.parent().map(PathBuf::from)),
         Source::Path(path) => (false, Some(path.clone())),
         Source::Bundled => (false, Some(PathBuf::from(crate::bundled::PLACE))),
+    };
+    let open_path = match &source {
+        Source::Path(path) if open_file => Some(path.clone()),
+        _ => None,
     };
     spawn_loader(source, options.clone(), tx.clone());
 
@@ -232,78 +288,113 @@ pub fn run(source: Source, options: LoadOptions, start: Start) -> io::Result<()>
     let size = terminal.size()?;
     let mut app = App::new(size.width, size.height);
     app.library.folder = folder;
-    app.open_on_load = open_file;
     app.reviewer = start.reviewer;
     app.no_color = start.no_color;
     app.configure(&start.config);
     if let Some(report) = start.config_report {
         app::config_failed(&mut app, report);
     }
+    // Said from the first frame: a record named on the command line is
+    // read in full at once.
+    if let Some(path) = open_path {
+        app.opening = Some(app::Opening {
+            entry: 0,
+            size: std::fs::metadata(&path).map_or(0, |m| m.len()),
+            path,
+            from_library: false,
+            at: None,
+        });
+    }
     let mut watch: Option<Watch> = None;
     terminal.draw(|f| view::view(&app, f))?;
-    while let Ok(msg) = rx.recv() {
-        app.dirty = false;
-        let mut pending = vec![msg];
-        // Drain whatever else is waiting before drawing once.
-        while let Ok(msg) = rx.try_recv() {
-            pending.push(msg);
-        }
-        for msg in pending {
-            let msg = match msg {
-                // Only a real change of content counts: not a rewrite of
-                // the same bytes, nor one of our own saves.
-                Msg::FileTouched(path) => {
-                    match watch.as_mut().and_then(|w| w.triage(&app, &path)) {
-                        Some(changed) => changed,
-                        None => continue,
-                    }
-                }
-                other => other,
-            };
-            for effect in dispatch(&mut app, msg, &options) {
-                match effect {
-                    Effect::EditRecord { event } => {
-                        gate.pause();
-                        let edited = edit_record(&mut terminal, &app, event);
-                        gate.resume();
-                        // Leaving the editor without saving changes nothing.
-                        let changed = watch.as_mut().is_none_or(Watch::record_changed);
-                        let after = match edited? {
-                            Some(problem) => Msg::Failed(problem),
-                            None if changed => Msg::RecordChanged,
-                            None => {
-                                Msg::Said("closed the editor; the record file is unchanged".into())
-                            }
-                        };
-                        for e in dispatch(&mut app, after, &options) {
-                            if e == Effect::Quit {
-                                return Ok(());
-                            }
+    let mut last_draw = Instant::now();
+    // Something changed that is not drawn yet: the loader's rows are drawn
+    // at most once a frame, however fast they come.
+    let mut owed = false;
+    loop {
+        let first = if owed {
+            match rx.recv_timeout(FRAME.saturating_sub(last_draw.elapsed())) {
+                Ok(msg) => Some(msg),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(msg) => Some(msg),
+                Err(_) => break,
+            }
+        };
+        // Anything but the loader's progress is drawn at once: a key must
+        // not wait for the next frame.
+        let mut urgent = false;
+        if let Some(msg) = first {
+            app.dirty = false;
+            let mut pending = vec![msg];
+            // Drain whatever else is waiting before drawing once.
+            while let Ok(msg) = rx.try_recv() {
+                pending.push(msg);
+            }
+            for msg in pending {
+                urgent |= !matches!(msg, Msg::Loaded(_) | Msg::LoadStarted { .. });
+                let msg = match msg {
+                    // Only a real change of content counts: not a rewrite of
+                    // the same bytes, nor one of our own saves.
+                    Msg::FileTouched(path) => {
+                        match watch.as_mut().and_then(|w| w.triage(&app, &path)) {
+                            Some(changed) => changed,
+                            None => continue,
                         }
                     }
-                    Effect::Quit => return Ok(()),
-                    _ => {}
+                    other => other,
+                };
+                for effect in dispatch_with(&mut app, msg, &options, Some(&tx)) {
+                    match effect {
+                        Effect::EditRecord { event } => {
+                            gate.pause();
+                            let edited = edit_record(&mut terminal, &app, event);
+                            gate.resume();
+                            // Leaving the editor without saving changes nothing.
+                            let changed = watch.as_mut().is_none_or(Watch::record_changed);
+                            let after = match edited? {
+                                Some(problem) => Msg::Failed(problem),
+                                None if changed => Msg::RecordChanged,
+                                None => Msg::Said(
+                                    "closed the editor; the record file is unchanged".into(),
+                                ),
+                            };
+                            for e in dispatch_with(&mut app, after, &options, Some(&tx)) {
+                                if e == Effect::Quit {
+                                    return Ok(());
+                                }
+                            }
+                        }
+                        Effect::Quit => return Ok(()),
+                        _ => {}
+                    }
                 }
             }
+            if app.quit {
+                break;
+            }
+            follow_open_record(&app, &mut watch, &options, &tx);
+            // A resize just before the input thread began reading sends no
+            // event: then update would page and scroll for another size than
+            // the one drawn. Ask the terminal before drawing.
+            if let Ok(size) = terminal.size()
+                && (size.width, size.height) != (app.width, app.height)
+            {
+                dispatch(
+                    &mut app,
+                    Msg::Input(event::Event::Resize(size.width, size.height)),
+                    &options,
+                );
+            }
+            owed |= app.dirty;
         }
-        if app.quit {
-            break;
-        }
-        follow_open_record(&app, &mut watch, &options, &tx);
-        // A resize just before the input thread began reading sends no
-        // event: then update would page and scroll for another size than
-        // the one drawn. Ask the terminal before drawing.
-        if let Ok(size) = terminal.size()
-            && (size.width, size.height) != (app.width, app.height)
-        {
-            dispatch(
-                &mut app,
-                Msg::Input(event::Event::Resize(size.width, size.height)),
-                &options,
-            );
-        }
-        if app.dirty {
+        if owed && (urgent || last_draw.elapsed() >= FRAME) {
             terminal.draw(|f| view::view(&app, f))?;
+            last_draw = Instant::now();
+            owed = false;
         }
     }
     Ok(())

@@ -194,7 +194,9 @@ pub fn record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
         .and_then(|i| bundle.timeline.position_of(i))
         .unwrap_or(0);
     if let Some(entry) = app.library.entries.get_mut(r.entry) {
-        entry.state = EntryState::Loaded(bundle);
+        let mut summary = bundle.summary(&r.state.review);
+        summary.size = entry.summary().map_or(0, |s| s.size);
+        entry.state = EntryState::Summarised(Arc::new(summary));
     }
     close_record_report(app, &path);
     app.message = Some("the record changed on disk: reloaded".into());

@@ -26,9 +26,19 @@ pub fn reviewer_name(flag: Option<&str>, configured: Option<&str>) -> String {
         .unwrap_or_else(|| "unknown reviewer".to_string())
 }
 
+/// Records at least this big (in bytes) are opened on a thread of their
+/// own; smaller ones open before the next frame.
+pub const OPEN_IN_BACKGROUND: u64 = 2 * 1024 * 1024;
+
 /// Carries out one effect that needs no terminal, and returns the message
-/// that reports its outcome.
-pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<Msg> {
+/// that reports its outcome. With `background`, slow work (opening a big
+/// record) is done on a thread that answers there instead.
+pub fn perform(
+    app: &mut App,
+    effect: &Effect,
+    options: &LoadOptions,
+    background: Option<&std::sync::mpsc::Sender<Msg>>,
+) -> Option<Msg> {
     match effect {
         Effect::Quit | Effect::EditRecord { .. } => None,
         Effect::Save => {
@@ -66,6 +76,34 @@ pub fn perform(app: &mut App, effect: &Effect, options: &LoadOptions) -> Option<
             chrono::Utc::now(),
             0,
         ))),
+        Effect::OpenRecord {
+            entry,
+            path,
+            size,
+            kept_review,
+        } => {
+            let (entry, path, kept) = (*entry, path.clone(), *kept_review);
+            // A big record is read on a thread of its own, so the screen
+            // says "opening…" and keys still work meanwhile.
+            if let Some(tx) = background.filter(|_| *size >= OPEN_IN_BACKGROUND) {
+                let (tx, options) = (tx.clone(), options.clone());
+                std::thread::spawn(move || {
+                    let result = super::app::open_record(&path, &options, kept);
+                    let _ = tx.send(Msg::Opened {
+                        entry,
+                        path,
+                        result,
+                    });
+                });
+                return None;
+            }
+            let result = super::app::open_record(&path, options, kept);
+            Some(Msg::Opened {
+                entry,
+                path,
+                result,
+            })
+        }
         Effect::ReloadRecord => {
             let Screen::Review(r) = &app.screen else {
                 return None;
@@ -152,11 +190,21 @@ fn export(
 /// Feeds `msg` to `update` and carries out what it asks for, until nothing
 /// is left to do. Returns the effects that need the terminal (quit, editor).
 pub fn dispatch(app: &mut App, msg: Msg, options: &LoadOptions) -> Vec<Effect> {
+    dispatch_with(app, msg, options, None)
+}
+
+/// [`dispatch`], doing slow work on threads that answer on `background`.
+pub fn dispatch_with(
+    app: &mut App,
+    msg: Msg,
+    options: &LoadOptions,
+    background: Option<&std::sync::mpsc::Sender<Msg>>,
+) -> Vec<Effect> {
     let mut deferred = Vec::new();
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
         for effect in update(app, msg) {
-            match perform(app, &effect, options) {
+            match perform(app, &effect, options, background) {
                 Some(answer) => queue.push(answer),
                 None => deferred.push(effect),
             }

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use super::action::Action;
 use super::app::{
     Access, App, Bundle, Confirm, ConfirmAction, Entry, EntryState, Input, InputPurpose,
-    LinkTarget, Loading, Overlay, Pane, Pending, ReviewScreen, ReviewState, Rows, Screen,
-    UNDO_DEPTH, inner_height, library_areas, library_rows,
+    LinkTarget, Loading, OpenedRecord, Opening, Overlay, Pane, Pending, ReviewScreen, ReviewState,
+    Rows, Screen, UNDO_DEPTH, inner_height, library_areas, library_rows,
 };
 use super::form::{ExportForm, ExportOutcome, ExportRequest, FindingForm, FormOutcome, NoteForm};
 use crate::load::FileReport;
@@ -30,8 +30,15 @@ pub enum Msg {
         done: usize,
         total: usize,
     },
+    /// A record of the library, summarised; they come in the folder's order.
     Loaded(Entry),
     LoadFinished,
+    /// Library entry `entry` (at `path`) read in full to be opened, or why not.
+    Opened {
+        entry: usize,
+        path: PathBuf,
+        result: Result<OpenedRecord, FileReport>,
+    },
     /// The library folder could not be listed.
     LibraryFailed(String),
     /// How the last save went.
@@ -99,6 +106,15 @@ pub enum Effect {
     },
     /// Read the open record again.
     ReloadRecord,
+    /// Read library entry `entry`'s record in full (and its review, unless
+    /// the entry kept the one it was closed with) and answer with
+    /// `Msg::Opened`; off the main thread when it is big.
+    OpenRecord {
+        entry: usize,
+        path: PathBuf,
+        size: u64,
+        kept_review: bool,
+    },
     /// Write a report of the open review.
     Export {
         request: ExportRequest,
@@ -161,6 +177,13 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             done,
             total,
         } => {
+            // Files load in parallel: how many are done is counted as
+            // they come in, whichever file started last.
+            let done = app
+                .library
+                .loading
+                .as_ref()
+                .map_or(done, |l| l.done.max(done));
             app.library.loading = Some(Loading {
                 current: Some(path),
                 size,
@@ -170,8 +193,7 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded(entry) => {
-            app.library.entries.push(entry);
-            app.library.refilter();
+            app.library.push(entry);
             if let Some(l) = &mut app.library.loading {
                 l.done += 1;
             }
@@ -179,12 +201,18 @@ fn answer(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::LoadFinished => {
             app.library.loading = None;
-            if app.open_on_load {
-                app.open_on_load = false;
-                open_entry(app, 0, false);
+            // A record named on the command line opens once it is there,
+            // unless it is being opened already.
+            if std::mem::take(&mut app.open_on_load) && app.opening.is_none() {
+                return open_entry(app, 0, false);
             }
             Vec::new()
         }
+        Msg::Opened {
+            entry,
+            path,
+            result,
+        } => opened(app, entry, path, result),
         Msg::LibraryFailed(message) => {
             app.library.loading = None;
             app.library.error = Some(message);
@@ -568,15 +596,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     match &mut app.screen {
-        Screen::Library => {
-            library_action(app, action);
+        // Esc while a record opens: it does not.
+        Screen::Library | Screen::Cross(_) if action == Action::Back && app.opening.is_some() => {
+            app.opening = None;
+            app.message = Some("not opened".into());
             Vec::new()
         }
+        Screen::Library => library_action(app, action),
         Screen::Review(_) => review_action(app, action),
-        Screen::Cross(_) => {
-            cross_action(app, action);
-            Vec::new()
-        }
+        Screen::Cross(_) => cross_action(app, action),
     }
 }
 
@@ -795,7 +823,7 @@ fn live_filter(app: &mut App) {
     }
 }
 
-fn library_action(app: &mut App, action: Action) {
+fn library_action(app: &mut App, action: Action) -> Vec<Effect> {
     let page = library_rows(library_areas(app.area()).1).capacity;
     let lib = &mut app.library;
     let last = lib.shown.len().saturating_sub(1);
@@ -816,32 +844,36 @@ fn library_action(app: &mut App, action: Action) {
             lib.filter.clear();
             lib.refilter();
         }
-        Action::Open => open_selected(app),
+        Action::Open => return open_selected(app),
         Action::CrossIncidents => super::cross::update::open(app),
         _ => {}
     }
+    Vec::new()
 }
 
 /// Keys of the controls-across-incidents view; Enter on a cell opens its
 /// incident at the first event the cell counts, with the control selected.
-fn cross_action(app: &mut App, action: Action) {
+fn cross_action(app: &mut App, action: Action) -> Vec<Effect> {
     if action == Action::Back {
         app.screen = Screen::Library;
-        return;
+        return Vec::new();
     }
     let Some((entry, event, control)) = super::cross::update::action(app, action) else {
-        return;
+        return Vec::new();
     };
-    let Screen::Cross(cross) = std::mem::replace(&mut app.screen, Screen::Library) else {
-        return;
-    };
-    open_entry(app, entry, true);
+    let effects = open_entry(app, entry, true);
+    if let Some(opening) = &mut app.opening {
+        opening.at = Some((event, control));
+    }
+    effects
+}
+
+/// Selects `event` (index in the record) and `control` (its id) in the
+/// review just opened from the view across incidents.
+fn select_from_cross(app: &mut App, event: usize, control: &str) {
     let Screen::Review(r) = &mut app.screen else {
-        // It did not open (a diagnostics overlay says why): stay in the view.
-        app.screen = Screen::Cross(cross);
         return;
     };
-    app.cross_return = Some(cross);
     if let Some(row) = (0..r.rows.len()).find(|&row| {
         r.rows
             .position(row)
@@ -866,27 +898,121 @@ fn cross_action(app: &mut App, action: Action) {
     keep_visible(app);
 }
 
-fn open_selected(app: &mut App) {
-    if let Some(&index) = app.library.shown.get(app.library.selected) {
-        open_entry(app, index, true);
+fn open_selected(app: &mut App) -> Vec<Effect> {
+    match app.library.shown.get(app.library.selected) {
+        Some(&index) => open_entry(app, index, true),
+        None => Vec::new(),
     }
 }
 
-/// Opens library entry `index` in the review screen, handing it the review.
-fn open_entry(app: &mut App, index: usize, from_library: bool) {
-    let Some(entry) = app.library.entries.get_mut(index) else {
-        return;
+/// Starts opening library entry `index`: its record is read in full (the
+/// library holds only its summary), and `opened` shows it. A record that
+/// did not load shows its diagnostics instead.
+fn open_entry(app: &mut App, index: usize, from_library: bool) -> Vec<Effect> {
+    let Some(entry) = app.library.entries.get(index) else {
+        return Vec::new();
     };
-    let bundle = match &entry.state {
-        EntryState::Loaded(bundle) => Arc::clone(bundle),
+    let size = match &entry.state {
+        EntryState::Summarised(s) => s.size,
         EntryState::Failed(_) => {
             app.overlay = Some(Overlay::Diagnostics(index));
-            return;
+            return Vec::new();
         }
     };
-    let Some(state) = entry.review.take() else {
-        return;
+    app.opening = Some(Opening {
+        entry: index,
+        path: entry.path.clone(),
+        size,
+        from_library,
+        at: None,
+    });
+    vec![Effect::OpenRecord {
+        entry: index,
+        path: entry.path.clone(),
+        size,
+        kept_review: entry.review.is_some(),
+    }]
+}
+
+/// A record read in full for opening: shown in the review screen with the
+/// review, if it is still the one being opened. One that no longer loads
+/// becomes an error row and shows why.
+fn opened(
+    app: &mut App,
+    index: usize,
+    path: PathBuf,
+    result: Result<OpenedRecord, FileReport>,
+) -> Vec<Effect> {
+    let wanted = app
+        .opening
+        .as_ref()
+        .is_some_and(|o| o.entry == index && o.path == path);
+    let Some(entry) = app.library.entries.get_mut(index).filter(|_| wanted) else {
+        return Vec::new();
     };
+    let Some(opening) = app.opening.take() else {
+        return Vec::new();
+    };
+    let OpenedRecord { bundle, review } = match result {
+        Ok(opened) => opened,
+        Err(report) => {
+            entry.state = EntryState::Failed(report);
+            entry.review = None;
+            app.overlay = Some(Overlay::Diagnostics(index));
+            return Vec::new();
+        }
+    };
+    let state = match review.or_else(|| entry.review.take()) {
+        Some(state) => state,
+        // The kept review went (it should not): read the one on disk.
+        None => {
+            app.opening = Some(opening);
+            return vec![Effect::OpenRecord {
+                entry: index,
+                path,
+                size: 0,
+                kept_review: false,
+            }];
+        }
+    };
+    let mut state = state;
+    // A kept review was worked out against the record as it was then.
+    state.refresh(&bundle);
+    // What was read meanwhile (help, another record's diagnostics) belongs
+    // to the screen being left.
+    if matches!(
+        app.overlay,
+        Some(Overlay::Help | Overlay::Diagnostics(_) | Overlay::Messages)
+    ) {
+        app.overlay = None;
+    }
+    let cross = match opening.at {
+        Some(_) => match std::mem::replace(&mut app.screen, Screen::Library) {
+            Screen::Cross(cross) => Some(cross),
+            other => {
+                app.screen = other;
+                None
+            }
+        },
+        None => None,
+    };
+    show_review(app, bundle, index, state, opening.from_library);
+    if let (Some(cross), Some((event, control))) = (cross, opening.at) {
+        app.cross_return = Some(cross);
+        select_from_cross(app, event, &control);
+    }
+    Vec::new()
+}
+
+/// Shows `bundle` with `state` in the review screen, saying at once what
+/// the analyst must know of its review.
+fn show_review(
+    app: &mut App,
+    bundle: std::sync::Arc<Bundle>,
+    index: usize,
+    state: ReviewState,
+    from_library: bool,
+) {
     let read_only = match &state.access {
         Access::ReadOnly(report) => Some(report.clone()),
         Access::Writable(_) | Access::Bundled => None,
@@ -931,6 +1057,13 @@ fn close_review(app: &mut App) {
     if let Screen::Review(r) = screen
         && let Some(entry) = app.library.entries.get_mut(r.entry)
     {
+        // The row shows the review as it is now, and the record as last
+        // loaded; the record itself is let go.
+        let mut summary = r.bundle.summary(&r.state.review);
+        if let Some(before) = entry.summary() {
+            summary.size = before.size;
+        }
+        entry.state = EntryState::Summarised(std::sync::Arc::new(summary));
         entry.review = Some(r.state);
     }
     // Opened from the view across incidents: back to it, counted afresh

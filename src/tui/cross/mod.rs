@@ -46,9 +46,9 @@ impl CrossScreen {
         let mut not_counted = 0;
         for (i, e) in library.entries.iter().enumerate() {
             match &e.state {
-                EntryState::Loaded(b) => {
+                EntryState::Summarised(s) => {
                     entries.push(i);
-                    summaries.push((*b.summary).clone());
+                    summaries.push(s.stats.clone());
                 }
                 EntryState::Failed(_) => not_counted += 1,
             }

@@ -7,18 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{fit, safe, safe_column, safe_elide, status, style, truncate, width};
+use crate::library::RecordSummary;
 use crate::model::Classification;
 use crate::tui::action::Context;
 use crate::tui::app::{
-    App, Bundle, Entry, EntryState, InputPurpose, library_areas, library_offset, library_rows,
+    App, Entry, EntryState, InputPurpose, library_areas, library_offset, library_rows,
 };
 
 /// The marking of a record with its review, as the review screen's banner
-/// shows it (kept up to date by the review state, not computed here).
-fn shown_banner(e: &Entry, b: &Bundle) -> Classification {
-    e.review
-        .as_ref()
-        .map_or(b.record.classification, |r| r.banner)
+/// shows it (kept in the summary, not computed here).
+fn shown_banner(_: &Entry, s: &RecordSummary) -> Classification {
+    s.review.banner
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -52,11 +51,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(layout.capacity)
         .map(|(n, &i)| (n, &lib.entries[i]))
         .collect();
-    let width_of = |f: &dyn Fn(&Entry, &Bundle) -> usize, min: usize| {
+    let width_of = |f: &dyn Fn(&Entry, &RecordSummary) -> usize, min: usize| {
         visible
             .iter()
             .filter_map(|(_, e)| match &e.state {
-                EntryState::Loaded(b) => Some(f(e, b)),
+                EntryState::Summarised(s) => Some(f(e, s)),
                 EntryState::Failed(_) => None,
             })
             .max()
@@ -66,7 +65,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     // Columns are measured in cells, as the terminal draws them: a title of
     // wide or combining characters must not push the columns after it.
     let class_w = width_of(&|e, b| width(shown_banner(e, b).banner()), 14);
-    let tlp_w = width_of(&|_, b| width(&b.record.tlp.label()), 3);
+    let tlp_w = width_of(&|_, b| width(&b.stats.tlp.label()), 3);
     let period_w = width_of(&|_, b| width(&b.period), 6);
     let failed_w = width("Controls failed");
     let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + 7;
@@ -93,11 +92,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let inner_w = usize::from(list.width.saturating_sub(2));
     for (n, e) in visible {
         let is_selected = n == lib.selected;
-        let reviewed = e.review.as_ref().map_or(0, |r| r.reviewed());
         let line = match &e.state {
-            EntryState::Loaded(b) if layout.row_height > 1 => {
+            EntryState::Summarised(b) if layout.row_height > 1 => {
                 // Narrow: the title on its own line, the facts under it.
-                let r = &b.record;
+                let r = &b.stats;
+                let reviewed = b.review.reviewed;
                 // Only what fits is made safe: a title can be long.
                 let title = Line::from(vec![
                     Span::raw(if is_selected { "▸ " } else { "  " }),
@@ -123,7 +122,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 let counts = [
                     (
                         "   ",
-                        Span::raw(crate::wording::count(r.events.len(), "event", "events")),
+                        Span::raw(crate::wording::count(r.events, "event", "events")),
                     ),
                     (
                         ", ",
@@ -132,10 +131,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                             r.controls.len(),
                         )),
                     ),
-                    (
-                        ", ",
-                        Span::raw(format!("reviewed {reviewed}/{}", r.events.len())),
-                    ),
+                    (", ", Span::raw(format!("reviewed {reviewed}/{}", r.events))),
                 ];
                 let fitting = |facts: [(&'static str, Span<'static>); 3]| {
                     let mut used = 0;
@@ -153,8 +149,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 lines.push(fitting(when));
                 fitting(counts)
             }
-            EntryState::Loaded(b) => {
-                let r = &b.record;
+            EntryState::Summarised(b) => {
+                let r = &b.stats;
+                let reviewed = b.review.reviewed;
                 Line::from(vec![
                     Span::raw(format!("{} ", safe_column(&r.title, title_w))),
                     Span::raw(cell(&b.period, period_w)),
@@ -163,12 +160,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         app.theme.banner(shown_banner(e, b).level),
                     ),
                     Span::styled(cell(&r.tlp.label(), tlp_w), style::tlp_style(r.tlp)),
-                    Span::raw(cell(&r.events.len().to_string(), 6)),
+                    Span::raw(cell(&r.events.to_string(), 6)),
                     Span::raw(cell(
                         &format!("{} of {}", b.failed_controls, r.controls.len()),
                         failed_w,
                     )),
-                    Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
+                    Span::raw(cell(&format!("{reviewed}/{}", r.events), 8)),
                 ])
             }
             EntryState::Failed(report) => {
@@ -218,21 +215,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if !lib.filter.is_empty() {
         block = block.title_bottom(format!(" filter: {} ", safe(&lib.filter)));
     }
+    // Rows appear as they load: the progress goes under them once there
+    // are some, so that it hides none.
+    let progress = lib.loading.as_ref().map(loading_text);
+    if let Some(text) = progress.as_ref().filter(|_| !lib.shown.is_empty()) {
+        block = block.title_bottom(Line::from(text.clone()).right_aligned());
+    }
     frame.render_widget(Paragraph::new(lines).block(block), list);
 
-    if let Some(loading) = &lib.loading {
-        let name = loading
-            .current
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned());
-        let text = format!(
-            " Loading {} ({:.1} MB) — {} of {} ",
-            safe(&name.unwrap_or_default()),
-            loading.size as f64 / 1_048_576.0,
-            loading.done + 1,
-            crate::wording::count(loading.total, "record", "records")
-        );
+    if let Some(text) = progress.filter(|_| lib.shown.is_empty()) {
         let rect = super::centered(list, width(&text) as u16 + 2, 3);
         frame.render_widget(ratatui::widgets::Clear, rect);
         frame.render_widget(Paragraph::new(text).block(Block::bordered()), rect);
@@ -263,4 +254,41 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             )],
         ),
     }
+}
+
+/// What the loader is at: the file it started last (files load several at
+/// a time) and how many of how many are done.
+fn loading_text(loading: &crate::tui::app::Loading) -> String {
+    let name = loading
+        .current
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    format!(
+        " Loading {} ({:.1} MB) — {} of {} ",
+        safe(&name.unwrap_or_default()),
+        loading.size as f64 / 1_048_576.0,
+        (loading.done + 1).min(loading.total),
+        crate::wording::count(loading.total, "record", "records")
+    )
+}
+
+/// The record being read in full to be opened, over the screen it is
+/// opened from.
+pub fn opening(app: &App, opening: &crate::tui::app::Opening, frame: &mut Frame, area: Rect) {
+    let name = opening
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let back = app.key_label(crate::tui::action::Action::Back);
+    let text = format!(
+        " Opening {} ({:.1} MB)… {back}: cancel ",
+        safe(&name),
+        opening.size as f64 / 1_048_576.0,
+    );
+    let w = (width(&text) as u16 + 2).min(area.width);
+    let rect = super::centered(area, w, 3);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Paragraph::new(text).block(Block::bordered()), rect);
 }

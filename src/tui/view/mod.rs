@@ -48,6 +48,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Review(r) => review::draw(app, r, frame, area),
         Screen::Cross(c) => cross::draw(app, c, frame, area),
     }
+    if let (Some(opening), Screen::Library | Screen::Cross(_)) = (&app.opening, &app.screen) {
+        library::opening(app, opening, frame, area);
+    }
     match &app.overlay {
         Some(Overlay::Help) => help::draw(app, frame, area),
         Some(Overlay::Diagnostics(_) | Overlay::Report(_)) => {

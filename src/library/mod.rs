@@ -1,0 +1,188 @@
+//! What the library keeps of each record: a small [`RecordSummary`] (the
+//! row it shows and what the view across incidents counts), never the
+//! parsed record, so that a library of thousands of records, or of a few
+//! huge ones, holds little memory. A record is read in full only when it
+//! is opened.
+//!
+//! [`summarise`] is the one function that turns a record file (and the
+//! review beside it) into its summary; a cache can sit in front of it. The
+//! summary is plain data (Serialize + Deserialize) and depends on both
+//! files: the review gives the progress, the banner and the decisions.
+//!
+//! [`parallel`] runs a function over many files on every core, in the
+//! files' order, for the workbench's library and for `hotwash validate`.
+
+pub mod parallel;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::load::{self, FileReport, LoadOptions};
+use crate::model::time::{ZoneChoice, display};
+use crate::model::{Classification, Fidelity, OriginFormat, Record, Review};
+use crate::timeline::Timeline;
+
+pub use parallel::map_in_order;
+
+/// One record of the library, as its row and the view across incidents
+/// need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSummary {
+    /// The id, title, markings, event count, each control's tally of
+    /// effects and the detection lag (what `hotwash stats` counts).
+    pub stats: crate::stats::Summary,
+    /// The days of the first and last events, in UTC ("2024-02-19 –
+    /// 2024-03-01"), or "no events".
+    pub period: String,
+    /// How many of the record's controls an event failed.
+    pub failed_controls: usize,
+    /// Where the record was imported from; `None`: written by hand.
+    pub origin: Option<OriginFormat>,
+    pub review: ReviewProgress,
+    /// The record file's size in bytes (0 when not known): opening a big
+    /// one is said, and done off the main thread.
+    pub size: u64,
+}
+
+/// What the review beside a record adds to its summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewProgress {
+    /// Events marked reviewed.
+    pub reviewed: usize,
+    /// The banner over the record and the review together (a VS-NfD
+    /// finding raises an OFFEN record's), as the review screen shows it.
+    pub banner: Classification,
+    /// Candidate controls (an event's `candidates`) with no decision in the
+    /// review for that event and control.
+    pub awaiting_decision: usize,
+}
+
+impl RecordSummary {
+    /// The summary of a parsed record with its review, `timeline` being
+    /// the record's (built by the caller, who often has it already).
+    pub fn of(record: &Record, timeline: &Timeline, review: &Review) -> RecordSummary {
+        RecordSummary {
+            stats: crate::stats::Summary::of(record),
+            period: period(record, timeline),
+            failed_controls: timeline.failed_controls(),
+            origin: record.origin.as_ref().map(|o| o.format),
+            review: ReviewProgress::of(record, review),
+            size: 0,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.stats.id
+    }
+
+    pub fn title(&self) -> &str {
+        &self.stats.title
+    }
+
+    /// How many controls the record declares.
+    pub fn controls(&self) -> usize {
+        self.stats.controls.len()
+    }
+
+    pub fn events(&self) -> usize {
+        self.stats.events
+    }
+}
+
+impl ReviewProgress {
+    pub fn of(record: &Record, review: &Review) -> ReviewProgress {
+        let decided: HashSet<(&str, &str)> = review
+            .decisions
+            .iter()
+            .map(|d| (d.event.as_str(), d.control.as_str()))
+            .collect();
+        let awaiting_decision = record
+            .events
+            .iter()
+            .flat_map(|e| e.candidates.iter().map(move |c| (e.id.as_str(), c)))
+            .filter(|(event, c)| !decided.contains(&(*event, c.control.as_str())))
+            .count();
+        ReviewProgress {
+            reviewed: review.marks.iter().filter(|m| m.reviewed).count(),
+            banner: crate::report::shown_classification(record, review),
+            awaiting_decision,
+        }
+    }
+}
+
+/// The days of a record's first and last events (in the timeline's order,
+/// in UTC, no finer than a day nor than the events are known).
+pub fn period(record: &Record, timeline: &Timeline) -> String {
+    let first = timeline.event_at(0).map(|i| &record.events[i]);
+    let last = timeline
+        .len()
+        .checked_sub(1)
+        .and_then(|p| timeline.event_at(p))
+        .map(|i| &record.events[i]);
+    match (first, last) {
+        (Some(f), Some(l)) => {
+            let day = |e: &crate::model::Event| {
+                display(&e.at, Fidelity::Day.min(e.fidelity), ZoneChoice::Utc, None)
+            };
+            let (a, b) = (day(f), day(l));
+            if a == b { a } else { format!("{a} – {b}") }
+        }
+        _ => "no events".to_string(),
+    }
+}
+
+/// The review a record is shown with, as the review screen would open it
+/// (`review::store::open`): the file beside it, or an empty review when
+/// there is none or it cannot be used (the review screen then says why,
+/// read-only). Only read: the store's clean-up of interrupted saves lists
+/// the whole folder, which for each record of a large library would make
+/// loading it quadratic; it is done when the record is opened.
+fn review_beside(path: &Path, record: &Record, options: &LoadOptions) -> Review {
+    let review = load::review_path(path);
+    // Nothing at all at the name: a new review (a broken link is read, and
+    // refused, as the store does).
+    if std::fs::symlink_metadata(&review).is_err() {
+        return Review::new(record.id.clone());
+    }
+    load::load_review(&review, record, options)
+        .value
+        .unwrap_or_else(|| Review::new(record.id.clone()))
+}
+
+/// The summary of the record file at `path` with the review beside it, or
+/// the record's report when it does not load. The parsed record is
+/// dropped before this returns.
+pub fn summarise(path: &Path, options: &LoadOptions) -> Result<RecordSummary, FileReport> {
+    let loaded = load::load_record(path, options);
+    let record = loaded.value.ok_or(loaded.report)?;
+    let review = review_beside(path, &record, options);
+    let mut summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
+    summary.size = std::fs::metadata(path).map_or(0, |m| m.len());
+    Ok(summary)
+}
+
+/// The summary of a record bundled with hotwash, with its bundled review.
+pub fn summarise_bundled(
+    file: &crate::bundled::BundledFile,
+    options: &LoadOptions,
+) -> Result<RecordSummary, FileReport> {
+    let path = crate::bundled::path_of(file.name);
+    let loaded = load::record_from_text_with(&path, file.text.into(), options);
+    let record = loaded.value.ok_or(loaded.report)?;
+    let review = bundled_review(&path, &record, options);
+    let mut summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
+    summary.size = file.text.len() as u64;
+    Ok(summary)
+}
+
+/// The review shipped with a bundled record, or an empty one.
+pub fn bundled_review(path: &Path, record: &Record, options: &LoadOptions) -> Review {
+    crate::bundled::review_of(path)
+        .and_then(|file| {
+            let path = crate::bundled::path_of(file.name);
+            load::review_from_text_with(&path, file.text.into(), record, options).value
+        })
+        .unwrap_or_else(|| Review::new(record.id.clone()))
+}
