@@ -13,6 +13,7 @@ pub mod diff;
 pub mod export;
 pub mod files;
 pub mod git;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod report;

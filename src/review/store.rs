@@ -174,7 +174,7 @@ pub fn serialise(review: &Review) -> Result<String, SaveError> {
 /// the file as the analyst wrote the text, so a change is a small git diff.
 /// Every `\` in ron's output starts an escape pair, so a scan by pairs is
 /// exact: `\\'` (a backslash, then an apostrophe) stays a backslash pair.
-fn unescape_apostrophes(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn unescape_apostrophes(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("\\'") {
         return std::borrow::Cow::Borrowed(text);
     }
