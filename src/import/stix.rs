@@ -348,7 +348,9 @@ fn citation_of(description: &str) -> Option<(Credibility, Option<String>)> {
     chars.next()?; // the source's reliability, which the source carries
     let digit = chars.next()?.to_digit(10)?;
     let after = chars.as_str();
-    let after = after.strip_prefix('.').unwrap_or(after).trim_start();
+    // The export puts one space before the note: the note keeps its own.
+    let after = after.strip_prefix('.').unwrap_or(after);
+    let after = after.strip_prefix(' ').unwrap_or(after);
     let note = (!after.is_empty()).then(|| after.to_string());
     Some((Credibility(u8::try_from(digit).ok()?), note))
 }
