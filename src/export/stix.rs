@@ -30,11 +30,11 @@
 //!    the description), and one `note` labelled `claim` (and its status) per
 //!    claim, so that `hotwash import stix` gives them back;
 //! 10. a `report` that references every object hotwash makes; its
-//!    description carries, in the order of every export, the classification
-//!    banner at top and bottom, the TLP label, the title and summary, what
-//!    was withheld, the sign-off state, the key judgements (root cause
-//!    first) and the recommendations, then the timeline and the sources, in
-//!    words; its `external_references` list the cited sources.
+//!     description carries, in the order of every export, the classification
+//!     banner at top and bottom, the TLP label, the title and summary, what
+//!     was withheld, the sign-off state, the key judgements (root cause
+//!     first) and the recommendations, then the timeline and the sources, in
+//!     words; its `external_references` list the cited sources.
 //!
 //! Every object hotwash makes carries `object_marking_refs` to the TLP
 //! marking. No custom properties are used, so the bundle passes
