@@ -317,6 +317,19 @@ pub enum ImportFormat {
     /// misuse and physical actions, hotwash's own table: proposals for the
     /// analyst, never effects.
     Veris(crate::import::ImportArgs),
+    /// STIX 2.1 bundles (JSON): an incident with its Incident Core events and
+    /// tasks, notes, courses of action, identities, reports, relationships and
+    /// TLP markings. A bundle hotwash exported comes back with its events (at
+    /// their fidelity), sources, controls, claims and review; see
+    /// docs/STIX-IMPORT.md for the mapping and what STIX cannot carry. Objects
+    /// of other types are reported and skipped; fractional seconds are cut off.
+    Stix {
+        /// Bundle files, or folders whose `.json` files are bundles.
+        #[arg(required = true, value_name = "BUNDLE")]
+        bundles: Vec<PathBuf>,
+        #[command(flatten)]
+        out: ImportOut,
+    },
 }
 
 /// What `hotwash cache` does.
@@ -464,6 +477,19 @@ pub fn mistyped_command(arg: &str) -> Option<String> {
         .map(|(_, name)| name.to_string())
 }
 
+/// Where `hotwash import` writes, for every format.
+#[derive(Debug, clap::Args)]
+pub struct ImportOut {
+    /// The folder to write the records into (created if missing), as for
+    /// every import format.
+    #[arg(long, value_name = "FOLDER", default_value = "incidents")]
+    pub out: PathBuf,
+
+    /// Replace records (and reviews) that exist (only ever regular files).
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Source snippets with a caret under each problem, on stderr.
@@ -603,6 +629,182 @@ fn bytes_phrase(bytes: u64) -> String {
     } else {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
     }
+}
+
+/// The files `paths` name: files as given, folders by their `.json` files
+/// (not their subfolders), sorted so that the order of the summary is stable.
+fn import_inputs(paths: &[PathBuf]) -> Vec<Result<PathBuf, String>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(Ok(path.clone()));
+            continue;
+        }
+        match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension()
+                                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                    })
+                    .collect();
+                found.sort();
+                if found.is_empty() {
+                    out.push(Err(format!(
+                        "{}: no .json files in the folder",
+                        path.display()
+                    )));
+                }
+                out.extend(found.into_iter().map(Ok));
+            }
+            Err(e) => out.push(Err(format!(
+                "{}: cannot read the folder: {e}",
+                path.display()
+            ))),
+        }
+    }
+    out
+}
+
+/// `hotwash import stix`: every bundle on its own, so one broken file stops
+/// none of the others; a summary line at the end.
+fn import_stix(
+    paths: &[PathBuf],
+    out: &ImportOut,
+    options: &LoadOptions,
+    color: ColorChoice,
+) -> ExitCode {
+    let folder = out.out.clone();
+    if let Err(e) = std::fs::create_dir_all(&folder) {
+        return fail_with(format!("cannot create {}: {e}", folder.display()));
+    }
+    let use_color = color.on(&std::io::stderr());
+    let mut stderr = std::io::stderr().lock();
+    let (mut records, mut reviews, mut failed, mut skipped) = (0usize, 0usize, 0usize, 0usize);
+    for input in import_inputs(paths) {
+        let path = match input {
+            Ok(path) => path,
+            Err(message) => {
+                failed += 1;
+                let _ = writeln!(stderr, "hotwash: {}", text_safety::one_line(&message));
+                continue;
+            }
+        };
+        let mut report = FileReport::new(&path);
+        let text = match read_import(&path, options) {
+            Ok(text) => text,
+            Err(message) => {
+                failed += 1;
+                let _ = writeln!(
+                    stderr,
+                    "hotwash: {}: {}",
+                    text_safety::one_line(&path.display().to_string()),
+                    text_safety::one_line(&message)
+                );
+                continue;
+            }
+        };
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let imported = match crate::import::stix::import(&file, &text) {
+            Ok(imported) => imported,
+            Err(diagnostic) => {
+                failed += 1;
+                report.text = Some(text.into());
+                report.diagnostics.push(diagnostic);
+                let _ = write!(stderr, "{}", report.render(use_color, 100));
+                continue;
+            }
+        };
+        let shown = |s: &str| text_safety::one_line(s).into_owned();
+        for s in &imported.skipped {
+            let _ = writeln!(
+                stderr,
+                "hotwash: {}: skipped {} (type {}: not imported)",
+                shown(&file),
+                shown(&s.id),
+                shown(&s.kind)
+            );
+        }
+        for note in &imported.notes {
+            let _ = writeln!(stderr, "hotwash: {}: {}", shown(&file), shown(note));
+        }
+        skipped += imported.skipped.len();
+        let written =
+            crate::import::output::record_text(&imported, &format!("STIX 2.1 bundle {file}"))
+                .and_then(|record| {
+                    let review = imported
+                        .review
+                        .as_ref()
+                        .map(crate::import::output::review_text)
+                        .transpose()?;
+                    crate::import::output::write(
+                        &folder,
+                        &imported.name,
+                        &record,
+                        review.as_deref(),
+                        out.force,
+                    )
+                    .map_err(|e| e.to_string())
+                });
+        match written {
+            Ok(files) => {
+                records += 1;
+                reviews += usize::from(files.len() > 1);
+                for f in files {
+                    let _ = writeln!(stderr, "hotwash: wrote {}", shown(&f.display().to_string()));
+                }
+            }
+            Err(message) => {
+                failed += 1;
+                let _ = writeln!(stderr, "hotwash: {}: {}", shown(&file), shown(&message));
+            }
+        }
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        stderr,
+        "hotwash: imported {}, {}; {} failed; {} of unknown types skipped",
+        plural(records, "record", "records"),
+        plural(reviews, "review", "reviews"),
+        failed,
+        plural(skipped, "object", "objects"),
+    );
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// An input's text: a regular file no larger than --max-size, as UTF-8.
+fn read_import(path: &Path, options: &LoadOptions) -> Result<String, String> {
+    let bytes = crate::files::read_regular(path).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > options.max_size {
+        return Err(format!(
+            "{} bytes is more than --max-size {}",
+            bytes.len(),
+            options.max_size
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = crate::load::diagnostic::line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        format!("{at}: not UTF-8 text (STIX is JSON, which is UTF-8)")
+    })?;
+    // Diagnostics count from after a byte-order mark, as the loader's do.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// Whether an error only says that the reader went away (`| head`): that
@@ -751,6 +953,7 @@ fn import(format: ImportFormat, options: &LoadOptions, color: ColorChoice) -> Ex
                 crate::import::veris::convert(name, id, text, &settings)
             })
         }
+        ImportFormat::Stix { bundles, out } => import_stix(&bundles, &out, options, color),
     }
 }
 

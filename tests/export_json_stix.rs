@@ -899,14 +899,20 @@ fn misp_stix_brings_every_finding_across_as_a_note_of_the_misp_event() {
     let misp = tools.misp(&file, &dir.join("out"));
     let notes = misp["notes"].as_array().expect("notes");
     let comments: Vec<&str> = notes.iter().filter_map(|n| n["comment"].as_str()).collect();
+    // The findings, then the claims (notes too, for `hotwash import stix`).
     let expected: Vec<String> = r
         .findings
         .iter()
         .map(|f| format!("({}) {}: {}", f.portion.portion, f.id, f.title))
+        .chain(
+            r.claims
+                .iter()
+                .map(|c| format!("({}) Claim {}", c.portion.portion, c.id)),
+        )
         .collect();
     assert_eq!(
         comments, expected,
-        "one note per finding, in order:\n{misp:#}"
+        "one note per finding and per claim, in order:\n{misp:#}"
     );
     for (note, f) in notes.iter().zip(&r.findings) {
         let text = note["note"].as_str().expect("the note's text");
@@ -931,10 +937,20 @@ fn misp_stix_brings_every_finding_across_as_a_note_of_the_misp_event() {
             e.id
         );
     }
-    // The recommendations become galaxy clusters and keep their status.
+    // The recommendations become galaxy clusters and keep their status; so
+    // do the controls (courses of action too).
     let clusters = misp["galaxy_clusters"].as_array().expect("clusters");
-    assert_eq!(clusters.len(), r.recommendations.len());
-    for c in clusters {
+    assert_eq!(clusters.len(), r.recommendations.len() + r.controls.len());
+    let recommendations: Vec<&Value> = clusters
+        .iter()
+        .filter(|c| {
+            c["description"]
+                .as_str()
+                .is_some_and(|d| d.contains(") Recommendation "))
+        })
+        .collect();
+    assert_eq!(recommendations.len(), r.recommendations.len());
+    for c in recommendations {
         assert!(
             c["description"]
                 .as_str()
@@ -960,9 +976,11 @@ fn pycti_gives_every_external_reference_an_id() {
         .sum();
     let ids = tools.pycti_ids(&file);
     assert_eq!(ids.len(), references);
-    // Every cited source, on the report, and once per citation on events.
-    let citations: usize = r.events.iter().map(|e| e.sources.len()).sum();
-    assert_eq!(references, r.sources.len() + citations);
+    // Every cited source, on the report, once per citation on events and
+    // claims, and each control's catalogue id.
+    let citations: usize = r.events.iter().map(|e| e.sources.len()).sum::<usize>()
+        + r.claims.iter().map(|c| c.sources.len()).sum::<usize>();
+    assert_eq!(references, r.sources.len() + citations + r.controls.len());
     for id in &ids {
         assert!(
             id["id"]

@@ -581,7 +581,7 @@ fn sign_off_seals_the_review_and_a_later_change_makes_it_stale() {
 
 #[test]
 fn the_sign_off_hash_is_made_only_when_needed_and_the_status_stays_true() {
-    use hotwash::tui::app::{EntryState, SignStatus};
+    use hotwash::tui::app::SignStatus;
     let (ws, mut app) = open_record(120, 40);
     // Hashing serialises the whole record: an unsigned review needs none.
     assert!(!review(&app).bundle.hashed());

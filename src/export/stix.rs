@@ -25,12 +25,16 @@
 //! 8. one `relationship` per recommendation: the course of action is
 //!    `related-to` the incident (the STIX relationship table has no
 //!    course-of-action → incident type; `related-to` is allowed everywhere);
-//! 9. a `report` that references every object hotwash makes; its
-//!    description carries, in the order of every export, the classification
-//!    banner at top and bottom, the TLP label, the title and summary, what
-//!    was withheld, the sign-off state, the key judgements (root cause
-//!    first) and the recommendations, then the timeline and the sources, in
-//!    words; its `external_references` list the cited sources.
+//! 9. one `course-of-action` labelled `control` per control the record
+//!    cites (its catalogue id as an external reference, what it expects as
+//!    the description), and one `note` labelled `claim` (and its status) per
+//!    claim, so that `hotwash import stix` gives them back;
+//! 10. a `report` that references every object hotwash makes; its
+//!     description carries, in the order of every export, the classification
+//!     banner at top and bottom, the TLP label, the title and summary, what
+//!     was withheld, the sign-off state, the key judgements (root cause
+//!     first) and the recommendations, then the timeline and the sources, in
+//!     words; its `external_references` list the cited sources.
 //!
 //! Every object hotwash makes carries `object_marking_refs` to the TLP
 //! marking. No custom properties are used, so the bundle passes
@@ -54,7 +58,10 @@ use sha2::{Digest, Sha256};
 use super::ExportError;
 use crate::model::time::{Fidelity, Timestamp};
 use crate::model::{Confidence, Tlp};
-use crate::report::{Report, ReportEvent, ReportFinding, ReportIndex, ReportRecommendation};
+use crate::report::{
+    Report, ReportClaim, ReportControl, ReportEvent, ReportFinding, ReportIndex,
+    ReportRecommendation,
+};
 
 /// The OASIS TLP 2.0 marking-definition extension.
 pub const TLP2_EXTENSION: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
@@ -426,8 +433,14 @@ impl<'a> Builder<'a> {
         if let Some(local) = &e.when_local {
             description.push_str(&format!("Local time: {local}.\n"));
         }
+        if let Some(known) = &e.times.known {
+            description.push_str(&format!("Known: {known}.\n"));
+        }
         if let Some(place) = &e.place {
             description.push_str(&format!("Place: {place}.\n"));
+        }
+        if let Some(zone) = &e.zone {
+            description.push_str(&format!("Time zone: {zone}.\n"));
         }
         if !e.actors.is_empty() {
             description.push_str(&format!("Actors: {}.\n", e.actors.join(", ")));
@@ -623,6 +636,92 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// One control the record cites as a `course-of-action` labelled
+    /// `control`: its catalogue id as an external reference, its title in the
+    /// name and what it expects in this incident as the description. The
+    /// effect at each event is in that event's description.
+    fn control(&self, c: &ReportControl) -> Object {
+        Object {
+            name: Some(format!("{}: {}", c.id, c.title)),
+            description: Some(c.expects.clone()),
+            labels: Some(vec!["control".into()]),
+            external_references: Some(vec![ExternalReference {
+                source_name: c.catalogue.clone(),
+                description: c.title.clone(),
+                url: None,
+                external_id: c.id.clone(),
+            }]),
+            ..self.common(
+                "course-of-action",
+                self.id("course-of-action", &format!("control {}", c.id)),
+            )
+        }
+    }
+
+    /// One claim as a `note` labelled `claim` and with its status: the
+    /// statement after its portion mark, the events it is about, the claims
+    /// it conflicts with and its citations as external references.
+    fn claim(&self, c: &ReportClaim) -> Object {
+        let mark = &c.portion.portion;
+        let mut content = format!("({mark}) {}\n\n", c.statement);
+        content.push_str(&format!("Status: {}.\n", c.status.name()));
+        if !c.events.is_empty() {
+            content.push_str(&format!("Events: {}.\n", c.events.join(", ")));
+        }
+        if !c.sources.is_empty() {
+            let cited: Vec<String> = c
+                .sources
+                .iter()
+                .map(|s| format!("{} ({})", s.source, s.admiralty))
+                .collect();
+            content.push_str(&format!("Sources: {}.\n", cited.join(", ")));
+        }
+        if !c.conflicts_with.is_empty() {
+            content.push_str(&format!(
+                "Conflicts with: {}.\n",
+                c.conflicts_with.join(", ")
+            ));
+        }
+        content.push_str(&format!("Portion: {}.", c.portion.banner));
+        let references: Vec<ExternalReference> = c
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let note = s
+                    .note
+                    .as_deref()
+                    .map_or_else(String::new, |n| format!(" {n}"));
+                self.source_reference(
+                    &s.source,
+                    format!(
+                        "Cited for claim {} with Admiralty code {}.{note}",
+                        c.id, s.admiralty
+                    ),
+                )
+            })
+            .collect();
+        let mut object_refs = vec![self.report_id.clone(), self.incident.clone()];
+        object_refs.extend(c.events.iter().map(|e| self.id("event", e)));
+        let created = c
+            .events
+            .iter()
+            .filter_map(|e| self.event_created.get(e.as_str()).copied())
+            .max()
+            .unwrap_or(self.anchor);
+        Object {
+            created: stix_time(created),
+            abstract_: Some(format!("({mark}) Claim {}", c.id)),
+            content: Some(content),
+            object_refs: Some(object_refs),
+            labels: Some(vec![
+                "claim".into(),
+                format!("status-{}", label(c.status.name())),
+            ]),
+            external_references: (!references.is_empty()).then_some(references),
+            ..self.common("note", self.id("note", &format!("claim {}", c.id)))
+        }
+    }
+
     fn relationship(&self, r: &ReportRecommendation) -> Object {
         Object {
             created: stix_time(self.finding_created(self.index.finding(&r.finding))),
@@ -678,8 +777,9 @@ impl<'a> Builder<'a> {
         description.push_str(&format!(
             "Generated by {}. Events are Incident Core events, findings are notes and \
              recommendations are courses of action; each opens with its portion mark, and the \
-             banner is the highest portion included. The controls, the control-by-event matrix \
-             and the claims are in the JSON, HTML and Markdown exports.\n",
+             banner is the highest portion included. Controls are courses of action labelled \
+             control and claims are notes labelled claim; the control-by-event matrix is in the \
+             JSON, HTML and Markdown exports.\n",
             r.generator
         ));
         // The judgements and what to do about them first, as every export
@@ -821,6 +921,8 @@ impl<'a> Builder<'a> {
         objects.extend(r.findings.iter().map(|f| self.note(f)));
         objects.extend(r.recommendations.iter().map(|x| self.course_of_action(x)));
         objects.extend(r.recommendations.iter().map(|x| self.relationship(x)));
+        objects.extend(r.controls.iter().map(|c| self.control(c)));
+        objects.extend(r.claims.iter().map(|c| self.claim(c)));
         let refs = objects.iter().map(|o| o.id.clone()).collect();
         objects.push(self.report_object(refs));
         for object in &mut objects {
@@ -946,6 +1048,7 @@ mod tests {
                 "note",
                 "course-of-action",
                 "relationship",
+                "course-of-action",
                 "report"
             ]
         );
@@ -980,7 +1083,10 @@ mod tests {
         assert!(content.contains("Analytic confidence: moderate."));
         assert_eq!(note["confidence"], 50);
         let coa = &b["objects"][7];
-        let report = &b["objects"][9];
+        let report = b["objects"]
+            .as_array()
+            .and_then(|o| o.last())
+            .expect("report");
         let event = &b["objects"][5];
         // The report first, so that misp-stix attaches the note to the MISP
         // event; then the incident, the events it rests on and its answers.

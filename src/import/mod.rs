@@ -13,6 +13,8 @@
 //! bytes are refused unless `--force` replaces them.
 
 pub mod candidates;
+pub mod output;
+pub mod stix;
 pub mod veris;
 
 use std::path::{Path, PathBuf};
