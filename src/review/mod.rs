@@ -4,6 +4,7 @@
 pub mod edit;
 pub mod hash;
 pub mod icd203;
+pub mod decide;
 pub mod merge;
 pub mod store;
 

@@ -26,8 +26,17 @@ pub const MIN_HEIGHT: u16 = 18;
 #[derive(Debug)]
 pub struct Bundle {
     pub path: PathBuf,
+    /// The record with the review's decisions on candidate controls
+    /// applied: what every pane shows and counts. Never hashed.
     pub record: Record,
-    /// Has taken in the record, for the sign-off hash of the review.
+    /// The record as written, kept when it has candidates so that a changed
+    /// decision can be applied to it again; `None`: `record` is it.
+    pub written: Option<Arc<Record>>,
+    /// The decisions `record` was made with.
+    pub decisions: Vec<crate::model::Decision>,
+    /// By event index: candidates still awaiting a decision.
+    pub awaiting: Vec<usize>,
+    /// Has taken in the record as written, for the sign-off hash of the review.
     pub hasher: RecordHasher,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
@@ -48,7 +57,59 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// A record with no decisions on its candidates.
     pub fn new(path: PathBuf, record: Record) -> Self {
+        Bundle::decided(path, record, &[])
+    }
+
+    /// A record (as written) with `decisions` applied.
+    pub fn decided(path: PathBuf, record: Record, decisions: &[crate::model::Decision]) -> Self {
+        let hasher = RecordHasher::new(&record);
+        Bundle::build(path, Arc::new(record), decisions, hasher)
+    }
+
+    /// The record as written: what the sign-off hash and validation see.
+    pub fn written(&self) -> &Record {
+        self.written.as_deref().unwrap_or(&self.record)
+    }
+
+    /// This record with `decisions` applied instead, or `None` when they
+    /// are those it has (or it has no candidates to decide on).
+    pub fn redecided(&self, decisions: &[crate::model::Decision]) -> Option<Bundle> {
+        let written = self.written.as_ref()?;
+        if self.decisions == decisions {
+            return None;
+        }
+        Some(Bundle::build(
+            self.path.clone(),
+            Arc::clone(written),
+            decisions,
+            self.hasher.clone(),
+        ))
+    }
+
+    fn build(
+        path: PathBuf,
+        written: Arc<Record>,
+        decisions: &[crate::model::Decision],
+        hasher: RecordHasher,
+    ) -> Self {
+        let has_candidates = written.events.iter().any(|e| !e.candidates.is_empty());
+        let (record, written, decisions) = if has_candidates {
+            let mut record = Record::clone(&written);
+            crate::review::decide::apply(&mut record, decisions);
+            (record, Some(written), decisions.to_vec())
+        } else {
+            // Nothing to decide on: no copy is kept (records without
+            // candidates can be very large).
+            let record = Arc::try_unwrap(written).unwrap_or_else(|shared| (*shared).clone());
+            (record, None, Vec::new())
+        };
+        let awaiting = record
+            .events
+            .iter()
+            .map(|e| crate::review::decide::awaiting(e, &decisions))
+            .collect();
         let timeline = Timeline::new(&record);
         let has_failure = (0..timeline.len())
             .map(|pos| {
@@ -95,12 +156,14 @@ impl Bundle {
             _ => "no events".to_string(),
         };
         let failed_controls = timeline.failed_controls();
-        let hasher = RecordHasher::new(&record);
         let columns = Columns::new(&record, &timeline);
         let summary = Arc::new(crate::stats::Summary::of(&record));
         Bundle {
             path,
             record,
+            written,
+            decisions,
+            awaiting,
             hasher,
             timeline,
             has_failure,
@@ -143,7 +206,7 @@ fn entry(
     match loaded.value {
         Some(record) => {
             let mut review = review(&path, &record);
-            let bundle = Bundle::new(path.clone(), record);
+            let bundle = Bundle::decided(path.clone(), record, &review.review.decisions);
             review.refresh(&bundle);
             Entry {
                 path,
@@ -491,6 +554,13 @@ impl ReviewScreen {
     /// out from it is worked out again, and the rows of the text it gives
     /// are forgotten. The one place that follows a change.
     pub fn review_changed(&mut self) {
+        // A changed decision on a candidate changes what the panes show.
+        if let Some(bundle) = self.bundle.redecided(&self.state.review.decisions) {
+            self.bundle = Arc::new(bundle);
+            self.replay = Replay::default();
+            self.detail = Default::default();
+            self.refresh_replay();
+        }
         self.state.refresh(&self.bundle);
         self.detail.review_changed();
         self.finding_text.review_changed();

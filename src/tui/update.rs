@@ -931,6 +931,8 @@ fn close_review(app: &mut App) {
     if let Screen::Review(r) = screen
         && let Some(entry) = app.library.entries.get_mut(r.entry)
     {
+        // With the decisions made while it was open.
+        entry.state = EntryState::Loaded(r.bundle);
         entry.review = Some(r.state);
     }
     // Opened from the view across incidents: back to it, counted afresh
