@@ -840,7 +840,9 @@ fn check_conflicts(
                 "ref.recommendation",
                 "recommendation",
             ),
-            ConflictItem::Mark(id) => check_ref(p, events, id, item, "ref.event", "event"),
+            ConflictItem::Mark(id) | ConflictItem::Decision { event: id, .. } => {
+                check_ref(p, events, id, item, "ref.event", "event");
+            }
         }
         if !c.field.belongs_to(&c.item) {
             p.error(
@@ -851,7 +853,8 @@ fn check_conflicts(
             .help(
                 "a finding's conflicts are about Presence, Title, Statement, Kind, Severity, \
                  Likelihood, Confidence or Portion; a recommendation's about Presence, Finding, \
-                 Action, Owner, Due or Status; a mark's about its Note",
+                 Action, Owner, Due or Status; a mark's about its Note; a decision's about its \
+                 Verdict or Note",
             );
         } else {
             for (side, value) in [("base", &c.base), ("ours", &c.ours), ("theirs", &c.theirs)] {
@@ -908,6 +911,7 @@ fn value_help(field: crate::model::ConflictField) -> &'static str {
         F::Due => "write Due(\"YYYY-MM-DD\") or Unset",
         F::Status => "write Status(...) with a status such as Planned",
         F::Note => "write Text(\"...\") or Unset",
+        F::Verdict => "write Verdict(Linked(Failed)), Verdict(Dismissed)... or Unset",
     }
 }
 
