@@ -637,6 +637,8 @@ pub enum Overlay {
     Messages,
     /// The review's merge conflicts, each with both versions, to resolve.
     MergeConflicts(Box<super::merge_conflicts::ConflictsOverlay>),
+    /// The selected event's candidate controls, to decide on.
+    Candidates(Box<super::candidates::CandidatesOverlay>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

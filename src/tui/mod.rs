@@ -10,6 +10,7 @@ pub mod detail;
 pub mod finding_text;
 pub mod form;
 pub mod keys;
+pub mod candidates;
 pub mod merge_conflicts;
 pub mod messages;
 pub mod mouse;

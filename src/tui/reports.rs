@@ -128,6 +128,7 @@ fn busy(overlay: &Option<Overlay>) -> bool {
                 | Overlay::Link { .. }
                 | Overlay::Export(_)
                 | Overlay::Conflict
+                | Overlay::Candidates(_)
         )
     )
 }
