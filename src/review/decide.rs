@@ -149,9 +149,9 @@ pub fn awaiting(event: &Event, decisions: &[Decision]) -> usize {
 /// How many candidates of the whole record await a decision. Decisions are
 /// grouped by event first: an imported record has a few hundred candidates
 /// at most, but a review could carry many decisions.
-pub fn awaiting_total(record: &Record, review: &Review) -> usize {
+pub fn awaiting_total(record: &Record, decisions: &[Decision]) -> usize {
     let mut by_event: HashMap<&str, Vec<&str>> = HashMap::new();
-    for d in &review.decisions {
+    for d in decisions {
         by_event
             .entry(d.event.as_str())
             .or_default()
@@ -182,9 +182,14 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn of(record: &Record, review: &Review) -> Self {
+        Provenance::with(record, &review.decisions)
+    }
+
+    /// As [`Provenance::of`], given the review's decisions.
+    pub fn with(record: &Record, decisions: &[Decision]) -> Self {
         Provenance {
             origin: record.origin.as_ref().map(|o| o.format),
-            awaiting: awaiting_total(record, review),
+            awaiting: awaiting_total(record, decisions),
         }
     }
 
@@ -324,7 +329,7 @@ mod tests {
         let order: Vec<&str> = ranked(e).iter().map(|c| c.control.as_str()).collect();
         assert_eq!(order, ["AC-2", "IA-2", "AC-7"]);
         let mut review = Review::new(record.id.clone());
-        let all = awaiting_total(&record, &review);
+        let all = awaiting_total(&record, &review.decisions);
         assert_eq!(all, 5);
         review
             .decisions

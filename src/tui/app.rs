@@ -36,6 +36,9 @@ pub struct Bundle {
     pub decisions: Vec<crate::model::Decision>,
     /// By event index: candidates still awaiting a decision.
     pub awaiting: Vec<usize>,
+    /// Where the record came from and how many candidates await a
+    /// decision, for the library.
+    pub provenance: crate::review::decide::Provenance,
     /// Has taken in the record as written, for the sign-off hash of the review.
     pub hasher: RecordHasher,
     pub timeline: Timeline,
@@ -110,6 +113,7 @@ impl Bundle {
             .iter()
             .map(|e| crate::review::decide::awaiting(e, &decisions))
             .collect();
+        let provenance = crate::review::decide::Provenance::with(&record, &decisions);
         let timeline = Timeline::new(&record);
         let has_failure = (0..timeline.len())
             .map(|pos| {
@@ -164,6 +168,7 @@ impl Bundle {
             written,
             decisions,
             awaiting,
+            provenance,
             hasher,
             timeline,
             has_failure,

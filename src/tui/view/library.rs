@@ -69,13 +69,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let tlp_w = width_of(&|_, b| width(&b.record.tlp.label()), 3);
     let period_w = width_of(&|_, b| width(&b.period), 6);
     let failed_w = width("Controls failed");
-    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + 7;
+    let from_w = width("hand-written");
+    let decide_w = width("To decide");
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + decide_w + 9;
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
     let cell = |text: &str, w: usize| format!("{} ", fit(text, w));
     let header = Line::from(format!(
-        "{}{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}{}{}",
         cell("Record", title_w),
         cell("Period", period_w),
         cell("Classification", class_w),
@@ -83,6 +85,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Events", 6),
         cell("Controls failed", failed_w),
         cell("Reviewed", 8),
+        cell("From", from_w),
+        cell("To decide", decide_w),
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let mut lines = if layout.header > 0 {
@@ -119,6 +123,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         Span::styled(shown.banner(), app.theme.banner(shown.level)),
                     ),
                     (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
+                    ("  ", Span::raw(b.provenance.origin_name())),
                 ];
                 let counts = [
                     (
@@ -136,11 +141,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         ", ",
                         Span::raw(format!("reviewed {reviewed}/{}", r.events.len())),
                     ),
+                    (
+                        ", ",
+                        Span::raw(match b.provenance.awaiting {
+                            0 => String::new(),
+                            n => format!("{n} to decide"),
+                        }),
+                    ),
                 ];
-                let fitting = |facts: [(&'static str, Span<'static>); 3]| {
+                let fitting = |facts: [(&'static str, Span<'static>); 4]| {
                     let mut used = 0;
                     let mut spans = Vec::new();
                     for (sep, fact) in facts {
+                        if fact.content.is_empty() {
+                            continue;
+                        }
                         used += width(sep) + width(&fact.content);
                         if used > inner_w {
                             break;
@@ -169,6 +184,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         failed_w,
                     )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
+                    Span::raw(cell(b.provenance.origin_name(), from_w)),
+                    Span::raw(cell(
+                        &match b.provenance.awaiting {
+                            0 => "-".to_string(),
+                            n => n.to_string(),
+                        },
+                        decide_w,
+                    )),
                 ])
             }
             EntryState::Failed(report) => {
