@@ -21,6 +21,17 @@ fn shown_banner(e: &Entry, b: &Bundle) -> Classification {
         .map_or(b.record.classification, |r| r.banner)
 }
 
+/// Where the record came from, with its candidates awaiting a decision,
+/// for the wide library's column: short, so that titles keep their room
+/// ("hand" for hand-written; the narrow library writes it out).
+fn from(b: &Bundle) -> String {
+    let origin = b.provenance.origin.map_or("hand", |f| f.name());
+    match b.provenance.awaiting {
+        0 => origin.to_string(),
+        n => format!("{origin}, {n} to decide"),
+    }
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let (title, list, bar) = library_areas(area);
     let lib = &app.library;
@@ -69,15 +80,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let tlp_w = width_of(&|_, b| width(&b.record.tlp.label()), 3);
     let period_w = width_of(&|_, b| width(&b.period), 6);
     let failed_w = width("Controls failed");
-    let from_w = width("hand-written");
-    let decide_w = width("To decide");
-    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + decide_w + 9;
+    // Where it came from, and the candidates awaiting a decision apart
+    // from the controls' effects: "VERIS, 5 to decide".
+    let from_w = width_of(&|_, b| width(&from(b)), 4);
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + 8;
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
     let cell = |text: &str, w: usize| format!("{} ", fit(text, w));
     let header = Line::from(format!(
-        "{}{}{}{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}{}",
         cell("Record", title_w),
         cell("Period", period_w),
         cell("Classification", class_w),
@@ -86,7 +98,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Controls failed", failed_w),
         cell("Reviewed", 8),
         cell("From", from_w),
-        cell("To decide", decide_w),
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let mut lines = if layout.header > 0 {
@@ -184,14 +195,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         failed_w,
                     )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
-                    Span::raw(cell(b.provenance.origin_name(), from_w)),
-                    Span::raw(cell(
-                        &match b.provenance.awaiting {
-                            0 => "-".to_string(),
-                            n => n.to_string(),
-                        },
-                        decide_w,
-                    )),
+                    Span::raw(cell(&from(b), from_w)),
                 ])
             }
             EntryState::Failed(report) => {
