@@ -759,7 +759,14 @@ fn check_decisions(
     for (i, d) in review.decisions.iter().enumerate() {
         let path = root.index(i);
         let Some(&e) = events.get(d.event.as_str()) else {
-            check_ref(p, events, &d.event, path.field("event"), "ref.event", "event");
+            check_ref(
+                p,
+                events,
+                &d.event,
+                path.field("event"),
+                "ref.event",
+                "event",
+            );
             continue;
         };
         let event = &record.events[e];
@@ -772,7 +779,10 @@ fn check_decisions(
                     d.control, d.event
                 ),
             );
-            match nearest(event.candidates.iter().map(|c| c.control.as_str()), &d.control) {
+            match nearest(
+                event.candidates.iter().map(|c| c.control.as_str()),
+                &d.control,
+            ) {
                 Some(near) => problem.help(format!("did you mean {near}?")),
                 None if event.candidates.is_empty() => problem.help(
                     "this event has no candidate controls: link a control in the record instead",

@@ -319,7 +319,10 @@ pub enum ConflictItem {
     /// The marks on an event, by the event's id.
     Mark(String),
     /// The decision on candidate `control` at `event`.
-    Decision { event: String, control: String },
+    Decision {
+        event: String,
+        control: String,
+    },
 }
 
 impl ConflictItem {

@@ -65,7 +65,9 @@ pub fn apply(record: &mut Record, decisions: &[Decision]) {
             note: Some(note),
         });
         if record.control(&d.control).is_none() {
-            record.controls.push(catalogue_control(catalogue, &d.control));
+            record
+                .controls
+                .push(catalogue_control(catalogue, &d.control));
         }
     }
 }
@@ -344,14 +346,22 @@ mod tests {
     fn chains_read_as_people_read_them() {
         assert_eq!(
             chain_text(
-                &chain("action.hacking.variety.Use of stolen creds", Some("T1078"), Basis::Ctid),
+                &chain(
+                    "action.hacking.variety.Use of stolen creds",
+                    Some("T1078"),
+                    Basis::Ctid
+                ),
                 "AC-2"
             ),
             "action.hacking.variety.Use of stolen creds → T1078 → AC-2"
         );
         assert_eq!(
             chain_text(
-                &chain("action.misuse.variety.Privilege abuse", None, Basis::Hotwash),
+                &chain(
+                    "action.misuse.variety.Privilege abuse",
+                    None,
+                    Basis::Hotwash
+                ),
                 "AC-6"
             ),
             "action.misuse.variety.Privilege abuse → AC-6 (hotwash's judgement)"

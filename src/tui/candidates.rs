@@ -63,12 +63,7 @@ pub fn open(app: &mut App) {
     let ranked = decide::ranked(event);
     let order = ranked
         .iter()
-        .filter_map(|c| {
-            event
-                .candidates
-                .iter()
-                .position(|x| std::ptr::eq(x, *c))
-        })
+        .filter_map(|c| event.candidates.iter().position(|x| std::ptr::eq(x, *c)))
         .collect();
     app.overlay = Some(Overlay::Candidates(Box::new(CandidatesOverlay {
         event: event.id.to_string(),
@@ -92,10 +87,7 @@ fn event<'a>(app: &'a App, state: &CandidatesOverlay) -> Option<&'a Event> {
 }
 
 fn candidate<'a>(event: &'a Event, state: &CandidatesOverlay, row: usize) -> Option<&'a Candidate> {
-    state
-        .order
-        .get(row)
-        .and_then(|&i| event.candidates.get(i))
+    state.order.get(row).and_then(|&i| event.candidates.get(i))
 }
 
 /// Answers a key while the overlay is open.
@@ -207,7 +199,9 @@ fn decide_with(app: &mut App, edit: Edit) -> Vec<Effect> {
 /// The catalogue's title of a candidate, or the record's where the
 /// catalogue lacks it.
 fn title(app: &App, c: &Candidate) -> String {
-    let catalogue = crate::model::Catalog::nist().get(&c.control).map(|e| e.title);
+    let catalogue = crate::model::Catalog::nist()
+        .get(&c.control)
+        .map(|e| e.title);
     match catalogue {
         Some(t) => t.to_string(),
         None => match &app.screen {
@@ -251,7 +245,10 @@ pub fn draw(app: &App, state: &CandidatesOverlay, frame: &mut Frame, area: Rect)
         footer,
     );
     let width = usize::from(inner.width);
-    let list_rows = state.order.len().clamp(1, usize::from(inner.height / 2).max(1));
+    let list_rows = state
+        .order
+        .len()
+        .clamp(1, usize::from(inner.height / 2).max(1));
     let [top, gap, detail] = Layout::vertical([
         Constraint::Length(u16::try_from(list_rows).unwrap_or(1)),
         Constraint::Length(1),
@@ -331,8 +328,8 @@ pub fn draw(app: &App, state: &CandidatesOverlay, frame: &mut Frame, area: Rect)
             crate::tui::view::safe(&decide::chain_text(chain, &c.control))
         )));
     }
-    if let Some(note) = decide::decision(&r.state.review, &state.event, &c.control)
-        .and_then(|d| d.note.as_deref())
+    if let Some(note) =
+        decide::decision(&r.state.review, &state.event, &c.control).and_then(|d| d.note.as_deref())
     {
         lines.push(Line::from(format!(
             "Analyst's note: {}",

@@ -4,13 +4,13 @@
 
 pub mod action;
 pub mod app;
+pub mod candidates;
 pub mod columns;
 pub mod cross;
 pub mod detail;
 pub mod finding_text;
 pub mod form;
 pub mod keys;
-pub mod candidates;
 pub mod merge_conflicts;
 pub mod messages;
 pub mod mouse;
