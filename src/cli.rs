@@ -128,6 +128,11 @@ pub enum Command {
     /// thousands of records takes little memory. A file that is not a valid
     /// record is named on stderr and in the output's "not counted" list, and
     /// the exit status is then 1.
+    ///
+    /// A record counts with the analyst's decisions on its candidate controls,
+    /// from the review beside it: a linked candidate counts with its effect,
+    /// an undecided or dismissed one not at all. A review that does not load
+    /// is named on stderr and its decisions are left out.
     Stats {
         /// Folders of records, or record files.
         #[arg(required = true, value_name = "FOLDER")]
