@@ -1223,7 +1223,7 @@ fn library_columns_line_up_whatever_the_titles_hold() {
         "OSC \u{1b}]52;c;aGFja2Vk\u{7} and \u{202e}override",
     ];
     // Wide enough for the whole escaped title beside the other columns.
-    let mut app = App::new(136, 30);
+    let mut app = App::new(130, 30);
     app.library.folder = Some(dir.clone());
     for (i, title) in titles.iter().enumerate() {
         let text = demo.replace(

@@ -81,9 +81,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let period_w = width_of(&|_, b| width(&b.period), 6);
     let failed_w = width("Controls failed");
     // Where it came from, and the candidates awaiting a decision apart
-    // from the controls' effects: "VERIS, 5 to decide".
-    let from_w = width_of(&|_, b| width(&from(b)), 4);
-    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + 8;
+    // from the controls' effects: "VERIS, 5 to decide". Only when a row
+    // shown was imported: among hand-written records alone it would tell
+    // nothing apart, and titles keep the room (the narrow layout always
+    // writes it).
+    let imported = visible.iter().any(|(_, e)| match &e.state {
+        EntryState::Loaded(b) => b.provenance != Default::default(),
+        EntryState::Failed(_) => false,
+    });
+    let from_w = if imported {
+        width_of(&|_, b| width(&from(b)), 4)
+    } else {
+        0
+    };
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + 7 + usize::from(imported);
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
@@ -97,7 +108,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Events", 6),
         cell("Controls failed", failed_w),
         cell("Reviewed", 8),
-        cell("From", from_w),
+        if imported {
+            cell("From", from_w)
+        } else {
+            String::new()
+        },
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let mut lines = if layout.header > 0 {
@@ -195,7 +210,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         failed_w,
                     )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events.len()), 8)),
-                    Span::raw(cell(&from(b), from_w)),
+                    Span::raw(if imported {
+                        cell(&from(b), from_w)
+                    } else {
+                        String::new()
+                    }),
                 ])
             }
             EntryState::Failed(report) => {
