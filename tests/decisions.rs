@@ -329,7 +329,10 @@ fn the_sign_off_seals_the_record_as_written_and_the_decisions() {
     ));
 }
 
-fn check(review: &str) -> Vec<(String, String, Option<(usize, usize)>)> {
+/// (code, message, line and column) of each diagnostic.
+type Found = (String, String, Option<(usize, usize)>);
+
+fn check(review: &str) -> Vec<Found> {
     let loaded = load::review_from_text(Path::new("r.review.ron"), review.into(), &record());
     loaded
         .report
