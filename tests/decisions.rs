@@ -2,7 +2,7 @@
 //! terminal: the workbench's candidates overlay driven by keys (with
 //! snapshots), the effective record in the report and `hotwash stats`,
 //! the sign-off hash over the record as written, validation and merge.
-//! Fixture: tests/fixtures/valid/candidates.ron (made up; E02 has three
+//! Fixture: tests/fixtures/candidates/candidates.ron (made up; E02 has three
 //! candidates, AC-2 and IA-2 with two chains each, AC-7 with one; E03 two
 //! from hotwash's own table).
 
@@ -22,7 +22,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-const FIXTURE: &str = "tests/fixtures/valid/candidates.ron";
+const FIXTURE: &str = "tests/fixtures/candidates/candidates.ron";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -85,7 +85,7 @@ fn app(ws: &Workspace, width: u16, height: u16) -> App {
     let mut app = App::new(width, height);
     app.reviewer = "test analyst".into();
     // Shown in the title: a fixed name, not the temporary folder.
-    app.library.folder = Some(PathBuf::from("tests/fixtures/valid"));
+    app.library.folder = Some(PathBuf::from("tests/fixtures/candidates"));
     update(
         &mut app,
         Msg::Loaded(load_entry(ws.record(), &LoadOptions::default())),

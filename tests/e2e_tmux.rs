@@ -981,7 +981,7 @@ fn deciding_a_candidate_shows_the_failure_in_the_controls_pane() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let record = dir.join("candidates.ron");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/candidates.ron"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/candidates/candidates.ron"),
         &record,
     )
     .expect("copy fixture");

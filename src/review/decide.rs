@@ -228,8 +228,8 @@ mod tests {
     }
 
     fn record() -> Record {
-        let path = std::path::Path::new("tests/fixtures/valid/candidates.ron");
-        let text = include_str!("../../tests/fixtures/valid/candidates.ron");
+        let path = std::path::Path::new("tests/fixtures/candidates/candidates.ron");
+        let text = include_str!("../../tests/fixtures/candidates/candidates.ron");
         let loaded = crate::load::record_from_text(path, text.into());
         assert!(
             loaded.report.diagnostics.is_empty(),
