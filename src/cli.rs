@@ -134,6 +134,11 @@ pub enum Command {
     /// thousands of records takes little memory. A file that is not a valid
     /// record is named on stderr and in the output's "not counted" list, and
     /// the exit status is then 1.
+    ///
+    /// A record counts with the analyst's decisions on its candidate controls,
+    /// from the review beside it: a linked candidate counts with its effect,
+    /// an undecided or dismissed one not at all. A review that does not load
+    /// is named on stderr and its decisions are left out.
     Stats {
         /// Folders of records, or record files.
         #[arg(required = true, value_name = "FOLDER")]
@@ -1508,6 +1513,39 @@ struct StatsRequest<'a> {
 }
 
 /// `hotwash stats`: summarise each record as it is read, then tally.
+/// The review beside `file`, whose decisions on candidate controls count
+/// in the stats. None there: an empty one. One that does not load is said
+/// on stderr, and the record is counted as written.
+fn stats_review(
+    file: &Path,
+    record: &crate::model::Record,
+    options: &LoadOptions,
+) -> crate::model::Review {
+    let review_file = load::review_path(file);
+    if std::fs::symlink_metadata(&review_file).is_err() {
+        return crate::model::Review::new(record.id.clone());
+    }
+    let loaded = load::load_review(&review_file, record, options);
+    match loaded.value {
+        Some(review) => review,
+        None => {
+            let error = loaded.report.first_error().map_or_else(
+                || "not a review".to_string(),
+                |d| match d.start {
+                    Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                    None => text_safety::one_line(&d.message).into_owned(),
+                },
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "hotwash: review not used (its decisions on candidate controls are not counted): {}: {error}",
+                text_safety::one_line(&review_file.display().to_string())
+            );
+            crate::model::Review::new(record.id.clone())
+        }
+    }
+}
+
 fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
     use crate::stats::render::{self, Shown, Unreadable};
     let fail = |message: String| {
@@ -1535,7 +1573,12 @@ fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCo
         let loaded = load::load_record(file, options);
         match loaded.value {
             // The record goes out of scope here: only its summary is kept.
-            Some(record) => summaries.push(crate::stats::Summary::of(&record)),
+            // Counted as the analyst's decisions on candidates make it.
+            Some(record) => {
+                let review = stats_review(file, &record, options);
+                let effective = crate::review::decide::effective(&record, &review);
+                summaries.push(crate::stats::Summary::of(&effective));
+            }
             None => {
                 // `line:col: message`: the file is named beside it.
                 let error = loaded.report.first_error().map_or_else(

@@ -176,6 +176,13 @@ fn key_of(list: &str, item: &Map<String, Value>) -> Option<String> {
     let field = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
     match list {
         "marks" => field("event"),
+        // One decision per event and control.
+        "decisions" => Some(format!(
+            "{} {}",
+            field("event").unwrap_or_default(),
+            field("control").unwrap_or_default()
+        )),
+        "candidates" => field("control"),
         "conflicts" => {
             let what = item.get("item").map(compact).unwrap_or_default();
             let field = item.get("field").map(compact).unwrap_or_default();
@@ -301,6 +308,7 @@ fn order(name: &str) -> usize {
         "findings",
         "recommendations",
         "marks",
+        "decisions",
         "signoff",
         "conflicts",
         "dropped_signoffs",

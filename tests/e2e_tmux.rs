@@ -977,3 +977,77 @@ fn the_view_across_incidents_drills_into_an_incident_and_comes_back() {
     tmux.wait_for("the library again", |s| s.contains("Records (4)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn deciding_a_candidate_shows_the_failure_in_the_controls_pane() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_hotwash");
+    let dir = std::env::temp_dir().join(format!("hotwash-e2e-decide-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let record = dir.join("candidates.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/candidates/candidates.ron"),
+        &record,
+    )
+    .expect("copy fixture");
+    let tmux = Tmux {
+        socket: format!("hotwash-e2e-decide-{}", std::process::id()),
+    };
+    let command = format!("'{}' '{}'; sleep 5", bin, record.display());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "hw",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "NO_COLOR=1",
+        &command,
+    ]);
+    tmux.wait_for("the review screen, fully drawn", |s| {
+        s.contains("Timeline") && s.matches("TLP:CLEAR").count() == 2 && detail_id(s).is_some()
+    });
+    tmux.keys(&["j"]);
+    let screen = tmux.wait_for("E02 with its candidates counted apart", |s| {
+        detail_id(s).as_deref() == Some("E02")
+            && s.contains("3 candidates (c)")
+            && s.matches("TLP:CLEAR").count() == 2
+    });
+    assert!(
+        !screen.contains("AC-2"),
+        "a candidate is not an effect:\n{screen}"
+    );
+    tmux.keys(&["c"]);
+    tmux.wait_for("the candidates, ranked, with their chains", |s| {
+        s.contains("Candidates at E02")
+            && s.contains("Account Management")
+            && s.contains("Use of stolen creds → T1078 → AC-2")
+            && s.contains("Esc close")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the effect picker", |s| {
+        s.contains("Decide on AC-2 at E02") && s.contains("Enter saves")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the decision in the list", |s| {
+        s.contains("linked AC-2 at E02: failed") && s.contains("Esc close")
+    });
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("the failure in the controls pane", |s| {
+        s.contains("AC-2 failed HERE")
+            && s.contains("2 candidates (c)")
+            && !s.contains("Esc close")
+            && s.matches("TLP:CLEAR").count() == 2
+    });
+    assert!(screen.contains("2 of 3 failed so far"), "{screen}");
+    let review = std::fs::read_to_string(dir.join("candidates.review.ron")).expect("saved");
+    assert!(review.contains("Linked(Failed)"), "{review}");
+    tmux.keys(&["q"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -77,6 +77,14 @@ impl RecordSummary {
         &self.stats.id
     }
 
+    /// Where the record came from and its candidates awaiting a decision.
+    pub fn provenance(&self) -> crate::review::decide::Provenance {
+        crate::review::decide::Provenance {
+            origin: self.origin,
+            awaiting: self.review.awaiting_decision,
+        }
+    }
+
     pub fn title(&self) -> &str {
         &self.stats.title
     }
@@ -158,6 +166,9 @@ pub fn summarise(path: &Path, options: &LoadOptions) -> Result<RecordSummary, Fi
     let loaded = load::load_record(path, options);
     let record = loaded.value.ok_or(loaded.report)?;
     let review = review_beside(path, &record, options);
+    // Counted as the workbench shows it: with the analyst's decisions on
+    // candidate controls applied.
+    let record = crate::review::decide::effective(&record, &review);
     let mut summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
     summary.size = std::fs::metadata(path).map_or(0, |m| m.len());
     Ok(summary)
@@ -172,6 +183,7 @@ pub fn summarise_bundled(
     let loaded = load::record_from_text_with(&path, file.text.into(), options);
     let record = loaded.value.ok_or(loaded.report)?;
     let review = bundled_review(&path, &record, options);
+    let record = crate::review::decide::effective(&record, &review);
     let mut summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
     summary.size = file.text.len() as u64;
     Ok(summary)

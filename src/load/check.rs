@@ -764,6 +764,7 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             .help("keep one mark entry per event");
         }
     }
+    check_decisions(&mut p, review, record, &events);
     if let Some(s) = &review.signoff {
         check_signoff_hash(&mut p, &s.hash, root.field("signoff").field("hash"));
         check_text(
@@ -793,6 +794,65 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
     }
     check_review_text(&mut p, review);
     p.0
+}
+
+/// Decisions on candidate controls: each about an event of the record and
+/// a control that is a candidate there, and at most one per event and
+/// control (two would give the control two effects).
+fn check_decisions(
+    p: &mut Problems,
+    review: &Review,
+    record: &Record,
+    events: &HashMap<&str, usize>,
+) {
+    let root = DocPath::root().field("decisions");
+    let mut seen = HashSet::new();
+    for (i, d) in review.decisions.iter().enumerate() {
+        let path = root.index(i);
+        let Some(&e) = events.get(d.event.as_str()) else {
+            check_ref(
+                p,
+                events,
+                &d.event,
+                path.field("event"),
+                "ref.event",
+                "event",
+            );
+            continue;
+        };
+        let event = &record.events[e];
+        if !event.candidates.iter().any(|c| c.control == d.control) {
+            let problem = p.error(
+                "decision.not-candidate",
+                path.field("control"),
+                format!(
+                    "control {:?} is not a candidate of event {:?}",
+                    d.control, d.event
+                ),
+            );
+            match nearest(
+                event.candidates.iter().map(|c| c.control.as_str()),
+                &d.control,
+            ) {
+                Some(near) => problem.help(format!("did you mean {near}?")),
+                None if event.candidates.is_empty() => problem.help(
+                    "this event has no candidate controls: link a control in the record instead",
+                ),
+                None => problem.help("decide on one of the event's candidates"),
+            }
+        }
+        if !seen.insert((d.event.as_str(), d.control.as_str())) {
+            p.error(
+                "decision.duplicate",
+                path,
+                format!(
+                    "control {:?} at event {:?} is decided twice",
+                    d.control, d.event
+                ),
+            )
+            .help("keep one decision per event and control");
+        }
+    }
 }
 
 /// The code of an unresolved merge conflict. It is an error (the review is
@@ -841,7 +901,9 @@ fn check_conflicts(
                 "ref.recommendation",
                 "recommendation",
             ),
-            ConflictItem::Mark(id) => check_ref(p, events, id, item, "ref.event", "event"),
+            ConflictItem::Mark(id) | ConflictItem::Decision { event: id, .. } => {
+                check_ref(p, events, id, item, "ref.event", "event");
+            }
         }
         if !c.field.belongs_to(&c.item) {
             p.error(
@@ -852,7 +914,8 @@ fn check_conflicts(
             .help(
                 "a finding's conflicts are about Presence, Title, Statement, Kind, Severity, \
                  Likelihood, Confidence or Portion; a recommendation's about Presence, Finding, \
-                 Action, Owner, Due or Status; a mark's about its Note",
+                 Action, Owner, Due or Status; a mark's about its Note; a decision's about its \
+                 Verdict or Note",
             );
         } else {
             for (side, value) in [("base", &c.base), ("ours", &c.ours), ("theirs", &c.theirs)] {
@@ -909,6 +972,7 @@ fn value_help(field: crate::model::ConflictField) -> &'static str {
         F::Due => "write Due(\"YYYY-MM-DD\") or Unset",
         F::Status => "write Status(...) with a status such as Planned",
         F::Note => "write Text(\"...\") or Unset",
+        F::Verdict => "write Verdict(Linked(Failed)), Verdict(Dismissed)... or Unset",
     }
 }
 
@@ -1119,6 +1183,12 @@ fn check_review_text(p: &mut Problems, review: &Review) {
         if let Some(note) = &m.note {
             let path = root.field("marks").index(i).field("note");
             check_hostile_text(p, note, path, "note", Many);
+        }
+    }
+    for (i, d) in review.decisions.iter().enumerate() {
+        if let Some(note) = &d.note {
+            let path = root.field("decisions").index(i).field("note");
+            check_hostile_text(p, note, path, "decision's note", Many);
         }
     }
     if let Some(s) = &review.signoff {

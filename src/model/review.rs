@@ -282,6 +282,26 @@ pub enum Verdict {
     Dismissed,
 }
 
+impl Verdict {
+    /// Every verdict, in the order the workbench offers them.
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Linked(crate::model::Effect::Failed),
+        Verdict::Linked(crate::model::Effect::NotFollowed),
+        Verdict::Linked(crate::model::Effect::Bypassed),
+        Verdict::Linked(crate::model::Effect::Absent),
+        Verdict::Linked(crate::model::Effect::Held),
+        Verdict::Dismissed,
+    ];
+
+    /// "failed", "held", "dismissed": for people.
+    pub fn describe(self) -> String {
+        match self {
+            Verdict::Linked(e) => e.name().to_string(),
+            Verdict::Dismissed => "dismissed".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignOff {
@@ -298,6 +318,11 @@ pub enum ConflictItem {
     Recommendation(String),
     /// The marks on an event, by the event's id.
     Mark(String),
+    /// The decision on candidate `control` at `event`.
+    Decision {
+        event: String,
+        control: String,
+    },
 }
 
 impl ConflictItem {
@@ -306,6 +331,7 @@ impl ConflictItem {
             ConflictItem::Finding(id)
             | ConflictItem::Recommendation(id)
             | ConflictItem::Mark(id) => id,
+            ConflictItem::Decision { event, .. } => event,
         }
     }
 
@@ -315,6 +341,9 @@ impl ConflictItem {
             ConflictItem::Finding(id) => format!("finding {id}"),
             ConflictItem::Recommendation(id) => format!("recommendation {id}"),
             ConflictItem::Mark(id) => format!("event {id}"),
+            ConflictItem::Decision { event, control } => {
+                format!("the decision on {control} at {event}")
+            }
         }
     }
 }
@@ -337,8 +366,10 @@ pub enum ConflictField {
     Owner,
     Due,
     Status,
-    /// The analyst's note on an event.
+    /// The analyst's note on an event or on a decision.
     Note,
+    /// What the analyst decided about a candidate (`Unset`: undecided).
+    Verdict,
 }
 
 impl ConflictField {
@@ -360,6 +391,7 @@ impl ConflictField {
             ConflictField::Due => "due",
             ConflictField::Status => "status",
             ConflictField::Note => "note",
+            ConflictField::Verdict => "verdict",
         }
     }
 
@@ -383,6 +415,7 @@ impl ConflictField {
                 F::Presence | F::Finding | F::Action | F::Owner | F::Due | F::Status
             ),
             ConflictItem::Mark(_) => self == F::Note,
+            ConflictItem::Decision { .. } => matches!(self, F::Verdict | F::Note),
         }
     }
 
@@ -405,6 +438,7 @@ impl ConflictField {
                 | (F::Due, V::Due(_) | V::Unset)
                 | (F::Status, V::Status(_))
                 | (F::Note, V::Text(_) | V::Unset)
+                | (F::Verdict, V::Verdict(_) | V::Unset)
         )
     }
 
@@ -434,8 +468,10 @@ pub enum ConflictValue {
     Portion(Level),
     Status(RecommendationStatus),
     Due(NaiveDate),
-    /// An optional field left empty: no note, no due date.
+    /// An optional field left empty: no note, no due date, no decision.
     Unset,
+    /// A decision on a candidate.
+    Verdict(Verdict),
     /// The item is there.
     Kept,
     /// The item was deleted.
@@ -455,6 +491,7 @@ impl ConflictValue {
             ConflictValue::Status(s) => s.name().to_string(),
             ConflictValue::Due(d) => d.format("%Y-%m-%d").to_string(),
             ConflictValue::Unset => "(none)".to_string(),
+            ConflictValue::Verdict(v) => v.describe(),
             ConflictValue::Kept => "kept".to_string(),
             ConflictValue::Deleted => "deleted".to_string(),
         }

@@ -321,8 +321,13 @@ pub fn generation_time() -> Result<DateTime<Utc>, String> {
     }
 }
 
-/// Builds the report of `record` and `review`.
+/// Builds the report of `record` (as written) and `review`. The report
+/// shows the record with the review's decisions on candidate controls
+/// applied; the sign-off is checked against the record as written.
 pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Report {
+    let written = record;
+    let effective = crate::review::decide::effective(record, review);
+    let record: &Record = &effective;
     let ceiling = options.max_classification;
     let allowed = |level: Level| ceiling.is_none_or(|c| level <= c);
     let overall = record.classification;
@@ -621,7 +626,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             hash: None,
         },
         Some(s) => {
-            let hasher = RecordHasher::new(record);
+            let hasher = RecordHasher::new(written);
             let status = match signoff_state(&hasher, review) {
                 SignOffState::Current(_) => SignOffStatus::Current,
                 _ => SignOffStatus::Stale,

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    ConflictField, ConflictItem, ConflictValue, EventMark, Finding, Recommendation,
-    RecommendationStatus, Review, SignOff,
+    ConflictField, ConflictItem, ConflictValue, Decision, EventMark, Finding, Recommendation,
+    RecommendationStatus, Review, SignOff, Verdict,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +57,14 @@ pub enum Edit {
         linked: bool,
     },
     SignOff(SignOff),
+    /// Decides on candidate `control` at `event`, replacing any earlier
+    /// decision on it; `verdict: None` takes the decision back.
+    Decide {
+        event: String,
+        control: String,
+        verdict: Option<Verdict>,
+        note: Option<String>,
+    },
     /// Settles a merge conflict: gives `field` of `item` the value chosen
     /// (ours, theirs, or the analyst's combination) and takes the conflict
     /// off the list. `Deleted` for a conflict about presence deletes the
@@ -106,6 +114,8 @@ pub enum EditError {
     NoSuchFinding(String),
     #[error("there is no recommendation {0:?}")]
     NoSuchRecommendation(String),
+    #[error("there is no {0}")]
+    NoSuchDecision(String),
     #[error("{} has no {} {value}", item.describe(), field.name())]
     WrongValue {
         item: ConflictItem,
@@ -197,7 +207,7 @@ impl Edit {
                 review.conflicts.retain(|c| match &c.item {
                     ConflictItem::Finding(f) => f != id,
                     ConflictItem::Recommendation(r) => !gone.contains(r),
-                    ConflictItem::Mark(_) => true,
+                    ConflictItem::Mark(_) | ConflictItem::Decision { .. } => true,
                 });
                 Applied::said(format!("deleted finding {id}"))
             }
@@ -228,6 +238,44 @@ impl Edit {
             Edit::SignOff(s) => {
                 review.signoff = Some(s.clone());
                 Applied::said(format!("signed off as {}", s.reviewer))
+            }
+            Edit::Decide {
+                event,
+                control,
+                verdict,
+                note,
+            } => {
+                let at = review
+                    .decisions
+                    .iter()
+                    .position(|d| &d.event == event && &d.control == control);
+                let note = note
+                    .as_ref()
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty());
+                match (verdict, at) {
+                    (None, Some(at)) => {
+                        review.decisions.remove(at);
+                    }
+                    (None, None) => {}
+                    (Some(v), Some(at)) => {
+                        review.decisions[at].verdict = *v;
+                        review.decisions[at].note = note;
+                    }
+                    (Some(v), None) => review.decisions.push(Decision {
+                        event: event.clone(),
+                        control: control.clone(),
+                        verdict: *v,
+                        note,
+                    }),
+                }
+                Applied::said(match verdict {
+                    Some(Verdict::Linked(e)) => {
+                        format!("linked {control} at {event}: {}", e.name())
+                    }
+                    Some(Verdict::Dismissed) => format!("dismissed {control} at {event}"),
+                    None => format!("took back the decision on {control} at {event}"),
+                })
             }
             Edit::ResolveConflict { item, field, value } => resolve(review, item, *field, value)?,
         })
@@ -321,6 +369,42 @@ fn resolve(
                 .map(|n| n.trim().to_string())
                 .filter(|n| !n.is_empty());
             mark(review, event, |m| m.note = note);
+        }
+        ConflictItem::Decision { event, control } => {
+            let at = review
+                .decisions
+                .iter()
+                .position(|d| &d.event == event && &d.control == control);
+            match (field, value, at) {
+                (ConflictField::Verdict, ConflictValue::Verdict(v), Some(at)) => {
+                    review.decisions[at].verdict = *v;
+                }
+                (ConflictField::Verdict, ConflictValue::Verdict(v), None) => {
+                    review.decisions.push(Decision {
+                        event: event.clone(),
+                        control: control.clone(),
+                        verdict: *v,
+                        note: None,
+                    });
+                }
+                // Undecided: the decision goes, and what was left to
+                // settle about its note with it.
+                (ConflictField::Verdict, ConflictValue::Unset, at) => {
+                    if let Some(at) = at {
+                        review.decisions.remove(at);
+                    }
+                    review.conflicts.retain(|c| &c.item != item);
+                }
+                (ConflictField::Note, _, Some(at)) => {
+                    review.decisions[at].note = text(value)
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty());
+                }
+                (ConflictField::Note, _, None) => {
+                    return Err(EditError::NoSuchDecision(item.describe()));
+                }
+                _ => return Err(wrong()),
+            }
         }
     }
     review

@@ -9,8 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{
-    Conflict, ConflictField, ConflictItem, ConflictValue, DroppedSignOff, EventMark, Finding,
-    MergeSide, Recommendation, Review, SignOff,
+    Conflict, ConflictField, ConflictItem, ConflictValue, Decision, DroppedSignOff, EventMark,
+    Finding, MergeSide, Recommendation, Review, SignOff,
 };
 
 use super::edit::next_id;
@@ -178,6 +178,12 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
     }
 
     let marks = merge_marks(&base.marks, &ours.marks, &renamed.marks, &mut conflicts);
+    let decisions = merge_decisions(
+        &base.decisions,
+        &ours.decisions,
+        &renamed.decisions,
+        &mut conflicts,
+    );
 
     // Conflicts left from earlier merges: one resolved on either side is
     // resolved; one this merge found again is replaced by the new one; one
@@ -192,7 +198,7 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
     all_conflicts.retain(|c| match &c.item {
         ConflictItem::Finding(id) => findings.iter().any(|f| &f.id == id),
         ConflictItem::Recommendation(id) => recommendations.iter().any(|r| &r.id == id),
-        ConflictItem::Mark(_) => true,
+        ConflictItem::Mark(_) | ConflictItem::Decision { .. } => true,
     });
 
     let mut merged = Review {
@@ -201,10 +207,7 @@ pub fn merge(base: &Review, ours: &Review, theirs: &Review) -> Result<Merged, Me
         findings,
         recommendations,
         marks,
-        // The analyst's decisions on candidate controls, as a set for now:
-        // two different decisions on one candidate both stay, and
-        // validation reports the pair (see check_review).
-        decisions: merge_set(&base.decisions, &ours.decisions, &renamed.decisions),
+        decisions,
         signoff: None,
         conflicts: all_conflicts,
         dropped_signoffs: merge_set(
@@ -593,6 +596,75 @@ fn merge_keyed<T: Clone + PartialEq>(
                 placed.insert(k.to_string());
             }
         }
+    }
+    out
+}
+
+/// Merges the decisions on candidates by identity (event, control): the
+/// verdict and the note each as a field, a missing decision being
+/// undecided (`Unset`). Both sides deciding differently, or one taking a
+/// decision back that the other changed, is a conflict; the body keeps
+/// ours (no decision, if ours took it back).
+fn merge_decisions(
+    base: &[Decision],
+    ours: &[Decision],
+    theirs: &[Decision],
+    conflicts: &mut Vec<Conflict>,
+) -> Vec<Decision> {
+    if ours == theirs || theirs == base {
+        return ours.to_vec();
+    }
+    if ours == base {
+        return theirs.to_vec();
+    }
+    let find = |list: &[Decision], event: &str, control: &str| {
+        list.iter()
+            .find(|d| d.event == event && d.control == control)
+            .cloned()
+    };
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for d in ours.iter().chain(theirs).chain(base) {
+        let key = (d.event.as_str(), d.control.as_str());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let mut out = Vec::new();
+    for (event, control) in keys {
+        let (b, o, t) = (
+            find(base, event, control),
+            find(ours, event, control),
+            find(theirs, event, control),
+        );
+        let item = ConflictItem::Decision {
+            event: event.to_string(),
+            control: control.to_string(),
+        };
+        let verdict = |d: &Option<Decision>| d.as_ref().map(|d| d.verdict);
+        let verdict = field(
+            conflicts,
+            &item,
+            ConflictField::Verdict,
+            (&verdict(&b), &verdict(&o), &verdict(&t)),
+            |v| v.map_or(ConflictValue::Unset, ConflictValue::Verdict),
+        );
+        let Some(verdict) = verdict else {
+            continue;
+        };
+        let note = |d: &Option<Decision>| d.as_ref().and_then(|d| d.note.clone());
+        let note = field(
+            conflicts,
+            &item,
+            ConflictField::Note,
+            (&note(&b), &note(&o), &note(&t)),
+            |n| n.clone().map_or(ConflictValue::Unset, ConflictValue::Text),
+        );
+        out.push(Decision {
+            event: event.to_string(),
+            control: control.to_string(),
+            verdict,
+            note,
+        });
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The analyst's review: the edits made to it, the content hash a sign-off
 //! seals, and how it is kept on disk without ever losing work.
 
+pub mod decide;
 pub mod edit;
 pub mod hash;
 pub mod icd203;

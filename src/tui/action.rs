@@ -67,6 +67,7 @@ actions! {
     Export,
     Messages,
     Conflicts,
+    Candidates,
     CrossIncidents,
     Left,
     Right,
@@ -124,6 +125,9 @@ impl Action {
             Action::FamilyFilter => "show one control family, the next on each press, then all",
             Action::EffectFilter => "count any failure, or one effect: the next on each press",
             Action::Conflicts => "list the merge conflicts: keep ours, take theirs or combine them",
+            Action::Candidates => {
+                "the selected event's candidate controls: link one with an effect, or dismiss it"
+            }
         }
     }
 
@@ -162,6 +166,7 @@ impl Action {
             Action::FamilyFilter => "family",
             Action::EffectFilter => "effect",
             Action::Conflicts => "conflicts",
+            Action::Candidates => "candidates",
         }
     }
 
@@ -354,6 +359,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
     key(K::Char('x'), A::Export, S::Review),
     key(K::Char('M'), A::Messages, S::Everywhere),
     key(K::Char('C'), A::Conflicts, S::Review),
+    key(K::Char('c'), A::Candidates, S::Review),
     key(K::Char('C'), A::CrossIncidents, S::Library),
     key(K::Char('h'), A::Left, S::Cross),
     key(K::Left, A::Left, S::Cross),

@@ -28,11 +28,24 @@ pub const MIN_HEIGHT: u16 = 18;
 #[derive(Debug)]
 pub struct Bundle {
     pub path: PathBuf,
+    /// The record with the review's decisions on candidate controls
+    /// applied: what every pane shows and counts. Never hashed.
     pub record: Record,
-    /// Has taken in the record, for the sign-off hash of the review: made
-    /// the first time a sign-off needs it (see [`Bundle::hasher`]), since
-    /// it serialises and hashes the whole record (0.28 s at 100k events).
-    hasher: std::sync::OnceLock<RecordHasher>,
+    /// The record as written, kept when it has candidates so that a changed
+    /// decision can be applied to it again; `None`: `record` is it.
+    pub written: Option<Arc<Record>>,
+    /// The decisions `record` was made with.
+    pub decisions: Vec<crate::model::Decision>,
+    /// By event index: candidates still awaiting a decision.
+    pub awaiting: Vec<usize>,
+    /// Where the record came from and how many candidates await a
+    /// decision, for the library.
+    pub provenance: crate::review::decide::Provenance,
+    /// Has taken in the record as written, for the sign-off hash of the
+    /// review: made the first time a sign-off needs it (see
+    /// [`Bundle::hasher`]), since it serialises and hashes the whole record
+    /// (0.28 s at 100k events); shared with the bundle a new decision makes.
+    hasher: Arc<std::sync::OnceLock<RecordHasher>>,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
     pub has_failure: Vec<bool>,
@@ -48,7 +61,59 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// A record with no decisions on its candidates.
     pub fn new(path: PathBuf, record: Record) -> Self {
+        Bundle::decided(path, record, &[])
+    }
+
+    /// A record (as written) with `decisions` applied.
+    pub fn decided(path: PathBuf, record: Record, decisions: &[crate::model::Decision]) -> Self {
+        Bundle::build(path, Arc::new(record), decisions, Arc::default())
+    }
+
+    /// The record as written: what the sign-off hash and validation see.
+    pub fn written(&self) -> &Record {
+        self.written.as_deref().unwrap_or(&self.record)
+    }
+
+    /// This record with `decisions` applied instead, or `None` when they
+    /// are those it has (or it has no candidates to decide on).
+    pub fn redecided(&self, decisions: &[crate::model::Decision]) -> Option<Bundle> {
+        let written = self.written.as_ref()?;
+        if self.decisions == decisions {
+            return None;
+        }
+        Some(Bundle::build(
+            self.path.clone(),
+            Arc::clone(written),
+            decisions,
+            Arc::clone(&self.hasher),
+        ))
+    }
+
+    fn build(
+        path: PathBuf,
+        written: Arc<Record>,
+        decisions: &[crate::model::Decision],
+        hasher: Arc<std::sync::OnceLock<RecordHasher>>,
+    ) -> Self {
+        let has_candidates = written.events.iter().any(|e| !e.candidates.is_empty());
+        let (record, written, decisions) = if has_candidates {
+            let mut record = Record::clone(&written);
+            crate::review::decide::apply(&mut record, decisions);
+            (record, Some(written), decisions.to_vec())
+        } else {
+            // Nothing to decide on: no copy is kept (records without
+            // candidates can be very large).
+            let record = Arc::try_unwrap(written).unwrap_or_else(|shared| (*shared).clone());
+            (record, None, Vec::new())
+        };
+        let awaiting = record
+            .events
+            .iter()
+            .map(|e| crate::review::decide::awaiting(e, &decisions))
+            .collect();
+        let provenance = crate::review::decide::Provenance::with(&record, &decisions);
         let timeline = Timeline::new(&record);
         let has_failure = (0..timeline.len())
             .map(|pos| {
@@ -82,7 +147,11 @@ impl Bundle {
         Bundle {
             path,
             record,
-            hasher: std::sync::OnceLock::new(),
+            written,
+            decisions,
+            awaiting,
+            provenance,
+            hasher,
             timeline,
             has_failure,
             actors,
@@ -103,7 +172,8 @@ impl Bundle {
     /// The record's sign-off hasher, made at the first call: only signing
     /// off and a review that has a sign-off need it.
     pub fn hasher(&self) -> &RecordHasher {
-        self.hasher.get_or_init(|| RecordHasher::new(&self.record))
+        self.hasher
+            .get_or_init(|| RecordHasher::new(self.written()))
     }
 
     /// Whether the hasher has been made (tests: opening an unsigned review
@@ -154,7 +224,10 @@ pub fn open_record(
         Some(_) => ReviewState::bundled(path, &record, options),
         None => ReviewState::open(path, &record, options),
     });
-    let bundle = Arc::new(Bundle::new(path.to_path_buf(), record));
+    // A kept review's decisions are applied by the review screen when it
+    // takes the review up again (`review_changed`).
+    let decisions = review.as_ref().map_or(&[][..], |r| &r.review.decisions[..]);
+    let bundle = Arc::new(Bundle::decided(path.to_path_buf(), record, decisions));
     let review = review.map(|mut r| {
         r.refresh(&bundle);
         r
@@ -543,6 +616,13 @@ impl ReviewScreen {
     /// out from it is worked out again, and the rows of the text it gives
     /// are forgotten. The one place that follows a change.
     pub fn review_changed(&mut self) {
+        // A changed decision on a candidate changes what the panes show.
+        if let Some(bundle) = self.bundle.redecided(&self.state.review.decisions) {
+            self.bundle = Arc::new(bundle);
+            self.replay = Replay::default();
+            self.detail = Default::default();
+            self.refresh_replay();
+        }
         self.state.refresh(&self.bundle);
         self.detail.review_changed();
         self.finding_text.review_changed();
@@ -619,6 +699,8 @@ pub enum Overlay {
     Messages,
     /// The review's merge conflicts, each with both versions, to resolve.
     MergeConflicts(Box<super::merge_conflicts::ConflictsOverlay>),
+    /// The selected event's candidate controls, to decide on.
+    Candidates(Box<super::candidates::CandidatesOverlay>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

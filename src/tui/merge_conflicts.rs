@@ -198,6 +198,11 @@ fn choices(field: ConflictField) -> Vec<ConflictValue> {
         ConflictField::Confidence => Confidence::ALL.map(V::Confidence).to_vec(),
         ConflictField::Portion => Level::ALL.map(V::Portion).to_vec(),
         ConflictField::Status => RecommendationStatus::ALL.map(V::Status).to_vec(),
+        ConflictField::Verdict => crate::model::Verdict::ALL
+            .map(V::Verdict)
+            .into_iter()
+            .chain([V::Unset])
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod candidates;
 pub mod columns;
 pub mod cross;
 pub mod detail;

@@ -128,6 +128,7 @@ fn busy(overlay: &Option<Overlay>) -> bool {
                 | Overlay::Link { .. }
                 | Overlay::Export(_)
                 | Overlay::Conflict
+                | Overlay::Candidates(_)
         )
     )
 }
@@ -167,7 +168,7 @@ pub fn record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
         }
     };
     let path = bundle.path.clone();
-    let misfit = crate::load::check::check_review(&r.state.review, &bundle.record)
+    let misfit = crate::load::check::check_review(&r.state.review, bundle.written())
         .into_iter()
         .find(|p| p.severity == crate::load::Severity::Error);
     if let Some(problem) = misfit {
@@ -178,6 +179,11 @@ pub fn record_reloaded(app: &mut App, result: Result<Arc<Bundle>, FileReport>) {
         close_record_report(app, &path);
         return;
     }
+    // The new version with the review's decisions on its candidates.
+    let bundle = match bundle.redecided(&r.state.review.decisions) {
+        Some(decided) => Arc::new(decided),
+        None => bundle,
+    };
     let keep = r.event_id().map(str::to_string);
     r.bundle = Arc::clone(&bundle);
     // The replayed states and the detail's rows belong to the old record.

@@ -72,7 +72,7 @@ impl ReviewIndex {
                     ConflictItem::Recommendation(id) => {
                         recs.get(id.as_str()).map(|&i| Titled::Recommendation(i))
                     }
-                    ConflictItem::Mark(_) => None,
+                    ConflictItem::Mark(_) | ConflictItem::Decision { .. } => None,
                 })
                 .collect()
         };

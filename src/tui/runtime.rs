@@ -58,7 +58,7 @@ pub fn perform(
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
-            let state = ReviewState::open(&r.bundle.path, &r.bundle.record, options);
+            let state = ReviewState::open(&r.bundle.path, r.bundle.written(), options);
             Some(Msg::ReviewReloaded {
                 state,
                 reapply: reapply.clone(),
@@ -146,7 +146,9 @@ fn export(
         max_classification: request.ceiling,
         generated: Some(generated),
     };
-    let report = crate::report::build(&r.bundle.record, &r.state.review, &options);
+    // The record as written: the report applies the decisions itself and
+    // checks the sign-off against what was written.
+    let report = crate::report::build(r.bundle.written(), &r.state.review, &options);
     let layout = crate::export::Layout {
         paper,
         ..Default::default()

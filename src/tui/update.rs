@@ -358,6 +358,7 @@ fn conflict(app: &mut App) {
                 | Overlay::Link { .. }
                 | Overlay::Export(_)
                 | Overlay::MergeConflicts(_)
+                | Overlay::Candidates(_)
         )
     );
     if busy {
@@ -458,7 +459,7 @@ fn on_review_reloaded(
 pub const BUNDLED_READ_ONLY: &str =
     "READ-ONLY (bundled with hotwash): `hotwash init` writes an editable copy";
 
-fn read_only_message(state: &ReviewState) -> &'static str {
+pub(super) fn read_only_message(state: &ReviewState) -> &'static str {
     match state.access {
         Access::Bundled => BUNDLED_READ_ONLY,
         _ => "this review is read-only",
@@ -666,6 +667,7 @@ fn modal_key(app: &mut App, key: KeyEvent) -> Option<Vec<Effect>> {
         },
         Overlay::Conflict => conflict_key(app, key),
         Overlay::MergeConflicts(state) => super::merge_conflicts::key(app, state, key),
+        Overlay::Candidates(state) => super::candidates::key(app, state, key),
         other => {
             app.overlay = Some(other);
             return None;
@@ -1284,6 +1286,10 @@ fn review_edit_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Conflicts => {
             super::merge_conflicts::open(app);
+            Vec::new()
+        }
+        Action::Candidates => {
+            super::candidates::open(app);
             Vec::new()
         }
         Action::SignOff => {

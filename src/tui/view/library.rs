@@ -20,6 +20,17 @@ fn shown_banner(_: &Entry, s: &RecordSummary) -> Classification {
     s.review.banner
 }
 
+/// Where the record came from, with its candidates awaiting a decision,
+/// for the wide library's column: short, so that titles keep their room
+/// ("hand" for hand-written; the narrow library writes it out).
+fn from(b: &RecordSummary) -> String {
+    let origin = b.provenance().origin.map_or("hand", |f| f.name());
+    match b.provenance().awaiting {
+        0 => origin.to_string(),
+        n => format!("{origin}, {n} to decide"),
+    }
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let (title, list, bar) = library_areas(area);
     let lib = &app.library;
@@ -68,13 +79,27 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let tlp_w = width_of(&|_, b| width(&b.stats.tlp.label()), 3);
     let period_w = width_of(&|_, b| width(&b.period), 6);
     let failed_w = width("Controls failed");
-    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + 7;
+    // Where it came from, and the candidates awaiting a decision apart
+    // from the controls' effects: "VERIS, 5 to decide". Only when a row
+    // shown was imported: among hand-written records alone it would tell
+    // nothing apart, and titles keep the room (the narrow layout always
+    // writes it).
+    let imported = visible.iter().any(|(_, e)| match &e.state {
+        EntryState::Summarised(b) => b.provenance() != Default::default(),
+        EntryState::Failed(_) => false,
+    });
+    let from_w = if imported {
+        width_of(&|_, b| width(&from(b)), 4)
+    } else {
+        0
+    };
+    let fixed = period_w + class_w + tlp_w + 6 + failed_w + 8 + from_w + 7 + usize::from(imported);
     let title_w = usize::from(list.width.saturating_sub(2))
         .saturating_sub(fixed)
         .max(10);
     let cell = |text: &str, w: usize| format!("{} ", fit(text, w));
     let header = Line::from(format!(
-        "{}{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}{}",
         cell("Record", title_w),
         cell("Period", period_w),
         cell("Classification", class_w),
@@ -82,6 +107,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         cell("Events", 6),
         cell("Controls failed", failed_w),
         cell("Reviewed", 8),
+        if imported {
+            cell("From", from_w)
+        } else {
+            String::new()
+        },
     ))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let mut lines = if layout.header > 0 {
@@ -118,6 +148,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         Span::styled(shown.banner(), app.theme.banner(shown.level)),
                     ),
                     (" ", Span::styled(r.tlp.label(), style::tlp_style(r.tlp))),
+                    ("  ", Span::raw(b.provenance().origin_name())),
                 ];
                 let counts = [
                     (
@@ -132,11 +163,21 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         )),
                     ),
                     (", ", Span::raw(format!("reviewed {reviewed}/{}", r.events))),
+                    (
+                        ", ",
+                        Span::raw(match b.provenance().awaiting {
+                            0 => String::new(),
+                            n => format!("{n} to decide"),
+                        }),
+                    ),
                 ];
-                let fitting = |facts: [(&'static str, Span<'static>); 3]| {
+                let fitting = |facts: [(&'static str, Span<'static>); 4]| {
                     let mut used = 0;
                     let mut spans = Vec::new();
                     for (sep, fact) in facts {
+                        if fact.content.is_empty() {
+                            continue;
+                        }
                         used += width(sep) + width(&fact.content);
                         if used > inner_w {
                             break;
@@ -166,6 +207,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         failed_w,
                     )),
                     Span::raw(cell(&format!("{reviewed}/{}", r.events), 8)),
+                    Span::raw(if imported {
+                        cell(&from(b), from_w)
+                    } else {
+                        String::new()
+                    }),
                 ])
             }
             EntryState::Failed(report) => {

@@ -70,6 +70,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::MergeConflicts(state)) => {
             crate::tui::merge_conflicts::draw(app, state, frame, area)
         }
+        Some(Overlay::Candidates(state)) => crate::tui::candidates::draw(app, state, frame, area),
         None => {}
     }
     if app.no_color {

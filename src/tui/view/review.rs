@@ -30,7 +30,19 @@ pub fn draw(app: &App, r: &ReviewScreen, frame: &mut Frame, area: Rect) {
         theme,
     );
     draw_timeline(r, app, frame, areas.timeline);
-    draw_controls(r, theme, frame, areas.controls);
+    // Candidates are never effects: only their count, apart, until decided.
+    let candidates = r
+        .event_index()
+        .and_then(|i| r.bundle.awaiting.get(i).copied())
+        .filter(|&n| n > 0)
+        .map(|n| {
+            format!(
+                "{} ({}) ",
+                crate::wording::count(n, "candidate", "candidates"),
+                app.key_label(crate::tui::action::Action::Candidates)
+            )
+        });
+    draw_controls(r, theme, candidates, frame, areas.controls);
     if r.findings_open {
         super::findings::draw(r, app, frame, areas.detail);
     } else {
@@ -211,7 +223,13 @@ fn draw_timeline(r: &ReviewScreen, app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_controls(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_controls(
+    r: &ReviewScreen,
+    theme: &Theme,
+    candidates: Option<String>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let b = &r.bundle;
     let pos = r.position().unwrap_or(0);
     let height = inner_height(area);
@@ -269,13 +287,16 @@ fn draw_controls(r: &ReviewScreen, theme: &Theme, frame: &mut Frame, area: Rect)
     } else {
         b.timeline.failed_controls_through(pos)
     };
+    let mut block = Block::bordered().title(Line::styled(
+        " Controls ",
+        theme.focused_title(r.focus == Pane::Controls),
+    ));
+    if let Some(candidates) = candidates {
+        block = block.title(Line::from(candidates).right_aligned());
+    }
     frame.render_widget(
         Paragraph::new(lines).block(
-            Block::bordered()
-                .title(Line::styled(
-                    " Controls ",
-                    theme.focused_title(r.focus == Pane::Controls),
-                ))
+            block
                 // Controls, as the library counts them: "3 of 20 failed".
                 .title_bottom(
                     Line::from(format!(
