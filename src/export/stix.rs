@@ -154,14 +154,6 @@ pub fn stix_id(record: &str, kind: &str, local: &str) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct Bundle {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    objects: Vec<Object>,
-}
-
 /// One STIX object. The union of the properties this exporter writes, in
 /// the order they are written; absent ones are left out.
 #[derive(Serialize, Default)]
@@ -814,28 +806,70 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn bundle(&self) -> Result<Bundle, ExportError> {
-        let r = self.report;
-        let mut objects = vec![self.identity(), self.incident()];
-        objects.extend(r.events.iter().map(|e| self.event(e)));
-        objects.extend(r.findings.iter().map(|f| self.note(f)));
-        objects.extend(r.recommendations.iter().map(|x| self.course_of_action(x)));
-        objects.extend(r.recommendations.iter().map(|x| self.relationship(x)));
-        let refs = objects.iter().map(|o| o.id.clone()).collect();
-        objects.push(self.report_object(refs));
-        for object in &mut objects {
-            self.stamp(object)?;
-        }
-        let mut all = vec![self.marking_definition()];
+}
+
+/// The bundle, serialised as it is made: each object is built, stamped and
+/// written in turn, never all of them held at once. The order is the one
+/// the module's documentation gives; the report, last, refers to the ids of
+/// the objects before it, which are all that is kept.
+struct Bundle<'b, 'a> {
+    builder: &'b Builder<'a>,
+}
+
+impl Serialize for Bundle<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let b = self.builder;
+        let mut bundle = serializer.serialize_struct("Bundle", 3)?;
+        bundle.serialize_field("type", "bundle")?;
+        bundle.serialize_field("id", &b.id("bundle", &b.edition()))?;
+        bundle.serialize_field("objects", &Objects { builder: b })?;
+        bundle.end()
+    }
+}
+
+struct Objects<'b, 'a> {
+    builder: &'b Builder<'a>,
+}
+
+impl Serialize for Objects<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let b = self.builder;
+        let r = b.report;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&b.marking_definition())?;
         if !r.events.is_empty() {
-            all.extend(self.event_extension());
+            for object in b.event_extension() {
+                seq.serialize_element(&object)?;
+            }
         }
-        all.extend(objects);
-        Ok(Bundle {
-            kind: "bundle",
-            id: self.id("bundle", &self.edition()),
-            objects: all,
-        })
+        let mut refs = Vec::with_capacity(
+            2 + r.events.len() + r.findings.len() + 2 * r.recommendations.len(),
+        );
+        let mut emit = |seq: &mut S::SerializeSeq, mut object: Object| {
+            refs.push(object.id.clone());
+            b.stamp(&mut object).map_err(S::Error::custom)?;
+            seq.serialize_element(&object)
+        };
+        emit(&mut seq, b.identity())?;
+        emit(&mut seq, b.incident())?;
+        for e in &r.events {
+            emit(&mut seq, b.event(e))?;
+        }
+        for f in &r.findings {
+            emit(&mut seq, b.note(f))?;
+        }
+        for x in &r.recommendations {
+            emit(&mut seq, b.course_of_action(x))?;
+        }
+        for x in &r.recommendations {
+            emit(&mut seq, b.relationship(x))?;
+        }
+        let mut report = b.report_object(refs);
+        b.stamp(&mut report).map_err(S::Error::custom)?;
+        seq.serialize_element(&report)?;
+        seq.end()
     }
 }
 
@@ -850,13 +884,20 @@ fn sentence(text: &str) -> String {
 }
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
-    let bundle = Builder::new(report).bundle()?;
-    let mut text = serde_json::to_string_pretty(&bundle).map_err(|e| ExportError::Render {
+    let mut bytes = Vec::new();
+    write(report, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Render {
         format: "STIX 2.1",
         message: e.to_string(),
-    })?;
-    text.push('\n');
-    Ok(text)
+    })
+}
+
+/// Writes the bundle to `out` as its objects are made.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ExportError> {
+    let builder = Builder::new(report);
+    serde_json::to_writer_pretty(&mut *out, &Bundle { builder: &builder })
+        .map_err(|e| super::json::json_error("STIX 2.1", e))?;
+    out.write_all(b"\n").map_err(ExportError::Output)
 }
 
 #[cfg(test)]
