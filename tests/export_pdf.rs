@@ -84,13 +84,14 @@ fn export_ok(args: &[&str]) -> Output {
     out
 }
 
-fn report(path: &str) -> Report {
+/// The report borrows its record and review: a test's live as long as the run.
+fn report(path: &str) -> Report<'static> {
     let (record, review) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(
-        &record,
-        &review,
+        Box::leak(Box::new(record)),
+        Box::leak(Box::new(review)),
         &ReportOptions {
             max_classification: None,
             generated: Some(Utc.with_ymd_and_hms(2030, 2, 1, 12, 0, 0).unwrap()),
@@ -230,7 +231,7 @@ const TYPST_HOSTILE: [&str; 6] = [
     "Größe Прослушка ✗ ≠ ↷ ∅ ✓ ·",
 ];
 
-fn hostile_report() -> Report {
+fn hostile_report() -> Report<'static> {
     let mut r = report(DEMO);
     r.record.title = TYPST_HOSTILE[0].into();
     r.findings[0].title = TYPST_HOSTILE[1].into();

@@ -801,7 +801,7 @@ impl Figure {
                     },
                     tooltip: tooltip(e),
                     href: None,
-                    event: e.id.clone(),
+                    event: e.id.to_string(),
                     bar,
                     failing,
                     markers,
@@ -1230,7 +1230,12 @@ mod tests {
     use crate::model::{Record, Review};
     use crate::report::{ReportOptions, build};
 
-    fn report(events: &str) -> Report {
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report(events: &str) -> Report<'static> {
         let text = format!(
             r#"(schema: 1, id: "r", title: "T", summary: "S",
             classification: (scheme: Nato, level: Restricted), tlp: "AMBER",
@@ -1238,8 +1243,8 @@ mod tests {
             events: [{events}],
             )"#
         );
-        let record: Record = crate::load::parse(&text).expect("record");
-        build(&record, &Review::new("r"), &ReportOptions::default())
+        let record: &Record = leak(crate::load::parse(&text).expect("record"));
+        build(record, leak(Review::new("r")), &ReportOptions::default())
     }
 
     fn event(id: &str, at: &str, fidelity: &str, extra: &str) -> String {

@@ -69,7 +69,7 @@ pub fn write_on(
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
-    report: &'a Report,
+    report: &'a Report<'a>,
     index: Index<'a>,
     title: String,
     record_title: String,
@@ -265,7 +265,7 @@ impl<'a> Page<'a> {
     fn new(report: &'a Report, variant: Variant, paper: Paper) -> Self {
         let brief = variant == Variant::Brief;
         let banner = Banner {
-            words: report.classification.banner.clone(),
+            words: report.classification.banner.to_string(),
             level: level_class(report.classification.level),
             tlp: report.tlp.label(),
             tlp_class: tlp_class(report.tlp),
@@ -315,7 +315,7 @@ impl<'a> Page<'a> {
         if self.brief { &[] } else { all }
     }
 
-    fn events(&self) -> &'a [ReportEvent] {
+    fn events(&self) -> &'a [ReportEvent<'a>] {
         self.full(&self.report.events)
     }
 
@@ -333,7 +333,7 @@ impl<'a> Page<'a> {
         })
     }
 
-    fn matrix(&self) -> &'a [crate::report::MatrixRow] {
+    fn matrix(&self) -> &'a [crate::report::MatrixRow<'a>] {
         self.full(&self.report.matrix)
     }
 
@@ -344,7 +344,7 @@ impl<'a> Page<'a> {
         })
     }
 
-    fn controls(&self) -> &'a [crate::report::ReportControl] {
+    fn controls(&self) -> &'a [crate::report::ReportControl<'a>] {
         self.full(&self.report.controls)
     }
 
@@ -353,14 +353,14 @@ impl<'a> Page<'a> {
             anchor: anchor("control", &c.id),
             id: one_line(&c.id),
             title: one_line(&c.title),
-            catalogue: c.catalogue.clone(),
+            catalogue: c.catalogue.to_string(),
             expects: one_line(&c.expects),
             failures: c.failures,
             held: c.held,
         })
     }
 
-    fn claims(&self) -> &'a [ReportClaim] {
+    fn claims(&self) -> &'a [ReportClaim<'a>] {
         self.full(&self.report.claims)
     }
 
@@ -368,7 +368,7 @@ impl<'a> Page<'a> {
         self.claims().iter().map(|c| claim(&self.index, c))
     }
 
-    fn findings(&self) -> &'a [ReportFinding] {
+    fn findings(&self) -> &'a [ReportFinding<'a>] {
         &self.report.findings
     }
 
@@ -376,7 +376,7 @@ impl<'a> Page<'a> {
         self.findings().iter().map(|f| finding(&self.index, f))
     }
 
-    fn recommendations(&self) -> &'a [crate::report::ReportRecommendation] {
+    fn recommendations(&self) -> &'a [crate::report::ReportRecommendation<'a>] {
         &self.report.recommendations
     }
 
@@ -400,11 +400,11 @@ impl<'a> Page<'a> {
     }
 
     /// The sources listed: in a brief, those the judgements cite.
-    fn sources(&self) -> impl Iterator<Item = &'a crate::report::ReportSource> + '_ {
+    fn sources(&self) -> impl Iterator<Item = &'a crate::report::ReportSource<'a>> + '_ {
         self.report
             .sources
             .iter()
-            .filter(|s| self.index.sources.contains(s.id.as_str()))
+            .filter(|s| self.index.sources.contains(s.id))
     }
 
     fn has_sources(&self) -> bool {
@@ -419,7 +419,7 @@ impl<'a> Page<'a> {
             publisher: one_line(&s.publisher),
             date: s.date.clone(),
             url: one_line(&s.url),
-            href: web_address::is_linkable(&s.url).then(|| s.url.clone()),
+            href: web_address::is_linkable(s.url).then(|| s.url.to_string()),
             reliability: format!("{} ({})", s.reliability.letter(), s.reliability.meaning()),
         })
     }
@@ -656,10 +656,10 @@ impl<'a> Index<'a> {
         let index = ReportIndex::new(report);
         let (events, claims, controls, sources) = match variant {
             Variant::Full => (
-                report.events.iter().map(|e| e.id.as_str()).collect(),
-                report.claims.iter().map(|c| c.id.as_str()).collect(),
-                report.controls.iter().map(|c| c.id.as_str()).collect(),
-                report.sources.iter().map(|s| s.id.as_str()).collect(),
+                report.events.iter().map(|e| e.id).collect(),
+                report.claims.iter().map(|c| c.id).collect(),
+                report.controls.iter().map(|c| c.id).collect(),
+                report.sources.iter().map(|s| s.id).collect(),
             ),
             Variant::Brief => (
                 HashSet::new(),
@@ -672,7 +672,7 @@ impl<'a> Index<'a> {
             report: index,
             events,
             claims,
-            findings: report.findings.iter().map(|f| f.id.as_str()).collect(),
+            findings: report.findings.iter().map(|f| f.id).collect(),
             controls,
             sources,
         }

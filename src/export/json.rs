@@ -48,9 +48,14 @@ mod tests {
         events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n", portion: Unclassified)],
     )"#;
 
-    fn report() -> Report {
-        let record: Record = crate::load::parse(RECORD).expect("record");
-        build(&record, &Review::new("r"), &ReportOptions::default())
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report() -> Report<'static> {
+        let record: &Record = leak(crate::load::parse(RECORD).expect("record"));
+        build(record, leak(Review::new("r")), &ReportOptions::default())
     }
 
     #[test]

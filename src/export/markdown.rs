@@ -245,7 +245,7 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
     let recs: Vec<&str> = index
         .recommendations_of(&f.id)
         .iter()
-        .map(|r| r.id.as_str())
+        .map(|r| r.id)
         .collect();
     if !recs.is_empty() {
         items.push((
@@ -352,7 +352,7 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     let (linked, unlinked): (Vec<&str>, Vec<&str>) = report
         .matrix
         .iter()
-        .map(|row| row.control.as_str())
+        .map(|row| row.control)
         .partition(|control| !index.effects_of(control).is_empty());
     if linked.is_empty() {
         doc.para(Inline::default().text("No control is linked to an event in this report."));
@@ -381,7 +381,7 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
             words.push(' ');
             words.push_str(effect.name());
         }
-        let title = index.control(control).map_or("", |c| c.title.as_str());
+        let title = index.control(control).map_or("", |c| c.title);
         doc.table_row(&[cell(control), cell(title), std::mem::take(&mut words)]);
     }
     if !unlinked.is_empty() {
@@ -538,7 +538,7 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
     let listed: Vec<_> = report
         .sources
         .iter()
-        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id.as_str())))
+        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id)))
         .collect();
     if listed.is_empty() {
         let none = match variant {
@@ -912,7 +912,7 @@ impl Inline {
     }
 
     /// Links to the headings of `kind` (`Event E1`), comma-separated.
-    fn links(mut self, doc: &Doc, kind: &'static str, ids: &[String]) -> Self {
+    fn links(mut self, doc: &Doc, kind: &'static str, ids: &[&str]) -> Self {
         let last = ids.len().saturating_sub(1);
         for (i, id) in ids.iter().enumerate() {
             let sep = if i < last { "," } else { "" };
@@ -927,7 +927,7 @@ impl Inline {
 /// so that `out` is a buffer reused, not the document.
 struct Doc<'a> {
     out: String,
-    anchors: &'a Anchors,
+    anchors: &'a Anchors<'a>,
     sink: Option<&'a mut dyn std::io::Write>,
     /// Whether any block has gone out to the sink already.
     flushed: bool,
@@ -941,10 +941,10 @@ const FLUSH_AT: usize = 64 * 1024;
 /// The anchor of each `Kind id` heading, numbered as GitHub numbers repeats
 /// (`event-e1`, `event-e1-1`), known before the headings are written so
 /// that the timeline can link to them.
-type Anchors = BTreeMap<&'static str, HashMap<String, String>>;
+type Anchors<'r> = BTreeMap<&'static str, HashMap<&'r str, String>>;
 
 impl<'a> Doc<'a> {
-    fn new(anchors: &'a Anchors, capacity: usize) -> Self {
+    fn new(anchors: &'a Anchors<'a>, capacity: usize) -> Self {
         Doc {
             out: String::with_capacity(capacity),
             anchors,
@@ -956,13 +956,13 @@ impl<'a> Doc<'a> {
 }
 
 impl Doc<'_> {
-    fn anchors(report: &Report) -> Anchors {
+    fn anchors<'r>(report: &'r Report) -> Anchors<'r> {
         let headings = report
             .events
             .iter()
-            .map(|e| ("Event", &e.id))
-            .chain(report.claims.iter().map(|c| ("Claim", &c.id)))
-            .chain(report.findings.iter().map(|f| ("Finding", &f.id)));
+            .map(|e| ("Event", e.id))
+            .chain(report.claims.iter().map(|c| ("Claim", c.id)))
+            .chain(report.findings.iter().map(|f| ("Finding", f.id)));
         // The title is the first heading: one that reads "Finding F1"
         // takes that anchor, and the finding's heading gets the next.
         let mut seen: BTreeMap<String, usize> =
@@ -982,7 +982,7 @@ impl Doc<'_> {
             anchors
                 .entry(kind)
                 .or_insert_with(HashMap::new)
-                .entry(id.clone())
+                .entry(id)
                 .or_insert(anchor);
         }
         anchors

@@ -339,6 +339,42 @@ mod tests {
     }
 
     #[test]
+    fn an_export_that_fails_midway_leaves_no_file_and_names_it() {
+        let dir = crate::scratch::Dir::new("export", "fails-midway");
+        let path = dir.0.join("out/report.html");
+        // Half a document written, then the renderer fails.
+        let err = write_file_with(&path, false, |out| {
+            out.write_all(&vec![b'<'; 1 << 20])
+                .map_err(ExportError::Output)?;
+            Err(ExportError::Render {
+                format: "HTML",
+                message: "the template failed".into(),
+            })
+        })
+        .expect_err("fails");
+        let message = err.to_string();
+        assert!(message.contains("out/report.html"), "{message}");
+        assert!(message.contains("the template failed"), "{message}");
+        let left: Vec<_> = std::fs::read_dir(dir.0.join("out"))
+            .expect("the folder was made")
+            .collect();
+        assert!(left.is_empty(), "nothing at the name, no temporary: {left:?}");
+
+        // A disk error midway, replacing a file: the old one stays.
+        std::fs::write(&path, "old").expect("write");
+        let err = write_file_with(&path, true, |out| {
+            out.write_all(b"new, half")
+                .map_err(ExportError::Output)?;
+            Err(ExportError::Output(std::io::Error::other("disk full")))
+        })
+        .expect_err("fails");
+        assert!(err.to_string().contains("report.html"), "{err}");
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+        assert_eq!(std::fs::read_dir(dir.0.join("out")).expect("dir").count(), 1);
+    }
+
+    #[test]
     fn a_folder_gets_the_default_file_name() {
         let dir = std::env::temp_dir().join(format!("hotwash-out-path-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");

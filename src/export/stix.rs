@@ -254,14 +254,14 @@ fn label(words: &str) -> String {
 
 /// Builds the objects of one report; ids are shared.
 struct Builder<'a> {
-    report: &'a Report,
+    report: &'a Report<'a>,
     index: ReportIndex<'a>,
     /// `created` of the objects that rest on the whole report: the latest
     /// time the included record states (see [`Builder::anchor`]).
     anchor: DateTime<Utc>,
     /// `created` of each included event, by event id.
     event_created: std::collections::HashMap<&'a str, DateTime<Utc>>,
-    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource>,
+    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource<'a>>,
     marking: &'static str,
     identity: String,
     incident: String,
@@ -270,18 +270,18 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(report: &'a Report) -> Self {
-        let record = report.record.id.as_str();
+        let record = report.record.id;
         let event_created: std::collections::HashMap<&str, DateTime<Utc>> = report
             .events
             .iter()
-            .filter_map(|e| Some((e.id.as_str(), Self::event_time(e)?)))
+            .filter_map(|e| Some((e.id, Self::event_time(e)?)))
             .collect();
         let mut builder = Builder {
             report,
             index: ReportIndex::new(report),
             anchor: DateTime::UNIX_EPOCH,
             event_created,
-            sources: report.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
+            sources: report.sources.iter().map(|s| (s.id, s)).collect(),
             marking: tlp_marking_id(report.tlp),
             identity: stix_id(record, "identity", "reviewing-organisation"),
             incident: stix_id(record, "incident", "incident"),
@@ -327,7 +327,7 @@ impl<'a> Builder<'a> {
             .and_then(|f| {
                 f.events
                     .iter()
-                    .filter_map(|e| self.event_created.get(e.as_str()).copied())
+                    .filter_map(|e| self.event_created.get(e).copied())
                     .max()
             })
             .unwrap_or(self.anchor)
@@ -387,14 +387,14 @@ impl<'a> Builder<'a> {
     fn source_reference(&self, id: &str, description: String) -> Option<ExternalReference> {
         let s = self.index_source(id)?;
         Some(ExternalReference {
-            source_name: s.publisher.clone(),
+            source_name: s.publisher.to_string(),
             description,
             url: stix_url(&s.url),
-            external_id: s.id.clone(),
+            external_id: s.id.to_string(),
         })
     }
 
-    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource> {
+    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource<'a>> {
         // Sources are few next to events: a scan per citation would not be,
         // so the lookup goes through a map built once.
         self.sources.get(id).copied()
@@ -465,7 +465,7 @@ impl<'a> Builder<'a> {
         Object {
             created: stix_time(
                 self.event_created
-                    .get(e.id.as_str())
+                    .get(e.id)
                     .copied()
                     .unwrap_or(self.anchor),
             ),
@@ -525,8 +525,8 @@ impl<'a> Builder<'a> {
     fn incident(&self) -> Object {
         let record = &self.report.record;
         Object {
-            name: Some(record.title.clone()),
-            description: Some(record.summary.clone()),
+            name: Some(record.title.to_string()),
+            description: Some(record.summary.to_string()),
             ..self.common("incident", self.incident.clone())
         }
     }
@@ -591,8 +591,8 @@ impl<'a> Builder<'a> {
         let finding = self.index.finding(&r.finding);
         // A recommendation goes with its finding, so it carries its portion.
         let mark = finding.map_or_else(
-            || self.report.classification.portion.as_str(),
-            |f| f.portion.portion.as_str(),
+            || self.report.classification.portion,
+            |f| f.portion.portion,
         );
         let about = finding.map_or_else(String::new, |f| format!(" ({})", f.title));
         let mut description = format!(
@@ -923,13 +923,18 @@ mod tests {
         recommendations: [(id: "R1", finding: "F1", action: "Do it.", owner: "o", status: InProgress)],
     )"#;
 
-    fn report() -> Report {
-        let record: Record = crate::load::parse(RECORD).expect("record");
-        let review: Review = crate::load::parse(REVIEW).expect("review");
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report() -> Report<'static> {
+        let record: &Record = leak(crate::load::parse(RECORD).expect("record"));
+        let review: &Review = leak(crate::load::parse(REVIEW).expect("review"));
         let generated = chrono::DateTime::from_timestamp(1_709_251_200, 0);
         build(
-            &record,
-            &review,
+            record,
+            review,
             &ReportOptions {
                 generated,
                 ..ReportOptions::default()

@@ -113,8 +113,7 @@ fn export(
         paper,
         ..Default::default()
     };
-    let written = crate::export::render_file(&report, request.format, layout)
-        .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
+    let written = crate::export::export_file(&report, request.format, layout, &path, force);
     match written {
         Ok(()) => {
             let mut wrote = format!(

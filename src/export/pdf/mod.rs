@@ -382,10 +382,10 @@ impl Doc {
     fn new(report: &Report, paper: Paper) -> Self {
         let index = Index {
             report: ReportIndex::new(report),
-            sources: report.sources.iter().map(|s| s.id.as_str()).collect(),
+            sources: report.sources.iter().map(|s| s.id).collect(),
         };
         let banner = Banner {
-            words: report.classification.banner.clone(),
+            words: report.classification.banner.to_string(),
             level: level_class(report.classification.level),
             tlp: report.tlp.label(),
             tlp_class: tlp_class(report.tlp),
@@ -439,7 +439,7 @@ impl Doc {
                     target: target("control", &c.id),
                     id: one_line(&c.id),
                     title: one_line(&c.title),
-                    catalogue: c.catalogue.clone(),
+                    catalogue: c.catalogue.to_string(),
                     expects: one_line(&c.expects),
                     counts: format!(
                         "failed, not followed, bypassed or absent at {}; held at {}",
@@ -723,13 +723,22 @@ fn portion(marking: &Marking) -> String {
 mod tests {
     use super::*;
 
-    fn taurus() -> Report {
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn taurus() -> Report<'static> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("incidents/taurus-webex-2024.ron");
         let (record, review) =
             crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
                 .unwrap_or_else(|_| panic!("the Taurus record loads"));
-        crate::report::build(&record, &review, &crate::report::ReportOptions::default())
+        crate::report::build(
+            leak(record),
+            leak(review),
+            &crate::report::ReportOptions::default(),
+        )
     }
 
     #[test]
@@ -769,7 +778,7 @@ mod tests {
     fn a_report_too_large_to_lay_out_is_refused_with_what_to_do() {
         let mut report = taurus();
         // Just over the limit, in one narrative.
-        report.events[0].narrative = "word ".repeat(MAX_DATA_BYTES / 5);
+        report.events[0].narrative = leak("word ".repeat(MAX_DATA_BYTES / 5));
         let message = render(&report, Paper::A4).expect_err("refused").to_string();
         assert!(
             message
