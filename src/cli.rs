@@ -1113,7 +1113,8 @@ fn export(
             Err(e) => fail(e.to_string()),
         },
         None => {
-            let mut stdout = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+            let mut stdout =
+                std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
             let written = crate::export::write_to(&report, format, layout, &mut stdout)
                 .and_then(|()| stdout.flush().map_err(crate::export::ExportError::Output));
             match written {

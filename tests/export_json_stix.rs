@@ -407,7 +407,7 @@ fn json_exports_with_a_ceiling_and_a_sign_off_match_the_schema() {
 
     // A signed-off review, current and stale.
     let mut signed = report(DEMO);
-    signed.signoff.reviewer = Some("A. Analyst".into());
+    signed.signoff.reviewer = Some("A. Analyst");
     signed.signoff.at = Some(generated());
     let hash = format!("sha256:{}", "0".repeat(64));
     signed.signoff.hash = Some(&hash);
@@ -917,10 +917,10 @@ fn misp_stix_brings_every_finding_across_as_a_note_of_the_misp_event() {
     let description = reports
         .iter()
         .filter_map(Value::as_str)
-        .find(|d| d.starts_with(&r.classification.banner))
+        .find(|d| d.starts_with(r.classification.banner))
         .unwrap_or_else(|| panic!("no event report holds the description:\n{misp:#}"));
     for s in &r.sources {
-        assert!(description.contains(&s.url), "source {} is lost", s.id);
+        assert!(description.contains(s.url), "source {} is lost", s.id);
     }
     for e in &r.events {
         assert!(

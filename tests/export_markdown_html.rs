@@ -367,11 +367,7 @@ fn a_brief_holds_the_judgements_and_only_the_sources_they_cite() {
 #[test]
 fn signoff_shows_its_content_hash() {
     let report = report(SIGNED, None);
-    let hash = report
-        .signoff
-        .hash
-        .clone()
-        .expect("the fixture is signed off");
+    let hash = report.signoff.hash.expect("the fixture is signed off");
     let status = report.signoff.describe();
     let text = md(&report);
     assert!(text.contains(&format!("`{hash}`")), "{text}");
@@ -660,13 +656,13 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
 fn multi_line_report() -> Report<'static> {
     let mut r = report(DEMO, None);
     r.findings[0].statement =
-        "First line of evidence.\nSecond line: the judgement.\n\nA new paragraph.".into();
+        "First line of evidence.\nSecond line: the judgement.\n\nA new paragraph.";
     let e1 = r
         .events
         .iter_mut()
         .find(|e| e.id == "E1")
         .expect("E1 is in the report");
-    e1.note = Some("Invoice not archived.\nCheck: the hotel log.".into());
+    e1.note = Some("Invoice not archived.\nCheck: the hotel log.");
     r
 }
 
@@ -761,7 +757,7 @@ fn markdown_and_html_of_multi_line_text_pass_the_validators() {
     std::fs::create_dir_all(&dir).expect("create the temporary folder");
     let mut r = multi_line_report();
     // A note of two paragraphs too: a blank line inside a list item.
-    r.events[0].note = Some("One line.\nAnother.\n\nA second paragraph.".into());
+    r.events[0].note = Some("One line.\nAnother.\n\nA second paragraph.");
     let report = r;
     std::fs::write(dir.join("multi.md"), md(&report)).expect("write the Markdown");
     std::fs::write(dir.join("multi.html"), page(&report)).expect("write the HTML");

@@ -234,11 +234,11 @@ const TYPST_HOSTILE: [&str; 6] = [
 fn hostile_report() -> Report<'static> {
     let mut r = report(DEMO);
     r.record.title = TYPST_HOSTILE[0].into();
-    r.findings[0].title = TYPST_HOSTILE[1].into();
-    r.findings[0].statement = TYPST_HOSTILE[2].into();
-    r.events[0].title = TYPST_HOSTILE[3].into();
-    r.events[0].narrative = TYPST_HOSTILE[4].into();
-    r.record.summary = TYPST_HOSTILE[5].into();
+    r.findings[0].title = TYPST_HOSTILE[1];
+    r.findings[0].statement = TYPST_HOSTILE[2];
+    r.events[0].title = TYPST_HOSTILE[3];
+    r.events[0].narrative = TYPST_HOSTILE[4];
+    r.record.summary = TYPST_HOSTILE[5];
     r
 }
 
@@ -422,7 +422,7 @@ fn every_page_carries_the_banner_first_and_last_and_the_tools_agree() {
         let text = squashed(&pdftotext(&file, None));
         for f in &report(record).findings {
             assert!(
-                text.contains(&squashed(&f.title)),
+                text.contains(&squashed(f.title)),
                 "{name}: finding {} ({:?}) not found",
                 f.id,
                 f.title

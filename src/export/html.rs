@@ -297,7 +297,7 @@ impl<'a> Page<'a> {
             period: one_line(&report.record.period),
             facts: facts(report, variant),
             withheld: report.withheld_line(),
-            summary: paragraphs(&report.record.summary),
+            summary: paragraphs(report.record.summary),
             signoff: signoff(report),
             no_sources: if brief {
                 "The judgements cite no sources."
@@ -328,8 +328,8 @@ impl<'a> Page<'a> {
     /// The matrix's column heads: each event's id and anchor.
     fn event_heads(&self) -> impl Iterator<Item = EventHead> + '_ {
         self.events().iter().map(|e| EventHead {
-            anchor: anchor("event", &e.id),
-            id: one_line(&e.id),
+            anchor: anchor("event", e.id),
+            id: one_line(e.id),
         })
     }
 
@@ -339,7 +339,7 @@ impl<'a> Page<'a> {
 
     fn matrix_rows(&self) -> impl Iterator<Item = MatrixRow> + '_ {
         self.matrix().iter().map(|row| MatrixRow {
-            control: self.index.control(&row.control),
+            control: self.index.control(row.control),
             cells: row.cells.iter().map(|c| c.map(cell)).collect(),
         })
     }
@@ -350,11 +350,11 @@ impl<'a> Page<'a> {
 
     fn control_views(&self) -> impl Iterator<Item = ControlView> + '_ {
         self.controls().iter().map(|c| ControlView {
-            anchor: anchor("control", &c.id),
-            id: one_line(&c.id),
-            title: one_line(&c.title),
+            anchor: anchor("control", c.id),
+            id: one_line(c.id),
+            title: one_line(c.title),
             catalogue: c.catalogue.to_string(),
-            expects: one_line(&c.expects),
+            expects: one_line(c.expects),
             failures: c.failures,
             held: c.held,
         })
@@ -383,17 +383,17 @@ impl<'a> Page<'a> {
     fn recommendation_views(&self) -> impl Iterator<Item = RecView> + '_ {
         let index = &self.index;
         self.recommendations().iter().map(|r| RecView {
-            anchor: anchor("recommendation", &r.id),
-            id: one_line(&r.id),
-            finding: index.finding(&r.finding),
+            anchor: anchor("recommendation", r.id),
+            id: one_line(r.id),
+            finding: index.finding(r.finding),
             // A recommendation is marked as the finding it answers.
             portion: index
                 .report
-                .finding(&r.finding)
+                .finding(r.finding)
                 .map(|f| portion(&f.portion))
                 .unwrap_or_default(),
-            action: one_line(&r.action),
-            owner: one_line(&r.owner),
+            action: one_line(r.action),
+            owner: one_line(r.owner),
             due: r.due.map_or_else(|| "none".into(), |d| d.to_string()),
             status: r.status.name(),
         })
@@ -413,12 +413,12 @@ impl<'a> Page<'a> {
 
     fn source_views(&self) -> impl Iterator<Item = SourceView> + '_ {
         self.sources().map(|s| SourceView {
-            anchor: anchor("source", &s.id),
-            id: one_line(&s.id),
+            anchor: anchor("source", s.id),
+            id: one_line(s.id),
             title: one_line(&s.title),
-            publisher: one_line(&s.publisher),
+            publisher: one_line(s.publisher),
             date: s.date.clone(),
-            url: one_line(&s.url),
+            url: one_line(s.url),
             href: web_address::is_linkable(s.url).then(|| s.url.to_string()),
             reliability: format!("{} ({})", s.reliability.letter(), s.reliability.meaning()),
         })
@@ -479,44 +479,44 @@ fn signoff(report: &Report) -> Signoff {
             SignOffStatus::Current => "current",
             SignOffStatus::Stale => "stale",
         },
-        hash: s.hash.as_deref().map(one_line),
+        hash: s.hash.map(one_line),
     }
 }
 
 fn event(index: &Index, e: &ReportEvent) -> EventView {
     EventView {
-        anchor: anchor("event", &e.id),
-        id: one_line(&e.id),
+        anchor: anchor("event", e.id),
+        id: one_line(e.id),
         portion: portion(&e.portion),
         when: one_line(&when(e)),
         end: e.end.as_deref().map(one_line),
-        place: e.place.as_deref().map(one_line),
-        title: one_line(&e.title),
-        narrative: paragraphs(&e.narrative),
+        place: e.place.map(one_line),
+        title: one_line(e.title),
+        narrative: paragraphs(e.narrative),
         actors: one_line(&e.actors.join(", ")),
         sources: e.sources.iter().map(|c| cite(index, c)).collect(),
         effects: e
             .controls
             .iter()
             .map(|l| EffectView {
-                control: index.control(&l.control),
+                control: index.control(l.control),
                 effect: l.effect.name(),
                 class: effect_class(l.effect),
-                note: l.note.as_deref().map(one_line),
+                note: l.note.map(one_line),
             })
             .collect(),
         flagged: e.flagged,
         reviewed: e.reviewed,
-        note: e.note.as_deref().map(paragraphs).unwrap_or_default(),
+        note: e.note.map(paragraphs).unwrap_or_default(),
     }
 }
 
 fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
     ClaimView {
-        anchor: anchor("claim", &c.id),
-        id: one_line(&c.id),
+        anchor: anchor("claim", c.id),
+        id: one_line(c.id),
         portion: portion(&c.portion),
-        statement: paragraphs(&c.statement),
+        statement: paragraphs(c.statement),
         status: c.status.name(),
         events: c.events.iter().map(|e| index.event(e)).collect(),
         sources: c.sources.iter().map(|s| cite(index, s)).collect(),
@@ -526,14 +526,14 @@ fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
 
 fn finding(index: &Index, f: &ReportFinding) -> FindingView {
     FindingView {
-        anchor: anchor("finding", &f.id),
-        id: one_line(&f.id),
+        anchor: anchor("finding", f.id),
+        id: one_line(f.id),
         portion: portion(&f.portion),
-        title: one_line(&f.title),
-        statement: paragraphs(&f.statement),
+        title: one_line(f.title),
+        statement: paragraphs(f.statement),
         kind: f.kind.name(),
         severity: f.severity.name(),
-        likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
+        likelihood: likelihood_words(f.likelihood_term, f.likelihood),
         confidence: f.confidence.name(),
         events: f.events.iter().map(|e| rested_event(index, e)).collect(),
         controls: f
@@ -543,11 +543,11 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
             .collect(),
         recommendations: index
             .report
-            .recommendations_of(&f.id)
+            .recommendations_of(f.id)
             .iter()
             .map(|r| Ref {
-                text: one_line(&r.id),
-                href: Some(format!("#{}", anchor("recommendation", &r.id))),
+                text: one_line(r.id),
+                href: Some(format!("#{}", anchor("recommendation", r.id))),
             })
             .collect(),
     }
@@ -559,12 +559,12 @@ fn rested_event(index: &Index, id: &str) -> RestedEvent {
         event: index.event(id),
         when: e.map(|e| one_line(&e.when_utc)).unwrap_or_default(),
         portion: e.map(|e| portion(&e.portion)).unwrap_or_default(),
-        title: e.map(|e| one_line(&e.title)).unwrap_or_default(),
+        title: e.map(|e| one_line(e.title)).unwrap_or_default(),
         sources: e
             .map(|e| {
                 e.sources
                     .iter()
-                    .map(|c| (index.source(&c.source), one_line(&c.admiralty)))
+                    .map(|c| (index.source(c.source), one_line(&c.admiralty)))
                     .collect()
             })
             .unwrap_or_default(),
@@ -577,7 +577,7 @@ fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
         title: index
             .report
             .control(id)
-            .map(|c| one_line(&c.title))
+            .map(|c| one_line(c.title))
             .unwrap_or_default(),
         effects: one_line(&rested_effects(&index.report, f, id)),
     }
@@ -585,10 +585,10 @@ fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
 
 fn cite(index: &Index, c: &ReportCitation) -> Cite {
     Cite {
-        source: index.source(&c.source),
-        publisher: one_line(&c.publisher),
+        source: index.source(c.source),
+        publisher: one_line(c.publisher),
         admiralty: one_line(&c.admiralty),
-        note: c.note.as_deref().map(one_line),
+        note: c.note.map(one_line),
     }
 }
 

@@ -108,7 +108,7 @@ pub(super) fn likelihood_words(term: &str, likelihood: Likelihood) -> String {
 /// `**OFFEN** · TLP:CLEAR`, at the top and the bottom.
 fn banner_line(report: &Report) -> Inline {
     Inline::default()
-        .strong(&report.classification.banner)
+        .strong(report.classification.banner)
         .raw("·")
         .text(&report.tlp.label())
 }
@@ -132,7 +132,7 @@ fn title(doc: &mut Doc, report: &Report) {
 fn summary(doc: &mut Doc, report: &Report, variant: Variant) {
     let meta = &report.record;
     doc.heading(2, "Summary");
-    let summary = paragraph_lines(&meta.summary);
+    let summary = paragraph_lines(meta.summary);
     if summary.is_empty() {
         doc.para(Inline::default().text("The record has no summary."));
     }
@@ -197,9 +197,9 @@ fn judgements(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Vari
 }
 
 fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Variant) {
-    doc.anchored_heading(3, "Finding", &f.id);
-    doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
-    for paragraph in &paragraph_lines(&f.statement) {
+    doc.anchored_heading(3, "Finding", f.id);
+    doc.para(Inline::default().raw(&portion(&f.portion)).strong(f.title));
+    for paragraph in &paragraph_lines(f.statement) {
         doc.para(Inline::default().raw(&portion(&f.portion)).lines(paragraph));
     }
     // ICD 203: likelihood and confidence are stated apart, never in one sentence.
@@ -211,7 +211,7 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
         ),
         (
             Inline::label("Likelihood (ICD 203):")
-                .text(&likelihood_words(&f.likelihood_term, f.likelihood)),
+                .text(&likelihood_words(f.likelihood_term, f.likelihood)),
             Vec::new(),
         ),
         (
@@ -243,7 +243,7 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
         items.push((Inline::label("Rests on controls:"), controls));
     }
     let recs: Vec<&str> = index
-        .recommendations_of(&f.id)
+        .recommendations_of(f.id)
         .iter()
         .map(|r| r.id)
         .collect();
@@ -269,7 +269,7 @@ fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -
     let mut line = head
         .text(&format!("{}:", e.when_utc))
         .raw(&portion(&e.portion))
-        .text(&format!("{}.", one_line(&e.title)));
+        .text(&format!("{}.", one_line(e.title)));
     if !e.sources.is_empty() {
         line = line.label_text("Sources:", &format!("{}.", citations(&e.sources)));
     }
@@ -280,7 +280,7 @@ fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -
 fn rested_on_control(index: &ReportIndex, f: &ReportFinding, id: &str) -> Inline {
     let title = index
         .control(id)
-        .map(|c| format!(" {}", one_line(&c.title)))
+        .map(|c| format!(" {}", one_line(c.title)))
         .unwrap_or_default();
     Inline::default()
         .strong(id)
@@ -330,9 +330,9 @@ fn timeline(doc: &mut Doc, report: &Report) {
     ]);
     for e in &report.events {
         let row = [
-            doc.link("Event", &e.id),
+            doc.link("Event", e.id),
             cell(&when(e)),
-            format!("{} {}", portion(&e.portion), cell(&e.title)),
+            format!("{} {}", portion(&e.portion), cell(e.title)),
             cell(&e.actors.join(", ")),
             cell(&citations(&e.sources)),
             cell(&effects(&e.controls)),
@@ -403,9 +403,9 @@ fn controls(doc: &mut Doc, report: &Report) {
         .iter()
         .map(|c| {
             Inline::default()
-                .strong(&c.id)
+                .strong(c.id)
                 .text(&format!("{} ({}).", c.title, c.catalogue))
-                .label_text("Expects:", &c.expects)
+                .label_text("Expects:", c.expects)
                 .label_text(
                     "In this report:",
                     &format!(
@@ -426,9 +426,9 @@ fn events(doc: &mut Doc, report: &Report) {
         return;
     }
     for e in &report.events {
-        doc.anchored_heading(3, "Event", &e.id);
-        doc.para(Inline::default().raw(&portion(&e.portion)).strong(&e.title));
-        for paragraph in &paragraph_lines(&e.narrative) {
+        doc.anchored_heading(3, "Event", e.id);
+        doc.para(Inline::default().raw(&portion(&e.portion)).strong(e.title));
+        for paragraph in &paragraph_lines(e.narrative) {
             doc.para(Inline::default().raw(&portion(&e.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("When:").text(&when(e))];
@@ -471,8 +471,8 @@ fn claims(doc: &mut Doc, report: &Report, index: &ReportIndex) {
         return;
     }
     for c in &report.claims {
-        doc.anchored_heading(3, "Claim", &c.id);
-        for paragraph in &paragraph_lines(&c.statement) {
+        doc.anchored_heading(3, "Claim", c.id);
+        for paragraph in &paragraph_lines(c.statement) {
             doc.para(Inline::default().raw(&portion(&c.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("Status:").text(c.status.name())];
@@ -514,14 +514,14 @@ fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     for r in &report.recommendations {
         // A recommendation is marked as the finding it answers.
         let mark = index
-            .finding(&r.finding)
+            .finding(r.finding)
             .map(|f| format!("{} ", portion(&f.portion)))
             .unwrap_or_default();
         let row = [
-            cell(&r.id),
-            doc.link("Finding", &r.finding),
-            format!("{mark}{}", cell(&r.action)),
-            cell(&r.owner),
+            cell(r.id),
+            doc.link("Finding", r.finding),
+            format!("{mark}{}", cell(r.action)),
+            cell(r.owner),
             r.due
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "none".into()),
@@ -552,7 +552,7 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
         .into_iter()
         .map(|s| {
             let mut item = Inline::default()
-                .strong(&s.id)
+                .strong(s.id)
                 .text(&format!("{}.", s.title));
             item = item.text(&match &s.date {
                 Some(date) => format!("{}, {date}.", s.publisher),
@@ -564,10 +564,10 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
                 s.reliability.meaning()
             ));
             // An address that is not a plain web address is shown, not linked.
-            if web_address::is_linkable(&s.url) {
+            if web_address::is_linkable(s.url) {
                 item.raw(&format!("<{}>", s.url))
             } else {
-                item.token(code_span(&visible(&s.url)))
+                item.token(code_span(&visible(s.url)))
             }
         })
         .collect();
@@ -647,7 +647,31 @@ pub(crate) fn cell(text: &str) -> String {
 
 /// Record text on one line: whitespace runs (newlines too) become one space.
 pub(super) fn one_line(text: &str) -> String {
+    // Most record text is one line already: copied as it is, without
+    // splitting it into words and joining them again.
+    if is_one_line(text) {
+        return text.to_string();
+    }
     words(text).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether [`one_line`] leaves `text` as it is: single spaces between
+/// words, none at either end, no other whitespace and nothing to replace.
+fn is_one_line(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() || needs_replacing(c) {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || text.is_empty()
 }
 
 /// Escaped record text as one line (for headings and cells).
@@ -1187,6 +1211,31 @@ pub(crate) fn wrap<'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_copies_clean_text_and_rewrites_the_rest_the_same_way() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\nb",
+            "a\tb",
+            "a\u{1b}b",
+            "a\u{a0}b",
+            "\u{FFFE}",
+            "Größe Прослушка",
+            "a b c",
+        ] {
+            let slow = words(text).collect::<Vec<_>>().join(" ");
+            assert_eq!(one_line(text), slow, "{text:?}");
+        }
+        assert!(is_one_line("a b") && is_one_line(""));
+        assert!(!is_one_line("a  b") && !is_one_line(" a") && !is_one_line("a\nb"));
+    }
 
     #[test]
     fn record_text_cannot_become_markup() {

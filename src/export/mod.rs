@@ -158,7 +158,9 @@ pub fn write_to(
 ) -> Result<(), ExportError> {
     let Layout { variant, paper } = layout;
     match (format, variant) {
-        (Format::Markdown, _) => markdown::write_as(report, variant, out).map_err(ExportError::Output),
+        (Format::Markdown, _) => {
+            markdown::write_as(report, variant, out).map_err(ExportError::Output)
+        }
         (Format::Html, _) => html::write_on(report, variant, paper, out),
         (Format::Json | Format::Stix | Format::Pdf, Variant::Brief) => {
             Err(ExportError::NoBrief(format.name()))
@@ -358,20 +360,25 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.0.join("out"))
             .expect("the folder was made")
             .collect();
-        assert!(left.is_empty(), "nothing at the name, no temporary: {left:?}");
+        assert!(
+            left.is_empty(),
+            "nothing at the name, no temporary: {left:?}"
+        );
 
         // A disk error midway, replacing a file: the old one stays.
         std::fs::write(&path, "old").expect("write");
         let err = write_file_with(&path, true, |out| {
-            out.write_all(b"new, half")
-                .map_err(ExportError::Output)?;
+            out.write_all(b"new, half").map_err(ExportError::Output)?;
             Err(ExportError::Output(std::io::Error::other("disk full")))
         })
         .expect_err("fails");
         assert!(err.to_string().contains("report.html"), "{err}");
         assert!(err.to_string().contains("disk full"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
-        assert_eq!(std::fs::read_dir(dir.0.join("out")).expect("dir").count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.0.join("out")).expect("dir").count(),
+            1
+        );
     }
 
     #[test]

@@ -334,7 +334,7 @@ impl<'a> Builder<'a> {
     }
 
     fn id(&self, kind: &str, local: &str) -> String {
-        stix_id(&self.report.record.id, kind, local)
+        stix_id(self.report.record.id, kind, local)
     }
 
     /// The properties every object this exporter creates shares; `created`
@@ -389,7 +389,7 @@ impl<'a> Builder<'a> {
         Some(ExternalReference {
             source_name: s.publisher.to_string(),
             description,
-            url: stix_url(&s.url),
+            url: stix_url(s.url),
             external_id: s.id.to_string(),
         })
     }
@@ -445,12 +445,9 @@ impl<'a> Builder<'a> {
             .sources
             .iter()
             .filter_map(|c| {
-                let note = c
-                    .note
-                    .as_deref()
-                    .map_or_else(String::new, |n| format!(" {n}"));
+                let note = c.note.map_or_else(String::new, |n| format!(" {n}"));
                 self.source_reference(
-                    &c.source,
+                    c.source,
                     format!(
                         "Cited for event {} with Admiralty code {}.{note}",
                         e.id, c.admiralty
@@ -463,12 +460,7 @@ impl<'a> Builder<'a> {
             labels.push("flagged".into());
         }
         Object {
-            created: stix_time(
-                self.event_created
-                    .get(e.id)
-                    .copied()
-                    .unwrap_or(self.anchor),
-            ),
+            created: stix_time(self.event_created.get(e.id).copied().unwrap_or(self.anchor)),
             name: Some(format!("({mark}) {}: {}", e.id, e.title)),
             description: Some(description),
             status: Some("occurred"),
@@ -485,7 +477,7 @@ impl<'a> Builder<'a> {
                     tlp_2_0: None,
                 },
             )])),
-            ..self.common("event", self.id("event", &e.id))
+            ..self.common("event", self.id("event", e.id))
         }
     }
 
@@ -532,7 +524,7 @@ impl<'a> Builder<'a> {
     }
 
     fn course_of_action_id(&self, r: &ReportRecommendation) -> String {
-        self.id("course-of-action", &r.id)
+        self.id("course-of-action", r.id)
     }
 
     fn note(&self, f: &ReportFinding) -> Object {
@@ -568,7 +560,7 @@ impl<'a> Builder<'a> {
         object_refs.extend(f.events.iter().map(|e| self.id("event", e)));
         object_refs.extend(
             self.index
-                .recommendations_of(&f.id)
+                .recommendations_of(f.id)
                 .iter()
                 .map(|r| self.course_of_action_id(r)),
         );
@@ -583,17 +575,15 @@ impl<'a> Builder<'a> {
                 format!("severity-{}", label(f.severity.name())),
             ]),
             confidence: Some(stix_confidence(f.confidence)),
-            ..self.common("note", self.id("note", &f.id))
+            ..self.common("note", self.id("note", f.id))
         }
     }
 
     fn course_of_action(&self, r: &ReportRecommendation) -> Object {
-        let finding = self.index.finding(&r.finding);
+        let finding = self.index.finding(r.finding);
         // A recommendation goes with its finding, so it carries its portion.
-        let mark = finding.map_or_else(
-            || self.report.classification.portion,
-            |f| f.portion.portion,
-        );
+        let mark =
+            finding.map_or_else(|| self.report.classification.portion, |f| f.portion.portion);
         let about = finding.map_or_else(String::new, |f| format!(" ({})", f.title));
         let mut description = format!(
             "({mark}) Recommendation {} answers finding {}{about}.\nOwner: {}.\n",
@@ -617,7 +607,7 @@ impl<'a> Builder<'a> {
 
     fn relationship(&self, r: &ReportRecommendation) -> Object {
         Object {
-            created: stix_time(self.finding_created(self.index.finding(&r.finding))),
+            created: stix_time(self.finding_created(self.index.finding(r.finding))),
             relationship_type: Some("related-to"),
             description: Some(format!(
                 "Recommendation {} answers finding {} about this incident.",
@@ -686,7 +676,7 @@ impl<'a> Builder<'a> {
                     f.kind.name(),
                     f.severity.name(),
                     f.portion.portion,
-                    sentence(&f.title),
+                    sentence(f.title),
                     f.likelihood_term,
                     f.confidence.name(),
                 ));
@@ -698,7 +688,7 @@ impl<'a> Builder<'a> {
             for x in &r.recommendations {
                 // Marked as the finding it answers.
                 let mark = index
-                    .finding(&x.finding)
+                    .finding(x.finding)
                     .map_or_else(String::new, |f| format!("({}) ", f.portion.portion));
                 let due = x
                     .due
@@ -707,7 +697,7 @@ impl<'a> Builder<'a> {
                     "- {} (for {}): {mark}{} Owner: {}; {due}; {}.\n",
                     x.id,
                     x.finding,
-                    sentence(&x.action),
+                    sentence(x.action),
                     x.owner,
                     x.status.name()
                 ));
@@ -754,7 +744,7 @@ impl<'a> Builder<'a> {
                     .as_deref()
                     .map_or_else(String::new, |d| format!(", {d}"));
                 self.source_reference(
-                    &s.id,
+                    s.id,
                     format!(
                         "{} (source {}{date}). Source reliability {}: {}.",
                         s.title,
@@ -805,7 +795,6 @@ impl<'a> Builder<'a> {
         object.modified = Some(text);
         Ok(())
     }
-
 }
 
 /// The bundle, serialised as it is made: each object is built, stamped and
@@ -844,9 +833,8 @@ impl Serialize for Objects<'_, '_> {
                 seq.serialize_element(&object)?;
             }
         }
-        let mut refs = Vec::with_capacity(
-            2 + r.events.len() + r.findings.len() + 2 * r.recommendations.len(),
-        );
+        let mut refs =
+            Vec::with_capacity(2 + r.events.len() + r.findings.len() + 2 * r.recommendations.len());
         let mut emit = |seq: &mut S::SerializeSeq, mut object: Object| {
             refs.push(object.id.clone());
             b.stamp(&mut object).map_err(S::Error::custom)?;
@@ -1123,7 +1111,7 @@ mod tests {
     fn modified_moves_when_the_content_changes_and_created_stays() {
         let a = bundle();
         let mut changed = report();
-        changed.findings[0].statement = "Another statement.".into();
+        changed.findings[0].statement = "Another statement.";
         let b: Value = serde_json::from_str(&render(&changed).expect("render")).expect("JSON");
         let (na, nb) = (object(&a, "note"), object(&b, "note"));
         assert_eq!(na["id"], nb["id"]);

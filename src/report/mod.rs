@@ -735,10 +735,7 @@ impl<'a> ReportIndex<'a> {
         let mut recommendations: std::collections::HashMap<&str, Vec<&ReportRecommendation>> =
             std::collections::HashMap::new();
         for r in &report.recommendations {
-            recommendations
-                .entry(r.finding)
-                .or_default()
-                .push(r);
+            recommendations.entry(r.finding).or_default().push(r);
         }
         let mut events = std::collections::HashMap::with_capacity(report.events.len());
         for e in &report.events {
@@ -795,7 +792,11 @@ impl<'a> ReportIndex<'a> {
     /// in the finding's order, and how many other included events link it.
     /// Bounded by the finding, not by the record: a large review names a
     /// control linked to thousands of events from thousands of findings.
-    pub fn effects_for(&self, f: &'a ReportFinding<'a>, id: &str) -> (Vec<(&'a str, Effect)>, usize) {
+    pub fn effects_for(
+        &self,
+        f: &'a ReportFinding<'a>,
+        id: &str,
+    ) -> (Vec<(&'a str, Effect)>, usize) {
         let shown: Vec<(&str, Effect)> = f
             .events
             .iter()
@@ -1116,11 +1117,7 @@ mod tests {
         let report = build(&record, &review, &ReportOptions::default());
         let ids: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
         assert_eq!(ids, ["R1", "R2", "C1", "O1", "O2"]);
-        let recs: Vec<&str> = report
-            .recommendations
-            .iter()
-            .map(|r| r.finding)
-            .collect();
+        let recs: Vec<&str> = report.recommendations.iter().map(|r| r.finding).collect();
         assert_eq!(recs, ["R2", "O2"], "recommendations follow their findings");
         assert_eq!(
             report.judgements_line(),
@@ -1146,7 +1143,7 @@ mod tests {
             (vec![("E1", Effect::Failed), ("E2", Effect::Held)], 0)
         );
         let mut narrow = f1.clone();
-        narrow.events = vec!["E2".into()];
+        narrow.events = vec!["E2"];
         assert_eq!(
             index.effects_for(&narrow, "SC-8"),
             (vec![("E2", Effect::Held)], 1),
