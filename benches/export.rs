@@ -1,6 +1,9 @@
 //! Exporting a synthetic record of 100,000 events (with a review of a
 //! thousand findings and marks) to each format. Target: under 2 seconds per
-//! format, from the loaded record and review to the finished text.
+//! format, from the loaded record and review to the finished text
+//! (`export`, into one string) or to the last byte written (`export_streamed`,
+//! as `hotwash export` writes it). The whole commands are measured by
+//! `benches/export_whole.py` (BENCHMARKS.md, issue 14).
 //!
 //! `review_export` exports a review of 10,000 and of 100,000 findings with
 //! as many recommendations (on a record of 1,000 events): the time must grow
@@ -20,7 +23,7 @@ use std::sync::OnceLock;
 use std::path::Path;
 
 use divan::{Bencher, black_box};
-use hotwash::export::{Format, render};
+use hotwash::export::{Format, Layout, render};
 use hotwash::model::{
     Confidence, EventMark, Finding, FindingKind, Level, Likelihood, Recommendation,
     RecommendationStatus, Record, Review, Severity,
@@ -94,6 +97,18 @@ fn export(bencher: Bencher, format: Format) {
     bencher.bench(|| {
         let report = build(black_box(record), black_box(review), &options());
         render(&report, format).expect("render")
+    });
+}
+
+/// The same, written as the command writes it: streamed into a buffered
+/// writer (here one that throws the bytes away), never held whole.
+#[divan::bench(args = [Format::Markdown, Format::Html, Format::Json, Format::Stix], sample_count = 5)]
+fn export_streamed(bencher: Bencher, format: Format) {
+    let (record, review) = inputs();
+    bencher.bench(|| {
+        let report = build(black_box(record), black_box(review), &options());
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
+        hotwash::export::write_to(&report, format, Layout::default(), &mut out).expect("render");
     });
 }
 

@@ -1450,8 +1450,12 @@ fn export(
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let report = crate::report::build(
+    // Shown with the analyst's decisions on candidate controls applied;
+    // the sign-off is checked against the record as written.
+    let shown = crate::review::decide::effective(&record, &review);
+    let report = crate::report::build_decided(
         &record,
+        &shown,
         &review,
         &crate::report::ReportOptions {
             max_classification,
@@ -1459,26 +1463,26 @@ fn export(
         },
     );
     let layout = crate::export::Layout { variant, paper };
-    let bytes = match crate::export::render_file(&report, format, layout) {
-        Ok(b) => b,
-        Err(e) => return fail(e.to_string()),
-    };
-    // Said, not refused: the report is still worth having.
-    if format == crate::export::Format::Pdf
-        && let Some(warning) = crate::export::pdf::missing_glyphs_warning(&report)
     {
-        let _ = writeln!(std::io::stderr(), "hotwash: warning: {warning}");
+        // Said, not refused: the report is still worth having.
+        if format == crate::export::Format::Pdf
+            && let Some(warning) = crate::export::pdf::missing_glyphs_warning(&report)
+        {
+            let _ = writeln!(std::io::stderr(), "hotwash: warning: {warning}");
+        }
+        // Said, not refused: the analyst may mean it, and the file is theirs.
+        if let Some(warning) = report.sharing_warning() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "hotwash: warning: {}",
+                text_safety::one_line(&warning)
+            );
+        }
     }
-    // Said, not refused: the analyst may mean it, and the file is theirs.
-    if let Some(warning) = report.sharing_warning() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "hotwash: warning: {}",
-            text_safety::one_line(&warning)
-        );
-    }
+    // The export is written as it renders, into the file (whole or not at
+    // all) or onto standard output.
     match out {
-        Some(out) => match crate::export::write_file(&out, &bytes, force) {
+        Some(out) => match crate::export::export_file(&report, format, layout, &out, force) {
             Ok(()) => {
                 let wrote = format!(
                     "wrote {} ({}, {}; {})",
@@ -1493,11 +1497,14 @@ fn export(
             Err(e) => fail(e.to_string()),
         },
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+            let mut stdout =
+                std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+            let written = crate::export::write_to(&report, format, layout, &mut stdout)
+                .and_then(|()| stdout.flush().map_err(crate::export::ExportError::Output));
+            match written {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
-                Err(e) => fail(format!("cannot write the report: {e}")),
+                Err(crate::export::ExportError::Output(e)) if closed_pipe(&e) => ExitCode::SUCCESS,
+                Err(e) => fail(e.to_string()),
             }
         }
     }

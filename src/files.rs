@@ -29,6 +29,10 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+/// The buffer between a streamed write and its file: large enough that a
+/// 100 MB export is a few thousand system calls, small beside it.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 /// The mode of a file hotwash creates, before the umask.
 pub const NEW_FILE_MODE: u32 = 0o644;
 
@@ -268,6 +272,19 @@ pub enum Replace {
 /// module, and returns where they went (the target of a link at `path`).
 /// The folder must exist.
 pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathBuf, WriteError> {
+    write_atomic_with(path, replace, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`], with the content written by `write` as it is made
+/// (an export of a large record is written as it renders, never held
+/// whole in memory). `write` gets a buffered writer to the temporary file;
+/// if it fails, or anything after it does, the temporary file is removed
+/// and nothing appears at `path`: the error names `path`.
+pub fn write_atomic_with(
+    path: &Path,
+    replace: Replace,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<PathBuf, WriteError> {
     let target = write_target(path)?;
     if target.existing.is_some() && replace == Replace::Never {
         return Err(WriteError::Exists(path.to_path_buf()));
@@ -279,7 +296,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathB
     if replace == Replace::Never {
         // The check above and a rename would be two steps: a file created
         // between them (another export, another analyst) would be replaced.
-        write_new(&target.path, bytes).map_err(|e| match e.kind() {
+        write_new(&target.path, write).map_err(|e| match e.kind() {
             io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
             _ => io(e),
         })?;
@@ -302,7 +319,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathB
         // than the file it replaces.
         keep_owner_and_mode(file.as_file(), existing).map_err(io)?;
     }
-    file.write_all(bytes).map_err(io)?;
+    {
+        // Dropping `file` without commit() removes the temporary file.
+        let mut buffered = io::BufWriter::with_capacity(WRITE_BUFFER, &mut file);
+        write(&mut buffered).map_err(io)?;
+        buffered.flush().map_err(io)?;
+    }
     // commit() fsyncs the file, renames it over the old one and fsyncs the folder.
     file.commit().map_err(io)?;
     Ok(target.path)
@@ -315,7 +337,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: Replace) -> Result<PathB
 /// hard-linked to `path`: `link` never replaces an existing name, so the
 /// check and the commit are one step. Where the file system has no hard
 /// links (FAT), the temporary file is renamed instead, after a last check.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+fn write_new(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     use std::hash::{BuildHasher, RandomState};
     let name = path
         .file_name()
@@ -349,7 +371,11 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
             Err(e) => return Err(e),
         }
     };
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    let written = {
+        let mut buffered = io::BufWriter::with_capacity(WRITE_BUFFER, &mut file);
+        write(&mut buffered).and_then(|()| buffered.flush())
+    }
+    .and_then(|()| file.sync_all());
     drop(file);
     let committed = written.and_then(|()| match std::fs::hard_link(&temporary, path) {
         Ok(()) => Ok(()),
@@ -492,6 +518,57 @@ mod tests {
             .status()
             .expect("run mkfifo");
         assert!(status.success());
+    }
+
+    /// The names in `dir`, temporaries included.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_streamed_write_that_fails_midway_leaves_no_file_and_names_the_path() {
+        let dir = Dir::new("files", "stream-fail");
+        let path = dir.0.join("report.html");
+        // More than the write buffer, so some of it reached the temporary file.
+        let failing = |w: &mut dyn Write| {
+            w.write_all(&vec![b'x'; 3 * WRITE_BUFFER])?;
+            Err(io::Error::other("the renderer gave up"))
+        };
+        let err = write_atomic_with(&path, Replace::Never, failing).expect_err("fails");
+        let message = err.to_string();
+        assert!(message.contains("report.html"), "{message}");
+        assert!(message.contains("the renderer gave up"), "{message}");
+        assert_eq!(names(&dir.0), Vec::<String>::new(), "no file, no temporary");
+
+        // Replacing: the old file stays as it was.
+        std::fs::write(&path, b"old").expect("write");
+        let err = write_atomic_with(&path, Replace::Allowed, failing).expect_err("fails");
+        assert!(err.to_string().contains("report.html"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        assert_eq!(names(&dir.0), ["report.html"], "no temporary left");
+    }
+
+    #[test]
+    fn a_streamed_write_lands_whole() {
+        let dir = Dir::new("files", "stream");
+        let path = dir.0.join("big.md");
+        let wrote = write_atomic_with(&path, Replace::Never, |w| {
+            for i in 0..100_000u32 {
+                writeln!(w, "line {i}")?;
+            }
+            Ok(())
+        })
+        .expect("written");
+        assert_eq!(wrote, path);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text.lines().count(), 100_000);
+        assert!(text.ends_with("line 99999\n"));
+        assert_eq!(names(&dir.0), ["big.md"]);
     }
 
     #[test]

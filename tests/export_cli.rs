@@ -514,3 +514,38 @@ fn the_paper_is_the_flag_then_the_configuration_then_a4() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_full_disk_under_standard_output_is_an_error_not_a_silent_loss() {
+    // The export is written as it renders: a write that fails midway must
+    // still end in an error, for every format.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // No /dev/full on this system.
+    };
+    for format in ["markdown", "html", "json", "stix"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .args([
+                "export",
+                "incidents/taurus-webex-2024.ron",
+                "--format",
+                format,
+            ])
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("NO_COLOR", "1")
+            .env_remove("HOTWASH_CONFIG")
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("hotwash-export-cli-no-config"),
+            )
+            .current_dir(root())
+            .stdout(full.try_clone().expect("a second handle"))
+            .output()
+            .expect("run hotwash");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the report") && stderr.contains("No space left"),
+            "{format}: {stderr}"
+        );
+    }
+}

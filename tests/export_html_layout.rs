@@ -27,13 +27,14 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn report(path: &str) -> Report {
+/// The report borrows its record and review: a test's live as long as the run.
+fn report(path: &str) -> Report<'static> {
     let (record, review) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(
-        &record,
-        &review,
+        Box::leak(Box::new(record)),
+        Box::leak(Box::new(review)),
         &ReportOptions {
             max_classification: None,
             generated: Utc.with_ymd_and_hms(2030, 2, 1, 12, 0, 0).single(),

@@ -40,13 +40,14 @@ fn generated() -> DateTime<Utc> {
     DateTime::from_timestamp(1_717_200_000, 0).expect("a time")
 }
 
-fn report_with(record: &str, max_classification: Option<Level>) -> Report {
+/// The report borrows its record and review: a test's live as long as the run.
+fn report_with(record: &str, max_classification: Option<Level>) -> Report<'static> {
     let path = root().join(record);
     let (record, review) = hotwash::cli::load_for_report(&path, &LoadOptions::default())
         .unwrap_or_else(|_| panic!("{} loads", path.display()));
     build(
-        &record,
-        &review,
+        Box::leak(Box::new(record)),
+        Box::leak(Box::new(review)),
         &ReportOptions {
             max_classification,
             generated: Some(generated()),
@@ -54,7 +55,7 @@ fn report_with(record: &str, max_classification: Option<Level>) -> Report {
     )
 }
 
-fn report(record: &str) -> Report {
+fn report(record: &str) -> Report<'static> {
     report_with(record, None)
 }
 
@@ -406,9 +407,10 @@ fn json_exports_with_a_ceiling_and_a_sign_off_match_the_schema() {
 
     // A signed-off review, current and stale.
     let mut signed = report(DEMO);
-    signed.signoff.reviewer = Some("A. Analyst".into());
+    signed.signoff.reviewer = Some("A. Analyst");
     signed.signoff.at = Some(generated());
-    signed.signoff.hash = Some(format!("sha256:{}", "0".repeat(64)));
+    let hash = format!("sha256:{}", "0".repeat(64));
+    signed.signoff.hash = Some(&hash);
     for status in [SignOffStatus::Current, SignOffStatus::Stale] {
         signed.signoff.status = status;
         assert_export_valid(&v, &json_export(&signed), "a signed-off demo");
@@ -916,7 +918,7 @@ fn misp_stix_brings_every_finding_across_as_a_note_of_the_misp_event() {
     );
     for (note, f) in notes.iter().zip(&r.findings) {
         let text = note["note"].as_str().expect("the note's text");
-        assert!(text.contains(f.likelihood_term.as_str()), "{text}");
+        assert!(text.contains(f.likelihood_term), "{text}");
     }
     // misp-stix imports neither the incident nor Incident Core events, nor a
     // report's external references: the report's description, which becomes
@@ -925,10 +927,10 @@ fn misp_stix_brings_every_finding_across_as_a_note_of_the_misp_event() {
     let description = reports
         .iter()
         .filter_map(Value::as_str)
-        .find(|d| d.starts_with(&r.classification.banner))
+        .find(|d| d.starts_with(r.classification.banner))
         .unwrap_or_else(|| panic!("no event report holds the description:\n{misp:#}"));
     for s in &r.sources {
-        assert!(description.contains(&s.url), "source {} is lost", s.id);
+        assert!(description.contains(s.url), "source {} is lost", s.id);
     }
     for e in &r.events {
         assert!(
@@ -995,7 +997,7 @@ fn pycti_gives_every_external_reference_an_id() {
 
 /// The demo record with a review whose finding statement has three lines
 /// (a blank line before the third) and whose note on E1 has two.
-fn multi_line_report() -> Report {
+fn multi_line_report() -> Report<'static> {
     let dir = scratch("multi-line");
     let fixtures = root().join("tests/fixtures/tui");
     std::fs::copy(fixtures.join("demo.ron"), dir.join("demo.ron")).expect("copy the record");

@@ -30,13 +30,14 @@ fn generated() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2030, 2, 1, 12, 0, 0).unwrap()
 }
 
-fn report(path: &str, max_classification: Option<Level>) -> Report {
+/// The report borrows its record and review: a test's live as long as the run.
+fn report(path: &str, max_classification: Option<Level>) -> Report<'static> {
     let (record, review) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(
-        &record,
-        &review,
+        Box::leak(Box::new(record)),
+        Box::leak(Box::new(review)),
         &ReportOptions {
             max_classification,
             generated: Some(generated()),
@@ -366,11 +367,7 @@ fn a_brief_holds_the_judgements_and_only_the_sources_they_cite() {
 #[test]
 fn signoff_shows_its_content_hash() {
     let report = report(SIGNED, None);
-    let hash = report
-        .signoff
-        .hash
-        .clone()
-        .expect("the fixture is signed off");
+    let hash = report.signoff.hash.expect("the fixture is signed off");
     let status = report.signoff.describe();
     let text = md(&report);
     assert!(text.contains(&format!("`{hash}`")), "{text}");
@@ -457,7 +454,7 @@ fn hostile_markdown_stays_text() {
     // The title is the one heading of record text, and it is text.
     assert_eq!(
         headings.first().map(String::as_str),
-        Some(report.record.title.as_str()),
+        Some(report.record.title.as_ref()),
         "the title, read back as itself"
     );
     let fixed = [
@@ -656,16 +653,16 @@ fn exports_pass_markdownlint_and_the_nu_html_checker() {
 
 /// The demo report with a three-line statement (two lines, a blank line,
 /// a third) on its finding and a two-line note on its event E1.
-fn multi_line_report() -> Report {
+fn multi_line_report() -> Report<'static> {
     let mut r = report(DEMO, None);
     r.findings[0].statement =
-        "First line of evidence.\nSecond line: the judgement.\n\nA new paragraph.".into();
+        "First line of evidence.\nSecond line: the judgement.\n\nA new paragraph.";
     let e1 = r
         .events
         .iter_mut()
         .find(|e| e.id == "E1")
         .expect("E1 is in the report");
-    e1.note = Some("Invoice not archived.\nCheck: the hotel log.".into());
+    e1.note = Some("Invoice not archived.\nCheck: the hotel log.");
     r
 }
 
@@ -760,7 +757,7 @@ fn markdown_and_html_of_multi_line_text_pass_the_validators() {
     std::fs::create_dir_all(&dir).expect("create the temporary folder");
     let mut r = multi_line_report();
     // A note of two paragraphs too: a blank line inside a list item.
-    r.events[0].note = Some("One line.\nAnother.\n\nA second paragraph.".into());
+    r.events[0].note = Some("One line.\nAnother.\n\nA second paragraph.");
     let report = r;
     std::fs::write(dir.join("multi.md"), md(&report)).expect("write the Markdown");
     std::fs::write(dir.join("multi.html"), page(&report)).expect("write the HTML");

@@ -88,13 +88,14 @@ fn export_ok(args: &[&str]) -> Output {
     out
 }
 
-fn report(path: &str) -> Report {
+/// The report borrows its record and review: a test's live as long as the run.
+fn report(path: &str) -> Report<'static> {
     let (record, review) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(
-        &record,
-        &review,
+        Box::leak(Box::new(record)),
+        Box::leak(Box::new(review)),
         &ReportOptions {
             max_classification: None,
             generated: Some(Utc.with_ymd_and_hms(2030, 2, 1, 12, 0, 0).unwrap()),
@@ -238,14 +239,14 @@ const TYPST_HOSTILE: [&str; 6] = [
     "Größe Прослушка ✗ ≠ ↷ ∅ ✓ ·",
 ];
 
-fn hostile_report() -> Report {
+fn hostile_report() -> Report<'static> {
     let mut r = report(DEMO);
     r.record.title = TYPST_HOSTILE[0].into();
-    r.findings[0].title = TYPST_HOSTILE[1].into();
-    r.findings[0].statement = TYPST_HOSTILE[2].into();
-    r.events[0].title = TYPST_HOSTILE[3].into();
-    r.events[0].narrative = TYPST_HOSTILE[4].into();
-    r.record.summary = TYPST_HOSTILE[5].into();
+    r.findings[0].title = TYPST_HOSTILE[1];
+    r.findings[0].statement = TYPST_HOSTILE[2];
+    r.events[0].title = TYPST_HOSTILE[3];
+    r.events[0].narrative = TYPST_HOSTILE[4];
+    r.record.summary = TYPST_HOSTILE[5];
     r
 }
 
@@ -429,7 +430,7 @@ fn every_page_carries_the_banner_first_and_last_and_the_tools_agree() {
         let text = squashed(&pdftotext(&file, None));
         for f in &report(record).findings {
             assert!(
-                text.contains(&squashed(&f.title)),
+                text.contains(&squashed(f.title)),
                 "{name}: finding {} ({:?}) not found",
                 f.id,
                 f.title

@@ -172,7 +172,7 @@ use crate::stats::coarsened;
 /// The detection lag of `events` (see [`crate::stats::lag`]).
 pub fn lag(events: &[ReportEvent]) -> Option<Lag> {
     crate::stats::lag(events.iter().map(|e| crate::stats::LagEvent {
-        id: &e.id,
+        id: e.id,
         at: &e.times.at,
         fidelity: e.fidelity,
         known: e.times.known.as_ref(),
@@ -691,7 +691,7 @@ impl Figure {
 
         let label_chars = shown
             .iter()
-            .map(|e| one_line(&e.id).chars().count().min(MAX_LABEL_CHARS))
+            .map(|e| one_line(e.id).chars().count().min(MAX_LABEL_CHARS))
             .chain(std::iter::once(3))
             .max()
             .unwrap_or(3);
@@ -791,7 +791,7 @@ impl Figure {
                     }
                     known_shapes.extend(flag(kx, y));
                 }
-                let id = one_line(&e.id);
+                let id = one_line(e.id);
                 Row {
                     label: Text {
                         x: plot_left - 6.0,
@@ -801,7 +801,7 @@ impl Figure {
                     },
                     tooltip: tooltip(e),
                     href: None,
-                    event: e.id.clone(),
+                    event: e.id.to_string(),
                     bar,
                     failing,
                     markers,
@@ -1079,10 +1079,10 @@ struct Standalone<'a> {
 fn tooltip(e: &ReportEvent) -> String {
     let mut text = format!(
         "{}, {} ({}): {}",
-        one_line(&e.id),
+        one_line(e.id),
         one_line(&e.when_utc),
         e.fidelity.name(),
-        one_line(&e.title)
+        one_line(e.title)
     );
     if let Some(k) = &e.times.known {
         text.push_str(&format!(
@@ -1095,7 +1095,7 @@ fn tooltip(e: &ReportEvent) -> String {
             .controls
             .iter()
             .filter(|l| l.effect == effect)
-            .map(|l| one_line(&l.control))
+            .map(|l| one_line(l.control))
             .collect();
         if !controls.is_empty() {
             text.push_str(&format!("; {}: {}", effect.name(), controls.join(", ")));
@@ -1230,7 +1230,12 @@ mod tests {
     use crate::model::{Record, Review};
     use crate::report::{ReportOptions, build};
 
-    fn report(events: &str) -> Report {
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report(events: &str) -> Report<'static> {
         let text = format!(
             r#"(schema: 1, id: "r", title: "T", summary: "S",
             classification: (scheme: Nato, level: Restricted), tlp: "AMBER",
@@ -1238,8 +1243,8 @@ mod tests {
             events: [{events}],
             )"#
         );
-        let record: Record = crate::load::parse(&text).expect("record");
-        build(&record, &Review::new("r"), &ReportOptions::default())
+        let record: &Record = leak(crate::load::parse(&text).expect("record"));
+        build(record, leak(Review::new("r")), &ReportOptions::default())
     }
 
     fn event(id: &str, at: &str, fidelity: &str, extra: &str) -> String {

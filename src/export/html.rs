@@ -52,9 +52,25 @@ pub fn render_on(report: &Report, variant: Variant, paper: Paper) -> Result<Stri
         })
 }
 
+/// Writes the page, whole or as a brief, printed on `paper`, into `out` as
+/// it renders: the views of the events, the matrix rows and the rest are
+/// made one at a time as the template reaches them.
+pub fn write_on(
+    report: &Report,
+    variant: Variant,
+    paper: Paper,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
+    Page::new(report, variant, paper)
+        .write_into(out)
+        .map_err(ExportError::Output)
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
-struct Page {
+struct Page<'a> {
+    report: &'a Report<'a>,
+    index: Index<'a>,
     title: String,
     record_title: String,
     banner: Banner,
@@ -75,14 +91,7 @@ struct Page {
     signoff: Signoff,
     /// Said when no source is listed.
     no_sources: &'static str,
-    events: Vec<EventView>,
     legend: Vec<Cell>,
-    matrix: Vec<MatrixRow>,
-    controls: Vec<ControlView>,
-    claims: Vec<ClaimView>,
-    findings: Vec<FindingView>,
-    recommendations: Vec<RecView>,
-    sources: Vec<SourceView>,
 }
 
 struct Banner {
@@ -157,6 +166,12 @@ struct EventView {
     reviewed: bool,
     /// The analyst's note, paragraph by paragraph.
     note: Vec<Paragraph>,
+}
+
+/// An event as a column of the control-by-event matrix.
+struct EventHead {
+    anchor: String,
+    id: String,
 }
 
 /// A cell of the control-by-event matrix (or of its key).
@@ -246,11 +261,11 @@ struct SourceView {
     reliability: String,
 }
 
-impl Page {
-    fn new(report: &Report, variant: Variant, paper: Paper) -> Self {
+impl<'a> Page<'a> {
+    fn new(report: &'a Report, variant: Variant, paper: Paper) -> Self {
         let brief = variant == Variant::Brief;
         let banner = Banner {
-            words: report.classification.banner.clone(),
+            words: report.classification.banner.to_string(),
             level: level_class(report.classification.level),
             tlp: report.tlp.label(),
             tlp_class: tlp_class(report.tlp),
@@ -262,8 +277,6 @@ impl Page {
             one_line(&report.record.title)
         );
         let index = Index::new(report, variant);
-        // A brief has none of the supporting sections.
-        let full = |n: usize| if brief { 0 } else { n };
         let figure = (!brief)
             .then(|| Figure::new(report))
             .flatten()
@@ -272,6 +285,8 @@ impl Page {
                 f
             });
         Page {
+            report,
+            index,
             title,
             page_size: paper.css_size(),
             figure,
@@ -282,79 +297,131 @@ impl Page {
             period: one_line(&report.record.period),
             facts: facts(report, variant),
             withheld: report.withheld_line(),
-            summary: paragraphs(&report.record.summary),
+            summary: paragraphs(report.record.summary),
             signoff: signoff(report),
             no_sources: if brief {
                 "The judgements cite no sources."
             } else {
                 "No sources are cited in this report."
             },
-            events: event_views(&index, &report.events[..full(report.events.len())]),
             legend: Effect::ALL.into_iter().map(cell).collect(),
-            matrix: report.matrix[..full(report.matrix.len())]
-                .iter()
-                .map(|row| MatrixRow {
-                    control: index.control(&row.control),
-                    cells: row.cells.iter().map(|c| c.map(cell)).collect(),
-                })
-                .collect(),
-            controls: report.controls[..full(report.controls.len())]
-                .iter()
-                .map(|c| ControlView {
-                    anchor: anchor("control", &c.id),
-                    id: one_line(&c.id),
-                    title: one_line(&c.title),
-                    catalogue: c.catalogue.clone(),
-                    expects: one_line(&c.expects),
-                    failures: c.failures,
-                    held: c.held,
-                })
-                .collect(),
-            claims: report.claims[..full(report.claims.len())]
-                .iter()
-                .map(|c| claim(&index, c))
-                .collect(),
-            findings: report.findings.iter().map(|f| finding(&index, f)).collect(),
-            recommendations: report
-                .recommendations
-                .iter()
-                .map(|r| RecView {
-                    anchor: anchor("recommendation", &r.id),
-                    id: one_line(&r.id),
-                    finding: index.finding(&r.finding),
-                    // A recommendation is marked as the finding it answers.
-                    portion: index
-                        .report
-                        .finding(&r.finding)
-                        .map(|f| portion(&f.portion))
-                        .unwrap_or_default(),
-                    action: one_line(&r.action),
-                    owner: one_line(&r.owner),
-                    due: r.due.map_or_else(|| "none".into(), |d| d.to_string()),
-                    status: r.status.name(),
-                })
-                .collect(),
-            sources: report
-                .sources
-                .iter()
-                .filter(|s| index.sources.contains(s.id.as_str()))
-                .map(|s| SourceView {
-                    anchor: anchor("source", &s.id),
-                    id: one_line(&s.id),
-                    title: one_line(&s.title),
-                    publisher: one_line(&s.publisher),
-                    date: s.date.clone(),
-                    url: one_line(&s.url),
-                    href: web_address::is_linkable(&s.url).then(|| s.url.clone()),
-                    reliability: format!(
-                        "{} ({})",
-                        s.reliability.letter(),
-                        s.reliability.meaning()
-                    ),
-                })
-                .collect(),
             banner,
         }
+    }
+
+    /// What the page holds of a supporting section: all of it, or in a
+    /// brief nothing.
+    fn full<'s, T>(&self, all: &'s [T]) -> &'s [T] {
+        if self.brief { &[] } else { all }
+    }
+
+    fn events(&self) -> &'a [ReportEvent<'a>] {
+        self.full(&self.report.events)
+    }
+
+    /// The events' views, each made as the template reaches it (three
+    /// times: the timeline, the matrix's columns and the events).
+    fn event_views(&self) -> impl Iterator<Item = EventView> + '_ {
+        self.events().iter().map(|e| event(&self.index, e))
+    }
+
+    /// The matrix's column heads: each event's id and anchor.
+    fn event_heads(&self) -> impl Iterator<Item = EventHead> + '_ {
+        self.events().iter().map(|e| EventHead {
+            anchor: anchor("event", e.id),
+            id: one_line(e.id),
+        })
+    }
+
+    fn matrix(&self) -> &'a [crate::report::MatrixRow<'a>] {
+        self.full(&self.report.matrix)
+    }
+
+    fn matrix_rows(&self) -> impl Iterator<Item = MatrixRow> + '_ {
+        self.matrix().iter().map(|row| MatrixRow {
+            control: self.index.control(row.control),
+            cells: row.cells.iter().map(|c| c.map(cell)).collect(),
+        })
+    }
+
+    fn controls(&self) -> &'a [crate::report::ReportControl<'a>] {
+        self.full(&self.report.controls)
+    }
+
+    fn control_views(&self) -> impl Iterator<Item = ControlView> + '_ {
+        self.controls().iter().map(|c| ControlView {
+            anchor: anchor("control", c.id),
+            id: one_line(c.id),
+            title: one_line(c.title),
+            catalogue: c.catalogue.to_string(),
+            expects: one_line(c.expects),
+            failures: c.failures,
+            held: c.held,
+        })
+    }
+
+    fn claims(&self) -> &'a [ReportClaim<'a>] {
+        self.full(&self.report.claims)
+    }
+
+    fn claim_views(&self) -> impl Iterator<Item = ClaimView> + '_ {
+        self.claims().iter().map(|c| claim(&self.index, c))
+    }
+
+    fn findings(&self) -> &'a [ReportFinding<'a>] {
+        &self.report.findings
+    }
+
+    fn finding_views(&self) -> impl Iterator<Item = FindingView> + '_ {
+        self.findings().iter().map(|f| finding(&self.index, f))
+    }
+
+    fn recommendations(&self) -> &'a [crate::report::ReportRecommendation<'a>] {
+        &self.report.recommendations
+    }
+
+    fn recommendation_views(&self) -> impl Iterator<Item = RecView> + '_ {
+        let index = &self.index;
+        self.recommendations().iter().map(|r| RecView {
+            anchor: anchor("recommendation", r.id),
+            id: one_line(r.id),
+            finding: index.finding(r.finding),
+            // A recommendation is marked as the finding it answers.
+            portion: index
+                .report
+                .finding(r.finding)
+                .map(|f| portion(&f.portion))
+                .unwrap_or_default(),
+            action: one_line(r.action),
+            owner: one_line(r.owner),
+            due: r.due.map_or_else(|| "none".into(), |d| d.to_string()),
+            status: r.status.name(),
+        })
+    }
+
+    /// The sources listed: in a brief, those the judgements cite.
+    fn sources(&self) -> impl Iterator<Item = &'a crate::report::ReportSource<'a>> + '_ {
+        self.report
+            .sources
+            .iter()
+            .filter(|s| self.index.sources.contains(s.id))
+    }
+
+    fn has_sources(&self) -> bool {
+        self.sources().next().is_some()
+    }
+
+    fn source_views(&self) -> impl Iterator<Item = SourceView> + '_ {
+        self.sources().map(|s| SourceView {
+            anchor: anchor("source", s.id),
+            id: one_line(s.id),
+            title: one_line(&s.title),
+            publisher: one_line(s.publisher),
+            date: s.date.clone(),
+            url: one_line(s.url),
+            href: web_address::is_linkable(s.url).then(|| s.url.to_string()),
+            reliability: format!("{} ({})", s.reliability.letter(), s.reliability.meaning()),
+        })
     }
 }
 
@@ -412,60 +479,44 @@ fn signoff(report: &Report) -> Signoff {
             SignOffStatus::Current => "current",
             SignOffStatus::Stale => "stale",
         },
-        hash: s.hash.as_deref().map(one_line),
+        hash: s.hash.map(one_line),
     }
-}
-
-/// The views of the events, half of them made on a second core: a large
-/// report has hundreds of thousands.
-fn event_views(index: &Index, events: &[ReportEvent]) -> Vec<EventView> {
-    let (first, second) = events.split_at(events.len() / 2);
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| second.iter().map(|e| event(index, e)).collect::<Vec<_>>());
-        let mut views: Vec<EventView> = first.iter().map(|e| event(index, e)).collect();
-        views.extend(
-            later
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        views
-    })
 }
 
 fn event(index: &Index, e: &ReportEvent) -> EventView {
     EventView {
-        anchor: anchor("event", &e.id),
-        id: one_line(&e.id),
+        anchor: anchor("event", e.id),
+        id: one_line(e.id),
         portion: portion(&e.portion),
         when: one_line(&when(e)),
         end: e.end.as_deref().map(one_line),
-        place: e.place.as_deref().map(one_line),
-        title: one_line(&e.title),
-        narrative: paragraphs(&e.narrative),
+        place: e.place.map(one_line),
+        title: one_line(e.title),
+        narrative: paragraphs(e.narrative),
         actors: one_line(&e.actors.join(", ")),
         sources: e.sources.iter().map(|c| cite(index, c)).collect(),
         effects: e
             .controls
             .iter()
             .map(|l| EffectView {
-                control: index.control(&l.control),
+                control: index.control(l.control),
                 effect: l.effect.name(),
                 class: effect_class(l.effect),
-                note: l.note.as_deref().map(one_line),
+                note: l.note.map(one_line),
             })
             .collect(),
         flagged: e.flagged,
         reviewed: e.reviewed,
-        note: e.note.as_deref().map(paragraphs).unwrap_or_default(),
+        note: e.note.map(paragraphs).unwrap_or_default(),
     }
 }
 
 fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
     ClaimView {
-        anchor: anchor("claim", &c.id),
-        id: one_line(&c.id),
+        anchor: anchor("claim", c.id),
+        id: one_line(c.id),
         portion: portion(&c.portion),
-        statement: paragraphs(&c.statement),
+        statement: paragraphs(c.statement),
         status: c.status.name(),
         events: c.events.iter().map(|e| index.event(e)).collect(),
         sources: c.sources.iter().map(|s| cite(index, s)).collect(),
@@ -475,14 +526,14 @@ fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
 
 fn finding(index: &Index, f: &ReportFinding) -> FindingView {
     FindingView {
-        anchor: anchor("finding", &f.id),
-        id: one_line(&f.id),
+        anchor: anchor("finding", f.id),
+        id: one_line(f.id),
         portion: portion(&f.portion),
-        title: one_line(&f.title),
-        statement: paragraphs(&f.statement),
+        title: one_line(f.title),
+        statement: paragraphs(f.statement),
         kind: f.kind.name(),
         severity: f.severity.name(),
-        likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
+        likelihood: likelihood_words(f.likelihood_term, f.likelihood),
         confidence: f.confidence.name(),
         events: f.events.iter().map(|e| rested_event(index, e)).collect(),
         controls: f
@@ -492,11 +543,11 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
             .collect(),
         recommendations: index
             .report
-            .recommendations_of(&f.id)
+            .recommendations_of(f.id)
             .iter()
             .map(|r| Ref {
-                text: one_line(&r.id),
-                href: Some(format!("#{}", anchor("recommendation", &r.id))),
+                text: one_line(r.id),
+                href: Some(format!("#{}", anchor("recommendation", r.id))),
             })
             .collect(),
     }
@@ -508,12 +559,12 @@ fn rested_event(index: &Index, id: &str) -> RestedEvent {
         event: index.event(id),
         when: e.map(|e| one_line(&e.when_utc)).unwrap_or_default(),
         portion: e.map(|e| portion(&e.portion)).unwrap_or_default(),
-        title: e.map(|e| one_line(&e.title)).unwrap_or_default(),
+        title: e.map(|e| one_line(e.title)).unwrap_or_default(),
         sources: e
             .map(|e| {
                 e.sources
                     .iter()
-                    .map(|c| (index.source(&c.source), one_line(&c.admiralty)))
+                    .map(|c| (index.source(c.source), one_line(&c.admiralty)))
                     .collect()
             })
             .unwrap_or_default(),
@@ -526,7 +577,7 @@ fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
         title: index
             .report
             .control(id)
-            .map(|c| one_line(&c.title))
+            .map(|c| one_line(c.title))
             .unwrap_or_default(),
         effects: one_line(&rested_effects(&index.report, f, id)),
     }
@@ -534,10 +585,10 @@ fn rested_control(index: &Index, f: &ReportFinding, id: &str) -> RestedControl {
 
 fn cite(index: &Index, c: &ReportCitation) -> Cite {
     Cite {
-        source: index.source(&c.source),
-        publisher: one_line(&c.publisher),
+        source: index.source(c.source),
+        publisher: one_line(c.publisher),
         admiralty: one_line(&c.admiralty),
-        note: c.note.as_deref().map(one_line),
+        note: c.note.map(one_line),
     }
 }
 
@@ -605,10 +656,10 @@ impl<'a> Index<'a> {
         let index = ReportIndex::new(report);
         let (events, claims, controls, sources) = match variant {
             Variant::Full => (
-                report.events.iter().map(|e| e.id.as_str()).collect(),
-                report.claims.iter().map(|c| c.id.as_str()).collect(),
-                report.controls.iter().map(|c| c.id.as_str()).collect(),
-                report.sources.iter().map(|s| s.id.as_str()).collect(),
+                report.events.iter().map(|e| e.id).collect(),
+                report.claims.iter().map(|c| c.id).collect(),
+                report.controls.iter().map(|c| c.id).collect(),
+                report.sources.iter().map(|s| s.id).collect(),
             ),
             Variant::Brief => (
                 HashSet::new(),
@@ -621,7 +672,7 @@ impl<'a> Index<'a> {
             report: index,
             events,
             claims,
-            findings: report.findings.iter().map(|f| f.id.as_str()).collect(),
+            findings: report.findings.iter().map(|f| f.id).collect(),
             controls,
             sources,
         }

@@ -11,12 +11,30 @@ use super::ExportError;
 use crate::report::Report;
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
-    let mut text = serde_json::to_string_pretty(report).map_err(|e| ExportError::Render {
+    let mut bytes = Vec::new();
+    write(report, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Render {
         format: "JSON",
         message: e.to_string(),
-    })?;
-    text.push('\n');
-    Ok(text)
+    })
+}
+
+/// Writes the document to `out` as it is serialised.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ExportError> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(|e| json_error("JSON", e))?;
+    out.write_all(b"\n").map_err(ExportError::Output)
+}
+
+/// A serialiser's error: the writer's (told as such), or its own.
+pub(super) fn json_error(format: &'static str, e: serde_json::Error) -> ExportError {
+    if e.is_io() {
+        ExportError::Output(e.into())
+    } else {
+        ExportError::Render {
+            format,
+            message: e.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -30,9 +48,14 @@ mod tests {
         events: [(id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n", portion: Unclassified)],
     )"#;
 
-    fn report() -> Report {
-        let record: Record = crate::load::parse(RECORD).expect("record");
-        build(&record, &Review::new("r"), &ReportOptions::default())
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report() -> Report<'static> {
+        let record: &Record = leak(crate::load::parse(RECORD).expect("record"));
+        build(record, leak(Review::new("r")), &ReportOptions::default())
     }
 
     #[test]

@@ -52,48 +52,40 @@ pub fn render(report: &Report) -> String {
 /// they rest on (timeline, control effects, controls, events, claims) and
 /// the sources.
 pub fn render_as(report: &Report, variant: Variant) -> String {
-    let full = variant == Variant::Full;
     let anchors = Doc::anchors(report);
-    // About 1 KB an event; growing a 100 MB text by doubling would copy it
-    // over and over.
-    let capacity = 512 * (if full { report.events.len() } else { 0 } + 16);
-    let index = ReportIndex::new(report);
+    let mut doc = Doc::new(&anchors, 4096);
+    document(&mut doc, report, variant);
+    doc.out
+}
 
-    // The Events section is the largest; it is written on a second core
-    // while this one writes the sections before it.
-    let mut doc = std::thread::scope(|scope| {
-        let events_section = full.then(|| {
-            scope.spawn(|| {
-                let mut part = Doc::new(&anchors, capacity);
-                events(&mut part, report);
-                part.out
-            })
-        });
-        let mut doc = Doc::new(&anchors, capacity * 2);
-        title(&mut doc, report);
-        summary(&mut doc, report, variant);
-        judgements(&mut doc, report, &index, variant);
-        recommendations(&mut doc, report, &index);
-        if let Some(events_section) = events_section {
-            timeline(&mut doc, report);
-            matrix(&mut doc, report, &index);
-            controls(&mut doc, report);
-            let out = events_section
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            doc.append(Doc {
-                out,
-                anchors: &anchors,
-            });
-        }
-        doc
-    });
-    if full {
-        claims(&mut doc, report, &index);
-    }
-    sources(&mut doc, report, &index, variant);
-    doc.para(banner_line(report));
+/// [`render_as`], written into `out` a few blocks at a time as it is made.
+pub fn write_as(
+    report: &Report,
+    variant: Variant,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let anchors = Doc::anchors(report);
+    let mut doc = Doc::new(&anchors, 2 * FLUSH_AT);
+    doc.sink = Some(out);
+    document(&mut doc, report, variant);
     doc.finish()
+}
+
+fn document(doc: &mut Doc, report: &Report, variant: Variant) {
+    let index = ReportIndex::new(report);
+    title(doc, report);
+    summary(doc, report, variant);
+    judgements(doc, report, &index, variant);
+    recommendations(doc, report, &index);
+    if variant == Variant::Full {
+        timeline(doc, report);
+        matrix(doc, report, &index);
+        controls(doc, report);
+        events(doc, report);
+        claims(doc, report, &index);
+    }
+    sources(doc, report, &index, variant);
+    doc.para(banner_line(report));
 }
 
 /// The short code of an effect in the control-by-event matrix.
@@ -116,7 +108,7 @@ pub(super) fn likelihood_words(term: &str, likelihood: Likelihood) -> String {
 /// `**OFFEN** · TLP:CLEAR`, at the top and the bottom.
 fn banner_line(report: &Report) -> Inline {
     Inline::default()
-        .strong(&report.classification.banner)
+        .strong(report.classification.banner)
         .raw("·")
         .text(&report.tlp.label())
 }
@@ -140,7 +132,7 @@ fn title(doc: &mut Doc, report: &Report) {
 fn summary(doc: &mut Doc, report: &Report, variant: Variant) {
     let meta = &report.record;
     doc.heading(2, "Summary");
-    let summary = paragraph_lines(&meta.summary);
+    let summary = paragraph_lines(meta.summary);
     if summary.is_empty() {
         doc.para(Inline::default().text("The record has no summary."));
     }
@@ -205,9 +197,9 @@ fn judgements(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Vari
 }
 
 fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Variant) {
-    doc.anchored_heading(3, "Finding", &f.id);
-    doc.para(Inline::default().raw(&portion(&f.portion)).strong(&f.title));
-    for paragraph in &paragraph_lines(&f.statement) {
+    doc.anchored_heading(3, "Finding", f.id);
+    doc.para(Inline::default().raw(&portion(&f.portion)).strong(f.title));
+    for paragraph in &paragraph_lines(f.statement) {
         doc.para(Inline::default().raw(&portion(&f.portion)).lines(paragraph));
     }
     // ICD 203: likelihood and confidence are stated apart, never in one sentence.
@@ -219,7 +211,7 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
         ),
         (
             Inline::label("Likelihood (ICD 203):")
-                .text(&likelihood_words(&f.likelihood_term, f.likelihood)),
+                .text(&likelihood_words(f.likelihood_term, f.likelihood)),
             Vec::new(),
         ),
         (
@@ -251,9 +243,9 @@ fn finding(doc: &mut Doc, index: &ReportIndex, f: &ReportFinding, variant: Varia
         items.push((Inline::label("Rests on controls:"), controls));
     }
     let recs: Vec<&str> = index
-        .recommendations_of(&f.id)
+        .recommendations_of(f.id)
         .iter()
-        .map(|r| r.id.as_str())
+        .map(|r| r.id)
         .collect();
     if !recs.is_empty() {
         items.push((
@@ -277,7 +269,7 @@ fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -
     let mut line = head
         .text(&format!("{}:", e.when_utc))
         .raw(&portion(&e.portion))
-        .text(&format!("{}.", one_line(&e.title)));
+        .text(&format!("{}.", one_line(e.title)));
     if !e.sources.is_empty() {
         line = line.label_text("Sources:", &format!("{}.", citations(&e.sources)));
     }
@@ -288,7 +280,7 @@ fn rested_on_event(doc: &Doc, index: &ReportIndex, id: &str, variant: Variant) -
 fn rested_on_control(index: &ReportIndex, f: &ReportFinding, id: &str) -> Inline {
     let title = index
         .control(id)
-        .map(|c| format!(" {}", one_line(&c.title)))
+        .map(|c| format!(" {}", one_line(c.title)))
         .unwrap_or_default();
     Inline::default()
         .strong(id)
@@ -328,31 +320,25 @@ fn timeline(doc: &mut Doc, report: &Report) {
         doc.para(Inline::default().text("No events are in this report."));
         return;
     }
-    let rows = report
-        .events
-        .iter()
-        .map(|e| {
-            vec![
-                doc.link("Event", &e.id),
-                cell(&when(e)),
-                format!("{} {}", portion(&e.portion), cell(&e.title)),
-                cell(&e.actors.join(", ")),
-                cell(&citations(&e.sources)),
-                cell(&effects(&e.controls)),
-            ]
-        })
-        .collect();
-    doc.table(
-        &[
-            "Event",
-            "Time",
-            "Title",
-            "Actors",
-            "Sources",
-            "Control effects",
-        ],
-        rows,
-    );
+    doc.table_head(&[
+        "Event",
+        "Time",
+        "Title",
+        "Actors",
+        "Sources",
+        "Control effects",
+    ]);
+    for e in &report.events {
+        let row = [
+            doc.link("Event", e.id),
+            cell(&when(e)),
+            format!("{} {}", portion(&e.portion), cell(e.title)),
+            cell(&e.actors.join(", ")),
+            cell(&citations(&e.sources)),
+            cell(&effects(&e.controls)),
+        ];
+        doc.table_row(&row);
+    }
 }
 
 /// The control-by-event matrix as a page reads it: one row per control
@@ -363,22 +349,12 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
     doc.heading(2, "Control effects by event");
     // Every row links its events, which lets it run past 80 columns
     // (MD013); the controls that no included event links are named after.
-    let mut unlinked = Vec::new();
-    let mut rows = Vec::new();
-    for row in &report.matrix {
-        let effects = index.effects_of(&row.control);
-        if effects.is_empty() {
-            unlinked.push(row.control.as_str());
-            continue;
-        }
-        let words: Vec<String> = effects
-            .iter()
-            .map(|(event, effect)| format!("{} {}", doc.link("Event", event), effect.name()))
-            .collect();
-        let title = index.control(&row.control).map_or("", |c| c.title.as_str());
-        rows.push(vec![cell(&row.control), cell(title), words.join(", ")]);
-    }
-    if rows.is_empty() {
+    let (linked, unlinked): (Vec<&str>, Vec<&str>) = report
+        .matrix
+        .iter()
+        .map(|row| row.control)
+        .partition(|control| !index.effects_of(control).is_empty());
+    if linked.is_empty() {
         doc.para(Inline::default().text("No control is linked to an event in this report."));
         return;
     }
@@ -391,7 +367,23 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
          there ({}).",
         legend.join("; ")
     )));
-    doc.table(&["Control", "Title", "Effects by event"], rows);
+    doc.table_head(&["Control", "Title", "Effects by event"]);
+    // A row lists every event that links its control: written a row at a
+    // time, into one buffer.
+    let mut words = String::new();
+    for control in linked {
+        words.clear();
+        for (i, (event, effect)) in index.effects_of(control).iter().enumerate() {
+            if i > 0 {
+                words.push_str(", ");
+            }
+            doc.link_into(&mut words, "Event", event);
+            words.push(' ');
+            words.push_str(effect.name());
+        }
+        let title = index.control(control).map_or("", |c| c.title);
+        doc.table_row(&[cell(control), cell(title), std::mem::take(&mut words)]);
+    }
     if !unlinked.is_empty() {
         doc.para(
             Inline::label("Linked to no event in this report:")
@@ -411,9 +403,9 @@ fn controls(doc: &mut Doc, report: &Report) {
         .iter()
         .map(|c| {
             Inline::default()
-                .strong(&c.id)
+                .strong(c.id)
                 .text(&format!("{} ({}).", c.title, c.catalogue))
-                .label_text("Expects:", &c.expects)
+                .label_text("Expects:", c.expects)
                 .label_text(
                     "In this report:",
                     &format!(
@@ -434,9 +426,9 @@ fn events(doc: &mut Doc, report: &Report) {
         return;
     }
     for e in &report.events {
-        doc.anchored_heading(3, "Event", &e.id);
-        doc.para(Inline::default().raw(&portion(&e.portion)).strong(&e.title));
-        for paragraph in &paragraph_lines(&e.narrative) {
+        doc.anchored_heading(3, "Event", e.id);
+        doc.para(Inline::default().raw(&portion(&e.portion)).strong(e.title));
+        for paragraph in &paragraph_lines(e.narrative) {
             doc.para(Inline::default().raw(&portion(&e.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("When:").text(&when(e))];
@@ -479,8 +471,8 @@ fn claims(doc: &mut Doc, report: &Report, index: &ReportIndex) {
         return;
     }
     for c in &report.claims {
-        doc.anchored_heading(3, "Claim", &c.id);
-        for paragraph in &paragraph_lines(&c.statement) {
+        doc.anchored_heading(3, "Claim", c.id);
+        for paragraph in &paragraph_lines(c.statement) {
             doc.para(Inline::default().raw(&portion(&c.portion)).lines(paragraph));
         }
         let mut items = vec![Inline::label("Status:").text(c.status.name())];
@@ -518,28 +510,25 @@ fn recommendations(doc: &mut Doc, report: &Report, index: &ReportIndex) {
         doc.para(Inline::default().text("No recommendations are in this report."));
         return;
     }
-    let rows = report
-        .recommendations
-        .iter()
-        .map(|r| {
-            // A recommendation is marked as the finding it answers.
-            let mark = index
-                .finding(&r.finding)
-                .map(|f| format!("{} ", portion(&f.portion)))
-                .unwrap_or_default();
-            vec![
-                cell(&r.id),
-                doc.link("Finding", &r.finding),
-                format!("{mark}{}", cell(&r.action)),
-                cell(&r.owner),
-                r.due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "none".into()),
-                cell(r.status.name()),
-            ]
-        })
-        .collect();
-    doc.table(&["Id", "Finding", "Action", "Owner", "Due", "Status"], rows);
+    doc.table_head(&["Id", "Finding", "Action", "Owner", "Due", "Status"]);
+    for r in &report.recommendations {
+        // A recommendation is marked as the finding it answers.
+        let mark = index
+            .finding(r.finding)
+            .map(|f| format!("{} ", portion(&f.portion)))
+            .unwrap_or_default();
+        let row = [
+            cell(r.id),
+            doc.link("Finding", r.finding),
+            format!("{mark}{}", cell(r.action)),
+            cell(r.owner),
+            r.due
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "none".into()),
+            cell(r.status.name()),
+        ];
+        doc.table_row(&row);
+    }
 }
 
 /// The sources cited, or in a brief those the judgements cite.
@@ -549,7 +538,7 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
     let listed: Vec<_> = report
         .sources
         .iter()
-        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id.as_str())))
+        .filter(|s| cited.as_ref().is_none_or(|c| c.contains(s.id)))
         .collect();
     if listed.is_empty() {
         let none = match variant {
@@ -563,7 +552,7 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
         .into_iter()
         .map(|s| {
             let mut item = Inline::default()
-                .strong(&s.id)
+                .strong(s.id)
                 .text(&format!("{}.", s.title));
             item = item.text(&match &s.date {
                 Some(date) => format!("{}, {date}.", s.publisher),
@@ -575,10 +564,10 @@ fn sources(doc: &mut Doc, report: &Report, index: &ReportIndex, variant: Variant
                 s.reliability.meaning()
             ));
             // An address that is not a plain web address is shown, not linked.
-            if web_address::is_linkable(&s.url) {
+            if web_address::is_linkable(s.url) {
                 item.raw(&format!("<{}>", s.url))
             } else {
-                item.token(code_span(&visible(&s.url)))
+                item.token(code_span(&visible(s.url)))
             }
         })
         .collect();
@@ -658,7 +647,31 @@ pub(crate) fn cell(text: &str) -> String {
 
 /// Record text on one line: whitespace runs (newlines too) become one space.
 pub(super) fn one_line(text: &str) -> String {
+    // Most record text is one line already: copied as it is, without
+    // splitting it into words and joining them again.
+    if is_one_line(text) {
+        return text.to_string();
+    }
     words(text).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether [`one_line`] leaves `text` as it is: single spaces between
+/// words, none at either end, no other whitespace and nothing to replace.
+fn is_one_line(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() || needs_replacing(c) {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || text.is_empty()
 }
 
 /// Escaped record text as one line (for headings and cells).
@@ -923,7 +936,7 @@ impl Inline {
     }
 
     /// Links to the headings of `kind` (`Event E1`), comma-separated.
-    fn links(mut self, doc: &Doc, kind: &'static str, ids: &[String]) -> Self {
+    fn links(mut self, doc: &Doc, kind: &'static str, ids: &[&str]) -> Self {
         let last = ids.len().saturating_sub(1);
         for (i, id) in ids.iter().enumerate() {
             let sep = if i < last { "," } else { "" };
@@ -933,45 +946,47 @@ impl Inline {
     }
 }
 
-/// The document being written: blocks separated by one blank line.
+/// The document being written: blocks separated by one blank line. With a
+/// sink, the text goes out there whenever [`FLUSH_AT`] bytes are waiting,
+/// so that `out` is a buffer reused, not the document.
 struct Doc<'a> {
     out: String,
-    anchors: &'a Anchors,
+    anchors: &'a Anchors<'a>,
+    sink: Option<&'a mut dyn std::io::Write>,
+    /// Whether any block has gone out to the sink already.
+    flushed: bool,
+    /// The sink's first error; nothing more is written after it.
+    error: Option<std::io::Error>,
 }
+
+/// How much text a [`Doc`] with a sink holds before it writes it out.
+const FLUSH_AT: usize = 64 * 1024;
 
 /// The anchor of each `Kind id` heading, numbered as GitHub numbers repeats
 /// (`event-e1`, `event-e1-1`), known before the headings are written so
 /// that the timeline can link to them.
-type Anchors = BTreeMap<&'static str, HashMap<String, String>>;
+type Anchors<'r> = BTreeMap<&'static str, HashMap<&'r str, String>>;
 
 impl<'a> Doc<'a> {
-    fn new(anchors: &'a Anchors, capacity: usize) -> Self {
+    fn new(anchors: &'a Anchors<'a>, capacity: usize) -> Self {
         Doc {
             out: String::with_capacity(capacity),
             anchors,
+            sink: None,
+            flushed: false,
+            error: None,
         }
-    }
-
-    /// Appends another document's blocks after this one's.
-    fn append(&mut self, other: Doc) {
-        if other.out.is_empty() {
-            return;
-        }
-        if !self.out.is_empty() {
-            self.out.push('\n');
-        }
-        self.out.push_str(&other.out);
     }
 }
 
 impl Doc<'_> {
-    fn anchors(report: &Report) -> Anchors {
+    fn anchors<'r>(report: &'r Report) -> Anchors<'r> {
         let headings = report
             .events
             .iter()
-            .map(|e| ("Event", &e.id))
-            .chain(report.claims.iter().map(|c| ("Claim", &c.id)))
-            .chain(report.findings.iter().map(|f| ("Finding", &f.id)));
+            .map(|e| ("Event", e.id))
+            .chain(report.claims.iter().map(|c| ("Claim", c.id)))
+            .chain(report.findings.iter().map(|f| ("Finding", f.id)));
         // The title is the first heading: one that reads "Finding F1"
         // takes that anchor, and the finding's heading gets the next.
         let mut seen: BTreeMap<String, usize> =
@@ -991,15 +1006,41 @@ impl Doc<'_> {
             anchors
                 .entry(kind)
                 .or_insert_with(HashMap::new)
-                .entry(id.clone())
+                .entry(id)
                 .or_insert(anchor);
         }
         anchors
     }
 
     fn block(&mut self) {
-        if !self.out.is_empty() {
+        if self.out.len() >= FLUSH_AT {
+            self.flush();
+        }
+        if self.flushed || !self.out.is_empty() {
             self.out.push('\n');
+        }
+    }
+
+    /// Writes what is waiting to the sink, if there is one.
+    fn flush(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if self.error.is_none()
+            && let Err(e) = sink.write_all(self.out.as_bytes())
+        {
+            self.error = Some(e);
+        }
+        self.flushed |= !self.out.is_empty();
+        self.out.clear();
+    }
+
+    /// Writes the rest to the sink and says whether all of it went out.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -1018,13 +1059,21 @@ impl Doc<'_> {
 
     /// A link to the heading `kind id`.
     fn link(&self, kind: &'static str, id: &str) -> String {
-        let anchor = self
-            .anchors
-            .get(kind)
-            .and_then(|ids| ids.get(id))
-            .cloned()
-            .unwrap_or_else(|| slug(&format!("{kind} {id}")));
-        format!("[{}](#{anchor})", escape_text(id))
+        let mut text = String::new();
+        self.link_into(&mut text, kind, id);
+        text
+    }
+
+    /// [`Doc::link`], appended to `out`.
+    fn link_into(&self, out: &mut String, kind: &'static str, id: &str) {
+        out.push('[');
+        out.push_str(&escape_text(id));
+        out.push_str("](#");
+        match self.anchors.get(kind).and_then(|ids| ids.get(id)) {
+            Some(anchor) => out.push_str(anchor),
+            None => out.push_str(&slug(&format!("{kind} {id}"))),
+        }
+        out.push(')');
     }
 
     /// A directive to markdownlint about the next line, in an HTML comment
@@ -1061,32 +1110,32 @@ impl Doc<'_> {
         }
     }
 
-    fn table<S: AsRef<str>>(&mut self, header: &[S], rows: Vec<Vec<String>>) {
+    /// A table's header; its rows follow with [`Doc::table_row`].
+    fn table_head(&mut self, header: &[&str]) {
         self.block();
-        let line = |cells: &mut dyn Iterator<Item = &str>| {
-            let mut text = String::from("|");
-            for cell in cells {
-                text.push(' ');
-                if !cell.is_empty() {
-                    text.push_str(cell);
-                    text.push(' ');
-                }
-                text.push('|');
-            }
-            text.push('\n');
-            text
-        };
-        self.out
-            .push_str(&line(&mut header.iter().map(AsRef::as_ref)));
-        self.out.push_str(&line(&mut header.iter().map(|_| "---")));
-        for row in &rows {
-            self.out
-                .push_str(&line(&mut row.iter().map(String::as_str)));
+        self.table_line(header.iter().copied());
+        self.table_line(header.iter().map(|_| "---"));
+    }
+
+    fn table_row(&mut self, cells: &[String]) {
+        self.table_line(cells.iter().map(String::as_str));
+        // A table of 100,000 rows is one block: it goes out as it grows.
+        if self.out.len() >= FLUSH_AT {
+            self.flush();
         }
     }
 
-    fn finish(self) -> String {
-        self.out
+    fn table_line<'c>(&mut self, cells: impl Iterator<Item = &'c str>) {
+        self.out.push('|');
+        for cell in cells {
+            self.out.push(' ');
+            if !cell.is_empty() {
+                self.out.push_str(cell);
+                self.out.push(' ');
+            }
+            self.out.push('|');
+        }
+        self.out.push('\n');
     }
 }
 
@@ -1162,6 +1211,31 @@ pub(crate) fn wrap<'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_copies_clean_text_and_rewrites_the_rest_the_same_way() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\nb",
+            "a\tb",
+            "a\u{1b}b",
+            "a\u{a0}b",
+            "\u{FFFE}",
+            "Größe Прослушка",
+            "a b c",
+        ] {
+            let slow = words(text).collect::<Vec<_>>().join(" ");
+            assert_eq!(one_line(text), slow, "{text:?}");
+        }
+        assert!(is_one_line("a b") && is_one_line(""));
+        assert!(!is_one_line("a  b") && !is_one_line(" a") && !is_one_line("a\nb"));
+    }
 
     #[test]
     fn record_text_cannot_become_markup() {

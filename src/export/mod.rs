@@ -1,8 +1,10 @@
 //! Renderers of the one report model: Markdown, self-contained HTML, JSON,
 //! STIX 2.1 and PDF, and the timeline figure (an SVG) that the HTML and the
-//! PDF hold. Each takes a [`Report`] and returns the file (the text of the
-//! text formats, the bytes of the PDF); writing it is
-//! [`write_file`]'s job, which never clobbers by accident.
+//! PDF hold. Each takes a [`Report`] and writes the file into a writer as it
+//! renders ([`write_to`]; the PDF, which Typst lays out whole, is made first
+//! and then written). [`export_file`] streams it into a file by
+//! [`write_file`]'s rules, which never clobber by accident and never leave
+//! part of a file.
 
 pub mod figure;
 pub mod html;
@@ -87,6 +89,10 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    /// Writing the export out failed (standard output, a pipe); a write
+    /// to a file says which in [`ExportError::Write`].
+    #[error("cannot write the report: {0}")]
+    Output(#[source] std::io::Error),
     #[error("cannot render the {format} export: {message}")]
     Render {
         format: &'static str,
@@ -141,6 +147,33 @@ fn text_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Writes the file of `report` in `format`, laid out as `layout` says, to
+/// `out` as it renders: no format but the PDF (which Typst lays out whole)
+/// holds the document in memory. `out` should be buffered.
+pub fn write_to(
+    report: &Report,
+    format: Format,
+    layout: Layout,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
+    let Layout { variant, paper } = layout;
+    match (format, variant) {
+        (Format::Markdown, _) => {
+            markdown::write_as(report, variant, out).map_err(ExportError::Output)
+        }
+        (Format::Html, _) => html::write_on(report, variant, paper, out),
+        (Format::Json | Format::Stix | Format::Pdf, Variant::Brief) => {
+            Err(ExportError::NoBrief(format.name()))
+        }
+        (Format::Json, Variant::Full) => json::write(report, out),
+        (Format::Stix, Variant::Full) => stix::write(report, out),
+        (Format::Pdf, Variant::Full) => {
+            let bytes = pdf::render(report, layout.paper)?;
+            out.write_all(&bytes).map_err(ExportError::Output)
+        }
+    }
+}
+
 /// The text of `report` in `format`.
 pub fn render(report: &Report, format: Format) -> Result<String, ExportError> {
     render_as(report, format, Variant::Full)
@@ -170,17 +203,15 @@ pub struct Layout {
 
 /// The text of `report` in `format`, laid out as `layout` says.
 pub fn render_with(report: &Report, format: Format, layout: Layout) -> Result<String, ExportError> {
-    let Layout { variant, paper } = layout;
-    match (format, variant) {
-        (Format::Markdown, _) => Ok(markdown::render_as(report, variant)),
-        (Format::Html, _) => html::render_on(report, variant, paper),
-        (Format::Json | Format::Stix | Format::Pdf, Variant::Brief) => {
-            Err(ExportError::NoBrief(format.name()))
-        }
-        (Format::Json, Variant::Full) => json::render(report),
-        (Format::Stix, Variant::Full) => stix::render(report),
-        (Format::Pdf, Variant::Full) => Err(ExportError::NotText(format.name())),
+    if format == Format::Pdf && layout.variant == Variant::Full {
+        return Err(ExportError::NotText(format.name()));
     }
+    let bytes = render_file(report, format, layout)?;
+    // Every text renderer writes UTF-8; saying so beats a panic if one did not.
+    String::from_utf8(bytes).map_err(|e| ExportError::Render {
+        format: format.name(),
+        message: e.to_string(),
+    })
 }
 
 /// The file of `report` in `format`, laid out as `layout` says: the text
@@ -190,10 +221,9 @@ pub fn render_file(
     format: Format,
     layout: Layout,
 ) -> Result<Vec<u8>, ExportError> {
-    match (format, layout.variant) {
-        (Format::Pdf, Variant::Full) => pdf::render(report, layout.paper),
-        _ => render_with(report, format, layout).map(String::into_bytes),
-    }
+    let mut bytes = Vec::new();
+    write_to(report, format, layout, &mut bytes)?;
+    Ok(bytes)
 }
 
 impl Format {
@@ -239,6 +269,31 @@ pub fn out_path(out: &Path, record_id: &str, format: Format, variant: Variant) -
 /// is written through; only a regular file is ever replaced), refusing to
 /// replace an existing file unless `force`. Creates the folder if needed.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExportError> {
+    write_file_with(path, force, |out| {
+        out.write_all(bytes).map_err(ExportError::Output)
+    })
+}
+
+/// Renders the export of `report` in `format` straight into `path` by
+/// [`write_file`]'s rules: the file appears whole at `path` or not at all
+/// (a failure midway, of the renderer or of the disk, removes the
+/// temporary file and names `path`).
+pub fn export_file(
+    report: &Report,
+    format: Format,
+    layout: Layout,
+    path: &Path,
+    force: bool,
+) -> Result<(), ExportError> {
+    write_file_with(path, force, |out| write_to(report, format, layout, out))
+}
+
+/// [`write_file`] with the content written by `write` as it is made.
+pub fn write_file_with(
+    path: &Path,
+    force: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     use crate::files::{Replace, WriteError};
     // Refuse before creating any folder if the answer will be no.
     let target = crate::files::write_target(path).map_err(ExportError::Write)?;
@@ -256,7 +311,15 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExportEr
     } else {
         Replace::Never
     };
-    match crate::files::write_atomic(path, bytes, replace) {
+    // A renderer's own error (not the disk's) stops the writer too; either
+    // way the message names the file that was not written, and why.
+    let written = crate::files::write_atomic_with(path, replace, |out| {
+        write(out).map_err(|e| match e {
+            ExportError::Output(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })
+    });
+    match written {
         Ok(_) => Ok(()),
         Err(WriteError::Exists(p)) => Err(ExportError::Exists(p)),
         Err(e) => Err(ExportError::Write(e)),
@@ -275,6 +338,47 @@ mod tests {
         );
         assert_eq!(paragraph_lines(" \n\n "), Vec::<Vec<&str>>::new());
         assert_eq!(paragraph_lines("a\r\n\r\nb"), vec![vec!["a"], vec!["b"]]);
+    }
+
+    #[test]
+    fn an_export_that_fails_midway_leaves_no_file_and_names_it() {
+        let dir = crate::scratch::Dir::new("export", "fails-midway");
+        let path = dir.0.join("out/report.html");
+        // Half a document written, then the renderer fails.
+        let err = write_file_with(&path, false, |out| {
+            out.write_all(&vec![b'<'; 1 << 20])
+                .map_err(ExportError::Output)?;
+            Err(ExportError::Render {
+                format: "HTML",
+                message: "the template failed".into(),
+            })
+        })
+        .expect_err("fails");
+        let message = err.to_string();
+        assert!(message.contains("out/report.html"), "{message}");
+        assert!(message.contains("the template failed"), "{message}");
+        let left: Vec<_> = std::fs::read_dir(dir.0.join("out"))
+            .expect("the folder was made")
+            .collect();
+        assert!(
+            left.is_empty(),
+            "nothing at the name, no temporary: {left:?}"
+        );
+
+        // A disk error midway, replacing a file: the old one stays.
+        std::fs::write(&path, "old").expect("write");
+        let err = write_file_with(&path, true, |out| {
+            out.write_all(b"new, half").map_err(ExportError::Output)?;
+            Err(ExportError::Output(std::io::Error::other("disk full")))
+        })
+        .expect_err("fails");
+        assert!(err.to_string().contains("report.html"), "{err}");
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+        assert_eq!(
+            std::fs::read_dir(dir.0.join("out")).expect("dir").count(),
+            1
+        );
     }
 
     #[test]

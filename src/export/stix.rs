@@ -161,14 +161,6 @@ pub fn stix_id(record: &str, kind: &str, local: &str) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct Bundle {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    objects: Vec<Object>,
-}
-
 /// One STIX object. The union of the properties this exporter writes, in
 /// the order they are written; absent ones are left out.
 #[derive(Serialize, Default)]
@@ -269,14 +261,14 @@ fn label(words: &str) -> String {
 
 /// Builds the objects of one report; ids are shared.
 struct Builder<'a> {
-    report: &'a Report,
+    report: &'a Report<'a>,
     index: ReportIndex<'a>,
     /// `created` of the objects that rest on the whole report: the latest
     /// time the included record states (see [`Builder::anchor`]).
     anchor: DateTime<Utc>,
     /// `created` of each included event, by event id.
     event_created: std::collections::HashMap<&'a str, DateTime<Utc>>,
-    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource>,
+    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource<'a>>,
     marking: &'static str,
     identity: String,
     incident: String,
@@ -285,18 +277,18 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(report: &'a Report) -> Self {
-        let record = report.record.id.as_str();
+        let record = report.record.id;
         let event_created: std::collections::HashMap<&str, DateTime<Utc>> = report
             .events
             .iter()
-            .filter_map(|e| Some((e.id.as_str(), Self::event_time(e)?)))
+            .filter_map(|e| Some((e.id, Self::event_time(e)?)))
             .collect();
         let mut builder = Builder {
             report,
             index: ReportIndex::new(report),
             anchor: DateTime::UNIX_EPOCH,
             event_created,
-            sources: report.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
+            sources: report.sources.iter().map(|s| (s.id, s)).collect(),
             marking: tlp_marking_id(report.tlp),
             identity: stix_id(record, "identity", "reviewing-organisation"),
             incident: stix_id(record, "incident", "incident"),
@@ -342,14 +334,14 @@ impl<'a> Builder<'a> {
             .and_then(|f| {
                 f.events
                     .iter()
-                    .filter_map(|e| self.event_created.get(e.as_str()).copied())
+                    .filter_map(|e| self.event_created.get(e).copied())
                     .max()
             })
             .unwrap_or(self.anchor)
     }
 
     fn id(&self, kind: &str, local: &str) -> String {
-        stix_id(&self.report.record.id, kind, local)
+        stix_id(self.report.record.id, kind, local)
     }
 
     /// The properties every object this exporter creates shares; `created`
@@ -402,14 +394,14 @@ impl<'a> Builder<'a> {
     fn source_reference(&self, id: &str, description: String) -> Option<ExternalReference> {
         let s = self.index_source(id)?;
         Some(ExternalReference {
-            source_name: s.publisher.clone(),
+            source_name: s.publisher.to_string(),
             description,
-            url: stix_url(&s.url),
-            external_id: s.id.clone(),
+            url: stix_url(s.url),
+            external_id: s.id.to_string(),
         })
     }
 
-    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource> {
+    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource<'a>> {
         // Sources are few next to events: a scan per citation would not be,
         // so the lookup goes through a map built once.
         self.sources.get(id).copied()
@@ -466,12 +458,9 @@ impl<'a> Builder<'a> {
             .sources
             .iter()
             .filter_map(|c| {
-                let note = c
-                    .note
-                    .as_deref()
-                    .map_or_else(String::new, |n| format!(" {n}"));
+                let note = c.note.map_or_else(String::new, |n| format!(" {n}"));
                 self.source_reference(
-                    &c.source,
+                    c.source,
                     format!(
                         "Cited for event {} with Admiralty code {}.{note}",
                         e.id, c.admiralty
@@ -484,12 +473,7 @@ impl<'a> Builder<'a> {
             labels.push("flagged".into());
         }
         Object {
-            created: stix_time(
-                self.event_created
-                    .get(e.id.as_str())
-                    .copied()
-                    .unwrap_or(self.anchor),
-            ),
+            created: stix_time(self.event_created.get(e.id).copied().unwrap_or(self.anchor)),
             name: Some(format!("({mark}) {}: {}", e.id, e.title)),
             description: Some(description),
             status: Some("occurred"),
@@ -506,7 +490,7 @@ impl<'a> Builder<'a> {
                     tlp_2_0: None,
                 },
             )])),
-            ..self.common("event", self.id("event", &e.id))
+            ..self.common("event", self.id("event", e.id))
         }
     }
 
@@ -546,14 +530,14 @@ impl<'a> Builder<'a> {
     fn incident(&self) -> Object {
         let record = &self.report.record;
         Object {
-            name: Some(record.title.clone()),
-            description: Some(record.summary.clone()),
+            name: Some(record.title.to_string()),
+            description: Some(record.summary.to_string()),
             ..self.common("incident", self.incident.clone())
         }
     }
 
     fn course_of_action_id(&self, r: &ReportRecommendation) -> String {
-        self.id("course-of-action", &r.id)
+        self.id("course-of-action", r.id)
     }
 
     fn note(&self, f: &ReportFinding) -> Object {
@@ -589,7 +573,7 @@ impl<'a> Builder<'a> {
         object_refs.extend(f.events.iter().map(|e| self.id("event", e)));
         object_refs.extend(
             self.index
-                .recommendations_of(&f.id)
+                .recommendations_of(f.id)
                 .iter()
                 .map(|r| self.course_of_action_id(r)),
         );
@@ -604,17 +588,15 @@ impl<'a> Builder<'a> {
                 format!("severity-{}", label(f.severity.name())),
             ]),
             confidence: Some(stix_confidence(f.confidence)),
-            ..self.common("note", self.id("note", &f.id))
+            ..self.common("note", self.id("note", f.id))
         }
     }
 
     fn course_of_action(&self, r: &ReportRecommendation) -> Object {
-        let finding = self.index.finding(&r.finding);
+        let finding = self.index.finding(r.finding);
         // A recommendation goes with its finding, so it carries its portion.
-        let mark = finding.map_or_else(
-            || self.report.classification.portion.as_str(),
-            |f| f.portion.portion.as_str(),
-        );
+        let mark =
+            finding.map_or_else(|| self.report.classification.portion, |f| f.portion.portion);
         let about = finding.map_or_else(String::new, |f| format!(" ({})", f.title));
         let mut description = format!(
             "({mark}) Recommendation {} answers finding {}{about}.\nOwner: {}.\n",
@@ -643,13 +625,13 @@ impl<'a> Builder<'a> {
     fn control(&self, c: &ReportControl) -> Object {
         Object {
             name: Some(format!("{}: {}", c.id, c.title)),
-            description: Some(c.expects.clone()),
+            description: Some(c.expects.to_string()),
             labels: Some(vec!["control".into()]),
             external_references: Some(vec![ExternalReference {
-                source_name: c.catalogue.clone(),
-                description: c.title.clone(),
+                source_name: c.catalogue.to_string(),
+                description: c.title.to_string(),
                 url: None,
-                external_id: c.id.clone(),
+                external_id: c.id.to_string(),
             }]),
             ..self.common(
                 "course-of-action",
@@ -705,7 +687,7 @@ impl<'a> Builder<'a> {
         let created = c
             .events
             .iter()
-            .filter_map(|e| self.event_created.get(e.as_str()).copied())
+            .filter_map(|e| self.event_created.get(*e).copied())
             .max()
             .unwrap_or(self.anchor);
         Object {
@@ -724,7 +706,7 @@ impl<'a> Builder<'a> {
 
     fn relationship(&self, r: &ReportRecommendation) -> Object {
         Object {
-            created: stix_time(self.finding_created(self.index.finding(&r.finding))),
+            created: stix_time(self.finding_created(self.index.finding(r.finding))),
             relationship_type: Some("related-to"),
             description: Some(format!(
                 "Recommendation {} answers finding {} about this incident.",
@@ -794,7 +776,7 @@ impl<'a> Builder<'a> {
                     f.kind.name(),
                     f.severity.name(),
                     f.portion.portion,
-                    sentence(&f.title),
+                    sentence(f.title),
                     f.likelihood_term,
                     f.confidence.name(),
                 ));
@@ -806,7 +788,7 @@ impl<'a> Builder<'a> {
             for x in &r.recommendations {
                 // Marked as the finding it answers.
                 let mark = index
-                    .finding(&x.finding)
+                    .finding(x.finding)
                     .map_or_else(String::new, |f| format!("({}) ", f.portion.portion));
                 let due = x
                     .due
@@ -815,7 +797,7 @@ impl<'a> Builder<'a> {
                     "- {} (for {}): {mark}{} Owner: {}; {due}; {}.\n",
                     x.id,
                     x.finding,
-                    sentence(&x.action),
+                    sentence(x.action),
                     x.owner,
                     x.status.name()
                 ));
@@ -862,7 +844,7 @@ impl<'a> Builder<'a> {
                     .as_deref()
                     .map_or_else(String::new, |d| format!(", {d}"));
                 self.source_reference(
-                    &s.id,
+                    s.id,
                     format!(
                         "{} (source {}{date}). Source reliability {}: {}.",
                         s.title,
@@ -913,31 +895,80 @@ impl<'a> Builder<'a> {
         object.modified = Some(text);
         Ok(())
     }
+}
 
-    fn bundle(&self) -> Result<Bundle, ExportError> {
-        let r = self.report;
-        let mut objects = vec![self.identity(), self.incident()];
-        objects.extend(r.events.iter().map(|e| self.event(e)));
-        objects.extend(r.findings.iter().map(|f| self.note(f)));
-        objects.extend(r.recommendations.iter().map(|x| self.course_of_action(x)));
-        objects.extend(r.recommendations.iter().map(|x| self.relationship(x)));
-        objects.extend(r.controls.iter().map(|c| self.control(c)));
-        objects.extend(r.claims.iter().map(|c| self.claim(c)));
-        let refs = objects.iter().map(|o| o.id.clone()).collect();
-        objects.push(self.report_object(refs));
-        for object in &mut objects {
-            self.stamp(object)?;
-        }
-        let mut all = vec![self.marking_definition()];
+/// The bundle, serialised as it is made: each object is built, stamped and
+/// written in turn, never all of them held at once. The order is the one
+/// the module's documentation gives; the report, last, refers to the ids of
+/// the objects before it, which are all that is kept.
+struct Bundle<'b, 'a> {
+    builder: &'b Builder<'a>,
+}
+
+impl Serialize for Bundle<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let b = self.builder;
+        let mut bundle = serializer.serialize_struct("Bundle", 3)?;
+        bundle.serialize_field("type", "bundle")?;
+        bundle.serialize_field("id", &b.id("bundle", &b.edition()))?;
+        bundle.serialize_field("objects", &Objects { builder: b })?;
+        bundle.end()
+    }
+}
+
+struct Objects<'b, 'a> {
+    builder: &'b Builder<'a>,
+}
+
+impl Serialize for Objects<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let b = self.builder;
+        let r = b.report;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&b.marking_definition())?;
         if !r.events.is_empty() {
-            all.extend(self.event_extension());
+            for object in b.event_extension() {
+                seq.serialize_element(&object)?;
+            }
         }
-        all.extend(objects);
-        Ok(Bundle {
-            kind: "bundle",
-            id: self.id("bundle", &self.edition()),
-            objects: all,
-        })
+        let mut refs = Vec::with_capacity(
+            2 + r.events.len()
+                + r.findings.len()
+                + 2 * r.recommendations.len()
+                + r.controls.len()
+                + r.claims.len(),
+        );
+        let mut emit = |seq: &mut S::SerializeSeq, mut object: Object| {
+            refs.push(object.id.clone());
+            b.stamp(&mut object).map_err(S::Error::custom)?;
+            seq.serialize_element(&object)
+        };
+        emit(&mut seq, b.identity())?;
+        emit(&mut seq, b.incident())?;
+        for e in &r.events {
+            emit(&mut seq, b.event(e))?;
+        }
+        for f in &r.findings {
+            emit(&mut seq, b.note(f))?;
+        }
+        for x in &r.recommendations {
+            emit(&mut seq, b.course_of_action(x))?;
+        }
+        for x in &r.recommendations {
+            emit(&mut seq, b.relationship(x))?;
+        }
+        for c in &r.controls {
+            emit(&mut seq, b.control(c))?;
+        }
+        for c in &r.claims {
+            emit(&mut seq, b.claim(c))?;
+        }
+        let mut report = b.report_object(refs);
+        b.stamp(&mut report).map_err(S::Error::custom)?;
+        seq.serialize_element(&report)?;
+        seq.end()
     }
 }
 
@@ -952,13 +983,20 @@ fn sentence(text: &str) -> String {
 }
 
 pub fn render(report: &Report) -> Result<String, ExportError> {
-    let bundle = Builder::new(report).bundle()?;
-    let mut text = serde_json::to_string_pretty(&bundle).map_err(|e| ExportError::Render {
+    let mut bytes = Vec::new();
+    write(report, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Render {
         format: "STIX 2.1",
         message: e.to_string(),
-    })?;
-    text.push('\n');
-    Ok(text)
+    })
+}
+
+/// Writes the bundle to `out` as its objects are made.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ExportError> {
+    let builder = Builder::new(report);
+    serde_json::to_writer_pretty(&mut *out, &Bundle { builder: &builder })
+        .map_err(|e| super::json::json_error("STIX 2.1", e))?;
+    out.write_all(b"\n").map_err(ExportError::Output)
 }
 
 #[cfg(test)]
@@ -984,13 +1022,18 @@ mod tests {
         recommendations: [(id: "R1", finding: "F1", action: "Do it.", owner: "o", status: InProgress)],
     )"#;
 
-    fn report() -> Report {
-        let record: Record = crate::load::parse(RECORD).expect("record");
-        let review: Review = crate::load::parse(REVIEW).expect("review");
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn report() -> Report<'static> {
+        let record: &Record = leak(crate::load::parse(RECORD).expect("record"));
+        let review: &Review = leak(crate::load::parse(REVIEW).expect("review"));
         let generated = chrono::DateTime::from_timestamp(1_709_251_200, 0);
         build(
-            &record,
-            &review,
+            record,
+            review,
             &ReportOptions {
                 generated,
                 ..ReportOptions::default()
@@ -1183,7 +1226,7 @@ mod tests {
     fn modified_moves_when_the_content_changes_and_created_stays() {
         let a = bundle();
         let mut changed = report();
-        changed.findings[0].statement = "Another statement.".into();
+        changed.findings[0].statement = "Another statement.";
         let b: Value = serde_json::from_str(&render(&changed).expect("render")).expect("JSON");
         let (na, nb) = (object(&a, "note"), object(&b, "note"));
         assert_eq!(na["id"], nb["id"]);

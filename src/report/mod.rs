@@ -2,6 +2,13 @@
 //! format renders. Building it is where the sharing rules live: events the
 //! analyst left out, portions above the classification ceiling, and the
 //! banner, which is the highest portion included and never lower.
+//!
+//! The report borrows its text from the record and the review (`'a`): an
+//! export of a large record never copies its events' titles and narratives
+//! before writing them. Only what the report works out (times shown at
+//! their fidelity, counts, the withheld notice) is its own.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -25,7 +32,7 @@ pub struct ReportOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub format: &'static str,
     pub generator: String,
     pub generated: DateTime<Utc>,
@@ -38,19 +45,19 @@ pub struct Report {
     // The fields are in the order every export reads: the summary (record
     // and sign-off), the judgements and what to do about them, then what
     // they rest on. The JSON's keys follow it.
-    pub record: RecordMeta,
-    pub signoff: SignOffReport,
+    pub record: RecordMeta<'a>,
+    pub signoff: SignOffReport<'a>,
     /// The key judgements: root causes first, then contributing factors,
     /// then observations, each kind in review order.
-    pub findings: Vec<ReportFinding>,
+    pub findings: Vec<ReportFinding<'a>>,
     /// The included findings' recommendations, in the order of `findings`.
-    pub recommendations: Vec<ReportRecommendation>,
-    pub events: Vec<ReportEvent>,
-    pub controls: Vec<ReportControl>,
+    pub recommendations: Vec<ReportRecommendation<'a>>,
+    pub events: Vec<ReportEvent<'a>>,
+    pub controls: Vec<ReportControl<'a>>,
     /// Control-by-event matrix: one row per control, one cell per included event.
-    pub matrix: Vec<MatrixRow>,
-    pub claims: Vec<ReportClaim>,
-    pub sources: Vec<ReportSource>,
+    pub matrix: Vec<MatrixRow<'a>>,
+    pub claims: Vec<ReportClaim<'a>>,
+    pub sources: Vec<ReportSource<'a>>,
 }
 
 /// A level with its words in the record's scheme.
@@ -58,9 +65,9 @@ pub struct Report {
 pub struct Marking {
     pub level: Level,
     /// The banner words, such as `NATO RESTRICTED`.
-    pub banner: String,
+    pub banner: &'static str,
     /// The portion mark, such as `NR`.
-    pub portion: String,
+    pub portion: &'static str,
 }
 
 impl Marking {
@@ -68,11 +75,8 @@ impl Marking {
         let scheme = classification.scheme;
         Marking {
             level,
-            banner: scheme.banner(level).unwrap_or(level.name()).to_string(),
-            portion: scheme
-                .portion_mark(level)
-                .unwrap_or(level.name())
-                .to_string(),
+            banner: scheme.banner(level).unwrap_or(level.name()),
+            portion: scheme.portion_mark(level).unwrap_or(level.name()),
         }
     }
 }
@@ -138,12 +142,12 @@ impl WithheldKinds {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecordMeta {
-    pub id: String,
+pub struct RecordMeta<'a> {
+    pub id: &'a str,
     /// The title, or the record id when the title is withheld.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// The summary, or a note that it is withheld.
-    pub summary: String,
+    pub summary: &'a str,
     /// The portion marking of the title and summary.
     pub portion: Marking,
     /// Whether the title and summary were withheld (above the ceiling).
@@ -161,14 +165,14 @@ pub enum SignOffStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SignOffReport {
+pub struct SignOffReport<'a> {
     pub status: SignOffStatus,
-    pub reviewer: Option<String>,
+    pub reviewer: Option<&'a str>,
     pub at: Option<DateTime<Utc>>,
-    pub hash: Option<String>,
+    pub hash: Option<&'a str>,
 }
 
-impl SignOffReport {
+impl SignOffReport<'_> {
     /// "signed off by X on DATE (sha256:...)", "not signed off", or "stale".
     pub fn describe(&self) -> String {
         match (self.status, &self.reviewer, &self.at) {
@@ -186,24 +190,24 @@ impl SignOffReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportCitation {
-    pub source: String,
-    pub publisher: String,
+pub struct ReportCitation<'a> {
+    pub source: &'a str,
+    pub publisher: &'a str,
     /// The Admiralty code, such as `B2`.
     pub admiralty: String,
-    pub note: Option<String>,
+    pub note: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportLink {
-    pub control: String,
+pub struct ReportLink<'a> {
+    pub control: &'a str,
     pub effect: Effect,
-    pub note: Option<String>,
+    pub note: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportEvent {
-    pub id: String,
+pub struct ReportEvent<'a> {
+    pub id: &'a str,
     /// As written in the record (ISO 8601 at its precision).
     pub at: String,
     pub end: Option<String>,
@@ -212,17 +216,17 @@ pub struct ReportEvent {
     pub when_utc: String,
     /// Shown in the event's own zone, where it has one.
     pub when_local: Option<String>,
-    pub place: Option<String>,
-    pub zone: Option<String>,
-    pub title: String,
-    pub narrative: String,
-    pub actors: Vec<String>,
-    pub sources: Vec<ReportCitation>,
-    pub controls: Vec<ReportLink>,
+    pub place: Option<&'a str>,
+    pub zone: Option<&'a str>,
+    pub title: &'a str,
+    pub narrative: &'a str,
+    pub actors: Vec<&'a str>,
+    pub sources: Vec<ReportCitation<'a>>,
+    pub controls: Vec<ReportLink<'a>>,
     pub portion: Marking,
     pub flagged: bool,
     pub reviewed: bool,
-    pub note: Option<String>,
+    pub note: Option<&'a str>,
     /// The times as values, for drawing (the timeline figure). Not in the
     /// JSON: `at`, `end` and `fidelity` say the same there, and the shape
     /// of `hotwash-report/1` has no `known`.
@@ -240,68 +244,68 @@ pub struct EventTimes {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportControl {
-    pub id: String,
-    pub title: String,
-    pub catalogue: String,
-    pub expects: String,
+pub struct ReportControl<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub catalogue: &'static str,
+    pub expects: &'a str,
     /// Included events at which it failed, was not followed, bypassed or absent.
     pub failures: usize,
     pub held: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MatrixRow {
-    pub control: String,
+pub struct MatrixRow<'a> {
+    pub control: &'a str,
     /// One cell per included event, in the order of `Report::events`.
     pub cells: Vec<Option<Effect>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportFinding {
-    pub id: String,
-    pub title: String,
-    pub statement: String,
+pub struct ReportFinding<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub statement: &'a str,
     pub kind: crate::model::FindingKind,
     pub severity: crate::model::Severity,
     pub likelihood: crate::model::Likelihood,
     /// The ICD 203 term, such as "very likely".
-    pub likelihood_term: String,
+    pub likelihood_term: &'static str,
     pub confidence: crate::model::Confidence,
     /// Included events it rests on.
-    pub events: Vec<String>,
-    pub controls: Vec<String>,
+    pub events: Vec<&'a str>,
+    pub controls: Vec<&'a str>,
     pub portion: Marking,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportRecommendation {
-    pub id: String,
-    pub finding: String,
-    pub action: String,
-    pub owner: String,
+pub struct ReportRecommendation<'a> {
+    pub id: &'a str,
+    pub finding: &'a str,
+    pub action: &'a str,
+    pub owner: &'a str,
     pub due: Option<chrono::NaiveDate>,
     pub status: RecommendationStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportClaim {
-    pub id: String,
-    pub statement: String,
+pub struct ReportClaim<'a> {
+    pub id: &'a str,
+    pub statement: &'a str,
     pub status: crate::model::ClaimStatus,
-    pub events: Vec<String>,
-    pub sources: Vec<ReportCitation>,
-    pub conflicts_with: Vec<String>,
+    pub events: Vec<&'a str>,
+    pub sources: Vec<ReportCitation<'a>>,
+    pub conflicts_with: Vec<&'a str>,
     pub portion: Marking,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReportSource {
-    pub id: String,
-    pub title: String,
-    pub publisher: String,
+pub struct ReportSource<'a> {
+    pub id: &'a str,
+    pub title: Cow<'a, str>,
+    pub publisher: &'a str,
     pub date: Option<String>,
-    pub url: String,
+    pub url: &'a str,
     pub reliability: crate::model::Reliability,
 }
 
@@ -321,13 +325,31 @@ pub fn generation_time() -> Result<DateTime<Utc>, String> {
     }
 }
 
-/// Builds the report of `record` (as written) and `review`. The report
-/// shows the record with the review's decisions on candidate controls
-/// applied; the sign-off is checked against the record as written.
-pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Report {
-    let written = record;
-    let effective = crate::review::decide::effective(record, review);
-    let record: &Record = &effective;
+/// Builds the report of `record` and `review`, for a review that decides
+/// no candidate control (a `Linked` decision would not be shown: use
+/// [`build_decided`], which borrows the record with them applied).
+pub fn build<'a>(record: &'a Record, review: &'a Review, options: &ReportOptions) -> Report<'a> {
+    debug_assert!(
+        matches!(
+            crate::review::decide::effective(record, review),
+            std::borrow::Cow::Borrowed(_)
+        ),
+        "the review decides candidates: build_decided shows them"
+    );
+    build_decided(record, record, review, options)
+}
+
+/// Builds the report of `written` (the record as written) and `review`,
+/// showing `shown`: the record with the review's decisions on candidate
+/// controls applied ([`crate::review::decide::effective`]), which the
+/// report borrows from. The sign-off is checked against `written`.
+pub fn build_decided<'a>(
+    written: &Record,
+    shown: &'a Record,
+    review: &'a Review,
+    options: &ReportOptions,
+) -> Report<'a> {
+    let record = shown;
     let ceiling = options.max_classification;
     let allowed = |level: Level| ceiling.is_none_or(|c| level <= c);
     let overall = record.classification;
@@ -368,45 +390,40 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         record.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let actor_index: std::collections::HashMap<&str, &crate::model::Actor> =
         record.actors.iter().map(|a| (a.id.as_str(), a)).collect();
-    let cite = |c: &crate::model::Citation| {
+    let cite = |c: &'a crate::model::Citation| {
         let source = source_index.get(c.source.as_str()).copied();
         ReportCitation {
-            source: c.source.to_string(),
-            publisher: source.map(|s| s.publisher.clone()).unwrap_or_default(),
+            source: c.source.as_str(),
+            publisher: source.map_or("", |s| s.publisher.as_str()),
             admiralty: source
                 .map(|s| c.admiralty(s).to_string())
                 .unwrap_or_else(|| format!("?{}", c.credibility.0)),
-            note: c.note.clone(),
+            note: c.note.as_deref(),
         }
     };
 
     let report_event = |&i: &usize| {
         let e = &record.events[i];
-        let zone = e
-            .place
-            .as_ref()
-            .and_then(|p| p.zone.as_ref().map(|z| z.to_string()));
+        let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
         let mark = marks.get(e.id.as_str()).copied();
         ReportEvent {
-            id: e.id.to_string(),
+            id: e.id.as_str(),
             at: e.at.to_string(),
             end: e.end.map(|t| t.to_string()),
             fidelity: e.fidelity,
             when_utc: display(&e.at, e.fidelity, ZoneChoice::Utc, None),
-            when_local: zone
-                .as_deref()
-                .map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
-            place: e.place.as_ref().map(|p| p.name.to_string()),
+            when_local: zone.map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
+            place: e.place.as_ref().map(|p| p.name.as_str()),
             zone,
-            title: e.title.clone(),
-            narrative: e.narrative.clone(),
+            title: e.title.as_str(),
+            narrative: e.narrative.as_str(),
             actors: e
                 .actors
                 .iter()
                 .map(|a| {
                     actor_index
                         .get(a.as_str())
-                        .map_or_else(|| a.to_string(), |x| x.name.clone())
+                        .map_or(a.as_str(), |x| x.name.as_str())
                 })
                 .collect(),
             sources: e.sources.iter().map(cite).collect(),
@@ -414,15 +431,15 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
                 .controls
                 .iter()
                 .map(|l| ReportLink {
-                    control: l.control.to_string(),
+                    control: l.control.as_str(),
                     effect: l.effect,
-                    note: l.note.clone(),
+                    note: l.note.as_deref(),
                 })
                 .collect(),
             portion: Marking::new(overall, e.portion),
             flagged: mark.is_some_and(|m| m.flagged),
             reviewed: mark.is_some_and(|m| m.reviewed),
-            note: mark.and_then(|m| m.note.clone()),
+            note: mark.and_then(|m| m.note.as_deref()),
             times: EventTimes {
                 at: e.at,
                 end: e.end,
@@ -451,7 +468,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
     let mut cells = vec![vec![None; events.len()]; record.controls.len()];
     for (column, e) in events.iter().enumerate() {
         for link in &e.controls {
-            let Some(&row) = control_index.get(link.control.as_str()) else {
+            let Some(&row) = control_index.get(link.control) else {
                 continue;
             };
             if link.effect.is_failure() {
@@ -468,10 +485,10 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .iter()
         .zip(&counts)
         .map(|(c, &(failures, held))| ReportControl {
-            id: c.id.to_string(),
-            title: c.title.clone(),
-            catalogue: c.catalogue.name().to_string(),
-            expects: c.expects.clone(),
+            id: c.id.as_str(),
+            title: c.title.as_str(),
+            catalogue: c.catalogue.name(),
+            expects: c.expects.as_str(),
             failures,
             held,
         })
@@ -481,7 +498,7 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .iter()
         .zip(cells)
         .map(|(c, cells)| MatrixRow {
-            control: c.id.to_string(),
+            control: c.id.as_str(),
             cells,
         })
         .collect();
@@ -511,28 +528,28 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             continue;
         }
         findings.push(ReportFinding {
-            id: f.id.clone(),
-            title: f.title.clone(),
-            statement: f.statement.clone(),
+            id: f.id.as_str(),
+            title: f.title.as_str(),
+            statement: f.statement.as_str(),
             kind: f.kind,
             severity: f.severity,
             likelihood: f.likelihood,
-            likelihood_term: f.likelihood.term().to_string(),
+            likelihood_term: f.likelihood.term(),
             confidence: f.confidence,
             events: f
                 .events
                 .iter()
-                .filter(|e| included_ids.contains(e.as_str()))
-                .cloned()
+                .map(String::as_str)
+                .filter(|e| included_ids.contains(e))
                 .collect(),
-            controls: f.controls.clone(),
+            controls: f.controls.iter().map(String::as_str).collect(),
             portion: Marking::new(overall, f.portion),
         });
         recommendations.extend(recs.map(|r| ReportRecommendation {
-            id: r.id.clone(),
-            finding: r.finding.clone(),
-            action: r.action.clone(),
-            owner: r.owner.clone(),
+            id: r.id.as_str(),
+            finding: r.finding.as_str(),
+            action: r.action.as_str(),
+            owner: r.owner.as_str(),
             due: r.due,
             status: r.status,
         }));
@@ -555,25 +572,24 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             continue;
         }
         claims.push(ReportClaim {
-            id: c.id.to_string(),
-            statement: c.statement.clone(),
+            id: c.id.as_str(),
+            statement: c.statement.as_str(),
             status: c.status,
             events: c
                 .events
                 .iter()
-                .filter(|e| included_ids.contains(e.as_str()))
-                .map(|e| e.to_string())
+                .map(|e| e.as_str())
+                .filter(|e| included_ids.contains(e))
                 .collect(),
             sources: c.sources.iter().map(cite).collect(),
-            conflicts_with: c.conflicts_with.iter().map(|x| x.to_string()).collect(),
+            conflicts_with: c.conflicts_with.iter().map(|x| x.as_str()).collect(),
             // Filtered below, once every included claim is known.
             portion: Marking::new(overall, c.portion),
         });
     }
 
     // A withheld claim is not even named by the ones that conflict with it.
-    let included_claims: std::collections::HashSet<String> =
-        claims.iter().map(|c| c.id.clone()).collect();
+    let included_claims: std::collections::HashSet<&str> = claims.iter().map(|c| c.id).collect();
     for c in &mut claims {
         c.conflicts_with
             .retain(|other| included_claims.contains(other));
@@ -584,19 +600,19 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         .iter()
         .flat_map(|e| e.sources.iter())
         .chain(claims.iter().flat_map(|c| c.sources.iter()))
-        .map(|c| c.source.as_str())
+        .map(|c| c.source)
         .collect();
     let sources = record
         .sources
         .iter()
         .filter(|s| cited.contains(s.id.as_str()))
         .map(|s| ReportSource {
-            id: s.id.to_string(),
+            id: s.id.as_str(),
             // A description is bracketed here, so every export marks it alike.
-            title: s.shown_title().into_owned(),
-            publisher: s.publisher.clone(),
+            title: s.shown_title(),
+            publisher: s.publisher.as_str(),
             date: s.date.map(|d| d.to_string()),
-            url: s.url.clone(),
+            url: s.url.as_str(),
             reliability: s.reliability,
         })
         .collect();
@@ -633,9 +649,9 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
             };
             SignOffReport {
                 status,
-                reviewer: Some(s.reviewer.clone()),
+                reviewer: Some(s.reviewer.as_str()),
                 at: Some(s.at),
-                hash: Some(s.hash.clone()),
+                hash: Some(s.hash.as_str()),
             }
         }
     };
@@ -661,17 +677,16 @@ pub fn build(record: &Record, review: &Review, options: &ReportOptions) -> Repor
         ceiling: ceiling.map(|c| Marking::new(overall, c)),
         withheld,
         record: RecordMeta {
-            id: record.id.clone(),
+            id: record.id.as_str(),
             title: if title_withheld {
-                format!("Record {}", record.id)
+                Cow::Owned(format!("Record {}", record.id))
             } else {
-                record.title.clone()
+                Cow::Borrowed(record.title.as_str())
             },
             summary: if title_withheld {
                 "The title and summary are withheld: they are marked above the ceiling of this report."
-                    .to_string()
             } else {
-                record.summary.clone()
+                record.summary.as_str()
             },
             portion: Marking::new(overall, title_portion),
             withheld: title_withheld,
@@ -717,44 +732,41 @@ pub fn shown_classification(record: &Record, review: &Review) -> Classification 
 /// recommendations once per finding): exports stay linear in their size.
 #[derive(Debug)]
 pub struct ReportIndex<'a> {
-    report: &'a Report,
+    report: &'a Report<'a>,
     /// The first finding of each id, as a scan would find it.
-    findings: std::collections::HashMap<&'a str, &'a ReportFinding>,
+    findings: std::collections::HashMap<&'a str, &'a ReportFinding<'a>>,
     /// Each finding's recommendations, in report order.
-    recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation>>,
+    recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation<'a>>>,
     claims: std::collections::HashSet<&'a str>,
     /// The first event of each id.
-    events: std::collections::HashMap<&'a str, &'a ReportEvent>,
+    events: std::collections::HashMap<&'a str, &'a ReportEvent<'a>>,
     /// The first control of each id, with what happened to it at each
     /// included event that links it, worked out once: a large review's
     /// findings name controls hundreds of thousands of times.
-    controls: std::collections::HashMap<&'a str, (&'a ReportControl, EffectsByEvent<'a>)>,
+    controls: std::collections::HashMap<&'a str, (&'a ReportControl<'a>, EffectsByEvent<'a>)>,
 }
 
 /// What happened to a control at each event that links it, in event order.
 type EffectsByEvent<'a> = Vec<(&'a str, Effect)>;
 
 impl<'a> ReportIndex<'a> {
-    pub fn new(report: &'a Report) -> Self {
+    pub fn new(report: &'a Report<'a>) -> Self {
         let mut findings = std::collections::HashMap::with_capacity(report.findings.len());
         for f in &report.findings {
-            findings.entry(f.id.as_str()).or_insert(f);
+            findings.entry(f.id).or_insert(f);
         }
         let mut recommendations: std::collections::HashMap<&str, Vec<&ReportRecommendation>> =
             std::collections::HashMap::new();
         for r in &report.recommendations {
-            recommendations
-                .entry(r.finding.as_str())
-                .or_default()
-                .push(r);
+            recommendations.entry(r.finding).or_default().push(r);
         }
         let mut events = std::collections::HashMap::with_capacity(report.events.len());
         for e in &report.events {
-            events.entry(e.id.as_str()).or_insert(e);
+            events.entry(e.id).or_insert(e);
         }
         let mut controls = std::collections::HashMap::with_capacity(report.controls.len());
         for (i, c) in report.controls.iter().enumerate() {
-            if controls.contains_key(c.id.as_str()) {
+            if controls.contains_key(c.id) {
                 continue;
             }
             // The matrix has a row per control, in the same order.
@@ -766,27 +778,27 @@ impl<'a> ReportIndex<'a> {
                     row.cells
                         .iter()
                         .zip(&report.events)
-                        .filter_map(|(cell, e)| cell.map(|effect| (e.id.as_str(), effect)))
+                        .filter_map(|(cell, e)| cell.map(|effect| (e.id, effect)))
                         .collect()
                 })
                 .unwrap_or_default();
-            controls.insert(c.id.as_str(), (c, effects));
+            controls.insert(c.id, (c, effects));
         }
         ReportIndex {
             report,
             findings,
             recommendations,
-            claims: report.claims.iter().map(|c| c.id.as_str()).collect(),
+            claims: report.claims.iter().map(|c| c.id).collect(),
             events,
             controls,
         }
     }
 
-    pub fn event(&self, id: &str) -> Option<&'a ReportEvent> {
+    pub fn event(&self, id: &str) -> Option<&'a ReportEvent<'a>> {
         self.events.get(id).copied()
     }
 
-    pub fn control(&self, id: &str) -> Option<&'a ReportControl> {
+    pub fn control(&self, id: &str) -> Option<&'a ReportControl<'a>> {
         self.controls.get(id).map(|(c, _)| *c)
     }
 
@@ -803,14 +815,18 @@ impl<'a> ReportIndex<'a> {
     /// in the finding's order, and how many other included events link it.
     /// Bounded by the finding, not by the record: a large review names a
     /// control linked to thousands of events from thousands of findings.
-    pub fn effects_for(&self, f: &'a ReportFinding, id: &str) -> (Vec<(&'a str, Effect)>, usize) {
+    pub fn effects_for(
+        &self,
+        f: &'a ReportFinding<'a>,
+        id: &str,
+    ) -> (Vec<(&'a str, Effect)>, usize) {
         let shown: Vec<(&str, Effect)> = f
             .events
             .iter()
             .filter_map(|e| {
                 let event = self.event(e)?;
                 let link = event.controls.iter().find(|l| l.control == id)?;
-                Some((event.id.as_str(), link.effect))
+                Some((event.id, link.effect))
             })
             .collect();
         let linked = self.effects_of(id).len();
@@ -827,16 +843,16 @@ impl<'a> ReportIndex<'a> {
             .flat_map(|f| f.events.iter())
             .filter_map(|id| self.event(id))
             .flat_map(|e| e.sources.iter())
-            .map(|c| c.source.as_str())
+            .map(|c| c.source)
             .collect()
     }
 
-    pub fn finding(&self, id: &str) -> Option<&'a ReportFinding> {
+    pub fn finding(&self, id: &str) -> Option<&'a ReportFinding<'a>> {
         self.findings.get(id).copied()
     }
 
     /// The recommendations answering finding `id`, in report order.
-    pub fn recommendations_of(&self, id: &str) -> &[&'a ReportRecommendation] {
+    pub fn recommendations_of(&self, id: &str) -> &[&'a ReportRecommendation<'a>] {
         self.recommendations
             .get(id)
             .map(Vec::as_slice)
@@ -848,7 +864,7 @@ impl<'a> ReportIndex<'a> {
     }
 }
 
-impl Report {
+impl Report<'_> {
     /// The warning that a classified banner goes with TLP:CLEAR (see
     /// [`crate::model::marking::clear_but_classified`]), if it does.
     pub fn sharing_warning(&self) -> Option<String> {
@@ -980,7 +996,8 @@ mod tests {
             r#"sources: [(id: "s", title: "Report on the call", title_is: Description,"#,
         ))
         .expect("record");
-        let report = build(&record, &Review::new("r"), &ReportOptions::default());
+        let empty = Review::new("r");
+        let report = build(&record, &empty, &ReportOptions::default());
         assert_eq!(report.sources[0].title, "[Report on the call]");
         let (record, review) = inputs();
         let report = build(&record, &review, &ReportOptions::default());
@@ -1018,7 +1035,7 @@ mod tests {
             ..ReportOptions::default()
         };
         let report = build(&record, &review, &options);
-        let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<&str> = report.events.iter().map(|e| e.id).collect();
         assert_eq!(ids, ["E1"]);
         assert_eq!(report.findings.len(), 1);
         assert_eq!(
@@ -1121,13 +1138,9 @@ mod tests {
         review.recommendations[0].finding = "O2".into();
         review.recommendations[1].finding = "R2".into();
         let report = build(&record, &review, &ReportOptions::default());
-        let ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+        let ids: Vec<&str> = report.findings.iter().map(|f| f.id).collect();
         assert_eq!(ids, ["R1", "R2", "C1", "O1", "O2"]);
-        let recs: Vec<&str> = report
-            .recommendations
-            .iter()
-            .map(|r| r.finding.as_str())
-            .collect();
+        let recs: Vec<&str> = report.recommendations.iter().map(|r| r.finding).collect();
         assert_eq!(recs, ["R2", "O2"], "recommendations follow their findings");
         assert_eq!(
             report.judgements_line(),
@@ -1153,7 +1166,7 @@ mod tests {
             (vec![("E1", Effect::Failed), ("E2", Effect::Held)], 0)
         );
         let mut narrow = f1.clone();
-        narrow.events = vec!["E2".into()];
+        narrow.events = vec!["E2"];
         assert_eq!(
             index.effects_for(&narrow, "SC-8"),
             (vec![("E2", Effect::Held)], 1),
@@ -1181,7 +1194,8 @@ mod tests {
             max_classification: Some(Level::Unclassified),
             ..ReportOptions::default()
         };
-        let report = build(&record, &Review::new("r"), &options);
+        let empty = Review::new("r");
+        let report = build(&record, &empty, &options);
         assert_eq!(report.classification.level, Level::Unclassified);
         assert_eq!(report.sharing_warning(), None, "nothing classified is left");
     }
@@ -1193,7 +1207,8 @@ mod tests {
             max_classification: Some(Level::Unclassified),
             ..ReportOptions::default()
         };
-        let report = build(&record, &Review::new("r"), &options);
+        let empty = Review::new("r");
+        let report = build(&record, &empty, &options);
         assert_eq!(report.classification.level, Level::Unclassified);
         assert_eq!(report.classification.banner, "NATO UNCLASSIFIED");
     }

@@ -146,15 +146,19 @@ fn export(
         max_classification: request.ceiling,
         generated: Some(generated),
     };
-    // The record as written: the report applies the decisions itself and
-    // checks the sign-off against what was written.
-    let report = crate::report::build(r.bundle.written(), &r.state.review, &options);
+    // The record shown is the bundle's, with the decisions applied; the
+    // sign-off is checked against the record as written.
+    let report = crate::report::build_decided(
+        r.bundle.written(),
+        &r.bundle.record,
+        &r.state.review,
+        &options,
+    );
     let layout = crate::export::Layout {
         paper,
         ..Default::default()
     };
-    let written = crate::export::render_file(&report, request.format, layout)
-        .and_then(|bytes| crate::export::write_file(&path, &bytes, force));
+    let written = crate::export::export_file(&report, request.format, layout, &path, force);
     match written {
         Ok(()) => {
             let mut wrote = format!(

@@ -382,10 +382,10 @@ impl Doc {
     fn new(report: &Report, paper: Paper) -> Self {
         let index = Index {
             report: ReportIndex::new(report),
-            sources: report.sources.iter().map(|s| s.id.as_str()).collect(),
+            sources: report.sources.iter().map(|s| s.id).collect(),
         };
         let banner = Banner {
-            words: report.classification.banner.clone(),
+            words: report.classification.banner.to_string(),
             level: level_class(report.classification.level),
             tlp: report.tlp.label(),
             tlp_class: tlp_class(report.tlp),
@@ -398,15 +398,15 @@ impl Doc {
             },
             document_title: format!("{} · {} · {title}", banner.words, banner.tlp),
             title,
-            record_id: one_line(&report.record.id),
+            record_id: one_line(report.record.id),
             generator: report.generator.clone(),
             generated: report.generated.to_rfc3339_opts(SecondsFormat::Secs, true),
-            summary: paragraphs(&report.record.summary),
+            summary: paragraphs(report.record.summary),
             period: one_line(&report.record.period),
             signoff: Signoff {
                 status: one_line(&report.signoff.describe()),
                 warn: report.signoff.status != crate::report::SignOffStatus::Current,
-                hash: report.signoff.hash.as_deref().map(one_line),
+                hash: report.signoff.hash.map(one_line),
             },
             facts: facts(report),
             withheld: report.withheld_line(),
@@ -416,15 +416,15 @@ impl Doc {
                 .recommendations
                 .iter()
                 .map(|r| RecView {
-                    target: target("recommendation", &r.id),
-                    id: one_line(&r.id),
-                    finding: reference("finding", &r.finding, index.finding(&r.finding).is_some()),
+                    target: target("recommendation", r.id),
+                    id: one_line(r.id),
+                    finding: reference("finding", r.finding, index.finding(r.finding).is_some()),
                     portion: index
-                        .finding(&r.finding)
+                        .finding(r.finding)
                         .map(|f| portion(&f.portion))
                         .unwrap_or_default(),
-                    action: one_line(&r.action),
-                    owner: one_line(&r.owner),
+                    action: one_line(r.action),
+                    owner: one_line(r.owner),
                     due: r.due.map_or_else(|| "none".into(), |d| d.to_string()),
                     status: r.status.name(),
                 })
@@ -436,11 +436,11 @@ impl Doc {
                 .controls
                 .iter()
                 .map(|c| ControlView {
-                    target: target("control", &c.id),
-                    id: one_line(&c.id),
-                    title: one_line(&c.title),
-                    catalogue: c.catalogue.clone(),
-                    expects: one_line(&c.expects),
+                    target: target("control", c.id),
+                    id: one_line(c.id),
+                    title: one_line(c.title),
+                    catalogue: c.catalogue.to_string(),
+                    expects: one_line(c.expects),
                     counts: format!(
                         "failed, not followed, bypassed or absent at {}; held at {}",
                         crate::wording::count(c.failures, "event", "events"),
@@ -453,13 +453,13 @@ impl Doc {
                 .sources
                 .iter()
                 .map(|s| SourceView {
-                    target: target("source", &s.id),
-                    id: one_line(&s.id),
+                    target: target("source", s.id),
+                    id: one_line(s.id),
                     title: one_line(&s.title),
-                    publisher: one_line(&s.publisher),
+                    publisher: one_line(s.publisher),
                     date: s.date.as_deref().map(one_line),
-                    url: one_line(&s.url),
-                    link: web_address::is_linkable(&s.url),
+                    url: one_line(s.url),
+                    link: web_address::is_linkable(s.url),
                     reliability: format!(
                         "{} ({})",
                         s.reliability.letter(),
@@ -537,7 +537,7 @@ fn matrix(report: &Report, index: &Index) -> Vec<MatrixTable> {
             MatrixTable {
                 events: report.events[start..end]
                     .iter()
-                    .map(|e| reference("event", &e.id, true))
+                    .map(|e| reference("event", e.id, true))
                     .collect(),
                 rows: report
                     .matrix
@@ -545,8 +545,8 @@ fn matrix(report: &Report, index: &Index) -> Vec<MatrixTable> {
                     .map(|row| MatrixRow {
                         control: reference(
                             "control",
-                            &row.control,
-                            index.control(&row.control).is_some(),
+                            row.control,
+                            index.control(row.control).is_some(),
                         ),
                         cells: row
                             .cells
@@ -564,24 +564,24 @@ fn matrix(report: &Report, index: &Index) -> Vec<MatrixTable> {
 
 fn event(index: &Index, e: &ReportEvent) -> EventView {
     EventView {
-        target: target("event", &e.id),
-        id: one_line(&e.id),
+        target: target("event", e.id),
+        id: one_line(e.id),
         portion: portion(&e.portion),
         when: one_line(&when(e)),
         end: e.end.as_deref().map(one_line),
-        place: e.place.as_deref().map(one_line),
-        title: one_line(&e.title),
-        narrative: paragraphs(&e.narrative),
+        place: e.place.map(one_line),
+        title: one_line(e.title),
+        narrative: paragraphs(e.narrative),
         actors: one_line(&e.actors.join(", ")),
         sources: e.sources.iter().map(|c| cite(index, c)).collect(),
         effects: e
             .controls
             .iter()
             .map(|l| EffectView {
-                control: reference("control", &l.control, index.control(&l.control).is_some()),
+                control: reference("control", l.control, index.control(l.control).is_some()),
                 effect: l.effect.name(),
                 failure: l.effect.is_failure(),
-                note: l.note.as_deref().map(one_line),
+                note: l.note.map(one_line),
             })
             .collect(),
         analyst: match (e.flagged, e.reviewed) {
@@ -590,16 +590,16 @@ fn event(index: &Index, e: &ReportEvent) -> EventView {
             (false, true) => Some("reviewed"),
             (false, false) => None,
         },
-        note: e.note.as_deref().map(paragraphs).unwrap_or_default(),
+        note: e.note.map(paragraphs).unwrap_or_default(),
     }
 }
 
 fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
     ClaimView {
-        target: target("claim", &c.id),
-        id: one_line(&c.id),
+        target: target("claim", c.id),
+        id: one_line(c.id),
         portion: portion(&c.portion),
-        statement: paragraphs(&c.statement),
+        statement: paragraphs(c.statement),
         status: c.status.name(),
         events: c
             .events
@@ -617,14 +617,14 @@ fn claim(index: &Index, c: &ReportClaim) -> ClaimView {
 
 fn finding(index: &Index, f: &ReportFinding) -> FindingView {
     FindingView {
-        target: target("finding", &f.id),
-        id: one_line(&f.id),
+        target: target("finding", f.id),
+        id: one_line(f.id),
         portion: portion(&f.portion),
-        title: one_line(&f.title),
-        statement: paragraphs(&f.statement),
+        title: one_line(f.title),
+        statement: paragraphs(f.statement),
         kind: f.kind.name(),
         severity: f.severity.name(),
-        likelihood: likelihood_words(&f.likelihood_term, f.likelihood),
+        likelihood: likelihood_words(f.likelihood_term, f.likelihood),
         confidence: f.confidence.name(),
         events: f
             .events
@@ -635,12 +635,12 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
                     event: reference("event", id, e.is_some()),
                     when: e.map(|e| one_line(&e.when_utc)).unwrap_or_default(),
                     portion: e.map(|e| portion(&e.portion)).unwrap_or_default(),
-                    title: e.map(|e| one_line(&e.title)).unwrap_or_default(),
+                    title: e.map(|e| one_line(e.title)).unwrap_or_default(),
                     sources: e
                         .map(|e| {
                             e.sources
                                 .iter()
-                                .map(|c| (source_ref(index, &c.source), one_line(&c.admiralty)))
+                                .map(|c| (source_ref(index, c.source), one_line(&c.admiralty)))
                                 .collect()
                         })
                         .unwrap_or_default(),
@@ -654,25 +654,25 @@ fn finding(index: &Index, f: &ReportFinding) -> FindingView {
                 control: reference("control", id, index.control(id).is_some()),
                 title: index
                     .control(id)
-                    .map(|c| one_line(&c.title))
+                    .map(|c| one_line(c.title))
                     .unwrap_or_default(),
                 effects: one_line(&rested_effects(&index.report, f, id)),
             })
             .collect(),
         recommendations: index
-            .recommendations_of(&f.id)
+            .recommendations_of(f.id)
             .iter()
-            .map(|r| reference("recommendation", &r.id, true))
+            .map(|r| reference("recommendation", r.id, true))
             .collect(),
     }
 }
 
 fn cite(index: &Index, c: &ReportCitation) -> Cite {
     Cite {
-        source: source_ref(index, &c.source),
-        publisher: one_line(&c.publisher),
+        source: source_ref(index, c.source),
+        publisher: one_line(c.publisher),
         admiralty: one_line(&c.admiralty),
-        note: c.note.as_deref().map(one_line),
+        note: c.note.map(one_line),
     }
 }
 
@@ -723,13 +723,22 @@ fn portion(marking: &Marking) -> String {
 mod tests {
     use super::*;
 
-    fn taurus() -> Report {
+    /// The report borrows its record: a test's record lives as long as the test run.
+    fn leak<T>(value: T) -> &'static T {
+        Box::leak(Box::new(value))
+    }
+
+    fn taurus() -> Report<'static> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("incidents/taurus-webex-2024.ron");
         let (record, review) =
             crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
                 .unwrap_or_else(|_| panic!("the Taurus record loads"));
-        crate::report::build(&record, &review, &crate::report::ReportOptions::default())
+        crate::report::build(
+            leak(record),
+            leak(review),
+            &crate::report::ReportOptions::default(),
+        )
     }
 
     #[test]
@@ -769,7 +778,7 @@ mod tests {
     fn a_report_too_large_to_lay_out_is_refused_with_what_to_do() {
         let mut report = taurus();
         // Just over the limit, in one narrative.
-        report.events[0].narrative = "word ".repeat(MAX_DATA_BYTES / 5);
+        report.events[0].narrative = leak("word ".repeat(MAX_DATA_BYTES / 5));
         let message = render(&report, Paper::A4).expect_err("refused").to_string();
         assert!(
             message

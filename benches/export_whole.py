@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Whole-command exports against `validate` of the same record, in paired runs.
+
+    python3 benches/export_whole.py BINARY RECORD [ROUNDS] [FORMAT...]
+
+Each round runs `BINARY validate RECORD` (with `--no-cache` when the binary
+has it, so a cache never flatters the baseline), then
+`BINARY export RECORD --format F` for every format, standard output into a
+file beside the record's scratch copy (written, not thrown away), each under
+`/usr/bin/time -f "%e %M"`. Prints, per command, the median elapsed time,
+the median of its ratio to the validate of the same round, and the median
+peak RSS, also as a multiple of the record's size. Defaults: 5 rounds;
+markdown html json stix (pdf refuses reports this large)."""
+import os, statistics, subprocess, sys, tempfile
+
+binary, record = sys.argv[1], sys.argv[2]
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+formats = sys.argv[4:] or ["markdown", "html", "json", "stix"]
+size = os.path.getsize(record)
+env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+scratch = tempfile.mkdtemp(prefix="hotwash-export-whole-")
+
+help_text = subprocess.run([binary, "validate", "--help"], capture_output=True, text=True).stdout
+validate = [binary, "validate", record] + (["--no-cache"] if "--no-cache" in help_text else [])
+
+def timed(cmd, out_path):
+    stats = os.path.join(scratch, "time.txt")
+    with open(out_path, "wb") as out:
+        run = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats, *cmd],
+                             stdout=out, stderr=subprocess.PIPE, env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({run.returncode}):\n{run.stderr.decode()}")
+    elapsed, rss_kib = open(stats).read().split()[-2:]
+    return float(elapsed), int(rss_kib) * 1024, os.path.getsize(out_path)
+
+rows = {"validate": []}
+for f in formats:
+    rows[f] = []
+for r in range(rounds):
+    base = timed(validate, os.devnull)
+    rows["validate"].append((*base, 1.0))
+    for f in formats:
+        t = timed([binary, "export", record, "--format", f], os.path.join(scratch, f"out.{f}"))
+        rows[f].append((*t, t[0] / base[0]))
+    print(f"round {r + 1}/{rounds} done", file=sys.stderr)
+
+print(f"record: {record} ({size / 1e6:.0f} MB); {rounds} rounds; baseline: {' '.join(validate[1:2] + validate[3:])}")
+print("| command | elapsed (median) | ratio to validate (median of pairs) | max RSS (median) | RSS / file | output |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, runs in rows.items():
+    elapsed = statistics.median(x[0] for x in runs)
+    rss = statistics.median(x[1] for x in runs)
+    ratio = statistics.median(x[3] for x in runs)
+    out = runs[-1][2]
+    label = "validate" if name == "validate" else f"export --format {name}"
+    print(f"| `{label}` | {elapsed:.2f} s | {ratio:.2f}× | {rss / 2**20:.0f} MiB | {rss / size:.2f}× | "
+          + ("" if name == "validate" else f"{out / 1e6:.0f} MB") + " |")
+for f in formats:
+    os.remove(os.path.join(scratch, f"out.{f}"))
+os.remove(os.path.join(scratch, "time.txt"))
+os.rmdir(scratch)
