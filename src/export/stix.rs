@@ -669,12 +669,9 @@ impl<'a> Builder<'a> {
             .sources
             .iter()
             .filter_map(|s| {
-                let note = s
-                    .note
-                    .as_deref()
-                    .map_or_else(String::new, |n| format!(" {n}"));
+                let note = s.note.map_or_else(String::new, |n| format!(" {n}"));
                 self.source_reference(
-                    &s.source,
+                    s.source,
                     format!(
                         "Cited for claim {} with Admiralty code {}.{note}",
                         c.id, s.admiralty
