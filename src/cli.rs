@@ -169,17 +169,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Import incidents coded elsewhere as hotwash records (one record per
-    /// file; no review is made).
+    /// Import incidents coded elsewhere as hotwash records: one record per
+    /// file, and a review beside it only where a STIX bundle carries
+    /// hotwash's own findings.
     ///
-    /// Each file is imported on its own, on every core: a file that is not
-    /// the format, or is broken, is named with its line and column and the
-    /// others still import (the exit status is then 1). A record that exists
-    /// with the same bytes is left alone ("unchanged": importing again gives
-    /// the same bytes); with other content it is refused unless --force.
-    /// Every record written passes `hotwash validate`. Imported public data
-    /// is marked Unclassified (US scheme) and TLP:CLEAR unless --scheme,
-    /// --classification and --tlp say otherwise. See docs/IMPORT.md.
+    /// Each file is imported on its own: a file that is not the format, or
+    /// is broken, is named with its line and column and the others still
+    /// import (the exit status is then 1). Nothing is replaced without
+    /// --force, and importing the same file again gives the same bytes.
+    /// Every record written passes `hotwash validate`. See docs/IMPORT.md
+    /// (VERIS) and docs/STIX-IMPORT.md (STIX).
     Import {
         #[command(subcommand)]
         format: ImportFormat,
