@@ -1535,13 +1535,7 @@ fn stats_review(
     match loaded.value {
         Some(review) => review,
         None => {
-            let error = loaded.report.first_error().map_or_else(
-                || "not a review".to_string(),
-                |d| match d.start {
-                    Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
-                    None => text_safety::one_line(&d.message).into_owned(),
-                },
-            );
+            let error = first_error(&loaded.report, "not a review");
             let _ = writeln!(
                 std::io::stderr(),
                 "hotwash: review not used (its decisions on candidate controls are not counted): {}: {error}",
@@ -1550,6 +1544,18 @@ fn stats_review(
             crate::model::Review::new(record.id.clone())
         }
     }
+}
+
+/// A file's first error as `line:col: message` (the file is named beside
+/// it), on one line, or `fallback` when the report holds none.
+fn first_error(report: &FileReport, fallback: &str) -> String {
+    report.first_error().map_or_else(
+        || fallback.to_string(),
+        |d| match d.start {
+            Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+            None => text_safety::one_line(&d.message).into_owned(),
+        },
+    )
 }
 
 fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
@@ -1587,13 +1593,7 @@ fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCo
             }
             None => {
                 // `line:col: message`: the file is named beside it.
-                let error = loaded.report.first_error().map_or_else(
-                    || "not a record".to_string(),
-                    |d| match d.start {
-                        Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
-                        None => text_safety::one_line(&d.message).into_owned(),
-                    },
-                );
+                let error = first_error(&loaded.report, "not a record");
                 let _ = writeln!(
                     std::io::stderr(),
                     "hotwash: not counted: {}: {error}",
