@@ -1,27 +1,34 @@
 #!/usr/bin/env python3
 """Whole-command exports against `validate` of the same record, in paired runs.
 
-    python3 benches/export_whole.py BINARY RECORD [ROUNDS] [FORMAT...]
+    python3 benches/export_whole.py [--warm] BINARY RECORD [ROUNDS] [FORMAT...]
 
-Each round runs `BINARY validate RECORD` (with `--no-cache` when the binary
-has it, so a cache never flatters the baseline), then
-`BINARY export RECORD --format F` for every format, standard output into a
-file beside the record's scratch copy (written, not thrown away), each under
-`/usr/bin/time -f "%e %M"`. Prints, per command, the median elapsed time,
+Each round runs `BINARY validate RECORD`, then `BINARY export RECORD
+--format F` for every format, standard output into a file in a scratch
+folder (written, not thrown away), each under `/usr/bin/time -f "%e %M"`.
+Both commands get the same cache: none (`--no-cache`, the default here, so
+every command parses the RON), or with `--warm` a cache in the scratch
+folder (`XDG_CACHE_HOME`) that one untimed `validate` fills first. Prints, per command, the median elapsed time,
 the median of its ratio to the validate of the same round, and the median
 peak RSS, also as a multiple of the record's size. Defaults: 5 rounds;
 markdown html json stix (pdf refuses reports this large)."""
-import os, statistics, subprocess, sys, tempfile
+import os, shutil, statistics, subprocess, sys, tempfile
 
-binary, record = sys.argv[1], sys.argv[2]
-rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-formats = sys.argv[4:] or ["markdown", "html", "json", "stix"]
+args = sys.argv[1:]
+warm = "--warm" in args
+args = [a for a in args if a != "--warm"]
+binary, record = args[0], args[1]
+rounds = int(args[2]) if len(args) > 2 else 5
+formats = args[3:] or ["markdown", "html", "json", "stix"]
 size = os.path.getsize(record)
-env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 scratch = tempfile.mkdtemp(prefix="hotwash-export-whole-")
+env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", XDG_CACHE_HOME=os.path.join(scratch, "cache"))
+env.pop("HOTWASH_NO_CACHE", None)
 
-help_text = subprocess.run([binary, "validate", "--help"], capture_output=True, text=True).stdout
-validate = [binary, "validate", record] + (["--no-cache"] if "--no-cache" in help_text else [])
+no_cache = [] if warm else ["--no-cache"]
+validate = [binary, "validate", record] + no_cache
+if warm:
+    subprocess.run(validate, stdout=subprocess.DEVNULL, env=env, check=True)
 
 def timed(cmd, out_path):
     stats = os.path.join(scratch, "time.txt")
@@ -40,11 +47,11 @@ for r in range(rounds):
     base = timed(validate, os.devnull)
     rows["validate"].append((*base, 1.0))
     for f in formats:
-        t = timed([binary, "export", record, "--format", f], os.path.join(scratch, f"out.{f}"))
+        t = timed([binary, "export", record, "--format", f] + no_cache, os.path.join(scratch, f"out.{f}"))
         rows[f].append((*t, t[0] / base[0]))
     print(f"round {r + 1}/{rounds} done", file=sys.stderr)
 
-print(f"record: {record} ({size / 1e6:.0f} MB); {rounds} rounds; baseline: {' '.join(validate[1:2] + validate[3:])}")
+print(f"record: {record} ({size / 1e6:.0f} MB); {rounds} rounds; cache: {'warm' if warm else 'none (--no-cache)'}")
 print("| command | elapsed (median) | ratio to validate (median of pairs) | max RSS (median) | RSS / file | output |")
 print("|---|---:|---:|---:|---:|---:|")
 for name, runs in rows.items():
@@ -58,4 +65,6 @@ for name, runs in rows.items():
 for f in formats:
     os.remove(os.path.join(scratch, f"out.{f}"))
 os.remove(os.path.join(scratch, "time.txt"))
+shutil.rmtree(os.path.join(scratch, "cache"), ignore_errors=True)
+os.rmdir(scratch)
 os.rmdir(scratch)

@@ -6,6 +6,7 @@
 //! [`write_file`]'s rules, which never clobber by accident and never leave
 //! part of a file.
 
+pub(crate) mod chunks;
 pub mod figure;
 pub mod html;
 pub mod json;
