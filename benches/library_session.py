@@ -2,20 +2,36 @@
 """The library load as a user sees it, on the real binary in tmux at 120x40,
 against `hotwash validate` of the same folder on one core and on all.
 
-    python3 benches/library_session.py BINARY FOLDER RECORDS [RUNS]
+    python3 benches/library_session.py [--warm] BINARY FOLDER RECORDS [RUNS]
 
 Each run, in turn: `taskset -c 0 hotwash validate FOLDER` (the serial
 baseline), `hotwash validate FOLDER` (every core), then `hotwash FOLDER` in
 tmux, timed from the start until the screen shows all RECORDS rows loaded
 (`Records (N)` and no `Loading`). Each command runs under /usr/bin/time -v
 for its CPU share and peak RSS. Prints each run and the medians, with the
-ratios taken within each run."""
-import os, re, statistics, subprocess, sys, time
+ratios taken within each run.
 
-binary, folder, records = sys.argv[1], sys.argv[2], int(sys.argv[3])
-runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+Every command gets the same cache: none (HOTWASH_NO_CACHE=1, the default
+here, so each parses every file), or with `--warm` a cache in a scratch
+folder (XDG_CACHE_HOME) that one untimed `validate` fills first."""
+import os, re, shutil, statistics, subprocess, sys, tempfile, time
+
+args = sys.argv[1:]
+warm = "--warm" in args
+args = [a for a in args if a != "--warm"]
+binary, folder, records = args[0], args[1], int(args[2])
+runs = int(args[3]) if len(args) > 3 else 3
 S = "h14-lib-bench"
 TMP = os.environ.get("TMPDIR", "/tmp")
+cache_home = tempfile.mkdtemp(prefix="hotwash-lib-cache-")
+os.environ["XDG_CACHE_HOME"] = cache_home
+if warm:
+    os.environ.pop("HOTWASH_NO_CACHE", None)
+    subprocess.run([binary, "validate", folder], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+else:
+    os.environ["HOTWASH_NO_CACHE"] = "1"
+cache_env = f"XDG_CACHE_HOME={cache_home} " + ("" if warm else "HOTWASH_NO_CACHE=1 ")
 
 def timed(cmd):
     out = os.path.join(TMP, "h14-lib-time.txt")
@@ -40,7 +56,7 @@ def tui():
     tmux("kill-session", "-t", S)
     t = time.monotonic()
     tmux("new-session", "-d", "-s", S, "-x", "120", "-y", "40",
-         f"/usr/bin/time -v -o {out} {binary} {folder}")
+         f"env {cache_env}/usr/bin/time -v -o {out} {binary} {folder}")
     want = f"Records ({records})"
     while True:
         s = tmux("capture-pane", "-t", S, "-p")
@@ -73,4 +89,6 @@ med = lambda k: statistics.median(r[k] for r in rows)
 ratio = lambda k: statistics.median(r[k] / r[0] for r in rows)
 print(f"median: validate serial {med(0):.2f}s, validate {med(1):.2f}s ({ratio(1):.2f}x), "
       f"TUI loaded {med(2):.2f}s ({ratio(2):.2f}x serial validate)")
+print(f"cache: {'warm' if warm else 'none (HOTWASH_NO_CACHE=1)'}")
 tmux("kill-server")
+shutil.rmtree(cache_home, ignore_errors=True)

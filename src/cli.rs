@@ -1518,46 +1518,11 @@ struct StatsRequest<'a> {
     force: bool,
 }
 
-/// `hotwash stats`: summarise each record as it is read, then tally.
-/// The review beside `file`, whose decisions on candidate controls count
-/// in the stats. None there: an empty one. One that does not load is said
-/// on stderr, and the record is counted as written.
-fn stats_review(
-    file: &Path,
-    record: &crate::model::Record,
-    options: &LoadOptions,
-) -> crate::model::Review {
-    let review_file = load::review_path(file);
-    if std::fs::symlink_metadata(&review_file).is_err() {
-        return crate::model::Review::new(record.id.clone());
-    }
-    let loaded = load::load_review(&review_file, record, options);
-    match loaded.value {
-        Some(review) => review,
-        None => {
-            let error = first_error(&loaded.report, "not a review");
-            let _ = writeln!(
-                std::io::stderr(),
-                "hotwash: review not used (its decisions on candidate controls are not counted): {}: {error}",
-                text_safety::one_line(&review_file.display().to_string())
-            );
-            crate::model::Review::new(record.id.clone())
-        }
-    }
-}
-
-/// A file's first error as `line:col: message` (the file is named beside
-/// it), on one line, or `fallback` when the report holds none.
-fn first_error(report: &FileReport, fallback: &str) -> String {
-    report.first_error().map_or_else(
-        || fallback.to_string(),
-        |d| match d.start {
-            Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
-            None => text_safety::one_line(&d.message).into_owned(),
-        },
-    )
-}
-
+/// `hotwash stats`: summarise each record (on every core, through the
+/// cache when there is one), then tally. A record is counted with the
+/// analyst's decisions on candidate controls in the review beside it; a
+/// review that does not load is said on stderr, and the record is counted
+/// as written.
 fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCode {
     use crate::stats::render::{self, Shown, Unreadable};
     let fail = |message: String| {
@@ -1579,21 +1544,30 @@ fn stats(paths: &[PathBuf], req: &StatsRequest, options: &LoadOptions) -> ExitCo
             files.push(path.clone());
         }
     }
+    // Only what the tally needs crosses back: a record that does not load
+    // gives its first error, not its report (which holds its text).
+    let results =
+        crate::library::map_in_order(&files, crate::library::parallel::jobs(), |_, file| {
+            crate::library::summarise(file, options)
+                .map_err(|report| report.first_error_line("not a record"))
+        });
     let mut unreadable = Vec::new();
     let mut summaries = Vec::with_capacity(files.len());
-    for file in &files {
-        let loaded = load::load_record(file, options);
-        match loaded.value {
-            // The record goes out of scope here: only its summary is kept.
-            // Counted as the analyst's decisions on candidates make it.
-            Some(record) => {
-                let review = stats_review(file, &record, options);
-                let effective = crate::review::decide::effective(&record, &review);
-                summaries.push(crate::stats::Summary::of(&effective));
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Ok(summary) => {
+                if let Some(error) = &summary.review.unusable {
+                    let review_file = load::review_path(file);
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "hotwash: review not used (its decisions on candidate controls are not counted): {}: {error}",
+                        text_safety::one_line(&review_file.display().to_string())
+                    );
+                }
+                summaries.push(summary.stats);
             }
-            None => {
+            Err(error) => {
                 // `line:col: message`: the file is named beside it.
-                let error = first_error(&loaded.report, "not a record");
                 let _ = writeln!(
                     std::io::stderr(),
                     "hotwash: not counted: {}: {error}",

@@ -71,6 +71,8 @@ pub struct Counts {
     /// Writes that failed (a full disk, a read-only folder); never shown,
     /// the value is still returned.
     pub write_failures: usize,
+    /// Listings of the folder to enforce the cap.
+    pub listings: usize,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +82,7 @@ struct Counters {
     rejected: AtomicUsize,
     written: AtomicUsize,
     write_failures: AtomicUsize,
+    listings: AtomicUsize,
 }
 
 fn bump(counter: &AtomicUsize) {
@@ -93,7 +96,25 @@ pub struct Cache {
     max_bytes: u64,
     build: String,
     counters: Counters,
+    /// What this process believes the folder holds, so that a write need
+    /// not list the folder: a library of thousands of records writes
+    /// thousands of entries, and listing after each made that quadratic.
+    held: std::sync::Mutex<Held>,
 }
+
+/// The folder's size as of its last listing, plus what was written since.
+#[derive(Debug, Default)]
+struct Held {
+    /// `None` until the first listing.
+    bytes: Option<u64>,
+    /// Writes since the last listing.
+    writes: u32,
+}
+
+/// Writes between listings of the folder even when the cap seems far: other
+/// processes write into the same folder, and stale temporary files are
+/// cleared at a listing.
+const RELIST_EVERY: u32 = 64;
 
 /// What identifies an entry: the kind of value, the content of the files
 /// it came from and the parameters that shaped it, for this build.
@@ -251,6 +272,7 @@ impl Cache {
             max_bytes: DEFAULT_MAX_BYTES,
             build: build_id(),
             counters: Counters::default(),
+            held: std::sync::Mutex::new(Held::default()),
         }
     }
 
@@ -280,6 +302,7 @@ impl Cache {
             rejected: get(&c.rejected),
             written: get(&c.written),
             write_failures: get(&c.write_failures),
+            listings: get(&c.listings),
         }
     }
 
@@ -363,7 +386,10 @@ impl Cache {
         // No fsync: an entry cut short by a crash fails its length or hash
         // check and is rebuilt; waiting for the disk would cost every open.
         temp.persist(self.entry_path(key)).map_err(|e| e.error)?;
-        self.evict()?;
+        if self.must_list((HEADER_LEN + payload.len()) as u64) {
+            let total = self.evict()?;
+            self.listed(total);
+        }
         Ok(true)
     }
 
@@ -385,16 +411,17 @@ impl Cache {
         Ok(value)
     }
 
-    /// The value of `kind` for the files at `paths` (a record and its
-    /// review, say; a missing file counts as absent), from the cache or built
-    /// by `build`. The files are hashed before and after `build` reads them:
-    /// if one changed meanwhile the value is returned but not stored, so an
-    /// entry never pairs one content with a value built from another.
-    /// A file that cannot be read is `build`'s business: nothing is cached.
+    /// The value for `base` (its kind and parameters) and the files at
+    /// `paths` (a record and its review, say; a missing file counts as
+    /// absent), from the cache or built by `build`. The files are hashed
+    /// before and after `build` reads them: if one changed meanwhile the
+    /// value is returned but not stored, so an entry never pairs one content
+    /// with a value built from another. A file that cannot be read is
+    /// `build`'s business: nothing is cached.
     pub fn get_or_insert_with<T, E>(
         &self,
         paths: &[&Path],
-        kind: &str,
+        base: &Key,
         build: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E>
     where
@@ -403,7 +430,7 @@ impl Cache {
         let key_of = || {
             paths
                 .iter()
-                .try_fold(Key::new(kind), |key, path| key.file(path))
+                .try_fold(base.clone(), |key, path| key.file(path))
                 .ok()
         };
         let Some(key) = key_of() else {
@@ -486,7 +513,38 @@ impl Cache {
 
     /// Removes the least recently used entries until the folder holds at
     /// most `max_bytes`, and temporary files interrupted writes left.
-    fn evict(&self) -> io::Result<()> {
+    /// Counts a write of `bytes` and says whether the folder must be listed
+    /// now: at the first write, every [`RELIST_EVERY`] writes, and whenever
+    /// the folder may have gone past the cap.
+    fn must_list(&self, bytes: u64) -> bool {
+        let Ok(mut held) = self.held.lock() else {
+            return true;
+        };
+        held.writes += 1;
+        match held.bytes {
+            Some(b) => {
+                let b = b.saturating_add(bytes);
+                held.bytes = Some(b);
+                b > self.max_bytes || held.writes >= RELIST_EVERY
+            }
+            None => true,
+        }
+    }
+
+    /// Notes what a listing (and eviction) left in the folder.
+    fn listed(&self, total: u64) {
+        if let Ok(mut held) = self.held.lock() {
+            *held = Held {
+                bytes: Some(total),
+                writes: 0,
+            };
+        }
+    }
+
+    /// Removes stale temporary files, then the least recently used entries
+    /// until the folder fits the cap; returns what the entries then take.
+    fn evict(&self) -> io::Result<u64> {
+        bump(&self.counters.listings);
         let mut listed = self.listing()?;
         for temp in listed.iter().filter(|l| l.temp) {
             let _ = std::fs::remove_file(&temp.path);
@@ -494,7 +552,7 @@ impl Cache {
         listed.retain(|l| !l.temp);
         let mut total: u64 = listed.iter().map(|l| l.size).sum();
         if total <= self.max_bytes {
-            return Ok(());
+            return Ok(total);
         }
         listed.sort_by_key(|l| l.modified);
         for oldest in listed {
@@ -508,7 +566,7 @@ impl Cache {
                 Err(e) => return Err(e),
             }
         }
-        Ok(())
+        Ok(total)
     }
 
     /// Removes every entry (and the folder, when nothing else is in it).
@@ -528,6 +586,7 @@ impl Cache {
         }
         // Only an empty folder goes: anything else in it is not ours.
         let _ = std::fs::remove_dir(&self.dir);
+        self.listed(0);
         Ok(cleared)
     }
 }

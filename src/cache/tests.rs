@@ -381,6 +381,35 @@ fn the_least_recently_used_entries_go_past_the_cap() {
 }
 
 #[test]
+fn many_writes_list_the_folder_a_few_times_not_once_each() {
+    let s = Setup::new("listings");
+    let cache = Cache::at(s.cache_dir.clone()).with_max_bytes(1 << 20);
+    for n in 0..500u32 {
+        cache.put(&Key::new("test").param("n", n), &"x".repeat(100));
+    }
+    let counts = cache.counts();
+    assert_eq!(counts.written, 500);
+    // The first write, then one in every 64: 8 in all, not 500.
+    assert_eq!(counts.listings, 8, "{counts:?}");
+    assert_eq!(s.entries().len(), 500);
+}
+
+#[test]
+fn the_cap_holds_between_listings() {
+    let s = Setup::new("cap-between");
+    let cache = Cache::at(s.cache_dir.clone()).with_max_bytes(10_000);
+    for n in 0..40u32 {
+        cache.put(&Key::new("test").param("n", n), &"x".repeat(900));
+        let held: u64 = s
+            .entries()
+            .iter()
+            .map(|e| std::fs::metadata(e).expect("entry").len())
+            .sum();
+        assert!(held <= 10_000, "after {n}: {held} bytes");
+    }
+}
+
+#[test]
 fn clear_removes_the_entries_and_only_them() {
     let s = Setup::new("clear");
     let path = s.write("taurus.ron", taurus());
@@ -415,7 +444,7 @@ fn get_or_insert_with_builds_once_per_content() {
     let mut builds = 0;
     let mut summary = |cache: &Cache| {
         cache
-            .get_or_insert_with(&[&record, &review], "summary", || {
+            .get_or_insert_with(&[&record, &review], &Key::new("summary"), || {
                 builds += 1;
                 let text = std::fs::read_to_string(&record)?;
                 Ok::<_, io::Error>((text.len(), review.exists()))
@@ -431,7 +460,8 @@ fn get_or_insert_with_builds_once_per_content() {
     assert_eq!(cache.counts().hits, 1);
     assert_eq!(builds, 2);
     // An error from the build is returned, and nothing stored.
-    let failed: Result<u8, &str> = cache.get_or_insert_with(&[&record], "other", || Err("no"));
+    let failed: Result<u8, &str> =
+        cache.get_or_insert_with(&[&record], &Key::new("other"), || Err("no"));
     assert_eq!(failed, Err("no"));
 }
 
@@ -440,11 +470,12 @@ fn a_file_changed_while_it_is_built_is_not_stored() {
     let s = Setup::new("changing");
     let record = s.write("w.ron", WARNED);
     let cache = s.cache();
-    let built: Result<String, io::Error> = cache.get_or_insert_with(&[&record], "summary", || {
-        let text = std::fs::read_to_string(&record)?;
-        std::fs::write(&record, format!("{WARNED} "))?;
-        Ok(text)
-    });
+    let built: Result<String, io::Error> =
+        cache.get_or_insert_with(&[&record], &Key::new("summary"), || {
+            let text = std::fs::read_to_string(&record)?;
+            std::fs::write(&record, format!("{WARNED} "))?;
+            Ok(text)
+        });
     assert_eq!(built.expect("builds"), WARNED);
     assert_eq!(cache.counts().written, 0);
 }
@@ -492,4 +523,62 @@ fn concurrent_writers_and_readers_never_see_a_partial_entry() {
             });
         }
     });
+}
+
+#[test]
+fn a_summary_comes_from_the_cache_until_the_record_or_its_review_changes() {
+    let s = Setup::new("summary");
+    let path = s.write("taurus.ron", taurus());
+    let cache = s.cache();
+    let opts = options(&cache);
+    let uncached = || crate::library::summarise(&path, &LoadOptions::default()).expect("loads");
+    let first = crate::library::summarise(&path, &opts).expect("loads");
+    assert_eq!(first, uncached());
+    // The record and its summary were written.
+    assert_eq!(cache.counts().written, 2, "{:?}", cache.counts());
+    let again = crate::library::summarise(&path, &opts).expect("loads");
+    assert_eq!(again, first);
+    assert_eq!(cache.counts().hits, 1, "only the summary was read");
+
+    // A review written beside it is another summary: reviewed counts.
+    let record: Record = load::parse(taurus()).expect("parses");
+    let mut review = crate::model::Review::new(record.id.clone());
+    let mut mark = crate::model::EventMark::new(record.events[0].id.to_string());
+    mark.reviewed = true;
+    review.marks.push(mark);
+    let review_text =
+        ron::ser::to_string_pretty(&review, ron::ser::PrettyConfig::default()).expect("serialises");
+    std::fs::write(load::review_path(&path), review_text).expect("write the review");
+    let reviewed = crate::library::summarise(&path, &opts).expect("loads");
+    assert_eq!(reviewed.review.reviewed, 1);
+    assert_eq!(reviewed, uncached());
+
+    // A broken review: said in the summary, from the cache as fresh.
+    std::fs::write(load::review_path(&path), "(schema: 1, record: ").expect("break it");
+    let broken = crate::library::summarise(&path, &opts).expect("loads");
+    assert_eq!(broken.review.reviewed, 0);
+    assert!(broken.review.unusable.is_some(), "{broken:?}");
+    assert_eq!(
+        crate::library::summarise(&path, &opts).expect("loads"),
+        broken
+    );
+    assert_eq!(broken, uncached());
+
+    // The record changed: its new title, not the stored summary.
+    std::fs::write(&path, WARNED).expect("rewrite");
+    let changed = crate::library::summarise(&path, &opts).expect("loads");
+    assert_eq!(changed.title(), "T");
+}
+
+#[test]
+fn a_record_that_does_not_load_gets_no_summary_entry() {
+    let s = Setup::new("summary-broken");
+    let path = s.write("broken.ron", "(schema: 1, id: ");
+    let cache = s.cache();
+    for _ in 0..2 {
+        let report = crate::library::summarise(&path, &options(&cache)).expect_err("broken");
+        assert!(report.first_error().is_some(), "{report:?}");
+    }
+    assert_eq!(cache.counts().written, 0);
+    assert!(s.entries().is_empty());
 }

@@ -57,6 +57,10 @@ pub struct ReviewProgress {
     /// Candidate controls (an event's `candidates`) with no decision in the
     /// review for that event and control.
     pub awaiting_decision: usize,
+    /// Why the review file beside the record was not used (it does not
+    /// load): its first error as `line:col: message`. The summary is then
+    /// of the record with an empty review.
+    pub unusable: Option<String>,
 }
 
 impl RecordSummary {
@@ -116,6 +120,7 @@ impl ReviewProgress {
             reviewed: review.marks.iter().filter(|m| m.reviewed).count(),
             banner: crate::report::shown_classification(record, review),
             awaiting_decision,
+            unusable: None,
         }
     }
 }
@@ -144,33 +149,66 @@ pub fn period(record: &Record, timeline: &Timeline) -> String {
 /// The review a record is shown with, as the review screen would open it
 /// (`review::store::open`): the file beside it, or an empty review when
 /// there is none or it cannot be used (the review screen then says why,
-/// read-only). Only read: the store's clean-up of interrupted saves lists
-/// the whole folder, which for each record of a large library would make
-/// loading it quadratic; it is done when the record is opened.
-fn review_beside(path: &Path, record: &Record, options: &LoadOptions) -> Review {
+/// read-only), with why (see [`ReviewProgress::unusable`]). Only read: the
+/// store's clean-up of interrupted saves lists the whole folder, which for
+/// each record of a large library would make loading it quadratic; it is
+/// done when the record is opened.
+fn review_beside(path: &Path, record: &Record, options: &LoadOptions) -> (Review, Option<String>) {
     let review = load::review_path(path);
     // Nothing at all at the name: a new review (a broken link is read, and
     // refused, as the store does).
     if std::fs::symlink_metadata(&review).is_err() {
-        return Review::new(record.id.clone());
+        return (Review::new(record.id.clone()), None);
     }
-    load::load_review(&review, record, options)
-        .value
-        .unwrap_or_else(|| Review::new(record.id.clone()))
+    let loaded = load::load_review(&review, record, options);
+    match loaded.value {
+        Some(review) => (review, None),
+        None => (
+            Review::new(record.id.clone()),
+            Some(loaded.report.first_error_line("not a review")),
+        ),
+    }
 }
+
+/// The kind of the cache's entries of summaries.
+pub const SUMMARY_KIND: &str = "summary";
 
 /// The summary of the record file at `path` with the review beside it, or
 /// the record's report when it does not load. The parsed record is
 /// dropped before this returns.
+///
+/// With a cache, a summary is kept for the exact bytes of the record and
+/// of its review (or that there is none), so that opening a library again
+/// reads a few hundred bytes per record instead of the record. A record
+/// that does not load is never stored: its report is made afresh.
 pub fn summarise(path: &Path, options: &LoadOptions) -> Result<RecordSummary, FileReport> {
+    match &options.cache {
+        Some(cache) => {
+            // The field limit decides whether the record loads at all.
+            let base = crate::cache::Key::new(SUMMARY_KIND).param("max-field", options.max_field);
+            // Too big to read: said by the load, as without a cache.
+            if std::fs::metadata(path).is_ok_and(|m| m.len() > options.max_size) {
+                return summarise_file(path, options);
+            }
+            let review = load::review_path(path);
+            cache.get_or_insert_with(&[path, &review], &base, || summarise_file(path, options))
+        }
+        None => summarise_file(path, options),
+    }
+}
+
+/// [`summarise`] from the files themselves (the record through the cache
+/// of records, when there is one).
+fn summarise_file(path: &Path, options: &LoadOptions) -> Result<RecordSummary, FileReport> {
     let loaded = load::load_record(path, options);
     let record = loaded.value.ok_or(loaded.report)?;
-    let review = review_beside(path, &record, options);
+    let (review, unusable) = review_beside(path, &record, options);
     // Counted as the workbench shows it: with the analyst's decisions on
     // candidate controls applied.
     let record = crate::review::decide::effective(&record, &review);
     let mut summary = RecordSummary::of(&record, &Timeline::new(&record), &review);
     summary.size = std::fs::metadata(path).map_or(0, |m| m.len());
+    summary.review.unusable = unusable;
     Ok(summary)
 }
 

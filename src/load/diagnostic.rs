@@ -157,6 +157,18 @@ impl FileReport {
             .find(|d| d.severity == Severity::Error)
     }
 
+    /// The first error as `line:col: message` (for a line that names the
+    /// file beside it), on one line, or `fallback` when there is none.
+    pub fn first_error_line(&self, fallback: &str) -> String {
+        self.first_error().map_or_else(
+            || fallback.to_string(),
+            |d| match d.start {
+                Some(at) => format!("{at}: {}", text_safety::one_line(&d.message)),
+                None => text_safety::one_line(&d.message).into_owned(),
+            },
+        )
+    }
+
     /// `path:line:col: severity: message` for one diagnostic: the form
     /// editors and `grep` understand, used in lists and status lines. It is
     /// meant for a terminal, so the path and the message are made safe.
