@@ -365,28 +365,47 @@ impl Cache {
 
     /// Whether the entry was written (not when it would not fit).
     fn write<T: Serialize + ?Sized>(&self, key: &Key, value: &T) -> io::Result<bool> {
-        let payload = rmp_serde::to_vec_named(value).map_err(io::Error::other)?;
-        if (payload.len() + HEADER_LEN) as u64 > self.max_bytes {
-            return Ok(false);
-        }
+        use std::io::{Seek as _, SeekFrom};
         self.ensure_dir()?;
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        header.extend_from_slice(&key.finish(&self.build));
-        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        header.extend_from_slice(blake3::hash(&payload).as_bytes());
         // tempfile creates the file 0600 with a random name, in the cache
         // folder so that the rename stays on one file system.
         let mut temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .tempfile_in(&self.dir)?;
+        // The payload is encoded straight into the file, hashed on the way,
+        // and the header written over the placeholder after: a record of
+        // 100,000 events is a 69 MB payload, which as a buffer grown from
+        // empty cost a first open more than writing it. Nobody reads the
+        // temporary file, so the placeholder is never seen.
+        temp.write_all(&[0; HEADER_LEN])?;
+        let mut out = Hashing {
+            inner: io::BufWriter::with_capacity(256 * 1024, temp.as_file_mut()),
+            hasher: blake3::Hasher::new(),
+            len: 0,
+            max: self.max_bytes.saturating_sub(HEADER_LEN as u64),
+        };
+        match rmp_serde::encode::write_named(&mut out, value) {
+            Ok(()) => {}
+            // Past the cap: not written (the temporary file goes when
+            // dropped).
+            Err(_) if out.len > out.max => return Ok(false),
+            Err(e) => return Err(io::Error::other(e)),
+        }
+        out.inner.flush()?;
+        let (len, digest) = (out.len, out.hasher.finalize());
+        drop(out);
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&key.finish(&self.build));
+        header.extend_from_slice(&len.to_le_bytes());
+        header.extend_from_slice(digest.as_bytes());
+        temp.seek(SeekFrom::Start(0))?;
         temp.write_all(&header)?;
-        temp.write_all(&payload)?;
         temp.flush()?;
         // No fsync: an entry cut short by a crash fails its length or hash
         // check and is rebuilt; waiting for the disk would cost every open.
         temp.persist(self.entry_path(key)).map_err(|e| e.error)?;
-        if self.must_list((HEADER_LEN + payload.len()) as u64) {
+        if self.must_list(HEADER_LEN as u64 + len) {
             let total = self.evict()?;
             self.listed(total);
         }
@@ -613,6 +632,33 @@ fn read_entry(path: &Path, max_bytes: u64) -> io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max_bytes).read_to_end(&mut bytes)?;
     Ok(Some(bytes))
+}
+
+/// A writer that hashes and counts what goes through it, and refuses more
+/// than `max` bytes.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+    len: u64,
+    max: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.len += buf.len() as u64;
+        if self.len > self.max {
+            return Err(io::Error::other("the entry is larger than the cache"));
+        }
+        let n = self.inner.write(buf)?;
+        // Only what was taken is counted and hashed.
+        self.len -= (buf.len() - n) as u64;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The payload of an entry whose header names `key` and whose payload has
