@@ -215,18 +215,11 @@ pub fn hash_file(path: &Path, max_size: u64) -> io::Result<blake3::Hash> {
     let file = crate::files::open_regular(path).map_err(|e| io::Error::other(e.to_string()))?;
     let mut hasher = blake3::Hasher::new();
     let mut reader = file.take(max_size.saturating_add(1));
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut total: u64 = 0;
-    loop {
-        let n = match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        total += n as u64;
-        hasher.update(&buffer[..n]);
-    }
+    // blake3's own loop reads into a buffer on the stack: a buffer made per
+    // call (it was 1 MiB, zeroed) cost more than hashing a small record,
+    // and a library hashes thousands.
+    hasher.update_reader(&mut reader)?;
+    let total = hasher.count();
     if total > max_size {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
