@@ -635,44 +635,6 @@ fn bytes_phrase(bytes: u64) -> String {
     }
 }
 
-/// The files `paths` name: files as given, folders by their `.json` files
-/// (not their subfolders), sorted so that the order of the summary is stable.
-fn import_inputs(paths: &[PathBuf]) -> Vec<Result<PathBuf, String>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            out.push(Ok(path.clone()));
-            continue;
-        }
-        match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let mut found: Vec<PathBuf> = entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| {
-                        p.is_file()
-                            && p.extension()
-                                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-                    })
-                    .collect();
-                found.sort();
-                if found.is_empty() {
-                    out.push(Err(format!(
-                        "{}: no .json files in the folder",
-                        path.display()
-                    )));
-                }
-                out.extend(found.into_iter().map(Ok));
-            }
-            Err(e) => out.push(Err(format!(
-                "{}: cannot read the folder: {e}",
-                path.display()
-            ))),
-        }
-    }
-    out
-}
-
 /// `hotwash import stix`: every bundle on its own, so one broken file stops
 /// none of the others; a summary line at the end.
 fn import_stix(
@@ -688,12 +650,13 @@ fn import_stix(
     let use_color = color.on(&std::io::stderr());
     let mut stderr = std::io::stderr().lock();
     let (mut records, mut reviews, mut failed, mut skipped) = (0usize, 0usize, 0usize, 0usize);
-    for input in import_inputs(paths) {
+    // The same list of inputs as the VERIS importer's, with `.json` files.
+    for input in crate::import::inputs(paths, "json") {
         let path = match input {
             Ok(path) => path,
-            Err(message) => {
+            Err(report) => {
                 failed += 1;
-                let _ = writeln!(stderr, "hotwash: {}", text_safety::one_line(&message));
+                let _ = write!(stderr, "{}", report.render(use_color, 100));
                 continue;
             }
         };

@@ -972,3 +972,18 @@ proptest! {
         assert_carried(&record, &review, &back.record, back.review.as_ref());
     }
 }
+
+#[test]
+fn a_folder_is_read_as_the_veris_importer_reads_one() {
+    let dir = scratch("folder");
+    let bundles = dir.join("bundles");
+    std::fs::create_dir_all(&bundles).expect("bundles folder");
+    // A hidden file is not an input, whatever its name ends with.
+    std::fs::write(bundles.join(".partial.json"), "{").expect("hidden file");
+    let out = run(&["import", "stix", "bundles", "--out", "records"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("bundles"), "{err}");
+    assert!(err.contains("the folder holds no *.json files"), "{err}");
+    assert!(!err.contains(".partial.json"), "{err}");
+}
