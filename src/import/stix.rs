@@ -1453,19 +1453,7 @@ fn own_event(
             })
         })
         .collect();
-    let sources = o
-        .external_references
-        .iter()
-        .flatten()
-        .filter_map(|x| {
-            let (credibility, note) = citation_of(x.description.as_deref()?)?;
-            Some(Citation {
-                source: x.external_id.as_deref()?.into(),
-                credibility,
-                note,
-            })
-        })
-        .collect();
+    let sources = own_citations(o);
     let end_fid = o
         .end_time_fidelity
         .as_deref()
@@ -1488,6 +1476,23 @@ fn own_event(
     })
 }
 
+/// The citations hotwash's export writes into an object's external
+/// references (the source's id, the grade and note in the description).
+fn own_citations(o: &Obj) -> Vec<Citation> {
+    o.external_references
+        .iter()
+        .flatten()
+        .filter_map(|x| {
+            let (credibility, note) = citation_of(x.description.as_deref()?)?;
+            Some(Citation {
+                source: x.external_id.as_deref()?.into(),
+                credibility,
+                note,
+            })
+        })
+        .collect()
+}
+
 /// A claim as hotwash's export writes it.
 fn own_claim(o: &Obj) -> Option<Claim> {
     let (portion, rest) = portion_prefix(o.abstract_.as_deref()?)?;
@@ -1505,19 +1510,7 @@ fn own_claim(o: &Obj) -> Option<Claim> {
     ]
     .into_iter()
     .find(|s| s.name() == status_word)?;
-    let sources = o
-        .external_references
-        .iter()
-        .flatten()
-        .filter_map(|x| {
-            let (credibility, note) = citation_of(x.description.as_deref()?)?;
-            Some(Citation {
-                source: x.external_id.as_deref()?.into(),
-                credibility,
-                note,
-            })
-        })
-        .collect();
+    let sources = own_citations(o);
     Some(Claim {
         id: id.into(),
         statement: body[..cut].to_string(),
