@@ -431,3 +431,24 @@ fn a_record_changed_while_open_is_summarised_again() {
     assert!(render(&app).contains("Renamed: a call joined"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_period_runs_to_the_latest_end_not_the_last_start() {
+    let path = Path::new("incidents/taurus-webex-2024.ron");
+    let loaded = load::load_record(path, &LoadOptions::default());
+    let mut record = loaded.value.expect("taurus loads");
+    let timeline = Timeline::new(&record);
+    let before = library::period(&record, &timeline);
+    let (_, last_day) = before.split_once(" – ").expect("a span of days");
+    // An event known to the day now runs to a day after every other event.
+    let end: hotwash::model::time::Timestamp = "2030-01-02".parse().expect("a day");
+    let to_the_day = record
+        .events
+        .iter()
+        .position(|e| e.fidelity >= hotwash::model::time::Fidelity::Day)
+        .expect("an event known to the day");
+    record.events[to_the_day].end = Some(end);
+    let after = library::period(&record, &Timeline::new(&record));
+    assert!(after.ends_with("– 2030-01-02"), "{after} (was {before})");
+    assert!(!after.contains(last_day), "{after}");
+}

@@ -125,21 +125,20 @@ impl ReviewProgress {
     }
 }
 
-/// The days of a record's first and last events (in the timeline's order,
-/// in UTC, no finer than a day nor than the events are known).
+/// The days a record's events span, in UTC ("2024-02-19 – 2024-03-01"):
+/// from the first event's start to the latest an event runs to (its end
+/// where it has one, else its start), each no finer than a day nor than
+/// the event is known.
 pub fn period(record: &Record, timeline: &Timeline) -> String {
     let first = timeline.event_at(0).map(|i| &record.events[i]);
-    let last = timeline
-        .len()
-        .checked_sub(1)
-        .and_then(|p| timeline.event_at(p))
-        .map(|i| &record.events[i]);
+    let until = |e: &crate::model::Event| e.end.as_ref().unwrap_or(&e.at).earliest();
+    let last = record.events.iter().max_by_key(|e| until(e));
     match (first, last) {
         (Some(f), Some(l)) => {
-            let day = |e: &crate::model::Event| {
-                display(&e.at, Fidelity::Day.min(e.fidelity), ZoneChoice::Utc, None)
+            let day = |e: &crate::model::Event, at: &crate::model::time::Timestamp| {
+                display(at, Fidelity::Day.min(e.fidelity), ZoneChoice::Utc, None)
             };
-            let (a, b) = (day(f), day(l));
+            let (a, b) = (day(f, &f.at), day(l, l.end.as_ref().unwrap_or(&l.at)));
             if a == b { a } else { format!("{a} – {b}") }
         }
         _ => "no events".to_string(),
