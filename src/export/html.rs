@@ -17,14 +17,24 @@
 //!
 //! The timeline figure is an inline SVG laid out by [`super::figure`] and
 //! drawn by its own partial, `assets/templates/timeline-figure.svg`.
+//!
+//! The long runs of a large report (the timeline's rows, the matrix and the
+//! events, most of a page of 100,000 events) are not left to the template:
+//! [`Page::run`] writes them on every core ([`super::chunks`]), straight
+//! from the report into reused buffers, escaping each value as askama does
+//! ([`push_line`]), and the template marks that text safe. Their output is
+//! the same bytes the template's loops wrote.
 
 use std::collections::HashSet;
+use std::convert::Infallible;
+use std::{fmt, io};
 
 use askama::Template;
 use chrono::SecondsFormat;
 
+use super::chunks::{self, Buffer};
 use super::figure::Figure;
-use super::markdown::{effect_code, likelihood_words, one_line, rested_effects, when};
+use super::markdown::{effect_code, likelihood_words, one_line, rested_effects};
 use super::{ExportError, Paper};
 use super::{Variant, paragraph_lines};
 use crate::model::{Effect, Level, Tlp, web_address};
@@ -143,47 +153,11 @@ struct Cite {
     note: Option<String>,
 }
 
-struct EffectView {
-    control: Ref,
-    effect: &'static str,
-    class: &'static str,
-    note: Option<String>,
-}
-
-struct EventView {
-    anchor: String,
-    id: String,
-    portion: String,
-    when: String,
-    end: Option<String>,
-    place: Option<String>,
-    title: String,
-    narrative: Vec<Paragraph>,
-    actors: String,
-    sources: Vec<Cite>,
-    effects: Vec<EffectView>,
-    flagged: bool,
-    reviewed: bool,
-    /// The analyst's note, paragraph by paragraph.
-    note: Vec<Paragraph>,
-}
-
-/// An event as a column of the control-by-event matrix.
-struct EventHead {
-    anchor: String,
-    id: String,
-}
-
 /// A cell of the control-by-event matrix (or of its key).
 struct Cell {
     code: &'static str,
     name: &'static str,
     class: &'static str,
-}
-
-struct MatrixRow {
-    control: Ref,
-    cells: Vec<Option<Cell>>,
 }
 
 struct ControlView {
@@ -319,29 +293,13 @@ impl<'a> Page<'a> {
         self.full(&self.report.events)
     }
 
-    /// The events' views, each made as the template reaches it (three
-    /// times: the timeline, the matrix's columns and the events).
-    fn event_views(&self) -> impl Iterator<Item = EventView> + '_ {
-        self.events().iter().map(|e| event(&self.index, e))
-    }
-
-    /// The matrix's column heads: each event's id and anchor.
-    fn event_heads(&self) -> impl Iterator<Item = EventHead> + '_ {
-        self.events().iter().map(|e| EventHead {
-            anchor: anchor("event", e.id),
-            id: one_line(e.id),
-        })
-    }
-
     fn matrix(&self) -> &'a [crate::report::MatrixRow<'a>] {
         self.full(&self.report.matrix)
     }
 
-    fn matrix_rows(&self) -> impl Iterator<Item = MatrixRow> + '_ {
-        self.matrix().iter().map(|row| MatrixRow {
-            control: self.index.control(row.control),
-            cells: row.cells.iter().map(|c| c.map(cell)).collect(),
-        })
+    /// One of the long runs of the page, for the template to write.
+    fn run(&self, run: Run) -> RunWriter<'_, 'a> {
+        RunWriter { page: self, run }
     }
 
     fn controls(&self) -> &'a [crate::report::ReportControl<'a>] {
@@ -480,34 +438,6 @@ fn signoff(report: &Report) -> Signoff {
             SignOffStatus::Stale => "stale",
         },
         hash: s.hash.map(one_line),
-    }
-}
-
-fn event(index: &Index, e: &ReportEvent) -> EventView {
-    EventView {
-        anchor: anchor("event", e.id),
-        id: one_line(e.id),
-        portion: portion(&e.portion),
-        when: one_line(&when(e)),
-        end: e.end.as_deref().map(one_line),
-        place: e.place.map(one_line),
-        title: one_line(e.title),
-        narrative: paragraphs(e.narrative),
-        actors: one_line(&e.actors.join(", ")),
-        sources: e.sources.iter().map(|c| cite(index, c)).collect(),
-        effects: e
-            .controls
-            .iter()
-            .map(|l| EffectView {
-                control: index.control(l.control),
-                effect: l.effect.name(),
-                class: effect_class(l.effect),
-                note: l.note.map(one_line),
-            })
-            .collect(),
-        flagged: e.flagged,
-        reviewed: e.reviewed,
-        note: e.note.map(paragraphs).unwrap_or_default(),
     }
 }
 
@@ -703,5 +633,651 @@ impl<'a> Index<'a> {
 
     fn source(&self, id: &str) -> Ref {
         Self::reference("source", id, self.sources.contains(id))
+    }
+}
+
+/// The long runs of the page, each written by [`RunWriter`].
+#[derive(Clone, Copy)]
+enum Run {
+    /// The timeline table's rows.
+    TimelineRows,
+    /// The matrix's column heads, one per event.
+    MatrixHeads,
+    /// The matrix's rows, one per control, a cell per event.
+    MatrixRows,
+    /// The events section's articles.
+    Events,
+}
+
+/// How many items one worker renders at a time: enough for a buffer of a
+/// few hundred KB, so that a window of them stays small.
+const EVENTS_PER_CHUNK: usize = 256;
+const ROWS_PER_CHUNK: usize = 1024;
+const HEADS_PER_CHUNK: usize = 4096;
+const CELLS_PER_CHUNK: usize = 16_384;
+
+/// A run of the page, written when the template reaches it.
+struct RunWriter<'p, 'a> {
+    page: &'p Page<'a>,
+    run: Run,
+}
+
+impl askama::FastWritable for RunWriter<'_, '_> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        let page = self.page;
+        let index = &page.index;
+        let events = page.events();
+        let mut sink = TextSink(dest);
+        let written = match self.run {
+            Run::TimelineRows => write_events(events, index, ROWS_PER_CHUNK, &mut sink, write_row),
+            Run::MatrixHeads => write_events(events, index, HEADS_PER_CHUNK, &mut sink, write_head),
+            Run::Events => write_events(events, index, EVENTS_PER_CHUNK, &mut sink, write_event),
+            Run::MatrixRows => write_matrix(page, &mut sink),
+        };
+        // A failing sink has kept the writer's own error for the caller.
+        written.map_err(|_| askama::Error::Fmt)
+    }
+}
+
+/// Each event as `write` writes it, on every core.
+fn write_events(
+    events: &[ReportEvent],
+    index: &Index,
+    per_chunk: usize,
+    sink: &mut TextSink,
+    write: fn(&mut Chunk, &Index, &ReportEvent),
+) -> Result<(), chunks::ChunkError<Infallible>> {
+    chunks::write_in_order(events, per_chunk, sink, |chunk, _, out: &mut Chunk| {
+        for e in chunk {
+            write(out, index, e);
+        }
+        Ok(())
+    })
+}
+
+/// The matrix's rows: each control's cells on every core, a row at a time
+/// (a report has few controls and many events).
+fn write_matrix(page: &Page, sink: &mut TextSink) -> Result<(), chunks::ChunkError<Infallible>> {
+    use std::io::Write;
+    let cells = EFFECTS.map(|effect| {
+        let mut text = String::new();
+        text.push_str("<td class=\"");
+        push_escaped(&mut text, effect_class(effect));
+        text.push_str("\"><abbr title=\"");
+        push_escaped(&mut text, effect.name());
+        text.push_str("\">");
+        push_escaped(&mut text, effect_code(effect));
+        text.push_str("</abbr></td>");
+        text
+    });
+    let mut head = String::new();
+    for row in page.matrix() {
+        head.clear();
+        head.push_str("\n<tr><th scope=\"row\">");
+        push_ref(
+            &mut head,
+            "control",
+            row.control,
+            page.index.controls.contains(row.control),
+        );
+        head.push_str("</th>");
+        sink.write_all(head.as_bytes())
+            .map_err(chunks::ChunkError::Write)?;
+        chunks::write_in_order(
+            &row.cells,
+            CELLS_PER_CHUNK,
+            sink,
+            |chunk, _, out: &mut String| {
+                for cell in chunk {
+                    match cell {
+                        Some(effect) => out.push_str(&cells[effect_index(*effect)]),
+                        None => out.push_str("<td></td>"),
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        sink.write_all(b"</tr>").map_err(chunks::ChunkError::Write)?;
+    }
+    Ok(())
+}
+
+/// Every effect, in the order [`effect_index`] numbers them.
+const EFFECTS: [Effect; 5] = [
+    Effect::Failed,
+    Effect::NotFollowed,
+    Effect::Bypassed,
+    Effect::Absent,
+    Effect::Held,
+];
+
+fn effect_index(effect: Effect) -> usize {
+    match effect {
+        Effect::Failed => 0,
+        Effect::NotFollowed => 1,
+        Effect::Bypassed => 2,
+        Effect::Absent => 3,
+        Effect::Held => 4,
+    }
+}
+
+/// The text of a chunk, and a scratch buffer for values that are put
+/// together before they are written (an event's time, its actors).
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    scratch: String,
+}
+
+impl Buffer for Chunk {
+    fn bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+    fn clear(&mut self) {
+        self.text.clear();
+    }
+}
+
+/// The template's writer as the sink of [`chunks::write_in_order`], which
+/// hands it whole buffers of text.
+struct TextSink<'d>(&'d mut dyn fmt::Write);
+
+impl io::Write for TextSink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
+        self.0
+            .write_str(text)
+            .map_err(|_| io::Error::other("the page could not be written"))?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A row of the timeline table.
+fn write_row(out: &mut Chunk, _: &Index, e: &ReportEvent) {
+    let Chunk { text: o, scratch } = out;
+    o.push_str("\n<tr>\n<th scope=\"row\"><a href=\"#");
+    push_anchor(o, "event", e.id);
+    o.push_str("\">");
+    push_line(o, e.id);
+    o.push_str("</a></th>\n<td>");
+    push_when(o, scratch, e);
+    o.push_str("</td>\n<td><span class=\"portion\">");
+    push_portion(o, &e.portion);
+    o.push_str("</span> ");
+    push_line(o, e.title);
+    o.push_str("</td>\n<td>");
+    push_actors(o, scratch, &e.actors);
+    o.push_str("</td>\n<td>");
+    for (i, c) in e.sources.iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        push_line(o, c.source);
+        o.push(' ');
+        push_line(o, &c.admiralty);
+    }
+    o.push_str("</td>\n<td>");
+    for (i, l) in e.controls.iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        push_line(o, l.control);
+        push_effect(o, l.effect);
+    }
+    o.push_str("</td>\n</tr>");
+}
+
+/// A column head of the matrix.
+fn write_head(out: &mut Chunk, _: &Index, e: &ReportEvent) {
+    let o = &mut out.text;
+    o.push_str("<th scope=\"col\" class=\"event\"><a href=\"#");
+    push_anchor(o, "event", e.id);
+    o.push_str("\">");
+    push_line(o, e.id);
+    o.push_str("</a></th>");
+}
+
+/// An event's article in the events section.
+fn write_event(out: &mut Chunk, index: &Index, e: &ReportEvent) {
+    let Chunk { text: o, scratch } = out;
+    o.push_str("\n<article id=\"");
+    push_anchor(o, "event", e.id);
+    o.push_str("\">\n<h3>Event ");
+    push_line(o, e.id);
+    o.push_str("</h3>\n<p><span class=\"portion\">");
+    push_portion(o, &e.portion);
+    o.push_str("</span> <strong>");
+    push_line(o, e.title);
+    o.push_str("</strong></p>");
+    push_paragraphs(
+        o,
+        e.narrative,
+        |o, _| {
+            o.push_str("\n<p><span class=\"portion\">");
+            push_portion(o, &e.portion);
+            o.push_str("</span> ");
+        },
+        |o, _| o.push_str("</p>"),
+    );
+    o.push_str("\n<ul class=\"details\">\n<li><strong>When:</strong> ");
+    push_when(o, scratch, e);
+    o.push_str("</li>");
+    if let Some(end) = e.end.as_deref() {
+        o.push_str("\n<li><strong>Until:</strong> ");
+        push_line(o, end);
+        o.push_str("</li>");
+    }
+    if let Some(place) = e.place {
+        o.push_str("\n<li><strong>Place:</strong> ");
+        push_line(o, place);
+        o.push_str("</li>");
+    }
+    // Listed when the actors come to some text at all.
+    let before = o.len();
+    o.push_str("\n<li><strong>Actors:</strong> ");
+    let label = o.len();
+    push_actors(o, scratch, &e.actors);
+    if o.len() == label {
+        o.truncate(before);
+    } else {
+        o.push_str("</li>");
+    }
+    if !e.sources.is_empty() {
+        o.push_str("\n<li><strong>Sources:</strong><ul>");
+        for c in &e.sources {
+            o.push_str("<li>");
+            push_ref(o, "source", c.source, index.sources.contains(c.source));
+            o.push_str(" (");
+            push_line(o, c.publisher);
+            o.push_str(") <strong>");
+            push_line(o, &c.admiralty);
+            o.push_str("</strong>");
+            if let Some(note) = c.note {
+                o.push_str(": ");
+                push_line(o, note);
+            }
+            o.push_str("</li>");
+        }
+        o.push_str("</ul></li>");
+    }
+    if !e.controls.is_empty() {
+        o.push_str("\n<li><strong>Controls:</strong><ul>");
+        for l in &e.controls {
+            o.push_str("\n<li>");
+            push_ref(o, "control", l.control, index.controls.contains(l.control));
+            push_effect(o, l.effect);
+            if let Some(note) = l.note {
+                o.push_str(": ");
+                push_line(o, note);
+            }
+            o.push_str("</li>");
+        }
+        o.push_str("\n</ul></li>");
+    }
+    if e.flagged || e.reviewed {
+        o.push_str("\n<li><strong>Analyst:</strong> ");
+        o.push_str(match (e.flagged, e.reviewed) {
+            (true, true) => "flagged, reviewed",
+            (true, false) => "flagged",
+            _ => "reviewed",
+        });
+        o.push_str("</li>");
+    }
+    // The first paragraph follows the label; later ones are paragraphs of
+    // the item.
+    if let Some(note) = e.note {
+        let paragraphs = push_paragraphs(
+            o,
+            note,
+            |o, i| {
+                o.push_str(if i == 0 {
+                    "\n<li><strong>Analyst's note:</strong> "
+                } else {
+                    "<p>"
+                })
+            },
+            |o, i| {
+                if i > 0 {
+                    o.push_str("</p>");
+                }
+            },
+        );
+        if paragraphs > 0 {
+            o.push_str("</li>");
+        }
+    }
+    o.push_str("\n</ul>\n</article>");
+}
+
+/// ` <span class="failure">failed</span>` after a control's id.
+fn push_effect(o: &mut String, effect: Effect) {
+    o.push_str(" <span class=\"");
+    push_escaped(o, effect_class(effect));
+    o.push_str("\">");
+    push_escaped(o, effect.name());
+    o.push_str("</span>");
+}
+
+/// A reference to a part of the report, linked when it is in it (the
+/// template's `reflink` of [`Index::reference`]).
+fn push_ref(o: &mut String, kind: &str, id: &str, present: bool) {
+    if present {
+        o.push_str("<a href=\"#");
+        push_anchor(o, kind, id);
+        o.push_str("\">");
+        push_line(o, id);
+        o.push_str("</a>");
+    } else {
+        push_line(o, id);
+    }
+}
+
+/// [`anchor`], escaped.
+fn push_anchor(o: &mut String, kind: &str, id: &str) {
+    o.push_str(kind);
+    o.push('-');
+    let start = o.len();
+    push_line(o, id);
+    // Escaping neither makes nor takes spaces, so they can go after it.
+    if o[start..].contains(' ') {
+        let anchored = o[start..].replace(' ', "_");
+        o.truncate(start);
+        o.push_str(&anchored);
+    }
+}
+
+/// [`portion`], escaped.
+fn push_portion(o: &mut String, marking: &Marking) {
+    o.push('(');
+    push_escaped(o, marking.portion);
+    o.push(')');
+}
+
+/// The event's time as [`super::markdown::when`] says it, on one line and
+/// escaped; put together in `scratch`.
+fn push_when(o: &mut String, scratch: &mut String, e: &ReportEvent) {
+    scratch.clear();
+    let utc: &str = &e.when_utc;
+    scratch.push_str(utc);
+    scratch.push_str(" (");
+    scratch.push_str(e.fidelity.name());
+    scratch.push(')');
+    // A bare date reads the same in every zone.
+    if let Some(local) = e.when_local.as_deref().filter(|l| *l != utc) {
+        scratch.push_str("; ");
+        scratch.push_str(local);
+        if let Some(zone) = e.zone.as_deref() {
+            scratch.push_str(" in ");
+            scratch.push_str(zone);
+        }
+    }
+    push_line(o, scratch);
+}
+
+/// The actors, comma-separated, on one line and escaped.
+fn push_actors(o: &mut String, scratch: &mut String, actors: &[&str]) {
+    scratch.clear();
+    for (i, a) in actors.iter().enumerate() {
+        if i > 0 {
+            scratch.push_str(", ");
+        }
+        scratch.push_str(a);
+    }
+    push_line(o, scratch);
+}
+
+/// Writes the paragraphs of `text` as [`paragraphs`] splits them, each
+/// between `open` and `close` (given the paragraph's number), its lines
+/// (each as [`push_line`] writes it) separated by `<br>`. Returns how many
+/// paragraphs there were.
+fn push_paragraphs(
+    o: &mut String,
+    text: &str,
+    mut open: impl FnMut(&mut String, usize),
+    mut close: impl FnMut(&mut String, usize),
+) -> usize {
+    let mut count = 0;
+    let mut in_paragraph = false;
+    for line in super::text_lines(text) {
+        let line = line.trim();
+        if line.is_empty() {
+            if in_paragraph {
+                close(o, count);
+                count += 1;
+                in_paragraph = false;
+            }
+        } else {
+            if in_paragraph {
+                o.push_str("<br>");
+            } else {
+                open(o, count);
+                in_paragraph = true;
+            }
+            push_line(o, line);
+        }
+    }
+    if in_paragraph {
+        close(o, count);
+        count += 1;
+    }
+    count
+}
+
+/// What a byte of text asks of [`push_line`]: nothing (copied with the
+/// bytes around it), an entity, a look at the space, or a closer look
+/// (an ASCII control, or part of a character beyond ASCII).
+const COPY: u8 = 0;
+const ENTITY: u8 = 1;
+const SPACE: u8 = 2;
+const LOOK: u8 = 3;
+
+const CLASS: [u8; 256] = {
+    let mut table = [COPY; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'"' | b'&' | b'\'' | b'<' | b'>' => ENTITY,
+            b' ' => SPACE,
+            0..0x20 | 0x7f.. => LOOK,
+            _ => COPY,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The entity askama writes for a byte it escapes.
+fn entity(b: u8) -> &'static str {
+    match b {
+        b'"' => "&#34;",
+        b'&' => "&#38;",
+        b'\'' => "&#39;",
+        b'<' => "&#60;",
+        _ => "&#62;",
+    }
+}
+
+/// `text` escaped as askama's HTML escaper escapes a value: the runs
+/// between the bytes that need an entity are copied whole.
+fn push_escaped(o: &mut String, text: &str) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if CLASS[b as usize] == ENTITY {
+            o.push_str(&text[start..i]);
+            o.push_str(entity(b));
+            start = i + 1;
+        }
+    }
+    o.push_str(&text[start..]);
+}
+
+/// Record text as the template writes `{{ one_line(text) }}`: on one
+/// line, controls and non-characters shown as U+FFFD, escaped. Text that
+/// is one line already (nearly all of it) is escaped in one pass, as it is
+/// checked; anything else goes through [`one_line`].
+fn push_line(o: &mut String, text: &str) {
+    let start_len = o.len();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    // At the start, a space would be a leading one.
+    let mut after_space = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match CLASS[b as usize] {
+            COPY => {
+                after_space = false;
+                i += 1;
+            }
+            ENTITY => {
+                o.push_str(&text[start..i]);
+                o.push_str(entity(b));
+                after_space = false;
+                i += 1;
+                start = i;
+            }
+            SPACE if !after_space => {
+                after_space = true;
+                i += 1;
+            }
+            _ => match text[i..].chars().next() {
+                Some(c) if !c.is_ascii() && !c.is_whitespace() && !shown_replaced(c) => {
+                    after_space = false;
+                    i += c.len_utf8();
+                }
+                _ => return push_line_slowly(o, start_len, text),
+            },
+        }
+    }
+    if after_space && !text.is_empty() {
+        return push_line_slowly(o, start_len, text);
+    }
+    o.push_str(&text[start..]);
+}
+
+/// [`push_line`] of text that is not one line yet: what was written of it
+/// is taken back and it is rewritten by [`one_line`].
+fn push_line_slowly(o: &mut String, start_len: usize, text: &str) {
+    o.truncate(start_len);
+    push_escaped(o, &one_line(text));
+}
+
+/// Whether [`one_line`] shows `c` as U+FFFD: a control that is not
+/// whitespace, or a non-character.
+fn shown_replaced(c: char) -> bool {
+    let nonchar = matches!(c as u32, 0xFDD0..=0xFDEF) || (c as u32 & 0xFFFE) == 0xFFFE;
+    (c.is_control() && !c.is_whitespace()) || nonchar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the template wrote for a value: `one_line`, then askama's
+    /// escaping.
+    fn template(text: &str) -> String {
+        askama::filters::escape(one_line(text), askama::filters::Html)
+            .expect("escapes")
+            .to_string()
+    }
+
+    #[test]
+    fn push_line_writes_what_the_template_wrote() {
+        let texts = [
+            "", " ", "  ", "a", "a b", " a", "a ", "a  b", "a\nb", "a\tb", "a\r\nb",
+            "a\u{1b}b", "a\u{7f}b", "a\u{85}b", "a\u{a0}b", "a \u{a0}b", "a\u{2003}", "\u{3000}a",
+            "\u{FFFE}", "x\u{FDD0}y", "\u{10FFFF}", "Größe Прослушка", "a b c",
+            "<script>alert('x') & \"y\"</script>", "&#38; &amp;", "a < b > c",
+            "Schöne  Grüße <&>", "\u{1F600} smile", "tab\there & \"quote\"", "'", "\"\"",
+            "end <", "> start", "x\u{200b}y", "\u{feff}bom",
+        ];
+        for text in texts {
+            let mut out = String::from("before|");
+            push_line(&mut out, text);
+            assert_eq!(out, format!("before|{}", template(text)), "{text:?}");
+            let mut escaped = String::new();
+            push_escaped(&mut escaped, &one_line(text));
+            assert_eq!(escaped, template(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn push_line_agrees_with_the_template_on_every_mix_of_tricky_characters() {
+        // Every string of up to four characters from a set that holds each
+        // case push_line tells apart.
+        let alphabet = ['a', ' ', '\n', '&', '<', 'é', '\u{a0}', '\u{1}', '\u{FFFF}', '\u{85}'];
+        let mut text = String::new();
+        fn each(alphabet: &[char], text: &mut String, depth: usize, check: &mut dyn FnMut(&str)) {
+            check(text);
+            if depth == 0 {
+                return;
+            }
+            for &c in alphabet {
+                text.push(c);
+                each(alphabet, text, depth - 1, check);
+                text.pop();
+            }
+        }
+        each(&alphabet, &mut text, 4, &mut |t| {
+            let mut out = String::new();
+            push_line(&mut out, t);
+            assert_eq!(out, template(t), "{t:?}");
+        });
+    }
+
+    #[test]
+    fn paragraphs_are_written_as_the_template_wrote_them() {
+        for text in ["", "one", "one\ntwo", "one\n\n two \r\n\r\nthree<", " \n\n ", "a\rb\n\n\nc"] {
+            let mut out = String::new();
+            let count = push_paragraphs(
+                &mut out,
+                text,
+                |o, i| o.push_str(&format!("[{i}:")),
+                |o, i| o.push_str(&format!(":{i}]")),
+            );
+            let expected: Vec<String> = paragraphs(text)
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let lines: Vec<String> = p
+                        .iter()
+                        .map(|l| askama::filters::escape(l, askama::filters::Html).expect("escapes").to_string())
+                        .collect();
+                    format!("[{i}:{}:{i}]", lines.join("<br>"))
+                })
+                .collect();
+            assert_eq!(out, expected.concat(), "{text:?}");
+            assert_eq!(count, expected.len(), "{text:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn an_events_time_is_the_one_the_other_exports_give() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("incidents/taurus-webex-2024.ron");
+        let (record, review) =
+            crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
+                .unwrap_or_else(|_| panic!("the Taurus record loads"));
+        let report =
+            crate::report::build(&record, &review, &crate::report::ReportOptions::default());
+        let mut zoned = 0;
+        for e in &report.events {
+            let (mut out, mut scratch) = (String::new(), String::new());
+            push_when(&mut out, &mut scratch, e);
+            let mut expected = String::new();
+            push_escaped(&mut expected, &one_line(&super::super::markdown::when(e)));
+            assert_eq!(out, expected, "{}", e.id);
+            zoned += usize::from(e.zone.is_some() && e.when_local.is_some());
+        }
+        assert!(zoned > 0, "some event is told in its own zone too");
     }
 }
