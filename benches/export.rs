@@ -5,6 +5,9 @@
 //! as `hotwash export` writes it). The whole commands are measured by
 //! `benches/export_whole.py` (BENCHMARKS.md, issue 14).
 //!
+//! `report_build` builds the report model alone, the part every format
+//! shares.
+//!
 //! `review_export` exports a review of 10,000 and of 100,000 findings with
 //! as many recommendations (on a record of 1,000 events): the time must grow
 //! tenfold, not a hundredfold. `review_validate` checks the same reviews
@@ -110,6 +113,14 @@ fn export_streamed(bencher: Bencher, format: Format) {
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
         hotwash::export::write_to(&report, format, Layout::default(), &mut out).expect("render");
     });
+}
+
+/// The report model alone, which every format builds first (the shared part
+/// of each export's time).
+#[divan::bench(sample_count = 5)]
+fn report_build(bencher: Bencher) {
+    let (record, review) = inputs();
+    bencher.bench(|| build(black_box(record), black_box(review), &options()));
 }
 
 /// The PDF: record to report to laid-out pages to bytes.

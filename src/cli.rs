@@ -1443,7 +1443,7 @@ fn export(
     }
     // The export is written as it renders, into the file (whole or not at
     // all) or onto standard output.
-    match out {
+    let code = match out {
         Some(out) => match crate::export::export_file(&report, format, layout, &out, force) {
             Ok(()) => {
                 let wrote = format!(
@@ -1469,7 +1469,15 @@ fn export(
                 Err(e) => fail(e.to_string()),
             }
         }
-    }
+    };
+    // The process ends here: freeing a large record and its report piece
+    // by piece (a million strings at 100,000 events) would only delay the
+    // exit, and the system takes the memory back whole.
+    std::mem::forget(report);
+    std::mem::forget(shown);
+    std::mem::forget(review);
+    std::mem::forget(record);
+    code
 }
 
 struct StatsRequest<'a> {

@@ -71,9 +71,52 @@ pub fn write_on(
     paper: Paper,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
-    Page::new(report, variant, paper)
-        .write_into(out)
-        .map_err(ExportError::Output)
+    // The template's text and the long runs both go to `out`, in order,
+    // the runs without passing through the template's `fmt::Write`.
+    let out = Out {
+        writer: std::cell::RefCell::new(out),
+        error: std::cell::RefCell::new(None),
+    };
+    let mut page = Page::new(report, variant, paper);
+    page.out = Some(&out);
+    let mut text = OutText(&out);
+    match page.render_into(&mut text) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(ExportError::Output(
+            out.error
+                .take()
+                .unwrap_or_else(|| io::Error::other(e.to_string())),
+        )),
+    }
+}
+
+/// Where [`write_on`] writes, shared by the template's text ([`OutText`])
+/// and the long runs ([`RunWriter`]), and the first error writing it.
+struct Out<'o> {
+    writer: std::cell::RefCell<&'o mut dyn io::Write>,
+    error: std::cell::RefCell<Option<io::Error>>,
+}
+
+impl Out<'_> {
+    fn write(&self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.borrow_mut().write_all(bytes)
+    }
+
+    fn failed(&self, error: io::Error) {
+        self.error.borrow_mut().get_or_insert(error);
+    }
+}
+
+/// The template's text, on its way to [`Out`].
+struct OutText<'r, 'o>(&'r Out<'o>);
+
+impl fmt::Write for OutText<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.0.write(text.as_bytes()).map_err(|e| {
+            self.0.failed(e);
+            fmt::Error
+        })
+    }
 }
 
 #[derive(Template)]
@@ -102,6 +145,9 @@ struct Page<'a> {
     /// Said when no source is listed.
     no_sources: &'static str,
     legend: Vec<Cell>,
+    /// Where [`write_on`] writes, for the long runs; none when the page is
+    /// made into a string.
+    out: Option<&'a Out<'a>>,
 }
 
 struct Banner {
@@ -280,6 +326,7 @@ impl<'a> Page<'a> {
             },
             legend: Effect::ALL.into_iter().map(cell).collect(),
             banner,
+            out: None,
         }
     }
 
@@ -667,15 +714,27 @@ impl askama::FastWritable for RunWriter<'_, '_> {
         let page = self.page;
         let index = &page.index;
         let events = page.events();
-        let mut sink = TextSink(dest);
-        let written = match self.run {
-            Run::TimelineRows => write_events(events, index, ROWS_PER_CHUNK, &mut sink, write_row),
-            Run::MatrixHeads => write_events(events, index, HEADS_PER_CHUNK, &mut sink, write_head),
-            Run::Events => write_events(events, index, EVENTS_PER_CHUNK, &mut sink, write_event),
-            Run::MatrixRows => write_matrix(page, &mut sink),
+        let write = |sink: &mut dyn io::Write| match self.run {
+            Run::TimelineRows => write_events(events, index, ROWS_PER_CHUNK, sink, write_row),
+            Run::MatrixHeads => write_events(events, index, HEADS_PER_CHUNK, sink, write_head),
+            Run::Events => write_events(events, index, EVENTS_PER_CHUNK, sink, write_event),
+            Run::MatrixRows => write_matrix(page, sink),
         };
-        // A failing sink has kept the writer's own error for the caller.
-        written.map_err(|_| askama::Error::Fmt)
+        match page.out {
+            // Straight to the file: its text needs no second look.
+            Some(out) => {
+                let written = write(&mut **out.writer.borrow_mut());
+                written.map_err(|e| {
+                    match e {
+                        chunks::ChunkError::Write(e) => out.failed(e),
+                        chunks::ChunkError::Render(never) => match never {},
+                    }
+                    askama::Error::Fmt
+                })
+            }
+            // A failing sink has kept the writer's own error for the caller.
+            None => write(&mut TextSink(dest)).map_err(|_| askama::Error::Fmt),
+        }
     }
 }
 
@@ -684,7 +743,7 @@ fn write_events(
     events: &[ReportEvent],
     index: &Index,
     per_chunk: usize,
-    sink: &mut TextSink,
+    sink: &mut dyn io::Write,
     write: fn(&mut Chunk, &Index, &ReportEvent),
 ) -> Result<(), chunks::ChunkError<Infallible>> {
     chunks::write_in_order(events, per_chunk, sink, |chunk, _, out: &mut Chunk| {
@@ -697,8 +756,10 @@ fn write_events(
 
 /// The matrix's rows: each control's cells on every core, a row at a time
 /// (a report has few controls and many events).
-fn write_matrix(page: &Page, sink: &mut TextSink) -> Result<(), chunks::ChunkError<Infallible>> {
-    use std::io::Write;
+fn write_matrix(
+    page: &Page,
+    sink: &mut dyn io::Write,
+) -> Result<(), chunks::ChunkError<Infallible>> {
     let cells = EFFECTS.map(|effect| {
         let mut text = String::new();
         text.push_str("<td class=\"");
@@ -737,7 +798,8 @@ fn write_matrix(page: &Page, sink: &mut TextSink) -> Result<(), chunks::ChunkErr
                 Ok(())
             },
         )?;
-        sink.write_all(b"</tr>").map_err(chunks::ChunkError::Write)?;
+        sink.write_all(b"</tr>")
+            .map_err(chunks::ChunkError::Write)?;
     }
     Ok(())
 }
@@ -779,7 +841,7 @@ impl Buffer for Chunk {
 }
 
 /// The template's writer as the sink of [`chunks::write_in_order`], which
-/// hands it whole buffers of text.
+/// hands it whole buffers of text (for a page made into a string).
 struct TextSink<'d>(&'d mut dyn fmt::Write);
 
 impl io::Write for TextSink<'_> {
@@ -1010,7 +1072,7 @@ fn push_when(o: &mut String, scratch: &mut String, e: &ReportEvent) {
     if let Some(local) = e.when_local.as_deref().filter(|l| *l != utc) {
         scratch.push_str("; ");
         scratch.push_str(local);
-        if let Some(zone) = e.zone.as_deref() {
+        if let Some(zone) = e.zone {
             scratch.push_str(" in ");
             scratch.push_str(zone);
         }
@@ -1188,12 +1250,41 @@ mod tests {
     #[test]
     fn push_line_writes_what_the_template_wrote() {
         let texts = [
-            "", " ", "  ", "a", "a b", " a", "a ", "a  b", "a\nb", "a\tb", "a\r\nb",
-            "a\u{1b}b", "a\u{7f}b", "a\u{85}b", "a\u{a0}b", "a \u{a0}b", "a\u{2003}", "\u{3000}a",
-            "\u{FFFE}", "x\u{FDD0}y", "\u{10FFFF}", "Größe Прослушка", "a b c",
-            "<script>alert('x') & \"y\"</script>", "&#38; &amp;", "a < b > c",
-            "Schöne  Grüße <&>", "\u{1F600} smile", "tab\there & \"quote\"", "'", "\"\"",
-            "end <", "> start", "x\u{200b}y", "\u{feff}bom",
+            "",
+            " ",
+            "  ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\nb",
+            "a\tb",
+            "a\r\nb",
+            "a\u{1b}b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{a0}b",
+            "a \u{a0}b",
+            "a\u{2003}",
+            "\u{3000}a",
+            "\u{FFFE}",
+            "x\u{FDD0}y",
+            "\u{10FFFF}",
+            "Größe Прослушка",
+            "a b c",
+            "<script>alert('x') & \"y\"</script>",
+            "&#38; &amp;",
+            "a < b > c",
+            "Schöne  Grüße <&>",
+            "\u{1F600} smile",
+            "tab\there & \"quote\"",
+            "'",
+            "\"\"",
+            "end <",
+            "> start",
+            "x\u{200b}y",
+            "\u{feff}bom",
         ];
         for text in texts {
             let mut out = String::from("before|");
@@ -1209,7 +1300,9 @@ mod tests {
     fn push_line_agrees_with_the_template_on_every_mix_of_tricky_characters() {
         // Every string of up to four characters from a set that holds each
         // case push_line tells apart.
-        let alphabet = ['a', ' ', '\n', '&', '<', 'é', '\u{a0}', '\u{1}', '\u{FFFF}', '\u{85}'];
+        let alphabet = [
+            'a', ' ', '\n', '&', '<', 'é', '\u{a0}', '\u{1}', '\u{FFFF}', '\u{85}',
+        ];
         let mut text = String::new();
         fn each(alphabet: &[char], text: &mut String, depth: usize, check: &mut dyn FnMut(&str)) {
             check(text);
@@ -1231,7 +1324,14 @@ mod tests {
 
     #[test]
     fn paragraphs_are_written_as_the_template_wrote_them() {
-        for text in ["", "one", "one\ntwo", "one\n\n two \r\n\r\nthree<", " \n\n ", "a\rb\n\n\nc"] {
+        for text in [
+            "",
+            "one",
+            "one\ntwo",
+            "one\n\n two \r\n\r\nthree<",
+            " \n\n ",
+            "a\rb\n\n\nc",
+        ] {
             let mut out = String::new();
             let count = push_paragraphs(
                 &mut out,
@@ -1245,7 +1345,11 @@ mod tests {
                 .map(|(i, p)| {
                     let lines: Vec<String> = p
                         .iter()
-                        .map(|l| askama::filters::escape(l, askama::filters::Html).expect("escapes").to_string())
+                        .map(|l| {
+                            askama::filters::escape(l, askama::filters::Html)
+                                .expect("escapes")
+                                .to_string()
+                        })
                         .collect();
                     format!("[{i}:{}:{i}]", lines.join("<br>"))
                 })
@@ -1262,8 +1366,8 @@ mod report_tests {
 
     #[test]
     fn an_events_time_is_the_one_the_other_exports_give() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("incidents/taurus-webex-2024.ron");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("incidents/taurus-webex-2024.ron");
         let (record, review) =
             crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
                 .unwrap_or_else(|_| panic!("the Taurus record loads"));

@@ -29,7 +29,7 @@
 //! markup: it always reads back as the text it was.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::SecondsFormat;
 
@@ -328,17 +328,38 @@ fn timeline(doc: &mut Doc, report: &Report) {
         "Sources",
         "Control effects",
     ]);
-    for e in &report.events {
-        let row = [
-            doc.link("Event", e.id),
-            cell(&when(e)),
-            format!("{} {}", portion(&e.portion), cell(e.title)),
-            cell(&e.actors.join(", ")),
-            cell(&citations(&e.sources)),
-            cell(&effects(&e.controls)),
-        ];
-        doc.table_row(&row);
-    }
+    doc.run(&report.events, TIMELINE_ROWS_PER_CHUNK, timeline_row);
+}
+
+/// Timeline rows rendered together on one core (about 200 bytes each).
+const TIMELINE_ROWS_PER_CHUNK: usize = 512;
+
+/// A timeline row, written straight into the document: a table of 100,000
+/// rows makes no string per cell.
+fn timeline_row(doc: &mut Doc, e: &ReportEvent) {
+    let anchors = doc.anchors;
+    let Doc { out, scratch, .. } = doc;
+    out.push('|');
+    cell_into(out, |o| link_into(anchors, o, "Event", e.id));
+    scratch.clear();
+    when_into(scratch, e);
+    cell_into(out, |o| escape_text_into(scratch, o));
+    cell_into(out, |o| {
+        portion_into(o, &e.portion);
+        o.push(' ');
+        escape_text_into(e.title, o);
+    });
+    scratch.clear();
+    join_into(scratch, ", ", &e.actors, |s, a| s.push_str(a));
+    cell_into(out, |o| escape_text_into(scratch, o));
+    scratch.clear();
+    citations_into(scratch, &e.sources);
+    cell_into(out, |o| escape_text_into(scratch, o));
+    scratch.clear();
+    effects_into(scratch, &e.controls);
+    cell_into(out, |o| escape_text_into(scratch, o));
+    out.push('\n');
+    doc.flush_if_full();
 }
 
 /// The control-by-event matrix as a page reads it: one row per control
@@ -368,22 +389,28 @@ fn matrix(doc: &mut Doc, report: &Report, index: &ReportIndex) {
         legend.join("; ")
     )));
     doc.table_head(&["Control", "Title", "Effects by event"]);
-    // A row lists every event that links its control: written a row at a
-    // time, into one buffer.
-    let mut words = String::new();
-    for control in linked {
-        words.clear();
-        for (i, (event, effect)) in index.effects_of(control).iter().enumerate() {
-            if i > 0 {
-                words.push_str(", ");
-            }
-            doc.link_into(&mut words, "Event", event);
-            words.push(' ');
-            words.push_str(effect.name());
-        }
+    // A row lists every event that links its control (thousands, in a
+    // large record): written straight into the document, a row per chunk.
+    doc.run(&linked, 1, |doc, control| {
+        let anchors = doc.anchors;
+        let out = &mut doc.out;
+        out.push('|');
+        cell_into(out, |o| escape_text_into(control, o));
         let title = index.control(control).map_or("", |c| c.title);
-        doc.table_row(&[cell(control), cell(title), std::mem::take(&mut words)]);
-    }
+        cell_into(out, |o| escape_text_into(title, o));
+        cell_into(out, |o| {
+            for (i, (event, effect)) in index.effects_of(control).iter().enumerate() {
+                if i > 0 {
+                    o.push_str(", ");
+                }
+                link_into(anchors, o, "Event", event);
+                o.push(' ');
+                o.push_str(effect.name());
+            }
+        });
+        out.push('\n');
+        doc.flush_if_full();
+    });
     if !unlinked.is_empty() {
         doc.para(
             Inline::label("Linked to no event in this report:")
@@ -425,43 +452,72 @@ fn events(doc: &mut Doc, report: &Report) {
         doc.para(Inline::default().text("No events are in this report."));
         return;
     }
-    for e in &report.events {
-        doc.anchored_heading(3, "Event", e.id);
-        doc.para(Inline::default().raw(&portion(&e.portion)).strong(e.title));
+    doc.run(&report.events, EVENTS_PER_CHUNK, event);
+}
+
+/// Events rendered together on one core (about a kilobyte each).
+const EVENTS_PER_CHUNK: usize = 128;
+
+/// An event's heading, title, narrative and facts. The words are put
+/// together in the document's reused buffers: a report of 100,000 events
+/// would otherwise make millions of small strings.
+fn event(doc: &mut Doc, e: &ReportEvent) {
+    doc.anchored_heading(3, "Event", e.id);
+    let title = doc.inline().portion(&e.portion).strong(e.title);
+    doc.para(title);
+    // Most narratives are one line: no paragraphs to split out.
+    if !e.narrative.contains(['\n', '\r']) {
+        let line = e.narrative.trim();
+        if !line.is_empty() {
+            let paragraph = doc.inline().portion(&e.portion).text(line);
+            doc.para(paragraph);
+        }
+    } else {
         for paragraph in &paragraph_lines(e.narrative) {
-            doc.para(Inline::default().raw(&portion(&e.portion)).lines(paragraph));
+            let paragraph = doc.inline().portion(&e.portion).lines(paragraph);
+            doc.para(paragraph);
         }
-        let mut items = vec![Inline::label("When:").text(&when(e))];
-        if let Some(end) = &e.end {
-            items.push(Inline::label("Until:").text(end));
-        }
-        if let Some(place) = &e.place {
-            items.push(Inline::label("Place:").text(place));
-        }
-        if !e.actors.is_empty() {
-            items.push(Inline::label("Actors:").text(&e.actors.join(", ")));
-        }
-        if !e.sources.is_empty() {
-            items.push(Inline::label("Sources:").text(&citations_with_notes(&e.sources)));
-        }
-        if !e.controls.is_empty() {
-            items.push(Inline::label("Controls:").text(&effects_with_notes(&e.controls)));
-        }
-        let mut marks = Vec::new();
-        if e.flagged {
-            marks.push("flagged");
-        }
-        if e.reviewed {
-            marks.push("reviewed");
-        }
-        if !marks.is_empty() {
-            items.push(Inline::label("Analyst:").text(&format!("{}.", marks.join(", "))));
-        }
-        if let Some(note) = &e.note {
-            items.push(Inline::label("Analyst's note:").paragraphs(&paragraph_lines(note)));
-        }
-        doc.list(items);
     }
+    let mut items = doc.items();
+    let mut text = std::mem::take(&mut doc.scratch);
+    text.clear();
+    when_into(&mut text, e);
+    items.push(doc.labelled("When:").text(&text));
+    if let Some(end) = &e.end {
+        items.push(doc.labelled("Until:").text(end));
+    }
+    if let Some(place) = &e.place {
+        items.push(doc.labelled("Place:").text(place));
+    }
+    if !e.actors.is_empty() {
+        text.clear();
+        join_into(&mut text, ", ", &e.actors, |s, a| s.push_str(a));
+        items.push(doc.labelled("Actors:").text(&text));
+    }
+    if !e.sources.is_empty() {
+        text.clear();
+        citations_with_notes_into(&mut text, &e.sources);
+        items.push(doc.labelled("Sources:").text(&text));
+    }
+    if !e.controls.is_empty() {
+        text.clear();
+        effects_with_notes_into(&mut text, &e.controls);
+        items.push(doc.labelled("Controls:").text(&text));
+    }
+    doc.scratch = text;
+    let marks = match (e.flagged, e.reviewed) {
+        (true, true) => Some("flagged, reviewed."),
+        (true, false) => Some("flagged."),
+        (false, true) => Some("reviewed."),
+        (false, false) => None,
+    };
+    if let Some(marks) = marks {
+        items.push(doc.labelled("Analyst:").text(marks));
+    }
+    if let Some(note) = &e.note {
+        items.push(doc.labelled("Analyst's note:").paragraphs(&paragraph_lines(note)));
+    }
+    doc.list(items);
 }
 
 fn claims(doc: &mut Doc, report: &Report, index: &ReportIndex) {
@@ -578,58 +634,121 @@ fn portion(marking: &Marking) -> String {
     escape_text(&format!("({})", marking.portion))
 }
 
+/// [`portion`], appended to `out`: a mark of letters and digits (all of
+/// them, in the schemes hotwash knows) needs no escaping.
+fn portion_into(out: &mut String, marking: &Marking) {
+    if marking.portion.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        out.push('(');
+        out.push_str(marking.portion);
+        out.push(')');
+    } else {
+        out.push_str(&portion(marking));
+    }
+}
+
+/// One cell of a table row being written into `out`: what `write` appends,
+/// then the separator, as [`Doc::table_row`] writes a cell.
+fn cell_into(out: &mut String, write: impl FnOnce(&mut String)) {
+    out.push(' ');
+    let start = out.len();
+    write(out);
+    if out.len() > start {
+        out.push(' ');
+    }
+    out.push('|');
+}
+
 /// "2030-01-10 15h UTC (hour); 2030-01-10 23h +08 in Asia/Singapore".
 pub(super) fn when(e: &ReportEvent) -> String {
-    let mut text = format!("{} ({})", e.when_utc, e.fidelity.name());
-    // A bare date reads the same in every zone.
-    if let Some(local) = e.when_local.as_ref().filter(|l| **l != e.when_utc) {
-        text.push_str(&format!("; {local}"));
-        if let Some(zone) = &e.zone {
-            text.push_str(&format!(" in {zone}"));
-        }
-    }
+    let mut text = String::new();
+    when_into(&mut text, e);
     text
 }
 
+/// [`when`], appended to `out`.
+fn when_into(out: &mut String, e: &ReportEvent) {
+    out.push_str(&e.when_utc);
+    out.push_str(" (");
+    out.push_str(e.fidelity.name());
+    out.push(')');
+    // A bare date reads the same in every zone.
+    if let Some(local) = e.when_local.as_ref().filter(|l| **l != e.when_utc) {
+        out.push_str("; ");
+        out.push_str(local);
+        if let Some(zone) = &e.zone {
+            out.push_str(" in ");
+            out.push_str(zone);
+        }
+    }
+}
+
+/// `items`, each written by `write`, with `sep` between them.
+fn join_into<T>(out: &mut String, sep: &str, items: &[T], write: impl Fn(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        write(out, item);
+    }
+}
+
 fn citations(cites: &[ReportCitation]) -> String {
-    let codes: Vec<String> = cites
-        .iter()
-        .map(|c| format!("{} {}", c.source, c.admiralty))
-        .collect();
-    codes.join(", ")
+    let mut text = String::new();
+    citations_into(&mut text, cites);
+    text
 }
 
 fn citations_with_notes(cites: &[ReportCitation]) -> String {
-    let codes: Vec<String> = cites
-        .iter()
-        .map(|c| {
-            let mut text = format!("{} ({}) {}", c.source, c.publisher, c.admiralty);
-            if let Some(note) = &c.note {
-                text.push_str(&format!(": {note}"));
-            }
-            text
-        })
-        .collect();
-    codes.join("; ")
+    let mut text = String::new();
+    citations_with_notes_into(&mut text, cites);
+    text
 }
 
-fn effects(links: &[ReportLink]) -> String {
-    let words: Vec<String> = links
-        .iter()
-        .map(|l| format!("{} {}", l.control, l.effect.name()))
-        .collect();
-    words.join(", ")
+/// "s1 B2, s2 C3".
+fn citations_into(out: &mut String, cites: &[ReportCitation]) {
+    join_into(out, ", ", cites, |out, c| {
+        out.push_str(c.source);
+        out.push(' ');
+        out.push_str(&c.admiralty);
+    });
 }
 
-fn effects_with_notes(links: &[ReportLink]) -> String {
-    let words: Vec<String> = links
-        .iter()
-        .map(|l| match &l.note {
-            Some(note) => format!("{} {} ({note})", l.control, l.effect.name()),
-            None => format!("{} {}", l.control, l.effect.name()),
-        })
-        .collect();
-    words.join("; ")
+/// "s1 (Publisher) B2: note; s2 (Other) C3".
+fn citations_with_notes_into(out: &mut String, cites: &[ReportCitation]) {
+    join_into(out, "; ", cites, |out, c| {
+        out.push_str(c.source);
+        out.push_str(" (");
+        out.push_str(c.publisher);
+        out.push_str(") ");
+        out.push_str(&c.admiralty);
+        if let Some(note) = &c.note {
+            out.push_str(": ");
+            out.push_str(note);
+        }
+    });
+}
+
+/// "SC-8 failed, AC-1 held".
+fn effects_into(out: &mut String, links: &[ReportLink]) {
+    join_into(out, ", ", links, |out, l| {
+        out.push_str(l.control);
+        out.push(' ');
+        out.push_str(l.effect.name());
+    });
+}
+
+/// "SC-8 failed (note); AC-1 held".
+fn effects_with_notes_into(out: &mut String, links: &[ReportLink]) {
+    join_into(out, "; ", links, |out, l| {
+        out.push_str(l.control);
+        out.push(' ');
+        out.push_str(l.effect.name());
+        if let Some(note) = &l.note {
+            out.push_str(" (");
+            out.push_str(note);
+            out.push(')');
+        }
+    });
 }
 
 fn count(n: usize, noun: &str) -> String {
@@ -677,13 +796,18 @@ fn is_one_line(text: &str) -> bool {
 /// Escaped record text as one line (for headings and cells).
 fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_text_into(text, &mut out);
+    out
+}
+
+/// [`escape_text`], appended to `out`.
+fn escape_text_into(text: &str, out: &mut String) {
     for (i, w) in words(text).enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        escape_word_into(&w, &mut out);
+        escape_word_into(&w, out);
     }
-    out
 }
 
 /// Words of record text, with characters that have no business in a report
@@ -817,6 +941,23 @@ fn slug(heading: &str) -> String {
         .collect()
 }
 
+/// The slug of the heading `kind id`, appended to `out`; an ASCII id (the
+/// usual kind) byte by byte, without making the heading first.
+fn slug_into(out: &mut String, kind: &str, id: &str) {
+    if !(kind.is_ascii() && id.is_ascii()) {
+        out.push_str(&slug(&format!("{kind} {id}")));
+        return;
+    }
+    for b in kind.bytes().chain([b' ']).chain(id.bytes()) {
+        match b {
+            b' ' => out.push('-'),
+            b'-' | b'_' => out.push(char::from(b)),
+            b if b.is_ascii_alphanumeric() => out.push(char::from(b.to_ascii_lowercase())),
+            _ => {}
+        }
+    }
+}
+
 /// A word of [`Inline`] that ends its line with a hard break. Record text
 /// is split at whitespace, so no word of it is this.
 const LINE_BREAK: &str = "\n";
@@ -860,8 +1001,34 @@ impl Inline {
     /// A bold label such as `**Title:**`.
     fn label(label: &str) -> Self {
         let mut inline = Inline::default();
-        inline.push_word(&format!("**{label}**"));
+        inline.push_label(label);
         inline
+    }
+
+    /// `**label**` as one word.
+    fn push_label(&mut self, label: &str) {
+        self.buf.push_str("**");
+        self.buf.push_str(label);
+        self.buf.push_str("**");
+        self.end_word();
+    }
+
+    /// A portion mark, `(NR)`, as [`Inline::raw`] writes [`portion`].
+    fn portion(mut self, marking: &Marking) -> Self {
+        let start = self.buf.len();
+        portion_into(&mut self.buf, marking);
+        if self.buf[start..].contains(' ') {
+            let md = self.buf.split_off(start);
+            return self.raw(&md);
+        }
+        self.end_word();
+        self
+    }
+
+    /// Empties it for another use, keeping its memory.
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
     }
 
     /// Markdown written here, split at spaces.
@@ -957,15 +1124,43 @@ struct Doc<'a> {
     flushed: bool,
     /// The sink's first error; nothing more is written after it.
     error: Option<std::io::Error>,
+    /// Text put together before it is escaped (a list item's words), kept
+    /// from one use to the next.
+    scratch: String,
+    /// Inlines written out, kept for the next blocks: the events section of
+    /// a large report writes millions of them.
+    spare: Vec<Inline>,
+    /// A list's items, kept likewise.
+    spare_items: Vec<Inline>,
 }
 
 /// How much text a [`Doc`] with a sink holds before it writes it out.
 const FLUSH_AT: usize = 64 * 1024;
 
-/// The anchor of each `Kind id` heading, numbered as GitHub numbers repeats
+/// The anchors of the `Kind id` headings, numbered as GitHub numbers repeats
 /// (`event-e1`, `event-e1-1`), known before the headings are written so
-/// that the timeline can link to them.
-type Anchors<'r> = BTreeMap<&'static str, HashMap<&'r str, String>>;
+/// that the timeline can link to them. Only the anchors that are not the
+/// slug of their heading are kept: a link to any other works its anchor
+/// out ([`link_into`]), and a report of 100,000 events keeps no string per
+/// event for it.
+struct Anchors<'r> {
+    numbered: HashMap<(&'static str, &'r str), String>,
+}
+
+/// A link to the heading `kind id`, appended to `out`.
+fn link_into(anchors: &Anchors, out: &mut String, kind: &'static str, id: &str) {
+    out.push('[');
+    escape_text_into(id, out);
+    out.push_str("](#");
+    match (!anchors.numbered.is_empty())
+        .then(|| anchors.numbered.get(&(kind, id)))
+        .flatten()
+    {
+        Some(anchor) => out.push_str(anchor),
+        None => slug_into(out, kind, id),
+    }
+    out.push(')');
+}
 
 impl<'a> Doc<'a> {
     fn new(anchors: &'a Anchors<'a>, capacity: usize) -> Self {
@@ -975,6 +1170,77 @@ impl<'a> Doc<'a> {
             sink: None,
             flushed: false,
             error: None,
+            scratch: String::new(),
+            spare: Vec::new(),
+            spare_items: Vec::new(),
+        }
+    }
+
+    /// Renders `items` in order, each by `render`. With a sink the items
+    /// are rendered `per_chunk` at a time on every core and written out in
+    /// order ([`super::chunks::write_in_order`]); the text is the same.
+    fn run<T: Sync>(&mut self, items: &[T], per_chunk: usize, render: impl Fn(&mut Doc, &T) + Sync) {
+        if self.sink.is_none() || items.len() <= per_chunk {
+            for item in items {
+                render(self, item);
+            }
+            return;
+        }
+        self.flush();
+        if self.error.is_some() {
+            return;
+        }
+        let anchors = self.anchors;
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        let written = super::chunks::write_in_order(
+            items,
+            per_chunk,
+            &mut **sink,
+            |chunk, _, buffer: &mut String| {
+                let mut doc = Doc::new(anchors, 0);
+                doc.out = std::mem::take(buffer);
+                // Every item follows a block (the section's heading).
+                doc.flushed = true;
+                for item in chunk {
+                    render(&mut doc, item);
+                }
+                *buffer = doc.out;
+                Ok::<(), std::convert::Infallible>(())
+            },
+        );
+        match written {
+            Ok(()) => {}
+            Err(super::chunks::ChunkError::Write(e)) => self.error = Some(e),
+            Err(super::chunks::ChunkError::Render(never)) => match never {},
+        }
+        self.flushed = true;
+    }
+
+    /// An inline to build, from the spare ones.
+    fn inline(&mut self) -> Inline {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// [`Inline::label`], from the spare ones.
+    fn labelled(&mut self, label: &str) -> Inline {
+        let mut inline = self.inline();
+        inline.push_label(label);
+        inline
+    }
+
+    /// A list of items to fill, from the spare one.
+    fn items(&mut self) -> Vec<Inline> {
+        std::mem::take(&mut self.spare_items)
+    }
+
+    /// Keeps a written inline for the next.
+    fn recycle(&mut self, mut inline: Inline) {
+        // A few dozen are all a block uses at once.
+        if self.spare.len() < 64 {
+            inline.clear();
+            self.spare.push(inline);
         }
     }
 }
@@ -989,27 +1255,27 @@ impl Doc<'_> {
             .chain(report.findings.iter().map(|f| ("Finding", f.id)));
         // The title is the first heading: one that reads "Finding F1"
         // takes that anchor, and the finding's heading gets the next.
-        let mut seen: BTreeMap<String, usize> =
-            BTreeMap::from([(slug(&one_line(&report.record.title)), 1)]);
-        let mut anchors = BTreeMap::new();
+        let mut seen: HashMap<String, usize> =
+            HashMap::from([(slug(&one_line(&report.record.title)), 1)]);
+        // The first heading of a kind and id is the one its links point at.
+        let mut assigned = std::collections::HashSet::with_capacity(report.events.len());
+        let mut numbered = HashMap::new();
+        let mut base = String::new();
         for (kind, id) in headings {
-            let base = slug(&format!("{kind} {id}"));
-            let count = seen.get(&base).copied().unwrap_or(0);
-            let anchor = if count == 0 {
-                base.clone()
-            } else {
-                let numbered = format!("{base}-{count}");
-                seen.entry(numbered.clone()).or_insert(0);
-                numbered
-            };
-            seen.insert(base, count + 1);
-            anchors
-                .entry(kind)
-                .or_insert_with(HashMap::new)
-                .entry(id)
-                .or_insert(anchor);
+            base.clear();
+            slug_into(&mut base, kind, id);
+            let count = seen.get(base.as_str()).copied().unwrap_or(0);
+            let first = assigned.insert((kind, id));
+            if count > 0 {
+                let anchor = format!("{base}-{count}");
+                seen.entry(anchor.clone()).or_insert(0);
+                if first {
+                    numbered.insert((kind, id), anchor);
+                }
+            }
+            seen.insert(base.clone(), count + 1);
         }
-        anchors
+        Anchors { numbered }
     }
 
     fn block(&mut self) {
@@ -1045,16 +1311,26 @@ impl Doc<'_> {
     }
 
     fn heading(&mut self, level: usize, md: &str) {
-        self.block();
-        self.out.push_str(&"#".repeat(level));
-        self.out.push(' ');
+        self.heading_start(level);
         self.out.push_str(md);
         self.out.push('\n');
     }
 
+    fn heading_start(&mut self, level: usize) {
+        self.block();
+        for _ in 0..level {
+            self.out.push('#');
+        }
+        self.out.push(' ');
+    }
+
     /// `### Event E1`, whose anchor [`Doc::link`] points at.
     fn anchored_heading(&mut self, level: usize, kind: &'static str, id: &str) {
-        self.heading(level, &format!("{kind} {}", escape_text(id)));
+        self.heading_start(level);
+        self.out.push_str(kind);
+        self.out.push(' ');
+        escape_text_into(id, &mut self.out);
+        self.out.push('\n');
     }
 
     /// A link to the heading `kind id`.
@@ -1066,14 +1342,7 @@ impl Doc<'_> {
 
     /// [`Doc::link`], appended to `out`.
     fn link_into(&self, out: &mut String, kind: &'static str, id: &str) {
-        out.push('[');
-        out.push_str(&escape_text(id));
-        out.push_str("](#");
-        match self.anchors.get(kind).and_then(|ids| ids.get(id)) {
-            Some(anchor) => out.push_str(anchor),
-            None => out.push_str(&slug(&format!("{kind} {id}"))),
-        }
-        out.push(')');
+        link_into(self.anchors, out, kind, id);
     }
 
     /// A directive to markdownlint about the next line, in an HTML comment
@@ -1090,12 +1359,17 @@ impl Doc<'_> {
     fn para(&mut self, inline: Inline) {
         self.block();
         wrap(&mut self.out, "", "", inline.words());
+        self.recycle(inline);
     }
 
-    fn list(&mut self, items: Vec<Inline>) {
+    fn list(&mut self, mut items: Vec<Inline>) {
         self.block();
-        for item in items {
+        for item in items.drain(..) {
             wrap(&mut self.out, "- ", "  ", item.words());
+            self.recycle(item);
+        }
+        if items.capacity() > self.spare_items.capacity() {
+            self.spare_items = items;
         }
     }
 
@@ -1119,7 +1393,11 @@ impl Doc<'_> {
 
     fn table_row(&mut self, cells: &[String]) {
         self.table_line(cells.iter().map(String::as_str));
-        // A table of 100,000 rows is one block: it goes out as it grows.
+        self.flush_if_full();
+    }
+
+    /// A table of 100,000 rows is one block: it goes out as it grows.
+    fn flush_if_full(&mut self) {
         if self.out.len() >= FLUSH_AT {
             self.flush();
         }
@@ -1323,5 +1601,31 @@ mod tests {
     fn slugs_follow_github() {
         assert_eq!(slug("Event E1"), "event-e1");
         assert_eq!(slug("Event SC-8(1).x_y"), "event-sc-81x_y");
+        for id in ["E1", "SC-8(1).x_y", "A b\tc", "Größe", "ΟΔΟΣ", "x\u{1b}y", ""] {
+            let mut fast = String::new();
+            slug_into(&mut fast, "Event", id);
+            assert_eq!(fast, slug(&format!("Event {id}")), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_the_title_took_links_to_its_numbered_anchor() {
+        let record: crate::model::Record = crate::load::parse(
+            r#"(schema: 1, id: "r", title: "Event E1", summary: "S",
+            classification: (scheme: Nato, level: Unclassified), tlp: "GREEN",
+            events: [
+                (id: "E1", at: "2024-01-01", fidelity: Day, title: "t", narrative: "n",
+                 portion: Unclassified),
+                (id: "E2", at: "2024-01-02", fidelity: Day, title: "u", narrative: "n",
+                 portion: Unclassified),
+            ])"#,
+        )
+        .expect("record");
+        let review = crate::model::Review::new("r");
+        let report = crate::report::build(&record, &review, &Default::default());
+        let text = render(&report);
+        // The title took `event-e1`: E1 is numbered, E2 keeps its slug.
+        assert!(text.contains("[E1](#event-e1-1)"), "{text}");
+        assert!(text.contains("[E2](#event-e2)"), "{text}");
     }
 }

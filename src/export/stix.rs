@@ -49,18 +49,20 @@
 //! microseconds (docs/REPORT-JSON.md, "Ids, created and modified"). Keys
 //! come out in the order of the structs below.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
+use super::json::{Document, Pretty, json_error};
 use crate::model::time::{Fidelity, Timestamp};
 use crate::model::{Confidence, Tlp};
 use crate::report::{
-    Report, ReportClaim, ReportControl, ReportEvent, ReportFinding, ReportIndex,
-    ReportRecommendation,
+    Report, ReportClaim, ReportControl, ReportEvent, ReportFinding, ReportRecommendation,
 };
 
 /// The OASIS TLP 2.0 marking-definition extension.
@@ -85,7 +87,57 @@ const OASIS_IDENTITY_DESCRIPTION: &str = "OASIS is a global community of experts
 
 /// A STIX timestamp: UTC with milliseconds, as the strict validator wants.
 fn stix_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    utc_text(t, Digits::Milli)
+}
+
+/// How many digits of a second [`utc_text`] writes.
+#[derive(Clone, Copy)]
+enum Digits {
+    Milli,
+    Micro,
+}
+
+/// `t` as chrono's `%Y-%m-%dT%H:%M:%S%.3fZ` (or `%.6f`) writes it, digit by
+/// digit: a bundle has several per object, and chrono's formatter reads its
+/// pattern each time. A year outside 0–9999 or a leap second goes to chrono.
+fn utc_text(t: DateTime<Utc>, digits: Digits) -> String {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    let nanos = t.nanosecond();
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        let pattern = match digits {
+            Digits::Milli => "%Y-%m-%dT%H:%M:%S%.3fZ",
+            Digits::Micro => "%Y-%m-%dT%H:%M:%S%.6fZ",
+        };
+        return t.format(pattern).to_string();
+    }
+    let (fraction, width) = match digits {
+        Digits::Milli => (nanos / 1_000_000, 3),
+        Digits::Micro => (nanos / 1_000, 6),
+    };
+    let mut text = String::with_capacity(27);
+    push_digits(&mut text, year.unsigned_abs(), 4);
+    for (separator, n, width) in [
+        ('-', t.month(), 2),
+        ('-', t.day(), 2),
+        ('T', t.hour(), 2),
+        (':', t.minute(), 2),
+        (':', t.second(), 2),
+        ('.', fraction, width),
+    ] {
+        text.push(separator);
+        push_digits(&mut text, n, width);
+    }
+    text.push('Z');
+    text
+}
+
+/// `n`'s last `width` decimal digits, zero-padded.
+fn push_digits(text: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10u32.pow(place)) % 10;
+        text.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// A time as the record writes it, as a STIX timestamp at `fidelity` where
@@ -150,38 +202,44 @@ pub fn stix_id(record: &str, kind: &str, local: &str) -> String {
     b.copy_from_slice(&digest[..16]);
     b[6] = (b[6] & 0x0f) | 0x40; // version 4
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{kind}--{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    // `kind--xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, written digit by digit:
+    // there is one per object and per reference.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(kind.len() + 38);
+    id.push_str(kind);
+    id.push_str("--");
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            id.push('-');
+        }
+        id.push(char::from(HEX[usize::from(x >> 4)]));
+        id.push(char::from(HEX[usize::from(x & 0x0f)]));
+    }
+    id
 }
 
 /// One STIX object. The union of the properties this exporter writes, in
-/// the order they are written; absent ones are left out.
+/// the order they are written; absent ones are left out. What the record
+/// or the builder already holds is borrowed, not copied per object.
 #[derive(Serialize, Default)]
-struct Object {
+struct Object<'b> {
     #[serde(rename = "type")]
     kind: &'static str,
     spec_version: &'static str,
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    created_by_ref: Option<String>,
+    created_by_ref: Option<&'b str>,
     created: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     modified: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
+    name: Option<Cow<'b, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
+    description: Option<Cow<'b, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     identity_class: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    report_types: Option<Vec<&'static str>>,
+    report_types: Option<&'static [&'static str]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<String>,
     #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
@@ -203,37 +261,37 @@ struct Object {
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    extension_types: Option<Vec<&'static str>>,
+    extension_types: Option<&'static [&'static str]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     relationship_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_ref: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    target_ref: Option<String>,
+    target_ref: Option<&'b str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     object_refs: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    labels: Option<Vec<String>>,
+    labels: Option<Vec<Cow<'static, str>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     confidence: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    external_references: Option<Vec<ExternalReference>>,
+    external_references: Option<Vec<ExternalReference<'b>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    object_marking_refs: Option<Vec<&'static str>>,
+    object_marking_refs: Option<&'b [&'static str]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    extensions: Option<BTreeMap<&'static str, Extension>>,
+    extensions: Option<Extensions>,
 }
 
 /// An external reference with a `url` and the source id as `external_id`:
 /// OpenCTI's client gives an id only to references with a `url` (or a
 /// `source_name` with an `external_id`) and drops the rest.
 #[derive(Serialize)]
-struct ExternalReference {
-    source_name: String,
-    description: String,
+struct ExternalReference<'b> {
+    source_name: &'b str,
+    description: Cow<'b, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    external_id: String,
+    url: Option<&'b str>,
+    external_id: &'b str,
 }
 
 /// A source's address as STIX wants a `url`: an RFC 3986 URI, so non-ASCII
@@ -254,6 +312,18 @@ struct Extension {
     tlp_2_0: Option<&'static str>,
 }
 
+/// `extensions`: the one extension an object uses, by its id.
+struct Extensions(&'static str, Extension);
+
+impl Serialize for Extensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, &self.1)?;
+        map.end()
+    }
+}
+
 /// Lower case with hyphens, as STIX labels are written: "root cause" → "root-cause".
 fn label(words: &str) -> String {
     words.to_lowercase().replace([' ', '_'], "-")
@@ -262,34 +332,87 @@ fn label(words: &str) -> String {
 /// Builds the objects of one report; ids are shared.
 struct Builder<'a> {
     report: &'a Report<'a>,
-    index: ReportIndex<'a>,
+    /// The first finding of each id, and each finding's recommendations in
+    /// report order (the few lookups a note and a course of action need).
+    findings: HashMap<&'a str, &'a ReportFinding<'a>>,
+    recommendations: HashMap<&'a str, Vec<&'a ReportRecommendation<'a>>>,
     /// `created` of the objects that rest on the whole report: the latest
     /// time the included record states (see [`Builder::anchor`]).
     anchor: DateTime<Utc>,
+    /// The times of each included event, by its place in the report.
+    event_times: Vec<EventTimes>,
     /// `created` of each included event, by event id.
-    event_created: std::collections::HashMap<&'a str, DateTime<Utc>>,
-    sources: std::collections::HashMap<&'a str, &'a crate::report::ReportSource<'a>>,
-    marking: &'static str,
+    event_created: HashMap<&'a str, DateTime<Utc>>,
+    /// Each source with its address as a STIX `url`, worked out once
+    /// rather than once per citation.
+    sources: HashMap<&'a str, (&'a crate::report::ReportSource<'a>, Option<String>)>,
+    /// The TLP marking, as `object_marking_refs` lists it.
+    marking: [&'static str; 1],
     identity: String,
     incident: String,
     report_id: String,
 }
 
+/// An event's times as its STIX object states them.
+struct EventTimes {
+    /// See [`Builder::event_time`]; `None` if the event's times do not parse.
+    created: Option<DateTime<Utc>>,
+    start: Option<DateTime<Utc>>,
+    /// Only an end after the start.
+    end: Option<DateTime<Utc>>,
+}
+
 impl<'a> Builder<'a> {
     fn new(report: &'a Report) -> Self {
+        use rayon::prelude::*;
         let record = report.record.id;
-        let event_created: std::collections::HashMap<&str, DateTime<Utc>> = report
+        // Three timestamps parsed per event: on every core.
+        let event_times: Vec<EventTimes> = report
+            .events
+            .par_iter()
+            .map(|e| {
+                let start = period_start(&e.at, Some(e.fidelity));
+                // STIX wants end_time later than start_time: an end inside
+                // the start's own period adds nothing and is left out.
+                let end = e
+                    .end
+                    .as_deref()
+                    .and_then(|t| period_start(t, Some(e.fidelity)))
+                    .filter(|end| start.is_some_and(|s| *end > s));
+                EventTimes {
+                    created: Self::event_time(e),
+                    start,
+                    end,
+                }
+            })
+            .collect();
+        let event_created: HashMap<&str, DateTime<Utc>> = report
             .events
             .iter()
-            .filter_map(|e| Some((e.id, Self::event_time(e)?)))
+            .zip(&event_times)
+            .filter_map(|(e, t)| Some((e.id, t.created?)))
             .collect();
+        let mut findings = HashMap::with_capacity(report.findings.len());
+        for f in &report.findings {
+            findings.entry(f.id).or_insert(f);
+        }
+        let mut recommendations: HashMap<&str, Vec<&ReportRecommendation>> = HashMap::new();
+        for r in &report.recommendations {
+            recommendations.entry(r.finding).or_default().push(r);
+        }
         let mut builder = Builder {
             report,
-            index: ReportIndex::new(report),
+            findings,
+            recommendations,
             anchor: DateTime::UNIX_EPOCH,
+            event_times,
             event_created,
-            sources: report.sources.iter().map(|s| (s.id, s)).collect(),
-            marking: tlp_marking_id(report.tlp),
+            sources: report
+                .sources
+                .iter()
+                .map(|s| (s.id, (s, stix_url(s.url))))
+                .collect(),
+            marking: [tlp_marking_id(report.tlp)],
             identity: stix_id(record, "identity", "reviewing-organisation"),
             incident: stix_id(record, "incident", "incident"),
             report_id: String::new(),
@@ -340,6 +463,10 @@ impl<'a> Builder<'a> {
             .unwrap_or(self.anchor)
     }
 
+    fn finding(&self, id: &str) -> Option<&'a ReportFinding<'a>> {
+        self.findings.get(id).copied()
+    }
+
     fn id(&self, kind: &str, local: &str) -> String {
         stix_id(self.report.record.id, kind, local)
     }
@@ -347,29 +474,29 @@ impl<'a> Builder<'a> {
     /// The properties every object this exporter creates shares; `created`
     /// is the report's anchor unless the object sets its own, and
     /// `modified` is stamped once the object is complete ([`stamp`]).
-    fn common(&self, kind: &'static str, id: String) -> Object {
+    fn common(&self, kind: &'static str, id: String) -> Object<'_> {
         Object {
             kind,
             spec_version: "2.1",
             id,
-            created_by_ref: Some(self.identity.clone()),
+            created_by_ref: Some(self.identity.as_str()),
             created: stix_time(self.anchor),
-            object_marking_refs: Some(vec![self.marking]),
+            object_marking_refs: Some(self.marking.as_slice()),
             ..Object::default()
         }
     }
 
     /// The definition of the OASIS Incident Core event extension, and the
     /// OASIS identity that created it, exactly as OASIS publishes them.
-    fn event_extension(&self) -> [Object; 2] {
+    fn event_extension(&self) -> [Object<'static>; 2] {
         let identity = Object {
             kind: "identity",
             spec_version: "2.1",
             id: OASIS_IDENTITY.to_string(),
             created: OASIS_IDENTITY_CREATED.to_string(),
             modified: Some(OASIS_IDENTITY_MODIFIED.to_string()),
-            name: Some("OASIS".to_string()),
-            description: Some(OASIS_IDENTITY_DESCRIPTION.to_string()),
+            name: Some("OASIS".into()),
+            description: Some(OASIS_IDENTITY_DESCRIPTION.into()),
             identity_class: Some("organization"),
             ..Object::default()
         };
@@ -377,161 +504,192 @@ impl<'a> Builder<'a> {
             kind: "extension-definition",
             spec_version: "2.1",
             id: EVENT_EXTENSION.to_string(),
-            created_by_ref: Some(OASIS_IDENTITY.to_string()),
+            created_by_ref: Some(OASIS_IDENTITY),
             created: EVENT_EXTENSION_CREATED.to_string(),
             modified: Some(EVENT_EXTENSION_CREATED.to_string()),
-            name: Some("Event Extension".to_string()),
-            description: Some(EVENT_EXTENSION_DESCRIPTION.to_string()),
+            name: Some("Event Extension".into()),
+            description: Some(EVENT_EXTENSION_DESCRIPTION.into()),
             schema: Some(EVENT_EXTENSION_SCHEMA),
             version: Some("1.0.0"),
-            extension_types: Some(vec!["new-sdo"]),
+            extension_types: Some(&["new-sdo"]),
             ..Object::default()
         };
         [identity, definition]
     }
 
     /// An external reference to one of the record's sources.
-    fn source_reference(&self, id: &str, description: String) -> Option<ExternalReference> {
-        let s = self.index_source(id)?;
+    fn source_reference<'b>(
+        &'b self,
+        id: &str,
+        description: String,
+    ) -> Option<ExternalReference<'b>> {
+        // Sources are few next to events: a scan per citation would not be,
+        // so the lookup goes through a map built once.
+        let (s, url) = self.sources.get(id)?;
         Some(ExternalReference {
-            source_name: s.publisher.to_string(),
-            description,
-            url: stix_url(s.url),
-            external_id: s.id.to_string(),
+            source_name: s.publisher,
+            description: description.into(),
+            url: url.as_deref(),
+            external_id: s.id,
         })
     }
 
-    fn index_source(&self, id: &str) -> Option<&'a crate::report::ReportSource<'a>> {
-        // Sources are few next to events: a scan per citation would not be,
-        // so the lookup goes through a map built once.
-        self.sources.get(id).copied()
-    }
-
-    /// One included event as an Incident Core `event`: its time at its
-    /// fidelity, its narrative, its place, actors and control links, and its
-    /// sources as external references with their Admiralty codes.
-    fn event(&self, e: &ReportEvent) -> Object {
-        let mark = &e.portion.portion;
-        let start = period_start(&e.at, Some(e.fidelity));
-        // STIX wants end_time later than start_time: an end inside the
-        // start's own period adds nothing and is left out.
-        let end = e
-            .end
-            .as_deref()
-            .and_then(|t| period_start(t, Some(e.fidelity)))
-            .filter(|end| start.is_some_and(|s| *end > s));
-        let mut description = format!("({mark}) {}\n\n", e.narrative);
-        description.push_str(&format!("When (UTC): {}.\n", e.when_utc));
-        if let Some(local) = &e.when_local {
-            description.push_str(&format!("Local time: {local}.\n"));
-        }
-        if let Some(known) = &e.times.known {
-            description.push_str(&format!("Known: {known}.\n"));
-        }
-        if let Some(place) = &e.place {
-            description.push_str(&format!("Place: {place}.\n"));
-        }
-        if let Some(zone) = &e.zone {
-            description.push_str(&format!("Time zone: {zone}.\n"));
-        }
-        if !e.actors.is_empty() {
-            description.push_str(&format!("Actors: {}.\n", e.actors.join(", ")));
-        }
-        if !e.controls.is_empty() {
-            let links: Vec<String> = e
-                .controls
-                .iter()
-                .map(|l| format!("{} {}", l.control, l.effect.name()))
-                .collect();
-            description.push_str(&format!("Controls: {}.\n", links.join(", ")));
-        }
-        if !e.sources.is_empty() {
-            let cited: Vec<String> = e
-                .sources
-                .iter()
-                .map(|c| format!("{} ({})", c.source, c.admiralty))
-                .collect();
-            description.push_str(&format!("Sources: {}.\n", cited.join(", ")));
-        }
-        description.push_str(&format!("Portion: {}.", e.portion.banner));
-        let references: Vec<ExternalReference> = e
-            .sources
+    /// The external references of `citations`, each described by `cited`
+    /// (which writes the sentence before the citation's note).
+    fn citations<'b>(
+        &'b self,
+        citations: &[crate::report::ReportCitation],
+        cited: impl Fn(&mut String, &crate::report::ReportCitation),
+    ) -> Option<Vec<ExternalReference<'b>>> {
+        let references: Vec<ExternalReference> = citations
             .iter()
             .filter_map(|c| {
-                let note = c.note.map_or_else(String::new, |n| format!(" {n}"));
-                self.source_reference(
-                    c.source,
-                    format!(
-                        "Cited for event {} with Admiralty code {}.{note}",
-                        e.id, c.admiralty
-                    ),
-                )
+                let mut description = String::new();
+                cited(&mut description, c);
+                if let Some(note) = c.note {
+                    description.push(' ');
+                    description.push_str(note);
+                }
+                self.source_reference(c.source, description)
             })
             .collect();
-        let mut labels = vec!["timeline-event".to_string()];
+        (!references.is_empty()).then_some(references)
+    }
+
+    /// One included event (the `i`th of the report) as an Incident Core
+    /// `event`: its time at its fidelity, its narrative, its place, actors
+    /// and control links, and its sources as external references with their
+    /// Admiralty codes.
+    fn event<'b>(&'b self, i: usize, e: &'b ReportEvent<'a>) -> Object<'b> {
+        let mark = e.portion.portion;
+        let times = &self.event_times[i];
+        // Written straight into the one string: a hundred thousand events
+        // make no temporary strings.
+        let mut description = String::with_capacity(e.narrative.len() + 160);
+        let d = &mut description;
+        for part in ["(", mark, ") ", e.narrative, "\n\nWhen (UTC): ", e.when_utc.as_str(), ".\n"] {
+            d.push_str(part);
+        }
+        if let Some(local) = &e.when_local {
+            for part in ["Local time: ", local.as_str(), ".\n"] {
+                d.push_str(part);
+            }
+        }
+        if let Some(known) = &e.times.known {
+            let _ = writeln!(d, "Known: {known}.");
+        }
+        if let Some(place) = e.place {
+            for part in ["Place: ", place, ".\n"] {
+                d.push_str(part);
+            }
+        }
+        if let Some(zone) = e.zone {
+            for part in ["Time zone: ", zone, ".\n"] {
+                d.push_str(part);
+            }
+        }
+        if !e.actors.is_empty() {
+            d.push_str("Actors: ");
+            join(d, &e.actors, |d, a| d.push_str(a));
+            d.push_str(".\n");
+        }
+        if !e.controls.is_empty() {
+            d.push_str("Controls: ");
+            join(d, &e.controls, |d, l| {
+                for part in [l.control, " ", l.effect.name()] {
+                    d.push_str(part);
+                }
+            });
+            d.push_str(".\n");
+        }
+        if !e.sources.is_empty() {
+            d.push_str("Sources: ");
+            join(d, &e.sources, |d, c| {
+                for part in [c.source, " (", c.admiralty.as_str(), ")"] {
+                    d.push_str(part);
+                }
+            });
+            d.push_str(".\n");
+        }
+        for part in ["Portion: ", e.portion.banner, "."] {
+            d.push_str(part);
+        }
+        let references = self.citations(&e.sources, |d, c| {
+            for part in ["Cited for event ", e.id, " with Admiralty code ", c.admiralty.as_str(), "."] {
+                d.push_str(part);
+            }
+        });
+        let mut labels = vec![Cow::Borrowed("timeline-event")];
         if e.flagged {
             labels.push("flagged".into());
         }
+        let mut name = String::with_capacity(mark.len() + e.id.len() + e.title.len() + 5);
+        for part in ["(", mark, ") ", e.id, ": ", e.title] {
+            name.push_str(part);
+        }
         Object {
-            created: stix_time(self.event_created.get(e.id).copied().unwrap_or(self.anchor)),
-            name: Some(format!("({mark}) {}: {}", e.id, e.title)),
-            description: Some(description),
+            created: stix_time(times.created.unwrap_or(self.anchor)),
+            name: Some(name.into()),
+            description: Some(description.into()),
             status: Some("occurred"),
-            start_time: start.map(stix_time),
-            start_time_fidelity: start.map(|_| e.fidelity.name()),
-            end_time: end.map(stix_time),
-            end_time_fidelity: end.map(|_| e.fidelity.name()),
+            start_time: times.start.map(stix_time),
+            start_time_fidelity: times.start.map(|_| e.fidelity.name()),
+            end_time: times.end.map(stix_time),
+            end_time_fidelity: times.end.map(|_| e.fidelity.name()),
             labels: Some(labels),
-            external_references: (!references.is_empty()).then_some(references),
-            extensions: Some(BTreeMap::from([(
+            external_references: references,
+            extensions: Some(Extensions(
                 EVENT_EXTENSION,
                 Extension {
                     extension_type: "new-sdo",
                     tlp_2_0: None,
                 },
-            )])),
-            ..self.common("event", self.id("event", e.id))
+            )),
+            ..self.common("event", self.event_id(e.id))
         }
     }
 
-    fn marking_definition(&self) -> Object {
+    fn marking_definition(&self) -> Object<'_> {
         let tlp = self.report.tlp;
         Object {
             kind: "marking-definition",
             spec_version: "2.1",
-            id: self.marking.to_string(),
+            id: self.marking[0].to_string(),
             created: TLP2_CREATED.to_string(),
-            name: Some(tlp.label()),
-            extensions: Some(BTreeMap::from([(
+            name: Some(tlp.label().into()),
+            extensions: Some(Extensions(
                 TLP2_EXTENSION,
                 Extension {
                     extension_type: "property-extension",
                     tlp_2_0: Some(tlp_value(tlp)),
                 },
-            )])),
+            )),
             ..Object::default()
         }
     }
 
-    fn identity(&self) -> Object {
+    fn identity(&self) -> Object<'_> {
         let record = &self.report.record.id;
         Object {
             created_by_ref: None,
-            name: Some(format!("Reviewing organisation of {record}")),
-            description: Some(format!(
-                "The organisation that reviewed incident record {record} with hotwash. \
-                 The record does not name it."
-            )),
+            name: Some(format!("Reviewing organisation of {record}").into()),
+            description: Some(
+                format!(
+                    "The organisation that reviewed incident record {record} with hotwash. \
+                     The record does not name it."
+                )
+                .into(),
+            ),
             identity_class: Some("organization"),
             ..self.common("identity", self.identity.clone())
         }
     }
 
-    fn incident(&self) -> Object {
+    fn incident(&self) -> Object<'_> {
         let record = &self.report.record;
         Object {
-            name: Some(record.title.to_string()),
-            description: Some(record.summary.to_string()),
+            name: Some(Cow::Borrowed(&record.title)),
+            description: Some(record.summary.into()),
             ..self.common("incident", self.incident.clone())
         }
     }
@@ -540,7 +698,51 @@ impl<'a> Builder<'a> {
         self.id("course-of-action", r.id)
     }
 
-    fn note(&self, f: &ReportFinding) -> Object {
+    fn event_id(&self, event: &str) -> String {
+        self.id("event", event)
+    }
+
+    fn note_id(&self, f: &ReportFinding) -> String {
+        self.id("note", f.id)
+    }
+
+    fn relationship_id(&self, r: &ReportRecommendation) -> String {
+        self.id("relationship", &format!("{}>related-to>incident", r.id))
+    }
+
+    fn control_id(&self, c: &ReportControl) -> String {
+        self.id("course-of-action", &format!("control {}", c.id))
+    }
+
+    fn claim_id(&self, c: &ReportClaim) -> String {
+        self.id("note", &format!("claim {}", c.id))
+    }
+
+    /// The ids of every object the report references, in bundle order:
+    /// the identity, the incident, then each run of objects.
+    fn object_refs(&self) -> Vec<String> {
+        use rayon::prelude::*;
+        let r = self.report;
+        let mut refs = Vec::with_capacity(
+            2 + r.events.len()
+                + r.findings.len()
+                + 2 * r.recommendations.len()
+                + r.controls.len()
+                + r.claims.len(),
+        );
+        refs.push(self.identity.clone());
+        refs.push(self.incident.clone());
+        // A hash per event: on every core.
+        refs.par_extend(r.events.par_iter().map(|e| self.event_id(e.id)));
+        refs.extend(r.findings.iter().map(|f| self.note_id(f)));
+        refs.extend(r.recommendations.iter().map(|x| self.course_of_action_id(x)));
+        refs.extend(r.recommendations.iter().map(|x| self.relationship_id(x)));
+        refs.extend(r.controls.iter().map(|c| self.control_id(c)));
+        refs.par_extend(r.claims.par_iter().map(|c| self.claim_id(c)));
+        refs
+    }
+
+    fn note(&self, f: &ReportFinding) -> Object<'_> {
         let mark = &f.portion.portion;
         let (low, high) = f.likelihood.range();
         let mut content = format!("({mark}) {}\n\n", f.statement);
@@ -570,11 +772,12 @@ impl<'a> Builder<'a> {
         // MISP event (it imports no incident, and courses of action become
         // galaxy clusters).
         let mut object_refs = vec![self.report_id.clone(), self.incident.clone()];
-        object_refs.extend(f.events.iter().map(|e| self.id("event", e)));
+        object_refs.extend(f.events.iter().map(|e| self.event_id(e)));
         object_refs.extend(
-            self.index
-                .recommendations_of(f.id)
-                .iter()
+            self.recommendations
+                .get(f.id)
+                .into_iter()
+                .flatten()
                 .map(|r| self.course_of_action_id(r)),
         );
         Object {
@@ -584,16 +787,16 @@ impl<'a> Builder<'a> {
             object_refs: Some(object_refs),
             labels: Some(vec![
                 "finding".into(),
-                label(f.kind.name()),
-                format!("severity-{}", label(f.severity.name())),
+                label(f.kind.name()).into(),
+                format!("severity-{}", label(f.severity.name())).into(),
             ]),
             confidence: Some(stix_confidence(f.confidence)),
-            ..self.common("note", self.id("note", f.id))
+            ..self.common("note", self.note_id(f))
         }
     }
 
-    fn course_of_action(&self, r: &ReportRecommendation) -> Object {
-        let finding = self.index.finding(r.finding);
+    fn course_of_action(&self, r: &ReportRecommendation) -> Object<'_> {
+        let finding = self.finding(r.finding);
         // A recommendation goes with its finding, so it carries its portion.
         let mark =
             finding.map_or_else(|| self.report.classification.portion, |f| f.portion.portion);
@@ -608,11 +811,11 @@ impl<'a> Builder<'a> {
         description.push_str(&format!("Status: {}.", r.status.name()));
         Object {
             created: stix_time(self.finding_created(finding)),
-            name: Some(format!("({mark}) {}", r.action)),
-            description: Some(description),
+            name: Some(format!("({mark}) {}", r.action).into()),
+            description: Some(description.into()),
             labels: Some(vec![
                 "recommendation".into(),
-                format!("status-{}", label(r.status.name())),
+                format!("status-{}", label(r.status.name())).into(),
             ]),
             ..self.common("course-of-action", self.course_of_action_id(r))
         }
@@ -622,28 +825,25 @@ impl<'a> Builder<'a> {
     /// `control`: its catalogue id as an external reference, its title in the
     /// name and what it expects in this incident as the description. The
     /// effect at each event is in that event's description.
-    fn control(&self, c: &ReportControl) -> Object {
+    fn control<'b>(&'b self, c: &'b ReportControl<'a>) -> Object<'b> {
         Object {
-            name: Some(format!("{}: {}", c.id, c.title)),
-            description: Some(c.expects.to_string()),
+            name: Some(format!("{}: {}", c.id, c.title).into()),
+            description: Some(c.expects.into()),
             labels: Some(vec!["control".into()]),
             external_references: Some(vec![ExternalReference {
-                source_name: c.catalogue.to_string(),
-                description: c.title.to_string(),
+                source_name: c.catalogue,
+                description: c.title.into(),
                 url: None,
-                external_id: c.id.to_string(),
+                external_id: c.id,
             }]),
-            ..self.common(
-                "course-of-action",
-                self.id("course-of-action", &format!("control {}", c.id)),
-            )
+            ..self.common("course-of-action", self.control_id(c))
         }
     }
 
     /// One claim as a `note` labelled `claim` and with its status: the
     /// statement after its portion mark, the events it is about, the claims
     /// it conflicts with and its citations as external references.
-    fn claim(&self, c: &ReportClaim) -> Object {
+    fn claim<'b>(&'b self, c: &'b ReportClaim<'a>) -> Object<'b> {
         let mark = &c.portion.portion;
         let mut content = format!("({mark}) {}\n\n", c.statement);
         content.push_str(&format!("Status: {}.\n", c.status.name()));
@@ -665,22 +865,11 @@ impl<'a> Builder<'a> {
             ));
         }
         content.push_str(&format!("Portion: {}.", c.portion.banner));
-        let references: Vec<ExternalReference> = c
-            .sources
-            .iter()
-            .filter_map(|s| {
-                let note = s.note.map_or_else(String::new, |n| format!(" {n}"));
-                self.source_reference(
-                    s.source,
-                    format!(
-                        "Cited for claim {} with Admiralty code {}.{note}",
-                        c.id, s.admiralty
-                    ),
-                )
-            })
-            .collect();
+        let references = self.citations(&c.sources, |d, s| {
+            let _ = write!(d, "Cited for claim {} with Admiralty code {}.", c.id, s.admiralty);
+        });
         let mut object_refs = vec![self.report_id.clone(), self.incident.clone()];
-        object_refs.extend(c.events.iter().map(|e| self.id("event", e)));
+        object_refs.extend(c.events.iter().map(|e| self.event_id(e)));
         let created = c
             .events
             .iter()
@@ -694,27 +883,27 @@ impl<'a> Builder<'a> {
             object_refs: Some(object_refs),
             labels: Some(vec![
                 "claim".into(),
-                format!("status-{}", label(c.status.name())),
+                format!("status-{}", label(c.status.name())).into(),
             ]),
-            external_references: (!references.is_empty()).then_some(references),
-            ..self.common("note", self.id("note", &format!("claim {}", c.id)))
+            external_references: references,
+            ..self.common("note", self.claim_id(c))
         }
     }
 
-    fn relationship(&self, r: &ReportRecommendation) -> Object {
+    fn relationship(&self, r: &ReportRecommendation) -> Object<'_> {
         Object {
-            created: stix_time(self.finding_created(self.index.finding(r.finding))),
+            created: stix_time(self.finding_created(self.finding(r.finding))),
             relationship_type: Some("related-to"),
-            description: Some(format!(
-                "Recommendation {} answers finding {} about this incident.",
-                r.id, r.finding
-            )),
+            description: Some(
+                format!(
+                    "Recommendation {} answers finding {} about this incident.",
+                    r.id, r.finding
+                )
+                .into(),
+            ),
             source_ref: Some(self.course_of_action_id(r)),
-            target_ref: Some(self.incident.clone()),
-            ..self.common(
-                "relationship",
-                self.id("relationship", &format!("{}>related-to>incident", r.id)),
-            )
+            target_ref: Some(self.incident.as_str()),
+            ..self.common("relationship", self.relationship_id(r))
         }
     }
 
@@ -727,7 +916,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn report_object(&self, object_refs: Vec<String>) -> Object {
+    fn report_object(&self, object_refs: Vec<String>) -> Object<'_> {
         let r = self.report;
         let banner = &r.classification.banner;
         let plural = |n: usize, one: &str, many: &str| {
@@ -781,10 +970,9 @@ impl<'a> Builder<'a> {
         }
         if !r.recommendations.is_empty() {
             description.push_str("\nRecommendations:\n");
-            let index = ReportIndex::new(r);
             for x in &r.recommendations {
                 // Marked as the finding it answers.
-                let mark = index
+                let mark = self
                     .finding(x.finding)
                     .map_or_else(String::new, |f| format!("({}) ", f.portion.portion));
                 let due = x
@@ -805,11 +993,22 @@ impl<'a> Builder<'a> {
         // external references (misp-stix) keep them.
         if !r.events.is_empty() {
             description.push_str("\nTimeline (UTC):\n");
+            // A line per event, pushed in place: no temporary strings.
+            description.reserve(r.events.iter().map(|e| e.title.len() + 40).sum());
             for e in &r.events {
-                description.push_str(&format!(
-                    "- {} {}: ({}) {}\n",
-                    e.id, e.when_utc, e.portion.portion, e.title
-                ));
+                for part in [
+                    "- ",
+                    e.id,
+                    " ",
+                    e.when_utc.as_str(),
+                    ": (",
+                    e.portion.portion,
+                    ") ",
+                    e.title,
+                    "\n",
+                ] {
+                    description.push_str(part);
+                }
             }
         }
         if !r.sources.is_empty() {
@@ -854,9 +1053,9 @@ impl<'a> Builder<'a> {
             .collect();
 
         Object {
-            name: Some(format!("Incident review: {}", r.record.title)),
-            description: Some(description),
-            report_types: Some(vec!["threat-report"]),
+            name: Some(format!("Incident review: {}", r.record.title).into()),
+            description: Some(description.into()),
+            report_types: Some(&["threat-report"]),
             object_refs: Some(object_refs),
             external_references: (!external_references.is_empty()).then_some(external_references),
             ..self.common("report", self.report_id.clone())
@@ -868,14 +1067,35 @@ impl<'a> Builder<'a> {
     /// taken from a digest of the object's content. The same content gives
     /// the same `modified`; changed content moves it (but for one chance in
     /// a million), and a new sign-off moves it forward.
-    fn stamp(&self, object: &mut Object) -> Result<(), ExportError> {
+    ///
+    /// The compact text is hashed in the end of `scratch` (left as it was),
+    /// or, without one, streamed into the digest: a report object with a
+    /// hundred thousand references is not copied to be hashed.
+    fn stamp(
+        &self,
+        object: &mut Object<'_>,
+        scratch: Option<&mut Vec<u8>>,
+    ) -> Result<(), serde_json::Error> {
         object.modified = None;
         object.published = None;
-        let content = serde_json::to_vec(object).map_err(|e| ExportError::Render {
-            format: "STIX 2.1",
-            message: e.to_string(),
-        })?;
-        let digest = Sha256::digest(&content);
+        let digest = match scratch {
+            Some(scratch) => {
+                let mark = scratch.len();
+                serde_json::to_writer(&mut *scratch, object)?;
+                let digest = Sha256::digest(&scratch[mark..]);
+                scratch.truncate(mark);
+                digest
+            }
+            None => {
+                // Buffered: the serialiser writes a few bytes at a time.
+                let mut hashing = std::io::BufWriter::with_capacity(1 << 16, Hashing(Sha256::new()));
+                serde_json::to_writer(&mut hashing, object)?;
+                let hashing = hashing
+                    .into_inner()
+                    .map_err(|e| serde_json::Error::io(e.into_error()))?;
+                hashing.0.finalize()
+            }
+        };
         let micros = u32::from_be_bytes([0, digest[0], digest[1], digest[2]]) % 1_000_000;
         let created = DateTime::parse_from_rfc3339(&object.created)
             .map(|t| t.with_timezone(&Utc))
@@ -885,7 +1105,7 @@ impl<'a> Builder<'a> {
         let at = base + chrono::Duration::microseconds(i64::from(micros));
         // Never before `created`, which may carry its own fraction.
         let at = at.max(created);
-        let text = at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        let text = utc_text(at, Digits::Micro);
         if object.kind == "report" {
             object.published = Some(text.clone());
         }
@@ -894,78 +1114,90 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The bundle, serialised as it is made: each object is built, stamped and
-/// written in turn, never all of them held at once. The order is the one
-/// the module's documentation gives; the report, last, refers to the ids of
-/// the objects before it, which are all that is kept.
-struct Bundle<'b, 'a> {
-    builder: &'b Builder<'a>,
-}
 
-impl Serialize for Bundle<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let b = self.builder;
-        let mut bundle = serializer.serialize_struct("Bundle", 3)?;
-        bundle.serialize_field("type", "bundle")?;
-        bundle.serialize_field("id", &b.id("bundle", &b.edition()))?;
-        bundle.serialize_field("objects", &Objects { builder: b })?;
-        bundle.end()
+/// A writer that only hashes what it is given.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
-struct Objects<'b, 'a> {
-    builder: &'b Builder<'a>,
+/// The bundle, written as it is made: each object is built, stamped and
+/// written in turn, the long runs (events, findings, claims…) a chunk at a
+/// time on every core, never all of them held at once. The order is the one
+/// the module's documentation gives; the report, last, refers to the ids of
+/// the objects before it. The bytes are those of serde_json's pretty printer
+/// over the whole bundle.
+fn write_bundle(b: &Builder, doc: &mut Document, per_chunk: usize) -> Result<(), ExportError> {
+    let r = b.report;
+    doc.open(b"{")?;
+    doc.field("type", "bundle")?;
+    doc.field("id", &b.id("bundle", &b.edition()))?;
+    doc.key("objects")?;
+    doc.open(b"[")?;
+    doc.element()?;
+    doc.value(&b.marking_definition())?;
+    if !r.events.is_empty() {
+        for object in b.event_extension() {
+            doc.element()?;
+            doc.value(&object)?;
+        }
+    }
+    let one = |doc: &mut Document, mut object: Object| -> Result<(), ExportError> {
+        b.stamp(&mut object, None).map_err(|e| json_error(FORMAT, e))?;
+        doc.element()?;
+        doc.value(&object)
+    };
+    one(doc, b.identity())?;
+    one(doc, b.incident())?;
+    let stamped = |mut object: Object, out: &mut Vec<u8>, depth: usize| {
+        b.stamp(&mut object, Some(&mut *out))?;
+        object.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            Pretty::at(depth),
+        ))
+    };
+    doc.elements(&r.events, per_chunk, |i, e, out, depth| {
+        stamped(b.event(i, e), out, depth)
+    })?;
+    doc.elements(&r.findings, per_chunk, |_, f, out, depth| {
+        stamped(b.note(f), out, depth)
+    })?;
+    doc.elements(&r.recommendations, per_chunk, |_, x, out, depth| {
+        stamped(b.course_of_action(x), out, depth)
+    })?;
+    doc.elements(&r.recommendations, per_chunk, |_, x, out, depth| {
+        stamped(b.relationship(x), out, depth)
+    })?;
+    doc.elements(&r.controls, per_chunk, |_, c, out, depth| {
+        stamped(b.control(c), out, depth)
+    })?;
+    doc.elements(&r.claims, per_chunk, |_, c, out, depth| {
+        stamped(b.claim(c), out, depth)
+    })?;
+    one(doc, b.report_object(b.object_refs()))?;
+    doc.close(b"]")?;
+    doc.close(b"}")
 }
 
-impl Serialize for Objects<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error as _, SerializeSeq};
-        let b = self.builder;
-        let r = b.report;
-        let mut seq = serializer.serialize_seq(None)?;
-        seq.serialize_element(&b.marking_definition())?;
-        if !r.events.is_empty() {
-            for object in b.event_extension() {
-                seq.serialize_element(&object)?;
-            }
+/// Objects a worker renders at a time: a few hundred kilobytes of text.
+const OBJECTS_PER_CHUNK: usize = 128;
+
+const FORMAT: &str = "STIX 2.1";
+
+/// `items` written into `out` by `write`, separated by commas.
+fn join<T>(out: &mut String, items: &[T], write: impl Fn(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
         }
-        let mut refs = Vec::with_capacity(
-            2 + r.events.len()
-                + r.findings.len()
-                + 2 * r.recommendations.len()
-                + r.controls.len()
-                + r.claims.len(),
-        );
-        let mut emit = |seq: &mut S::SerializeSeq, mut object: Object| {
-            refs.push(object.id.clone());
-            b.stamp(&mut object).map_err(S::Error::custom)?;
-            seq.serialize_element(&object)
-        };
-        emit(&mut seq, b.identity())?;
-        emit(&mut seq, b.incident())?;
-        for e in &r.events {
-            emit(&mut seq, b.event(e))?;
-        }
-        for f in &r.findings {
-            emit(&mut seq, b.note(f))?;
-        }
-        for x in &r.recommendations {
-            emit(&mut seq, b.course_of_action(x))?;
-        }
-        for x in &r.recommendations {
-            emit(&mut seq, b.relationship(x))?;
-        }
-        for c in &r.controls {
-            emit(&mut seq, b.control(c))?;
-        }
-        for c in &r.claims {
-            emit(&mut seq, b.claim(c))?;
-        }
-        let mut report = b.report_object(refs);
-        b.stamp(&mut report).map_err(S::Error::custom)?;
-        seq.serialize_element(&report)?;
-        seq.end()
+        write(out, item);
     }
 }
 
@@ -991,8 +1223,11 @@ pub fn render(report: &Report) -> Result<String, ExportError> {
 /// Writes the bundle to `out` as its objects are made.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ExportError> {
     let builder = Builder::new(report);
-    serde_json::to_writer_pretty(&mut *out, &Bundle { builder: &builder })
-        .map_err(|e| super::json::json_error("STIX 2.1", e))?;
+    write_bundle(
+        &builder,
+        &mut Document::new(&mut *out, FORMAT),
+        OBJECTS_PER_CHUNK,
+    )?;
     out.write_all(b"\n").map_err(ExportError::Output)
 }
 
@@ -1045,6 +1280,8 @@ mod tests {
     #[test]
     fn ids_are_stable_version_4_uuids() {
         let id = stix_id("r", "note", "F1");
+        // As every export so far has written it.
+        assert_eq!(id, "note--38434b53-f690-4164-b0c6-0fdb764c1d04");
         assert_eq!(id, stix_id("r", "note", "F1"));
         assert_ne!(id, stix_id("r", "note", "F2"));
         assert_ne!(stix_id("ab", "note", "c"), stix_id("a", "note", "bc"));
@@ -1059,6 +1296,64 @@ mod tests {
             matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'),
             "RFC 4122 variant: {uuid}"
         );
+    }
+
+    #[test]
+    fn the_bundle_is_the_same_whatever_the_chunks() {
+        let record: &Record = leak(
+            crate::load::parse(&crate::export::json::tests::record_of(3_000)).expect("record"),
+        );
+        let review: &Review = leak(crate::load::parse(REVIEW).expect("review"));
+        let report = build(record, review, &ReportOptions::default());
+        let bundle = |per_chunk: usize| {
+            let mut out = Vec::new();
+            write_bundle(
+                &Builder::new(&report),
+                &mut Document::new(&mut out, FORMAT),
+                per_chunk,
+            )
+            .expect("bundle");
+            out
+        };
+        // One chunk for everything is the serial rendering.
+        let serial = bundle(usize::MAX);
+        for per_chunk in [1, 7, OBJECTS_PER_CHUNK] {
+            assert!(bundle(per_chunk) == serial, "chunks of {per_chunk}");
+        }
+        let value: Value = serde_json::from_slice(&serial).expect("JSON");
+        let objects = value["objects"].as_array().expect("objects");
+        assert_eq!(objects.iter().filter(|o| o["type"] == "event").count(), 3_000);
+        assert_eq!(objects[5 + 2_999]["name"], "(NU) E2999: t2999 \"q\" \u{7}");
+    }
+
+    #[test]
+    fn timestamps_are_written_as_chrono_writes_them() {
+        use chrono::{NaiveDate, TimeZone};
+        let mut times: Vec<DateTime<Utc>> = vec![
+            DateTime::UNIX_EPOCH,
+            Utc.with_ymd_and_hms(2024, 2, 19, 23, 10, 5).single().expect("time"),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single().expect("time"),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).single().expect("time"),
+            Utc.with_ymd_and_hms(-1, 1, 1, 0, 0, 0).single().expect("time"),
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single().expect("time"),
+        ];
+        // A leap second, as chrono holds it.
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_234_567_890))
+            .expect("leap second");
+        times.push(leap.and_utc());
+        for n in 0..2_000i64 {
+            let secs = n * 7_919_993 % 4_000_000_000;
+            let nanos = (n * 987_654_321 % 1_000_000_000) as u32;
+            times.push(DateTime::from_timestamp(secs, nanos).expect("time"));
+        }
+        for t in times {
+            assert_eq!(stix_time(t), t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+            assert_eq!(
+                utc_text(t, Digits::Micro),
+                t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            );
+        }
     }
 
     #[test]
