@@ -515,7 +515,10 @@ fn event(doc: &mut Doc, e: &ReportEvent) {
         items.push(doc.labelled("Analyst:").text(marks));
     }
     if let Some(note) = &e.note {
-        items.push(doc.labelled("Analyst's note:").paragraphs(&paragraph_lines(note)));
+        items.push(
+            doc.labelled("Analyst's note:")
+                .paragraphs(&paragraph_lines(note)),
+        );
     }
     doc.list(items);
 }
@@ -1179,7 +1182,12 @@ impl<'a> Doc<'a> {
     /// Renders `items` in order, each by `render`. With a sink the items
     /// are rendered `per_chunk` at a time on every core and written out in
     /// order ([`super::chunks::write_in_order`]); the text is the same.
-    fn run<T: Sync>(&mut self, items: &[T], per_chunk: usize, render: impl Fn(&mut Doc, &T) + Sync) {
+    fn run<T: Sync>(
+        &mut self,
+        items: &[T],
+        per_chunk: usize,
+        render: impl Fn(&mut Doc, &T) + Sync,
+    ) {
         if self.sink.is_none() || items.len() <= per_chunk {
             for item in items {
                 render(self, item);
@@ -1601,7 +1609,15 @@ mod tests {
     fn slugs_follow_github() {
         assert_eq!(slug("Event E1"), "event-e1");
         assert_eq!(slug("Event SC-8(1).x_y"), "event-sc-81x_y");
-        for id in ["E1", "SC-8(1).x_y", "A b\tc", "Größe", "ΟΔΟΣ", "x\u{1b}y", ""] {
+        for id in [
+            "E1",
+            "SC-8(1).x_y",
+            "A b\tc",
+            "Größe",
+            "ΟΔΟΣ",
+            "x\u{1b}y",
+            "",
+        ] {
             let mut fast = String::new();
             slug_into(&mut fast, "Event", id);
             assert_eq!(fast, slug(&format!("Event {id}")), "{id:?}");
@@ -1627,5 +1643,40 @@ mod tests {
         // The title took `event-e1`: E1 is numbered, E2 keeps its slug.
         assert!(text.contains("[E1](#event-e1-1)"), "{text}");
         assert!(text.contains("[E2](#event-e2)"), "{text}");
+    }
+
+    /// The writer renders long runs in chunks on every core; the text must
+    /// be the serial rendering's, byte for byte, whole and as a brief, with
+    /// events enough for many chunks and an id whose anchor is numbered.
+    #[test]
+    fn the_chunked_writer_writes_the_serial_text() {
+        let mut text = crate::export::json::tests::record_of(3_000);
+        // A title that takes event E7's anchor: E7's links must follow it.
+        text = text.replacen(r#"title: "T""#, r#"title: "Event E7""#, 1);
+        let record: crate::model::Record = crate::load::parse(&text).expect("record");
+        let review: crate::model::Review = crate::load::parse(
+            r#"(schema: 1, record: "r",
+            findings: [(id: "F1", title: "f", kind: RootCause, severity: High, statement: "s",
+                likelihood: Likely, confidence: Low, events: ["E1", "E2999"], portion: Unclassified)],
+            recommendations: [(id: "R1", finding: "F1", action: "a", owner: "o", status: Planned)])"#,
+        )
+        .expect("review");
+        let report = crate::report::build(&record, &review, &Default::default());
+        assert_eq!(report.events.len(), 3_000);
+        for variant in [Variant::Full, Variant::Brief] {
+            let serial = render_as(&report, variant);
+            let mut written = Vec::new();
+            write_as(&report, variant, &mut written).expect("write");
+            assert!(
+                written == serial.as_bytes(),
+                "{variant:?}: the chunked text differs from the serial text"
+            );
+        }
+        let full = render_as(&report, Variant::Full);
+        assert!(
+            full.contains("[E7](#event-e7-1)"),
+            "E7 links to its numbered anchor"
+        );
+        assert!(full.contains("### Event E2999\n"));
     }
 }
