@@ -155,7 +155,8 @@ impl<'w> Document<'w> {
     /// element of an array, after [`Document::element`]).
     pub(super) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ExportError> {
         let format = self.format;
-        let mut ser = serde_json::Serializer::with_formatter(&mut *self.out, Pretty::at(self.depth));
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut *self.out, Pretty::at(self.depth));
         value
             .serialize(&mut ser)
             .map_err(|e| json_error(format, e))?;
@@ -202,19 +203,24 @@ impl<'w> Document<'w> {
         let depth = self.depth;
         let follows = self.has_value;
         let format = self.format;
-        write_in_order(items, per_chunk, &mut *self.out, |chunk, first, buffer: &mut Vec<u8>| {
-            for (i, item) in chunk.iter().enumerate() {
-                let separator: &[u8] = if first + i == 0 && !follows {
-                    b"\n"
-                } else {
-                    b",\n"
-                };
-                buffer.extend_from_slice(separator);
-                push_indent(buffer, depth);
-                render(first + i, item, buffer, depth)?;
-            }
-            Ok(())
-        })
+        write_in_order(
+            items,
+            per_chunk,
+            &mut *self.out,
+            |chunk, first, buffer: &mut Vec<u8>| {
+                for (i, item) in chunk.iter().enumerate() {
+                    let separator: &[u8] = if first + i == 0 && !follows {
+                        b"\n"
+                    } else {
+                        b",\n"
+                    };
+                    buffer.extend_from_slice(separator);
+                    push_indent(buffer, depth);
+                    render(first + i, item, buffer, depth)?;
+                }
+                Ok(())
+            },
+        )
         .map_err(|e| match e {
             ChunkError::Render(e) => json_error(format, e),
             ChunkError::Write(e) => ExportError::Output(e),
@@ -325,7 +331,7 @@ pub(super) fn json_error(format: &'static str, e: serde_json::Error) -> ExportEr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{Record, Review};
     use crate::report::{REPORT_FORMAT, ReportOptions, build};
@@ -396,7 +402,7 @@ mod tests {
             events.push_str(&format!(
                 r#"(id: "E{i}", at: "2024-01-01T{:02}:{:02}:00Z", fidelity: Minute,
                     title: "t{i} \"q\" \u{{7}}", narrative: "n\nl\u{{e9}}\\",
-                    place: "p", actors: ["a", "b"],
+                    place: (name: "p"), actors: ["a", "b"],
                     sources: [(source: "s", credibility: 2)],
                     controls: [(control: "SC-8", effect: Failed)], portion: Unclassified),"#,
                 (i / 60) % 24,

@@ -567,7 +567,15 @@ impl<'a> Builder<'a> {
         // make no temporary strings.
         let mut description = String::with_capacity(e.narrative.len() + 160);
         let d = &mut description;
-        for part in ["(", mark, ") ", e.narrative, "\n\nWhen (UTC): ", e.when_utc.as_str(), ".\n"] {
+        for part in [
+            "(",
+            mark,
+            ") ",
+            e.narrative,
+            "\n\nWhen (UTC): ",
+            e.when_utc.as_str(),
+            ".\n",
+        ] {
             d.push_str(part);
         }
         if let Some(local) = &e.when_local {
@@ -615,7 +623,13 @@ impl<'a> Builder<'a> {
             d.push_str(part);
         }
         let references = self.citations(&e.sources, |d, c| {
-            for part in ["Cited for event ", e.id, " with Admiralty code ", c.admiralty.as_str(), "."] {
+            for part in [
+                "Cited for event ",
+                e.id,
+                " with Admiralty code ",
+                c.admiralty.as_str(),
+                ".",
+            ] {
                 d.push_str(part);
             }
         });
@@ -735,7 +749,11 @@ impl<'a> Builder<'a> {
         // A hash per event: on every core.
         refs.par_extend(r.events.par_iter().map(|e| self.event_id(e.id)));
         refs.extend(r.findings.iter().map(|f| self.note_id(f)));
-        refs.extend(r.recommendations.iter().map(|x| self.course_of_action_id(x)));
+        refs.extend(
+            r.recommendations
+                .iter()
+                .map(|x| self.course_of_action_id(x)),
+        );
         refs.extend(r.recommendations.iter().map(|x| self.relationship_id(x)));
         refs.extend(r.controls.iter().map(|c| self.control_id(c)));
         refs.par_extend(r.claims.par_iter().map(|c| self.claim_id(c)));
@@ -866,7 +884,11 @@ impl<'a> Builder<'a> {
         }
         content.push_str(&format!("Portion: {}.", c.portion.banner));
         let references = self.citations(&c.sources, |d, s| {
-            let _ = write!(d, "Cited for claim {} with Admiralty code {}.", c.id, s.admiralty);
+            let _ = write!(
+                d,
+                "Cited for claim {} with Admiralty code {}.",
+                c.id, s.admiralty
+            );
         });
         let mut object_refs = vec![self.report_id.clone(), self.incident.clone()];
         object_refs.extend(c.events.iter().map(|e| self.event_id(e)));
@@ -1088,7 +1110,8 @@ impl<'a> Builder<'a> {
             }
             None => {
                 // Buffered: the serialiser writes a few bytes at a time.
-                let mut hashing = std::io::BufWriter::with_capacity(1 << 16, Hashing(Sha256::new()));
+                let mut hashing =
+                    std::io::BufWriter::with_capacity(1 << 16, Hashing(Sha256::new()));
                 serde_json::to_writer(&mut hashing, object)?;
                 let hashing = hashing
                     .into_inner()
@@ -1113,7 +1136,6 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 }
-
 
 /// A writer that only hashes what it is given.
 struct Hashing(Sha256);
@@ -1150,7 +1172,8 @@ fn write_bundle(b: &Builder, doc: &mut Document, per_chunk: usize) -> Result<(),
         }
     }
     let one = |doc: &mut Document, mut object: Object| -> Result<(), ExportError> {
-        b.stamp(&mut object, None).map_err(|e| json_error(FORMAT, e))?;
+        b.stamp(&mut object, None)
+            .map_err(|e| json_error(FORMAT, e))?;
         doc.element()?;
         doc.value(&object)
     };
@@ -1322,7 +1345,10 @@ mod tests {
         }
         let value: Value = serde_json::from_slice(&serial).expect("JSON");
         let objects = value["objects"].as_array().expect("objects");
-        assert_eq!(objects.iter().filter(|o| o["type"] == "event").count(), 3_000);
+        assert_eq!(
+            objects.iter().filter(|o| o["type"] == "event").count(),
+            3_000
+        );
         assert_eq!(objects[5 + 2_999]["name"], "(NU) E2999: t2999 \"q\" \u{7}");
     }
 
@@ -1331,11 +1357,21 @@ mod tests {
         use chrono::{NaiveDate, TimeZone};
         let mut times: Vec<DateTime<Utc>> = vec![
             DateTime::UNIX_EPOCH,
-            Utc.with_ymd_and_hms(2024, 2, 19, 23, 10, 5).single().expect("time"),
-            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single().expect("time"),
-            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).single().expect("time"),
-            Utc.with_ymd_and_hms(-1, 1, 1, 0, 0, 0).single().expect("time"),
-            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single().expect("time"),
+            Utc.with_ymd_and_hms(2024, 2, 19, 23, 10, 5)
+                .single()
+                .expect("time"),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+                .single()
+                .expect("time"),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0)
+                .single()
+                .expect("time"),
+            Utc.with_ymd_and_hms(-1, 1, 1, 0, 0, 0)
+                .single()
+                .expect("time"),
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0)
+                .single()
+                .expect("time"),
         ];
         // A leap second, as chrono holds it.
         let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
