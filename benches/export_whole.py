@@ -67,4 +67,3 @@ for f in formats:
 os.remove(os.path.join(scratch, "time.txt"))
 shutil.rmtree(os.path.join(scratch, "cache"), ignore_errors=True)
 os.rmdir(scratch)
-os.rmdir(scratch)
