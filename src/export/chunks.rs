@@ -4,10 +4,10 @@
 //! file is read, so the export would cost several times the load.
 //!
 //! The items go a window at a time: each worker renders a chunk of the
-//! window into a buffer of its own, and the buffers go to the sink in the
-//! items' order before the next window starts. The buffers are kept from
-//! one window to the next, so the memory held is a window's worth of text,
-//! whatever the report's size.
+//! window into a buffer of its own, and while the buffers go to the sink in
+//! the items' order the pool renders the next window into a second set.
+//! The buffers are kept from one window to the next, so the memory held is
+//! two windows' worth of text, whatever the report's size.
 
 use std::io::Write;
 
@@ -45,7 +45,7 @@ const CHUNKS_PER_WORKER: usize = 4;
 /// type `B`, on rayon's pool, and writes the buffers to `sink` in the
 /// items' order. `render` gets the chunk and the index of its first item in
 /// `items`, and appends to the (cleared) buffer; its first error stops the
-/// export at the end of the window and is returned, as is the sink's.
+/// export before its window is written and is returned, as is the sink's.
 pub(crate) fn write_in_order<T, B, E>(
     items: &[T],
     per_chunk: usize,
@@ -65,13 +65,15 @@ where
         return sink.write_all(buffer.bytes()).map_err(ChunkError::Write);
     }
     let chunks_per_window = rayon::current_num_threads().max(1) * CHUNKS_PER_WORKER;
-    let mut buffers: Vec<B> = (0..chunks_per_window).map(|_| B::default()).collect();
     let window = per_chunk * chunks_per_window;
-    for (w, items) in items.chunks(window).enumerate() {
+    let render_window = |w: usize, buffers: &mut Vec<B>| -> Result<(), E> {
         let first = w * window;
-        let chunks: Vec<&[T]> = items.chunks(per_chunk).collect();
-        let used = &mut buffers[..chunks.len()];
-        used.par_iter_mut()
+        let end = items.len().min(first + window);
+        let chunks: Vec<&[T]> = items[first..end].chunks(per_chunk).collect();
+        buffers.resize_with(chunks_per_window, B::default);
+        buffers.truncate(chunks.len());
+        buffers
+            .par_iter_mut()
             .zip(chunks.par_iter())
             .enumerate()
             .map(|(c, (buffer, chunk))| {
@@ -79,10 +81,28 @@ where
                 render(chunk, first + c * per_chunk, buffer)
             })
             .collect::<Result<(), E>>()
-            .map_err(ChunkError::Render)?;
-        for buffer in used.iter() {
-            sink.write_all(buffer.bytes()).map_err(ChunkError::Write)?;
-        }
+    };
+    let windows = items.len().div_ceil(window);
+    // Two sets of buffers: while this thread writes one window out (the
+    // sink is not shared with the pool), the pool renders the next, so the
+    // copy into the file's pages overlaps the rendering.
+    let mut ready: Vec<B> = Vec::new();
+    let mut next: Vec<B> = Vec::new();
+    render_window(0, &mut ready).map_err(ChunkError::Render)?;
+    for w in 1..=windows {
+        let mut rendered = Ok(());
+        let written = rayon::in_place_scope(|scope| {
+            if w < windows {
+                let (next, rendered) = (&mut next, &mut rendered);
+                scope.spawn(move |_| *rendered = render_window(w, next));
+            }
+            ready
+                .iter()
+                .try_for_each(|buffer| sink.write_all(buffer.bytes()))
+        });
+        written.map_err(ChunkError::Write)?;
+        rendered.map_err(ChunkError::Render)?;
+        std::mem::swap(&mut ready, &mut next);
     }
     Ok(())
 }
