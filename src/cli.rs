@@ -1396,6 +1396,9 @@ fn export(
             ));
         }
     };
+    // The record's text is freed: give it back before the report is built
+    // on top of it (the export's peak is then the load's).
+    crate::alloc::release_freed();
     // A folder gets the default file name inside it.
     let out = out.map(|out| crate::export::out_path(out, &record.id, format, variant));
     // Refuse before rendering if the answer will be no.

@@ -6,6 +6,7 @@
 // copying it costs nothing measurable, so boxing it would add noise, not speed.
 #![allow(clippy::result_large_err)]
 
+pub mod alloc;
 pub mod bundled;
 pub mod cache;
 pub mod cli;
