@@ -67,7 +67,9 @@ def tui():
             break
         if time.monotonic() - t > 900:
             raise SystemExit("timed out:\n" + s)
-        time.sleep(0.01)
+        # Each look starts a tmux client: looking every 10 ms took a share
+        # of the two cores from the workers it times. 50 ms is the error.
+        time.sleep(0.05)
     tmux("send-keys", "-t", S, "q")
     t = time.monotonic()
     while not os.path.exists(out) or os.path.getsize(out) == 0:
