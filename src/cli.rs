@@ -1372,6 +1372,9 @@ fn export(
         );
         return ExitCode::from(2);
     }
+    // The record's text is freed once parsed: given back at once, the
+    // report is not built on top of it (the export's peak is the load's).
+    crate::alloc::give_back_freed_memory_at_once();
     let paper = export_paper(&choice, options, color);
     let stderr = std::io::stderr();
     let color = color.on(&stderr);
@@ -1396,9 +1399,6 @@ fn export(
             ));
         }
     };
-    // The record's text is freed: give it back before the report is built
-    // on top of it (the export's peak is then the load's).
-    crate::alloc::release_freed();
     // A folder gets the default file name inside it.
     let out = out.map(|out| crate::export::out_path(out, &record.id, format, variant));
     // Refuse before rendering if the answer will be no.
