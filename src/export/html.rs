@@ -54,12 +54,12 @@ pub fn render_as(report: &Report, variant: Variant) -> Result<String, ExportErro
 
 /// The page, whole or as a brief, printed on `paper`.
 pub fn render_on(report: &Report, variant: Variant, paper: Paper) -> Result<String, ExportError> {
-    Page::new(report, variant, paper)
-        .render()
-        .map_err(|e| ExportError::Render {
-            format: "HTML",
-            message: e.to_string(),
-        })
+    let mut bytes = Vec::new();
+    write_on(report, variant, paper, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Render {
+        format: "HTML",
+        message: e.to_string(),
+    })
 }
 
 /// Writes the page, whole or as a brief, printed on `paper`, into `out` as
@@ -77,17 +77,17 @@ pub fn write_on(
         writer: std::cell::RefCell::new(out),
         error: std::cell::RefCell::new(None),
     };
-    let mut page = Page::new(report, variant, paper);
-    page.out = Some(&out);
+    let page = Page::new(report, variant, paper, &out);
     let mut text = OutText(&out);
-    match page.render_into(&mut text) {
-        Ok(()) => Ok(()),
-        Err(e) => Err(ExportError::Output(
-            out.error
-                .take()
-                .unwrap_or_else(|| io::Error::other(e.to_string())),
-        )),
-    }
+    page.render_into(&mut text)
+        .map_err(|e| match out.error.take() {
+            Some(e) => ExportError::Output(e),
+            // Not the writer's: the template's own.
+            None => ExportError::Render {
+                format: "HTML",
+                message: e.to_string(),
+            },
+        })
 }
 
 /// Where [`write_on`] writes, shared by the template's text ([`OutText`])
@@ -145,9 +145,8 @@ struct Page<'a> {
     /// Said when no source is listed.
     no_sources: &'static str,
     legend: Vec<Cell>,
-    /// Where [`write_on`] writes, for the long runs; none when the page is
-    /// made into a string.
-    out: Option<&'a Out<'a>>,
+    /// Where [`write_on`] writes, for the long runs.
+    out: &'a Out<'a>,
 }
 
 struct Banner {
@@ -282,7 +281,7 @@ struct SourceView {
 }
 
 impl<'a> Page<'a> {
-    fn new(report: &'a Report, variant: Variant, paper: Paper) -> Self {
+    fn new(report: &'a Report, variant: Variant, paper: Paper, out: &'a Out<'a>) -> Self {
         let brief = variant == Variant::Brief;
         let banner = Banner {
             words: report.classification.banner.to_string(),
@@ -326,7 +325,7 @@ impl<'a> Page<'a> {
             },
             legend: Effect::ALL.into_iter().map(cell).collect(),
             banner,
-            out: None,
+            out,
         }
     }
 
@@ -710,7 +709,7 @@ struct RunWriter<'p, 'a> {
 }
 
 impl askama::FastWritable for RunWriter<'_, '_> {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+    fn write_into(&self, _: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
         let page = self.page;
         let index = &page.index;
         let events = page.events();
@@ -720,21 +719,17 @@ impl askama::FastWritable for RunWriter<'_, '_> {
             Run::Events => write_events(events, index, EVENTS_PER_CHUNK, sink, write_event),
             Run::MatrixRows => write_matrix(page, sink),
         };
-        match page.out {
-            // Straight to the file: its text needs no second look.
-            Some(out) => {
-                let written = write(&mut **out.writer.borrow_mut());
-                written.map_err(|e| {
-                    match e {
-                        chunks::ChunkError::Write(e) => out.failed(e),
-                        chunks::ChunkError::Render(never) => match never {},
-                    }
-                    askama::Error::Fmt
-                })
+        // Straight to the writer, after the template's text before it
+        // (which went there too): the runs' text needs no second look.
+        let out = page.out;
+        let written = write(&mut **out.writer.borrow_mut());
+        written.map_err(|e| {
+            match e {
+                chunks::ChunkError::Write(e) => out.failed(e),
+                chunks::ChunkError::Render(never) => match never {},
             }
-            // A failing sink has kept the writer's own error for the caller.
-            None => write(&mut TextSink(dest)).map_err(|_| askama::Error::Fmt),
-        }
+            askama::Error::Fmt
+        })
     }
 }
 
@@ -760,7 +755,7 @@ fn write_matrix(
     page: &Page,
     sink: &mut dyn io::Write,
 ) -> Result<(), chunks::ChunkError<Infallible>> {
-    let cells = EFFECTS.map(|effect| {
+    let cells = Effect::ALL.map(|effect| {
         let mut text = String::new();
         text.push_str("<td class=\"");
         push_escaped(&mut text, effect_class(effect));
@@ -791,7 +786,7 @@ fn write_matrix(
             |chunk, _, out: &mut String| {
                 for cell in chunk {
                     match cell {
-                        Some(effect) => out.push_str(&cells[effect_index(*effect)]),
+                        Some(effect) => out.push_str(&cells[effect.index()]),
                         None => out.push_str("<td></td>"),
                     }
                 }
@@ -802,25 +797,6 @@ fn write_matrix(
             .map_err(chunks::ChunkError::Write)?;
     }
     Ok(())
-}
-
-/// Every effect, in the order [`effect_index`] numbers them.
-const EFFECTS: [Effect; 5] = [
-    Effect::Failed,
-    Effect::NotFollowed,
-    Effect::Bypassed,
-    Effect::Absent,
-    Effect::Held,
-];
-
-fn effect_index(effect: Effect) -> usize {
-    match effect {
-        Effect::Failed => 0,
-        Effect::NotFollowed => 1,
-        Effect::Bypassed => 2,
-        Effect::Absent => 3,
-        Effect::Held => 4,
-    }
 }
 
 /// The text of a chunk, and a scratch buffer for values that are put
@@ -840,32 +816,12 @@ impl Buffer for Chunk {
     }
 }
 
-/// The template's writer as the sink of [`chunks::write_in_order`], which
-/// hands it whole buffers of text (for a page made into a string).
-struct TextSink<'d>(&'d mut dyn fmt::Write);
-
-impl io::Write for TextSink<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
-        self.0
-            .write_str(text)
-            .map_err(|_| io::Error::other("the page could not be written"))?;
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// A row of the timeline table.
 fn write_row(out: &mut Chunk, _: &Index, e: &ReportEvent) {
     let Chunk { text: o, scratch } = out;
-    o.push_str("\n<tr>\n<th scope=\"row\"><a href=\"#");
-    push_anchor(o, "event", e.id);
-    o.push_str("\">");
-    push_line(o, e.id);
-    o.push_str("</a></th>\n<td>");
+    o.push_str("\n<tr>\n<th scope=\"row\">");
+    push_event_link(o, e.id);
+    o.push_str("</th>\n<td>");
     push_when(o, scratch, e);
     o.push_str("</td>\n<td><span class=\"portion\">");
     push_portion(o, &e.portion);
@@ -896,11 +852,18 @@ fn write_row(out: &mut Chunk, _: &Index, e: &ReportEvent) {
 /// A column head of the matrix.
 fn write_head(out: &mut Chunk, _: &Index, e: &ReportEvent) {
     let o = &mut out.text;
-    o.push_str("<th scope=\"col\" class=\"event\"><a href=\"#");
-    push_anchor(o, "event", e.id);
+    o.push_str("<th scope=\"col\" class=\"event\">");
+    push_event_link(o, e.id);
+    o.push_str("</th>");
+}
+
+/// A link to an event's article, named by the event's id.
+fn push_event_link(o: &mut String, id: &str) {
+    o.push_str("<a href=\"#");
+    push_anchor(o, "event", id);
     o.push_str("\">");
-    push_line(o, e.id);
-    o.push_str("</a></th>");
+    push_line(o, id);
+    o.push_str("</a>");
 }
 
 /// An event's article in the events section.

@@ -353,8 +353,10 @@ struct Builder<'a> {
     report_id: String,
 }
 
-/// An event's times as its STIX object states them.
+/// An event's id and times as its STIX object states them, worked out
+/// once: the report object lists the ids again.
 struct EventTimes {
+    id: String,
     /// See [`Builder::event_time`]; `None` if the event's times do not parse.
     created: Option<DateTime<Utc>>,
     start: Option<DateTime<Utc>>,
@@ -366,7 +368,7 @@ impl<'a> Builder<'a> {
     fn new(report: &'a Report) -> Self {
         use rayon::prelude::*;
         let record = report.record.id;
-        // Three timestamps parsed per event: on every core.
+        // An id hashed and three timestamps parsed per event: on every core.
         let event_times: Vec<EventTimes> = report
             .events
             .par_iter()
@@ -380,6 +382,7 @@ impl<'a> Builder<'a> {
                     .and_then(|t| period_start(t, Some(e.fidelity)))
                     .filter(|end| start.is_some_and(|s| *end > s));
                 EventTimes {
+                    id: stix_id(record, "event", e.id),
                     created: Self::event_time(e),
                     start,
                     end,
@@ -659,7 +662,7 @@ impl<'a> Builder<'a> {
                     tlp_2_0: None,
                 },
             )),
-            ..self.common("event", self.event_id(e.id))
+            ..self.common("event", times.id.clone())
         }
     }
 
@@ -746,8 +749,7 @@ impl<'a> Builder<'a> {
         );
         refs.push(self.identity.clone());
         refs.push(self.incident.clone());
-        // A hash per event: on every core.
-        refs.par_extend(r.events.par_iter().map(|e| self.event_id(e.id)));
+        refs.extend(self.event_times.iter().map(|t| t.id.clone()));
         refs.extend(r.findings.iter().map(|f| self.note_id(f)));
         refs.extend(
             r.recommendations

@@ -350,6 +350,17 @@ impl Effect {
         Effect::Held,
     ];
 
+    /// The effect's place in [`Effect::ALL`], for tables kept per effect.
+    pub fn index(self) -> usize {
+        match self {
+            Effect::Failed => 0,
+            Effect::NotFollowed => 1,
+            Effect::Bypassed => 2,
+            Effect::Absent => 3,
+            Effect::Held => 4,
+        }
+    }
+
     pub fn is_failure(self) -> bool {
         self != Effect::Held
     }
@@ -524,5 +535,17 @@ impl Record {
 
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Effect;
+
+    #[test]
+    fn an_effects_index_is_its_place_in_all() {
+        for (i, effect) in Effect::ALL.into_iter().enumerate() {
+            assert_eq!(effect.index(), i, "{effect:?}");
+        }
     }
 }

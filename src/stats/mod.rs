@@ -25,7 +25,7 @@ pub struct Counts(pub [u32; 5]);
 
 impl Counts {
     pub fn of(&self, effect: Effect) -> u32 {
-        self.0[slot(effect)]
+        self.0[effect.index()]
     }
 
     /// Events at which the control failed, was not followed, was bypassed
@@ -44,16 +44,6 @@ impl Counts {
             EffectFilter::Failures => self.failures(),
             EffectFilter::Only(effect) => self.of(effect),
         }
-    }
-}
-
-fn slot(effect: Effect) -> usize {
-    match effect {
-        Effect::Failed => 0,
-        Effect::NotFollowed => 1,
-        Effect::Bypassed => 2,
-        Effect::Absent => 3,
-        Effect::Held => 4,
     }
 }
 
@@ -121,7 +111,7 @@ impl Tally {
         Effect::ALL
             .into_iter()
             .filter(|e| filter.matches(*e))
-            .filter_map(|e| self.first[slot(e)].as_ref())
+            .filter_map(|e| self.first[e.index()].as_ref())
             .min_by_key(|f| f.index)
     }
 }
@@ -204,8 +194,8 @@ impl Summary {
                     continue;
                 };
                 let tally = &mut controls[c];
-                tally.counts.0[slot(link.effect)] += 1;
-                let first = &mut tally.first[slot(link.effect)];
+                tally.counts.0[link.effect.index()] += 1;
+                let first = &mut tally.first[link.effect.index()];
                 if first.is_none() {
                     *first = Some(FirstEvent {
                         index: u32::try_from(e).unwrap_or(u32::MAX),
