@@ -50,12 +50,18 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// The events' indices in timeline order, without the rest of a
+    /// timeline (a report needs only the order). The record's order is the
+    /// timeline's: times of different fidelity (a day, a minute) do not
+    /// order themselves, the author does, and `validate` warns where the
+    /// order contradicts times that do not overlap (docs/FORMAT.md, "Order
+    /// of events").
+    pub fn order_of(record: &Record) -> std::ops::Range<usize> {
+        0..record.events.len()
+    }
+
     pub fn new(record: &Record) -> Self {
-        // The record's order is the timeline's: times of different fidelity
-        // (a day, a minute) do not order themselves, the author does, and
-        // `validate` warns where the order contradicts times that do not
-        // overlap (docs/FORMAT.md, "Order of events").
-        let order: Vec<usize> = (0..record.events.len()).collect();
+        let order: Vec<usize> = Self::order_of(record).collect();
         let mut position = vec![0; order.len()];
         for (pos, &i) in order.iter().enumerate() {
             position[i] = pos;

@@ -2,7 +2,7 @@
 //! wrong. Every rule runs over the whole file so that one run reports every
 //! problem; positions are attached afterwards, and only when needed.
 
-use std::collections::{HashMap, HashSet};
+use crate::model::{IdMap, IdSet};
 
 use chrono_tz::Tz;
 
@@ -79,8 +79,9 @@ fn id_set<'a, T>(
     list: DocPath,
     what: &str,
     id: impl Fn(&'a T) -> &'a str,
-) -> HashMap<&'a str, usize> {
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+) -> IdMap<&'a str, usize> {
+    let mut seen: IdMap<&str, usize> =
+        IdMap::with_capacity_and_hasher(items.len(), Default::default());
     for (i, item) in items.iter().enumerate() {
         let id = id(item);
         let path = list.index(i).field("id");
@@ -111,7 +112,7 @@ fn id_set<'a, T>(
 /// Reports a reference to an id that is not defined, suggesting the nearest one.
 fn check_ref(
     p: &mut Problems,
-    known: &HashMap<&str, usize>,
+    known: &IdMap<&str, usize>,
     id: &str,
     path: DocPath,
     code: &'static str,
@@ -171,8 +172,8 @@ fn check_level(p: &mut Problems, overall: Classification, level: Level, path: Do
 
 fn check_citations<'a>(
     p: &mut Problems,
-    sources: &HashMap<&str, usize>,
-    cited: &mut HashSet<&'a str>,
+    sources: &IdMap<&str, usize>,
+    cited: &mut IdSet<&'a str>,
     citations: &'a [Citation],
     list: DocPath,
 ) {
@@ -413,9 +414,9 @@ pub fn check_record(record: &Record, catalog: &Catalog) -> Vec<Problem> {
         );
     }
 
-    let mut cited_sources = HashSet::new();
-    let mut used_actors = HashSet::new();
-    let mut used_controls = HashSet::new();
+    let mut cited_sources = IdSet::default();
+    let mut used_actors = IdSet::default();
+    let mut used_controls = IdSet::default();
     for (i, e) in record.events.iter().enumerate() {
         let path = root.field("events").index(i);
         check_text(&mut p, &e.title, path.field("title"), "event's title");
@@ -751,7 +752,7 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             "recommendation's action",
         );
     }
-    let mut marked = HashSet::new();
+    let mut marked = IdSet::default();
     for (i, m) in review.marks.iter().enumerate() {
         let path = root.field("marks").index(i).field("event");
         check_ref(&mut p, &events, &m.event, path, "ref.event", "event");
@@ -803,10 +804,10 @@ fn check_decisions(
     p: &mut Problems,
     review: &Review,
     record: &Record,
-    events: &HashMap<&str, usize>,
+    events: &IdMap<&str, usize>,
 ) {
     let root = DocPath::root().field("decisions");
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     for (i, d) in review.decisions.iter().enumerate() {
         let path = root.index(i);
         let Some(&e) = events.get(d.event.as_str()) else {
@@ -879,13 +880,13 @@ fn check_signoff_hash(p: &mut Problems, hash: &str, path: DocPath) {
 fn check_conflicts(
     p: &mut Problems,
     review: &Review,
-    events: &HashMap<&str, usize>,
-    findings: &HashMap<&str, usize>,
-    recommendations: &HashMap<&str, usize>,
+    events: &IdMap<&str, usize>,
+    findings: &IdMap<&str, usize>,
+    recommendations: &IdMap<&str, usize>,
 ) {
     use crate::model::ConflictItem;
     let root = DocPath::root().field("conflicts");
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     for (i, c) in review.conflicts.iter().enumerate() {
         let path = root.index(i);
         let item = path.field("item");

@@ -496,7 +496,7 @@ pub struct Claim {
 pub fn index_by_id<'a, T>(
     items: &'a [T],
     id: impl Fn(&'a T) -> &'a str,
-) -> std::collections::HashMap<&'a str, usize> {
+) -> super::IdMap<&'a str, usize> {
     items
         .iter()
         .enumerate()

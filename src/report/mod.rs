@@ -13,11 +13,16 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::model::time::{ZoneChoice, display};
+use crate::model::time::{ZoneChoice, display_into};
 use crate::model::{
     Classification, Effect, Level, RecommendationStatus, Record, Review, Timestamp, Tlp,
 };
+use crate::model::{IdMap, IdSet};
 use crate::review::{RecordHasher, SignOffState, signoff_state};
+
+/// What a report works out for each event (a time as shown, an Admiralty
+/// code): short, so kept inline up to 24 bytes, not one allocation each.
+pub type ShortText = compact_str::CompactString;
 
 /// The version of the report model (and of the JSON export).
 pub const REPORT_FORMAT: &str = "hotwash-report/1";
@@ -194,7 +199,7 @@ pub struct ReportCitation<'a> {
     pub source: &'a str,
     pub publisher: &'a str,
     /// The Admiralty code, such as `B2`.
-    pub admiralty: String,
+    pub admiralty: ShortText,
     pub note: Option<&'a str>,
 }
 
@@ -209,13 +214,13 @@ pub struct ReportLink<'a> {
 pub struct ReportEvent<'a> {
     pub id: &'a str,
     /// As written in the record (ISO 8601 at its precision).
-    pub at: String,
-    pub end: Option<String>,
+    pub at: ShortText,
+    pub end: Option<ShortText>,
     pub fidelity: crate::model::Fidelity,
     /// Shown in UTC at its fidelity (a bare date stays a date).
-    pub when_utc: String,
+    pub when_utc: ShortText,
     /// Shown in the event's own zone, where it has one.
-    pub when_local: Option<String>,
+    pub when_local: Option<ShortText>,
     pub place: Option<&'a str>,
     pub zone: Option<&'a str>,
     pub title: &'a str,
@@ -355,17 +360,12 @@ pub fn build_decided<'a>(
     let overall = record.classification;
     let mut withheld = Withheld::default();
 
-    // Events in the record's order, as the timeline shows them.
-    let timeline = crate::timeline::Timeline::new(record);
-    // Marks by event: a review can mark thousands of events.
-    let marks: std::collections::HashMap<&str, &crate::model::EventMark> =
+    // Events in the order the timeline shows them.
+    let marks: IdMap<&str, &crate::model::EventMark> =
         review.marks.iter().map(|m| (m.event.as_str(), m)).collect();
     let mut included_events = Vec::new();
-    let mut withheld_ids = std::collections::HashSet::new();
-    for pos in 0..timeline.len() {
-        let Some(i) = timeline.event_at(pos) else {
-            continue;
-        };
+    let mut withheld_ids = IdSet::default();
+    for i in crate::timeline::Timeline::order_of(record) {
         let e = &record.events[i];
         let mark = marks.get(e.id.as_str()).copied();
         if mark.is_some_and(|m| !m.included) {
@@ -378,41 +378,52 @@ pub fn build_decided<'a>(
             }
             withheld_ids.insert(e.id.as_str());
         } else {
-            included_events.push(i);
+            included_events.push((i, mark));
         }
     }
-    let included_ids: std::collections::HashSet<&str> = included_events
+    let included_ids: IdSet<&str> = included_events
         .iter()
-        .map(|&i| record.events[i].id.as_str())
+        .map(|&(i, _)| record.events[i].id.as_str())
         .collect();
 
-    let source_index: std::collections::HashMap<&str, &crate::model::Source> =
+    let source_index: IdMap<&str, &crate::model::Source> =
         record.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let actor_index: std::collections::HashMap<&str, &crate::model::Actor> =
+    let actor_index: IdMap<&str, &crate::model::Actor> =
         record.actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let cite = |c: &'a crate::model::Citation| {
         let source = source_index.get(c.source.as_str()).copied();
         ReportCitation {
             source: c.source.as_str(),
             publisher: source.map_or("", |s| s.publisher.as_str()),
-            admiralty: source
-                .map(|s| c.admiralty(s).to_string())
-                .unwrap_or_else(|| format!("?{}", c.credibility.0)),
+            admiralty: match source {
+                Some(s) => compact_str::format_compact!("{}", c.admiralty(s)),
+                None => compact_str::format_compact!("?{}", c.credibility.0),
+            },
             note: c.note.as_deref(),
         }
     };
 
-    let report_event = |&i: &usize| {
+    let report_event = |&(i, mark): &(usize, Option<&'a crate::model::EventMark>)| {
         let e = &record.events[i];
         let zone = e.place.as_ref().and_then(|p| p.zone.as_deref());
-        let mark = marks.get(e.id.as_str()).copied();
+        // Inline strings (up to 24 bytes): most of these cost no allocation.
+        let written = |t: &Timestamp| {
+            let mut s = ShortText::default();
+            t.write_at(&mut s, t.precision());
+            s
+        };
+        let shown = |zone: ZoneChoice, place: Option<&str>| {
+            let mut s = ShortText::default();
+            display_into(&mut s, &e.at, e.fidelity, zone, place);
+            s
+        };
         ReportEvent {
             id: e.id.as_str(),
-            at: e.at.to_string(),
-            end: e.end.map(|t| t.to_string()),
+            at: written(&e.at),
+            end: e.end.as_ref().map(written),
             fidelity: e.fidelity,
-            when_utc: display(&e.at, e.fidelity, ZoneChoice::Utc, None),
-            when_local: zone.map(|z| display(&e.at, e.fidelity, ZoneChoice::Event, Some(z))),
+            when_utc: shown(ZoneChoice::Utc, None),
+            when_local: zone.map(|z| shown(ZoneChoice::Event, Some(z))),
             place: e.place.as_ref().map(|p| p.name.as_str()),
             zone,
             title: e.title.as_str(),
@@ -505,8 +516,7 @@ pub fn build_decided<'a>(
 
     // Each finding's recommendations, in review order, gathered in one pass
     // rather than one scan of every recommendation per finding.
-    let mut recs_of: std::collections::HashMap<&str, Vec<&crate::model::Recommendation>> =
-        std::collections::HashMap::new();
+    let mut recs_of: IdMap<&str, Vec<&crate::model::Recommendation>> = IdMap::default();
     for r in &review.recommendations {
         recs_of.entry(r.finding.as_str()).or_default().push(r);
     }
@@ -589,14 +599,14 @@ pub fn build_decided<'a>(
     }
 
     // A withheld claim is not even named by the ones that conflict with it.
-    let included_claims: std::collections::HashSet<&str> = claims.iter().map(|c| c.id).collect();
+    let included_claims: IdSet<&str> = claims.iter().map(|c| c.id).collect();
     for c in &mut claims {
         c.conflicts_with
             .retain(|other| included_claims.contains(other));
     }
 
     // Only the sources the included portions cite.
-    let cited: std::collections::HashSet<&str> = events
+    let cited: IdSet<&str> = events
         .iter()
         .flat_map(|e| e.sources.iter())
         .chain(claims.iter().flat_map(|c| c.sources.iter()))
@@ -734,16 +744,16 @@ pub fn shown_classification(record: &Record, review: &Review) -> Classification 
 pub struct ReportIndex<'a> {
     report: &'a Report<'a>,
     /// The first finding of each id, as a scan would find it.
-    findings: std::collections::HashMap<&'a str, &'a ReportFinding<'a>>,
+    findings: IdMap<&'a str, &'a ReportFinding<'a>>,
     /// Each finding's recommendations, in report order.
-    recommendations: std::collections::HashMap<&'a str, Vec<&'a ReportRecommendation<'a>>>,
-    claims: std::collections::HashSet<&'a str>,
+    recommendations: IdMap<&'a str, Vec<&'a ReportRecommendation<'a>>>,
+    claims: IdSet<&'a str>,
     /// The first event of each id.
-    events: std::collections::HashMap<&'a str, &'a ReportEvent<'a>>,
+    events: IdMap<&'a str, &'a ReportEvent<'a>>,
     /// The first control of each id, with what happened to it at each
     /// included event that links it, worked out once: a large review's
     /// findings name controls hundreds of thousands of times.
-    controls: std::collections::HashMap<&'a str, (&'a ReportControl<'a>, EffectsByEvent<'a>)>,
+    controls: IdMap<&'a str, (&'a ReportControl<'a>, EffectsByEvent<'a>)>,
 }
 
 /// What happened to a control at each event that links it, in event order.
@@ -751,20 +761,21 @@ type EffectsByEvent<'a> = Vec<(&'a str, Effect)>;
 
 impl<'a> ReportIndex<'a> {
     pub fn new(report: &'a Report<'a>) -> Self {
-        let mut findings = std::collections::HashMap::with_capacity(report.findings.len());
+        let mut findings =
+            IdMap::with_capacity_and_hasher(report.findings.len(), Default::default());
         for f in &report.findings {
             findings.entry(f.id).or_insert(f);
         }
-        let mut recommendations: std::collections::HashMap<&str, Vec<&ReportRecommendation>> =
-            std::collections::HashMap::new();
+        let mut recommendations: IdMap<&str, Vec<&ReportRecommendation>> = IdMap::default();
         for r in &report.recommendations {
             recommendations.entry(r.finding).or_default().push(r);
         }
-        let mut events = std::collections::HashMap::with_capacity(report.events.len());
+        let mut events = IdMap::with_capacity_and_hasher(report.events.len(), Default::default());
         for e in &report.events {
             events.entry(e.id).or_insert(e);
         }
-        let mut controls = std::collections::HashMap::with_capacity(report.controls.len());
+        let mut controls =
+            IdMap::with_capacity_and_hasher(report.controls.len(), Default::default());
         for (i, c) in report.controls.iter().enumerate() {
             if controls.contains_key(c.id) {
                 continue;
