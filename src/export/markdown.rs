@@ -816,16 +816,59 @@ fn escape_text_into(text: &str, out: &mut String) {
 /// Words of record text, with characters that have no business in a report
 /// (controls, non-characters) shown as U+FFFD. Borrowed unless a word needs
 /// a replacement: a large report has millions of words.
-fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-    text.split(char::is_whitespace)
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.chars().any(needs_replacing) {
-                Cow::Owned(visible(w))
-            } else {
-                Cow::Borrowed(w)
+fn words(text: &str) -> Words<'_> {
+    // Most record text is ASCII with nothing to replace: split it byte by
+    // byte, with one check of the whole text instead of one per character.
+    let clean_ascii = text.bytes().all(|b| b.is_ascii() && !ascii_needs_replacing(b));
+    if clean_ascii {
+        Words::Ascii(text)
+    } else {
+        Words::Any(text.split(char::is_whitespace as fn(char) -> bool))
+    }
+}
+
+/// An iterator of [`words`].
+enum Words<'a> {
+    /// ASCII text with no control characters but white space: what is left.
+    Ascii(&'a str),
+    Any(std::str::Split<'a, fn(char) -> bool>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Cow<'a, str>;
+
+    fn next(&mut self) -> Option<Cow<'a, str>> {
+        match self {
+            Words::Ascii(rest) => {
+                let bytes = rest.as_bytes();
+                let start = bytes.iter().position(|&b| !ascii_white_space(b))?;
+                let len = bytes[start..]
+                    .iter()
+                    .position(|&b| ascii_white_space(b))
+                    .unwrap_or(bytes.len() - start);
+                let word = &rest[start..start + len];
+                *rest = &rest[start + len..];
+                Some(Cow::Borrowed(word))
             }
-        })
+            Words::Any(split) => split.find(|w| !w.is_empty()).map(|w| {
+                if w.chars().any(needs_replacing) {
+                    Cow::Owned(visible(w))
+                } else {
+                    Cow::Borrowed(w)
+                }
+            }),
+        }
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` takes for white space.
+fn ascii_white_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// [`needs_replacing`] for an ASCII character.
+fn ascii_needs_replacing(b: u8) -> bool {
+    (b < 0x20 && !ascii_white_space(b)) || b == 0x7f
 }
 
 fn needs_replacing(c: char) -> bool {
@@ -1497,6 +1540,40 @@ pub(crate) fn wrap<'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `words` gives, the slow way: split at every white space
+    /// character, replace controls and non-characters in each word.
+    fn words_the_slow_way(text: &str) -> Vec<String> {
+        text.split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .map(visible)
+            .collect()
+    }
+
+    #[test]
+    fn words_split_ascii_and_any_text_at_the_same_places() {
+        for text in [
+            "",
+            "   ",
+            "plain words, two  spaces\tand a tab\n",
+            "vertical\x0btab and form\x0cfeed\r\nend",
+            "a control\x01inside and \x1f and \x7f",
+            "no-break\u{a0}space, em\u{2003}space, next\u{85}line",
+            "caf\u{e9} \u{fdd0} \u{fffe}x",
+            " leading and trailing ",
+        ] {
+            let fast: Vec<String> = words(text).map(Cow::into_owned).collect();
+            assert_eq!(fast, words_the_slow_way(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_the_slow_ways_words(text in "[ -~\t\n\x0b\x0c\r\x00-\x1f\x7f\u{a0}\u{2003}é]{0,40}") {
+            let fast: Vec<String> = words(&text).map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!(fast, words_the_slow_way(&text));
+        }
+    }
 
     #[test]
     fn one_line_copies_clean_text_and_rewrites_the_rest_the_same_way() {
