@@ -819,7 +819,9 @@ fn escape_text_into(text: &str, out: &mut String) {
 fn words(text: &str) -> Words<'_> {
     // Most record text is ASCII with nothing to replace: split it byte by
     // byte, with one check of the whole text instead of one per character.
-    let clean_ascii = text.bytes().all(|b| b.is_ascii() && !ascii_needs_replacing(b));
+    let clean_ascii = text
+        .bytes()
+        .all(|b| b.is_ascii() && !ascii_needs_replacing(b));
     if clean_ascii {
         Words::Ascii(text)
     } else {
