@@ -9,7 +9,8 @@
 //! - `open_cache_miss`: through a cache without the entry: the uncached open
 //!   plus hashing, encoding and writing the entry (a first open);
 //! - `hash_sha256`, `hash_blake3`: the content hash of the file's bytes, the
-//!   two candidates for the key;
+//!   two candidates for the key; `hash_blake3_all_cores`: BLAKE3 as the
+//!   cache takes it of a large file or entry, on every core;
 //! - `decode_messagepack`, `decode_json`: the record from each candidate
 //!   format for entries (named fields both).
 //!
@@ -147,6 +148,14 @@ fn hash_blake3(bencher: Bencher, events: usize) {
     bencher
         .counter(divan::counter::BytesCount::of_slice(&data))
         .bench(|| blake3::hash(black_box(&data)));
+}
+
+#[divan::bench(args = SIZES, sample_count = 20, max_time = 30)]
+fn hash_blake3_all_cores(bencher: Bencher, events: usize) {
+    let data = std::fs::read(file(events)).unwrap_or_default();
+    bencher
+        .counter(divan::counter::BytesCount::of_slice(&data))
+        .bench(|| hotwash::cache::digest_of(black_box(&data)));
 }
 
 #[divan::bench(args = SIZES, sample_count = 20, max_time = 30)]

@@ -128,7 +128,7 @@ pub fn load(cache: &Cache, path: &Path, options: &LoadOptions) -> Loaded<Record>
         Ok(bytes) => bytes,
         Err(d) => return failed(path, d),
     };
-    let key = key(&blake3::hash(&bytes), options);
+    let key = key(&super::digest_of(&bytes), options);
     let text = match load::text::decode(bytes) {
         Ok(text) => text,
         Err(d) => return failed(path, d),
@@ -168,7 +168,7 @@ fn hit(
     // Warnings are shown with a snippet of the text: read it, and use the
     // entry only if the text is still what was hashed.
     let bytes = load::text::read_bytes(path, options.max_size).ok()?;
-    if blake3::hash(&bytes) != *digest {
+    if super::digest_of(&bytes) != *digest {
         return None;
     }
     let text = load::text::decode(bytes).ok()?;

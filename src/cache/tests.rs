@@ -582,3 +582,36 @@ fn a_record_that_does_not_load_gets_no_summary_entry() {
     assert_eq!(cache.counts().written, 0);
     assert!(s.entries().is_empty());
 }
+
+/// Bytes that differ from one piece of a large file to the next.
+fn varied(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 31 + i / 4096) as u8).collect()
+}
+
+#[test]
+fn a_large_file_is_hashed_on_every_core_to_blake3s_own_digest() {
+    let dir = Dir::new("cache", "large-hash");
+    // Under the threshold, at it, and over it by whole and partial pieces.
+    for len in [0, 1000, (1 << 20) - 1, 1 << 20, (9 << 20) + 123] {
+        let bytes = varied(len);
+        let path = dir.0.join(format!("{len}.ron"));
+        std::fs::write(&path, &bytes).expect("write");
+        let expected = blake3::hash(&bytes);
+        assert_eq!(
+            hash_file(&path, u64::MAX).expect("hash"),
+            expected,
+            "{len} bytes"
+        );
+        assert_eq!(digest_of(&bytes), expected, "{len} bytes in memory");
+    }
+}
+
+#[test]
+fn a_large_file_over_the_limit_is_refused_while_hashed() {
+    let dir = Dir::new("cache", "large-limit");
+    let path = dir.0.join("big.ron");
+    std::fs::write(&path, varied((5 << 20) + 7)).expect("write");
+    let refused = hash_file(&path, 5 << 20).expect_err("over the limit");
+    assert_eq!(refused.kind(), io::ErrorKind::InvalidData);
+    assert!(hash_file(&path, (5 << 20) + 7).is_ok(), "at the limit");
+}
