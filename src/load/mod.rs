@@ -226,14 +226,28 @@ impl<T> Loaded<T> {
     }
 }
 
+/// From this size a file's text is let go before its checks (see
+/// [`load_text`]): a record of 100,000 events is 140 MB of text.
+const LET_GO_FROM: usize = 16 << 20;
+
+/// Reads a file's text again, for a text let go before its checks.
+type Again<'a> = &'a dyn Fn() -> Option<String>;
+
 /// Parses and checks a file's text. The text is kept in the report only
 /// when there is something to show in it, so a valid file costs no copy.
+///
+/// With `again` (the text can be read again, from its file), a large text
+/// is let go once parsed, before the checks: the text and the parsed value
+/// together are the load's peak, and the checks' own tables came on top of
+/// it. It is read again only to place problems, and used only if it is
+/// still the text that was parsed.
 fn load_text<T: DeserializeOwned>(
     path: &Path,
     text: String,
     supported: u32,
     what: &str,
     check: impl FnOnce(&T) -> Vec<Problem>,
+    again: Option<Again>,
 ) -> Loaded<T> {
     let value: T = match parse(&text) {
         Ok(v) => v,
@@ -242,18 +256,42 @@ fn load_text<T: DeserializeOwned>(
             return Loaded::failed(path, Some(text), d);
         }
     };
-    let problems = check(&value);
+    let (problems, text) = match again {
+        Some(again) if text.len() >= LET_GO_FROM => {
+            let parsed = crate::cache::digest_of(text.as_bytes());
+            drop(text);
+            let problems = check(&value);
+            if problems.is_empty() {
+                (problems, None)
+            } else {
+                let same = again().filter(|t| crate::cache::digest_of(t.as_bytes()) == parsed);
+                (problems, Some(same))
+            }
+        }
+        _ => {
+            let problems = check(&value);
+            (problems, Some(Some(text)))
+        }
+    };
     if problems.is_empty() {
         return Loaded {
             value: Some(value),
             report: FileReport::new(path),
         };
     }
-    let diagnostics = place(problems, &text);
-    let report = FileReport {
-        path: path.to_path_buf(),
-        text: Some(Arc::from(text)),
-        diagnostics,
+    let report = match text.flatten() {
+        Some(text) => FileReport {
+            path: path.to_path_buf(),
+            diagnostics: place(problems, &text),
+            text: Some(Arc::from(text)),
+        },
+        // Changed (or gone) since it was parsed: the problems are of the
+        // text that was, and said without places in a text that is not.
+        None => FileReport {
+            path: path.to_path_buf(),
+            diagnostics: unplaced(problems),
+            text: None,
+        },
     };
     // An unresolved merge conflict makes the file invalid but still usable:
     // hotwash must open the review to let the analyst resolve it.
@@ -265,6 +303,26 @@ fn load_text<T: DeserializeOwned>(
     Loaded { value, report }
 }
 
+/// Problems of a text that changed after it was parsed, without places,
+/// and a warning that says so.
+fn unplaced(problems: Vec<Problem>) -> Vec<Diagnostic> {
+    let mut diagnostics = vec![
+        Diagnostic::warning(
+            "file.changed",
+            "the file changed while it was checked: the problems below are of the text \
+             that was read, shown without their places",
+        )
+        .with_help("check the file again"),
+    ];
+    diagnostics.extend(problems.into_iter().map(|p| {
+        let mut d = Diagnostic::error(p.code, p.message);
+        d.severity = p.severity;
+        d.help = p.help;
+        d
+    }));
+    diagnostics
+}
+
 /// Loads and validates a record from its text, with the default limits.
 pub fn record_from_text(path: &Path, text: String) -> Loaded<Record> {
     record_from_text_with(path, text, &LoadOptions::default())
@@ -272,11 +330,35 @@ pub fn record_from_text(path: &Path, text: String) -> Loaded<Record> {
 
 /// Loads and validates a record from its text.
 pub fn record_from_text_with(path: &Path, text: String, options: &LoadOptions) -> Loaded<Record> {
-    load_text(path, text, RECORD_SCHEMA, "record", |r| {
-        let mut problems = check::check_record(r, Catalog::nist());
-        problems.extend(size::check_record(r, options.max_field));
-        problems
-    })
+    record_from_text_again(path, text, options, None)
+}
+
+/// [`record_from_text_with`] for a text that `again` reads again from its
+/// file: a large one is let go before the checks (see [`load_text`]).
+pub fn record_from_text_again(
+    path: &Path,
+    text: String,
+    options: &LoadOptions,
+    again: Option<Again>,
+) -> Loaded<Record> {
+    load_text(
+        path,
+        text,
+        RECORD_SCHEMA,
+        "record",
+        |r| {
+            let mut problems = check::check_record(r, Catalog::nist());
+            problems.extend(size::check_record(r, options.max_field));
+            problems
+        },
+        again,
+    )
+}
+
+/// Reads `path`'s text again, as [`text::read_text`] read it first.
+pub fn read_again(path: &Path, options: &LoadOptions) -> impl Fn() -> Option<String> {
+    let (path, max_size) = (path.to_path_buf(), options.max_size);
+    move || text::read_text(&path, max_size).ok()
 }
 
 /// The argument that means standard input (`hotwash validate -`).
@@ -312,7 +394,7 @@ pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
 /// Loads and validates a record file from its text, whatever the cache holds.
 pub fn load_record_uncached(path: &Path, options: &LoadOptions) -> Loaded<Record> {
     match text::read_text(path, options.max_size) {
-        Ok(text) => record_from_text_with(path, text, options),
+        Ok(text) => record_from_text_again(path, text, options, Some(&read_again(path, options))),
         Err(d) => Loaded::failed(path, None, d),
     }
 }
@@ -330,11 +412,18 @@ pub fn review_from_text_with(
     record: &Record,
     options: &LoadOptions,
 ) -> Loaded<Review> {
-    load_text(path, text, REVIEW_SCHEMA, "review", |r| {
-        let mut problems = check::check_review(r, record);
-        problems.extend(size::check_review(r, options.max_field));
-        problems
-    })
+    load_text(
+        path,
+        text,
+        REVIEW_SCHEMA,
+        "review",
+        |r| {
+            let mut problems = check::check_review(r, record);
+            problems.extend(size::check_review(r, options.max_field));
+            problems
+        },
+        None,
+    )
 }
 
 /// Loads and validates a review file against its record.
@@ -564,5 +653,90 @@ mod tests {
         assert_eq!(pipe.diagnostics[0].code, "io.not-regular");
         assert!(pipe.diagnostics[0].message.contains("FIFO"), "{pipe:?}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// The Taurus record made larger than [`LET_GO_FROM`] by a comment on
+    /// its last line, with `break` applied to its text.
+    fn large_taurus(change: impl Fn(&str) -> String) -> String {
+        let text = change(include_str!("../../incidents/taurus-webex-2024.ron"));
+        format!("{text}\n// {}\n", "x".repeat(LET_GO_FROM))
+    }
+
+    fn unknown_source(text: &str) -> String {
+        text.replacen("(source: \"saarbruecker\"", "(source: \"nowhere\"", 1)
+    }
+
+    #[test]
+    fn a_large_texts_problems_are_placed_in_the_text_read_again() {
+        let dir = crate::scratch::Dir::new("load", "let-go");
+        let path = dir.0.join("taurus.ron");
+        let text = large_taurus(unknown_source);
+        std::fs::write(&path, &text).expect("write");
+        let options = LoadOptions::default();
+        // The same text kept through its checks, as a small one is.
+        let kept = record_from_text_again(&path, text.clone(), &options, None);
+        let again = load_record_uncached(&path, &options);
+        assert!(again.value.is_none());
+        let (kept, again) = (&kept.report, &again.report);
+        assert!(
+            kept.diagnostics.iter().any(|d| d.code == "ref.source"),
+            "{kept:?}"
+        );
+        let places = |r: &FileReport| -> Vec<_> {
+            r.diagnostics
+                .iter()
+                .map(|d| (d.code, d.message.clone(), d.span.clone(), d.start, d.end))
+                .collect()
+        };
+        assert_eq!(places(again), places(kept));
+        assert!(again.diagnostics.iter().all(|d| d.start.is_some()));
+        assert_eq!(again.text.as_deref(), Some(text.as_str()));
+    }
+
+    #[test]
+    fn a_large_valid_text_loads_without_being_read_again() {
+        let text = large_taurus(str::to_string);
+        let read = std::cell::Cell::new(0);
+        let again = || {
+            read.set(read.get() + 1);
+            None
+        };
+        let loaded = record_from_text_again(
+            Path::new("taurus.ron"),
+            text,
+            &LoadOptions::default(),
+            Some(&again),
+        );
+        assert!(loaded.value.is_some(), "{:?}", loaded.report);
+        assert!(loaded.report.diagnostics.is_empty());
+        assert_eq!(read.get(), 0);
+    }
+
+    #[test]
+    fn a_large_text_changed_before_its_problems_are_placed_says_so_without_places() {
+        let text = large_taurus(unknown_source);
+        // The file as it is now: not the text that was parsed.
+        let changed = || Some(large_taurus(|t| t.replace("Taurus", "Tauros")));
+        let loaded = record_from_text_again(
+            Path::new("taurus.ron"),
+            text,
+            &LoadOptions::default(),
+            Some(&changed),
+        );
+        assert!(loaded.value.is_none(), "an error is still an error");
+        let d = &loaded.report.diagnostics;
+        assert_eq!(d[0].code, "file.changed");
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(d.iter().any(|d| d.code == "ref.source"), "{d:?}");
+        assert!(d.iter().all(|d| d.span.is_none() && d.start.is_none()));
+        assert!(loaded.report.text.is_none());
+        // Gone altogether: the same.
+        let gone = record_from_text_again(
+            Path::new("taurus.ron"),
+            large_taurus(unknown_source),
+            &LoadOptions::default(),
+            Some(&|| None),
+        );
+        assert_eq!(gone.report.diagnostics[0].code, "file.changed");
     }
 }
