@@ -133,8 +133,7 @@ pub fn load(cache: &Cache, path: &Path, options: &LoadOptions) -> Loaded<Record>
         Ok(text) => text,
         Err(d) => return failed(path, d),
     };
-    let loaded =
-        load::record_from_text_again(path, text, options, Some(&load::read_again(path, options)));
+    let loaded = load::record_from_file_text(path, text, options);
     if let Some(record) = &loaded.value
         && loaded.report.is_valid()
     {

@@ -162,20 +162,27 @@ fn version_diagnostic(text: &str, supported: u32, what: &str) -> Option<Diagnost
     })
 }
 
+/// A problem found by the semantic rules as a diagnostic not yet placed,
+/// and where it is in the document.
+fn diagnostic_of(p: Problem) -> (Diagnostic, DocPath) {
+    let mut d = Diagnostic::error(p.code, p.message);
+    d.severity = p.severity;
+    d.help = p.help;
+    (d, p.path)
+}
+
 /// Places problems found by the semantic rules, sorted by position.
 fn place(problems: Vec<Problem>, text: &str) -> Vec<Diagnostic> {
     let mut locator = Locator::new(text);
     let mut located: Vec<(Diagnostic, Option<Range<usize>>)> = problems
         .into_iter()
         .map(|p| {
-            let mut d = Diagnostic::error(p.code, p.message);
-            d.severity = p.severity;
-            d.help = p.help;
-            let span = locator.locate(&p.path).map(|span| {
+            let (d, path) = diagnostic_of(p);
+            let span = locator.locate(&path).map(|span| {
                 let start = span.start.min(text.len());
                 // An oversized field is shown by where it starts: its
                 // whole text would flood the terminal.
-                let end = if p.code == size::CODE {
+                let end = if d.code == size::CODE {
                     start + 1
                 } else {
                     span.end
@@ -261,17 +268,15 @@ fn load_text<T: DeserializeOwned>(
             let parsed = crate::cache::digest_of(text.as_bytes());
             drop(text);
             let problems = check(&value);
-            if problems.is_empty() {
-                (problems, None)
+            // Read again only when there is something to place in it.
+            let text = if problems.is_empty() {
+                None
             } else {
-                let same = again().filter(|t| crate::cache::digest_of(t.as_bytes()) == parsed);
-                (problems, Some(same))
-            }
+                again().filter(|t| crate::cache::digest_of(t.as_bytes()) == parsed)
+            };
+            (problems, text)
         }
-        _ => {
-            let problems = check(&value);
-            (problems, Some(Some(text)))
-        }
+        _ => (check(&value), Some(text)),
     };
     if problems.is_empty() {
         return Loaded {
@@ -279,7 +284,7 @@ fn load_text<T: DeserializeOwned>(
             report: FileReport::new(path),
         };
     }
-    let report = match text.flatten() {
+    let report = match text {
         Some(text) => FileReport {
             path: path.to_path_buf(),
             diagnostics: place(problems, &text),
@@ -314,12 +319,7 @@ fn unplaced(problems: Vec<Problem>) -> Vec<Diagnostic> {
         )
         .with_help("check the file again"),
     ];
-    diagnostics.extend(problems.into_iter().map(|p| {
-        let mut d = Diagnostic::error(p.code, p.message);
-        d.severity = p.severity;
-        d.help = p.help;
-        d
-    }));
+    diagnostics.extend(problems.into_iter().map(|p| diagnostic_of(p).0));
     diagnostics
 }
 
@@ -333,9 +333,17 @@ pub fn record_from_text_with(path: &Path, text: String, options: &LoadOptions) -
     record_from_text_again(path, text, options, None)
 }
 
-/// [`record_from_text_with`] for a text that `again` reads again from its
-/// file: a large one is let go before the checks (see [`load_text`]).
-pub fn record_from_text_again(
+/// [`record_from_text_with`] for the text just read from the file at
+/// `path`: a large one is let go before the checks and read again only to
+/// place problems (see [`load_text`]).
+pub fn record_from_file_text(path: &Path, text: String, options: &LoadOptions) -> Loaded<Record> {
+    let (file, max_size) = (path.to_path_buf(), options.max_size);
+    let again = move || text::read_text(&file, max_size).ok();
+    record_from_text_again(path, text, options, Some(&again))
+}
+
+/// [`record_from_text_with`] for a text that `again` reads again.
+fn record_from_text_again(
     path: &Path,
     text: String,
     options: &LoadOptions,
@@ -353,12 +361,6 @@ pub fn record_from_text_again(
         },
         again,
     )
-}
-
-/// Reads `path`'s text again, as [`text::read_text`] read it first.
-pub fn read_again(path: &Path, options: &LoadOptions) -> impl Fn() -> Option<String> {
-    let (path, max_size) = (path.to_path_buf(), options.max_size);
-    move || text::read_text(&path, max_size).ok()
 }
 
 /// The argument that means standard input (`hotwash validate -`).
@@ -394,7 +396,7 @@ pub fn load_record(path: &Path, options: &LoadOptions) -> Loaded<Record> {
 /// Loads and validates a record file from its text, whatever the cache holds.
 pub fn load_record_uncached(path: &Path, options: &LoadOptions) -> Loaded<Record> {
     match text::read_text(path, options.max_size) {
-        Ok(text) => record_from_text_again(path, text, options, Some(&read_again(path, options))),
+        Ok(text) => record_from_file_text(path, text, options),
         Err(d) => Loaded::failed(path, None, d),
     }
 }
@@ -656,7 +658,7 @@ mod tests {
     }
 
     /// The Taurus record made larger than [`LET_GO_FROM`] by a comment on
-    /// its last line, with `break` applied to its text.
+    /// its last line, with `change` applied to its text.
     fn large_taurus(change: impl Fn(&str) -> String) -> String {
         let text = change(include_str!("../../incidents/taurus-webex-2024.ron"));
         format!("{text}\n// {}\n", "x".repeat(LET_GO_FROM))

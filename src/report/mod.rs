@@ -11,13 +11,14 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::time::{ZoneChoice, display_into};
 use crate::model::{
-    Classification, Effect, Level, RecommendationStatus, Record, Review, Timestamp, Tlp,
+    Classification, Effect, IdMap, IdSet, Level, RecommendationStatus, Record, Review, Timestamp,
+    Tlp,
 };
-use crate::model::{IdMap, IdSet};
 use crate::review::{RecordHasher, SignOffState, signoff_state};
 
 /// What a report works out for each event (a time as shown, an Admiralty
@@ -461,15 +462,11 @@ pub fn build_decided<'a>(
     // Formatting times and names is most of building a large report: on
     // every core, each writing its part of the one list in place (a list
     // joined from halves was copied into fresh memory).
-    let mut events: Vec<ReportEvent> = Vec::new();
-    {
-        use rayon::prelude::*;
-        included_events
-            .par_iter()
-            .with_min_len(1024)
-            .map(report_event)
-            .collect_into_vec(&mut events);
-    }
+    let events: Vec<ReportEvent> = included_events
+        .par_iter()
+        .with_min_len(1024)
+        .map(report_event)
+        .collect();
 
     // One pass over the included links fills both the per-control counts
     // and the control-by-event matrix.
