@@ -914,37 +914,40 @@ fn escape_word(word: &str) -> String {
 }
 
 /// [`escape_word`], appending to `out`: a large report escapes millions of
-/// words, so no word gets an allocation of its own.
+/// words, so no word gets an allocation of its own. Every byte that may
+/// need a backslash is ASCII, so the word is walked byte by byte and the
+/// runs between escapes are copied whole.
 fn escape_word_into(word: &str, out: &mut String) {
-    // Most words need nothing: skip the character-by-character pass.
-    if !word.bytes().any(|b| SPECIAL[usize::from(b)]) {
-        out.push_str(word);
-        return;
-    }
-    let chars: Vec<char> = word.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '@' => true,
+    let bytes = word.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[usize::from(b)] {
+            continue;
+        }
+        let escape = match b {
             // Entity and character references: `&amp;`, `&#60;`.
-            '&' => next.is_some_and(|n| n == '#' || n.is_ascii_alphanumeric()),
+            b'&' => bytes
+                .get(i + 1)
+                .is_some_and(|&n| n == b'#' || n.is_ascii_alphanumeric()),
             // Autolink literals: `https://…`, `www.…`.
-            ':' => chars[i + 1..].starts_with(&['/', '/']),
-            '.' => {
+            b':' => bytes[i + 1..].starts_with(b"//"),
+            b'.' => {
                 i >= 3
-                    && chars[i - 3..i]
-                        .iter()
-                        .collect::<String>()
-                        .eq_ignore_ascii_case("www")
-                    && (i == 3 || !chars[i - 4].is_alphanumeric())
+                    && bytes[i - 3..i].eq_ignore_ascii_case(b"www")
+                    && !word[..i - 3]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
             }
-            _ => false,
+            _ => true,
         };
         if escape {
+            out.push_str(&word[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&word[copied..]);
 }
 
 /// Guards a word that starts a line of a paragraph or list item, where `#`,
@@ -1566,6 +1569,75 @@ mod tests {
         ] {
             let fast: Vec<String> = words(text).map(Cow::into_owned).collect();
             assert_eq!(fast, words_the_slow_way(text), "{text:?}");
+        }
+    }
+
+    /// The escaper as it was first written, character by character: the
+    /// byte-wise one must agree with it.
+    fn escape_word_the_slow_way(word: &str) -> String {
+        let mut out = String::new();
+        let chars: Vec<char> = word.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).copied();
+            let escape = match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '@' => true,
+                '&' => next.is_some_and(|n| n == '#' || n.is_ascii_alphanumeric()),
+                ':' => chars[i + 1..].starts_with(&['/', '/']),
+                '.' => {
+                    i >= 3
+                        && chars[i - 3..i]
+                            .iter()
+                            .collect::<String>()
+                            .eq_ignore_ascii_case("www")
+                        && (i == 3 || !chars[i - 4].is_alphanumeric())
+                }
+                _ => false,
+            };
+            if escape {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn words_are_escaped_as_the_slow_way_escapes_them() {
+        for word in [
+            "",
+            "www.",
+            "WwW.x",
+            "xwww.y",
+            "éwww.x",
+            "-www.x",
+            "ww.",
+            "a.www.b",
+            "https://x",
+            "a:/",
+            "a:",
+            "&",
+            "&a",
+            "&#",
+            "&é",
+            "&&a",
+            "\\*_[]<>|~$@",
+            "Größe.",
+            "日本www.x",
+            "1www.x",
+            "ⅷwww.x",
+        ] {
+            assert_eq!(
+                escape_word(word),
+                escape_word_the_slow_way(word),
+                "{word:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_is_the_slow_ways(word in "[a-zA-Z0-9wW.:/&#*_é日ⅷ\\\\`<>|~$@-]{0,24}") {
+            proptest::prop_assert_eq!(escape_word(&word), escape_word_the_slow_way(&word));
         }
     }
 
