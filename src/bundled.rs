@@ -142,6 +142,7 @@ mod tests {
                     &path_of(review.name),
                     review.text.into(),
                     &record,
+                    Some(&crate::review::LazyHasher::default()),
                     &options,
                 );
                 assert!(loaded.report.is_valid(), "{:?}", loaded.report.diagnostics);

@@ -1174,7 +1174,8 @@ fn summary(source: crate::tui::Source, options: &LoadOptions, color: ColorChoice
                 let review = record.value.as_ref().and_then(|r| {
                     let file = crate::bundled::review_of(&path)?;
                     let review_path = crate::bundled::path_of(file.name);
-                    load::review_from_text_with(&review_path, file.text.into(), r, options).value
+                    load::review_from_text_with(&review_path, file.text.into(), r, None, options)
+                        .value
                 });
                 (path, record, review)
             })
@@ -1255,15 +1256,25 @@ fn fail_on(path: &Path, d: Diagnostic, color: ColorChoice) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Loads a record and its review for a report, or explains why not.
+/// Loads a record and its review for a report, or explains why not. The
+/// third is the record's sign-off hasher, made if the review's sign-off
+/// was checked, for the report to check it with again.
 pub fn load_for_report(
     path: &Path,
     options: &LoadOptions,
-) -> Result<(crate::model::Record, crate::model::Review), Vec<FileReport>> {
+) -> Result<
+    (
+        crate::model::Record,
+        crate::model::Review,
+        crate::review::LazyHasher,
+    ),
+    Vec<FileReport>,
+> {
     let checked = if load::is_stdin(path) {
         load::Checked {
             record: load::load_record_stdin(options),
             review: None,
+            hasher: crate::review::LazyHasher::default(),
         }
     } else {
         load::check_record_file(path, options)
@@ -1285,7 +1296,7 @@ pub fn load_for_report(
     match checked.record.value {
         Some(record) if problems.is_empty() => {
             let review = review.unwrap_or_else(|| crate::model::Review::new(record.id.clone()));
-            Ok((record, review))
+            Ok((record, review, checked.hasher))
         }
         _ => Err(problems),
     }
@@ -1387,7 +1398,7 @@ fn export(
         );
         ExitCode::from(1)
     };
-    let (record, review) = match load_for_report(path, options) {
+    let (record, review, hasher) = match load_for_report(path, options) {
         Ok(loaded) => loaded,
         Err(reports) => {
             for r in &reports {
@@ -1422,6 +1433,7 @@ fn export(
         &record,
         &shown,
         &review,
+        &hasher,
         &crate::report::ReportOptions {
             max_classification,
             generated: Some(generated),

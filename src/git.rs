@@ -156,7 +156,8 @@ pub fn merge_review(
     lines.extend(what_came(&ours_review, &merged));
     let validation = match record_beside(name, options) {
         Ok((record_path, record)) => {
-            let loaded = load::review_from_text_with(name, text, &record, options);
+            let hasher = crate::review::LazyHasher::default();
+            let loaded = load::review_from_text_with(name, text, &record, Some(&hasher), options);
             let mut report = loaded.report;
             report
                 .diagnostics

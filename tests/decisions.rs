@@ -305,7 +305,13 @@ fn the_sign_off_seals_the_record_as_written_and_the_decisions() {
         hotwash::review::SignOffState::Current(_)
     ));
     // The report, built from the record as written, sees it current.
-    let report = hotwash::report::build_decided(&record, &effective, &review, &Default::default());
+    let report = hotwash::report::build_decided(
+        &record,
+        &effective,
+        &review,
+        &Default::default(),
+        &Default::default(),
+    );
     assert_eq!(
         report.signoff.status,
         hotwash::report::SignOffStatus::Current

@@ -43,7 +43,7 @@ fn generated() -> DateTime<Utc> {
 /// The report borrows its record and review: a test's live as long as the run.
 fn report_with(record: &str, max_classification: Option<Level>) -> Report<'static> {
     let path = root().join(record);
-    let (record, review) = hotwash::cli::load_for_report(&path, &LoadOptions::default())
+    let (record, review, _) = hotwash::cli::load_for_report(&path, &LoadOptions::default())
         .unwrap_or_else(|_| panic!("{} loads", path.display()));
     build(
         Box::leak(Box::new(record)),

@@ -32,7 +32,7 @@ fn generated() -> DateTime<Utc> {
 
 /// The report borrows its record and review: a test's live as long as the run.
 fn report(path: &str, max_classification: Option<Level>) -> Report<'static> {
-    let (record, review) =
+    let (record, review, _) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(

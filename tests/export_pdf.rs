@@ -90,7 +90,7 @@ fn export_ok(args: &[&str]) -> Output {
 
 /// The report borrows its record and review: a test's live as long as the run.
 fn report(path: &str) -> Report<'static> {
-    let (record, review) =
+    let (record, review, _) =
         hotwash::cli::load_for_report(&root().join(path), &LoadOptions::default())
             .unwrap_or_else(|problems| panic!("{path} does not load: {problems:#?}"));
     report::build(

@@ -212,7 +212,7 @@ fn assert_carried(record: &Record, review: &Review, back: &Record, back_review: 
 #[test]
 fn every_bundled_record_comes_back_from_its_stix_export() {
     for path in bundled_records() {
-        let (record, review) = hotwash::cli::load_for_report(&path, &LoadOptions::default())
+        let (record, review, _) = hotwash::cli::load_for_report(&path, &LoadOptions::default())
             .unwrap_or_else(|_| panic!("{} loads", path.display()));
         let bundle = export(&record, &review);
         let back =

@@ -24,7 +24,12 @@ fn record() -> Record {
 }
 
 fn review(record: &Record) -> Review {
-    let loaded = load::load_review(&load::review_path(&path()), record, &LoadOptions::default());
+    let loaded = load::load_review(
+        &load::review_path(&path()),
+        record,
+        Some(&Default::default()),
+        &LoadOptions::default(),
+    );
     loaded
         .value
         .unwrap_or_else(|| panic!("the review loads: {:#?}", loaded.report.diagnostics))

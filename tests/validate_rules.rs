@@ -464,7 +464,7 @@ fn equally_close_ids_are_all_suggested() {
     review.findings[1].id = "F2".into();
     review.findings.last_mut().expect("a finding").id = "F4".into();
     review.recommendations[0].finding = "F3".into();
-    let problems = hotwash::load::check::check_review(&review, &record);
+    let problems = hotwash::load::check::check_review(&review, &record, None);
     let p = problems
         .iter()
         .find(|p| p.code == "ref.finding")

@@ -1331,7 +1331,7 @@ mod report_tests {
     fn an_events_time_is_the_one_the_other_exports_give() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("incidents/taurus-webex-2024.ron");
-        let (record, review) =
+        let (record, review, _) =
             crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
                 .unwrap_or_else(|_| panic!("the Taurus record loads"));
         let report =

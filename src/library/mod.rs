@@ -159,7 +159,9 @@ fn review_beside(path: &Path, record: &Record, options: &LoadOptions) -> (Review
     if std::fs::symlink_metadata(&review).is_err() {
         return (Review::new(record.id.clone()), None);
     }
-    let loaded = load::load_review(&review, record, options);
+    // The summary holds no sign-off state: a stale one is not worth a
+    // hash of the whole record here.
+    let loaded = load::load_review(&review, record, None, options);
     match loaded.value {
         Some(review) => (review, None),
         None => (
@@ -231,7 +233,7 @@ pub fn bundled_review(path: &Path, record: &Record, options: &LoadOptions) -> Re
     crate::bundled::review_of(path)
         .and_then(|file| {
             let path = crate::bundled::path_of(file.name);
-            load::review_from_text_with(&path, file.text.into(), record, options).value
+            load::review_from_text_with(&path, file.text.into(), record, None, options).value
         })
         .unwrap_or_else(|| Review::new(record.id.clone()))
 }

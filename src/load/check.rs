@@ -634,8 +634,15 @@ fn check_candidates(p: &mut Problems, catalog: &Catalog, e: &crate::model::Event
     }
 }
 
-/// All semantic problems of a review, checked against its record.
-pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
+/// All semantic problems of a review, checked against its record. Whether
+/// a sign-off is stale is checked with `hasher` (`record`'s); `None` leaves
+/// that out, for those who only need the review (a stale sign-off is a
+/// warning, and checking it hashes the whole record).
+pub fn check_review(
+    review: &Review,
+    record: &Record,
+    hasher: Option<&crate::review::LazyHasher>,
+) -> Vec<Problem> {
     let mut p = Problems::default();
     let root = DocPath::root();
     if review.schema != REVIEW_SCHEMA {
@@ -774,7 +781,10 @@ pub fn check_review(review: &Review, record: &Record) -> Vec<Problem> {
             root.field("signoff").field("reviewer"),
             "reviewer",
         );
-        if s.hash.len() == 71 && s.hash != crate::review::RecordHasher::new(record).hash(review) {
+        if s.hash.len() == 71
+            && let Some(hasher) = hasher
+            && s.hash != hasher.of(record).hash(review)
+        {
             p.warning(
                 "signoff.stale",
                 root.field("signoff").field("hash"),

@@ -404,14 +404,19 @@ pub fn load_record_uncached(path: &Path, options: &LoadOptions) -> Loaded<Record
 /// Loads and validates a review from its text, against its record, with
 /// the default limits.
 pub fn review_from_text(path: &Path, text: String, record: &Record) -> Loaded<Review> {
-    review_from_text_with(path, text, record, &LoadOptions::default())
+    let hasher = crate::review::LazyHasher::default();
+    review_from_text_with(path, text, record, Some(&hasher), &LoadOptions::default())
 }
 
-/// Loads and validates a review from its text, against its record.
+/// Loads and validates a review from its text, against its record. A
+/// sign-off is checked with `hasher` (`record`'s), which is then made for
+/// whoever checks the sign-off next; `None`: whether it is stale is not
+/// checked (see [`check::check_review`]).
 pub fn review_from_text_with(
     path: &Path,
     text: String,
     record: &Record,
+    hasher: Option<&crate::review::LazyHasher>,
     options: &LoadOptions,
 ) -> Loaded<Review> {
     load_text(
@@ -420,7 +425,7 @@ pub fn review_from_text_with(
         REVIEW_SCHEMA,
         "review",
         |r| {
-            let mut problems = check::check_review(r, record);
+            let mut problems = check::check_review(r, record, hasher);
             problems.extend(size::check_review(r, options.max_field));
             problems
         },
@@ -428,10 +433,16 @@ pub fn review_from_text_with(
     )
 }
 
-/// Loads and validates a review file against its record.
-pub fn load_review(path: &Path, record: &Record, options: &LoadOptions) -> Loaded<Review> {
+/// Loads and validates a review file against its record (see
+/// [`review_from_text_with`] for `hasher`).
+pub fn load_review(
+    path: &Path,
+    record: &Record,
+    hasher: Option<&crate::review::LazyHasher>,
+    options: &LoadOptions,
+) -> Loaded<Review> {
     match text::read_text(path, options.max_size) {
-        Ok(text) => review_from_text_with(path, text, record, options),
+        Ok(text) => review_from_text_with(path, text, record, hasher, options),
         Err(d) => Loaded::failed(path, None, d),
     }
 }
@@ -495,6 +506,9 @@ pub fn records_in(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 pub struct Checked {
     pub record: Loaded<Record>,
     pub review: Option<Loaded<Review>>,
+    /// The record's sign-off hasher: made if the review has a sign-off,
+    /// for the report to use again.
+    pub hasher: crate::review::LazyHasher,
 }
 
 impl Checked {
@@ -510,8 +524,9 @@ pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
     // Anything at the review's name counts, a broken link or a FIFO too:
     // loading it says what is wrong with it, where `exists()` would hide it.
     let review_there = std::fs::symlink_metadata(&review_file).is_ok();
+    let hasher = crate::review::LazyHasher::default();
     let review = review_there.then(|| match &record.value {
-        Some(r) => load_review(&review_file, r, options),
+        Some(r) => load_review(&review_file, r, Some(&hasher), options),
         None => Loaded::failed(
             &review_file,
             None,
@@ -521,7 +536,11 @@ pub fn check_record_file(path: &Path, options: &LoadOptions) -> Checked {
             ),
         ),
     });
-    Checked { record, review }
+    Checked {
+        record,
+        review,
+        hasher,
+    }
 }
 
 /// Every file report for the given files and folders, in order. A review

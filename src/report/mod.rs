@@ -19,7 +19,7 @@ use crate::model::{
     Classification, Effect, IdMap, IdSet, Level, RecommendationStatus, Record, Review, Timestamp,
     Tlp,
 };
-use crate::review::{RecordHasher, SignOffState, signoff_state};
+use crate::review::{LazyHasher, SignOffState, signoff_state};
 
 /// What a report works out for each event (a time as shown, an Admiralty
 /// code): short, so kept inline up to 24 bytes, not one allocation each.
@@ -342,17 +342,19 @@ pub fn build<'a>(record: &'a Record, review: &'a Review, options: &ReportOptions
         ),
         "the review decides candidates: build_decided shows them"
     );
-    build_decided(record, record, review, options)
+    build_decided(record, record, review, &LazyHasher::default(), options)
 }
 
 /// Builds the report of `written` (the record as written) and `review`,
 /// showing `shown`: the record with the review's decisions on candidate
 /// controls applied ([`crate::review::decide::effective`]), which the
-/// report borrows from. The sign-off is checked against `written`.
+/// report borrows from. The sign-off is checked against `written`, with
+/// `hasher` (`written`'s, made here if no one has yet).
 pub fn build_decided<'a>(
     written: &Record,
     shown: &'a Record,
     review: &'a Review,
+    hasher: &LazyHasher,
     options: &ReportOptions,
 ) -> Report<'a> {
     let record = shown;
@@ -648,8 +650,7 @@ pub fn build_decided<'a>(
             hash: None,
         },
         Some(s) => {
-            let hasher = RecordHasher::new(written);
-            let status = match signoff_state(&hasher, review) {
+            let status = match signoff_state(hasher.of(written), review) {
                 SignOffState::Current(_) => SignOffStatus::Current,
                 _ => SignOffStatus::Stale,
             };

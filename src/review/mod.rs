@@ -9,6 +9,6 @@ pub mod merge;
 pub mod store;
 
 pub use edit::{Applied, Edit, EditError, RecommendationDraft, next_id};
-pub use hash::{RecordHasher, SignOffState, signoff_state};
+pub use hash::{LazyHasher, RecordHasher, SignOffState, signoff_state};
 pub use merge::{MergeError, Merged, merge};
 pub use store::{Opened, ReviewStore, SaveError};

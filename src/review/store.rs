@@ -105,12 +105,18 @@ fn on_disk(path: &Path) -> Result<Option<Vec<u8>>, SaveError> {
     }
 }
 
-/// Opens the review beside `record_path` for `record`.
+/// Opens the review beside `record_path` for `record`; a sign-off is
+/// checked with `hasher` (`record`'s, as written).
 ///
 /// First removes what interrupted saves of this review left behind
 /// (temporary files untouched for [`files::STALE_AFTER`]). They never hold
 /// acknowledged work: hotwash says "saved" only after the rename.
-pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opened {
+pub fn open(
+    record_path: &Path,
+    record: &Record,
+    hasher: &crate::review::LazyHasher,
+    options: &LoadOptions,
+) -> Opened {
     let path = load::review_path(record_path);
     // A failed clean-up loses nothing and must not stop the review opening.
     let _ = files::remove_stale_temporaries(&path, files::STALE_AFTER);
@@ -135,7 +141,7 @@ pub fn open(record_path: &Path, record: &Record, options: &LoadOptions) -> Opene
     };
     let seen = Some(digest(&bytes));
     let loaded = match load::text::decode(bytes) {
-        Ok(text) => load::review_from_text_with(&path, text, record, options),
+        Ok(text) => load::review_from_text_with(&path, text, record, Some(hasher), options),
         Err(d) => {
             return Opened::ReadOnly(FileReport {
                 path,
@@ -340,7 +346,12 @@ mod tests {
     #[test]
     fn saves_and_reopens_the_same_review() {
         let (_dir, path, record) = setup("roundtrip");
-        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (mut review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         crate::review::edit::Edit::SetReviewed {
             event: "E1".into(),
             reviewed: true,
@@ -348,7 +359,12 @@ mod tests {
         .apply(&mut review)
         .expect("applies");
         store.save(&review).expect("saved");
-        let (again, _) = writable(open(&path, &record, &LoadOptions::default()));
+        let (again, _) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         assert_eq!(again, review);
         // No temporary files are left behind; the lock file stays (see lock_path).
         let mut names: Vec<_> = std::fs::read_dir(&_dir.0)
@@ -369,12 +385,12 @@ mod tests {
         let (_dir, path, record) = setup("corrupt");
         let review_path = load::review_path(&path);
         std::fs::write(&review_path, "(schema: 1, record: \"r\", findings: [").expect("write");
-        match open(&path, &record, &LoadOptions::default()) {
+        match open(&path, &record, &Default::default(), &LoadOptions::default()) {
             Opened::ReadOnly(report) => assert_eq!(report.diagnostics[0].code, "parse.eof"),
             Opened::Writable { .. } => panic!("a corrupt review must not be writable"),
         }
         std::fs::write(&review_path, "(schema: 9, record: \"r\", future: true)").expect("write");
-        match open(&path, &record, &LoadOptions::default()) {
+        match open(&path, &record, &Default::default(), &LoadOptions::default()) {
             Opened::ReadOnly(report) => assert_eq!(report.diagnostics[0].code, "schema.version"),
             Opened::Writable { .. } => panic!("a newer review must not be writable"),
         }
@@ -385,7 +401,12 @@ mod tests {
     #[test]
     fn a_change_on_disk_is_detected_and_not_clobbered() {
         let (_dir, path, record) = setup("conflict");
-        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (mut review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         store.save(&review).expect("first save");
         // Someone else writes the file.
         let theirs = "(schema: 1, record: \"r\", marks: [(event: \"E1\", flagged: true)])\n";
@@ -403,7 +424,12 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&store.path).expect("read"), theirs);
         // A file created by someone else where there was none also counts.
         let (_dir2, path2, record2) = setup("conflict-new");
-        let (review2, mut store2) = writable(open(&path2, &record2, &LoadOptions::default()));
+        let (review2, mut store2) = writable(open(
+            &path2,
+            &record2,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         std::fs::write(load::review_path(&path2), theirs).expect("write");
         assert!(matches!(
             store2.save(&review2),
@@ -475,7 +501,12 @@ mod tests {
     #[test]
     fn the_written_file_validates_and_omits_defaults() {
         let (_dir, path, record) = setup("format");
-        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (mut review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         crate::review::edit::Edit::SetNote {
             event: "E1".into(),
             note: Some("a \"quoted\" note\nover two lines".into()),
@@ -504,7 +535,12 @@ mod tests {
         std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         let link = load::review_path(&path);
         std::os::unix::fs::symlink("shared/team.review.ron", &link).expect("symlink");
-        let (mut review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (mut review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         crate::review::edit::Edit::SetReviewed {
             event: "E1".into(),
             reviewed: true,
@@ -518,7 +554,12 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        let (again, _) = writable(open(&path, &record, &LoadOptions::default()));
+        let (again, _) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         assert_eq!(again, review, "the target holds the save");
         let meta = std::fs::metadata(&team).expect("team");
         assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
@@ -536,7 +577,9 @@ mod tests {
         assert!(status.success());
         // Were the FIFO opened for reading, this would block for ever.
         let (p, r) = (path.clone(), record.clone());
-        match crate::files::without_hanging(move || open(&p, &r, &LoadOptions::default())) {
+        match crate::files::without_hanging(move || {
+            open(&p, &r, &Default::default(), &LoadOptions::default())
+        }) {
             Opened::ReadOnly(report) => {
                 assert_eq!(report.diagnostics[0].code, "io.not-regular");
                 assert!(report.diagnostics[0].message.contains("FIFO"));
@@ -545,7 +588,7 @@ mod tests {
         }
         std::fs::remove_file(&review).expect("rm");
         std::os::unix::fs::symlink("gone/team.review.ron", &review).expect("symlink");
-        match open(&path, &record, &LoadOptions::default()) {
+        match open(&path, &record, &Default::default(), &LoadOptions::default()) {
             Opened::ReadOnly(report) => {
                 assert_eq!(report.diagnostics[0].code, "io.dangling-link");
             }
@@ -558,7 +601,12 @@ mod tests {
     #[test]
     fn a_fifo_at_the_locks_name_fails_the_save_instead_of_hanging_it() {
         let (_dir, path, record) = setup("lock-fifo");
-        let (review, store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (review, store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         let status = std::process::Command::new("mkfifo")
             .arg(lock_path(&store.path))
             .status()
@@ -574,7 +622,12 @@ mod tests {
     #[test]
     fn opening_removes_what_an_interrupted_save_left() {
         let (dir, path, record) = setup("leftovers");
-        let (review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         store.save(&review).expect("saved");
         let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         let leftover = dir.0.join(".r.review.ron.Qx7Lm2");
@@ -583,7 +636,12 @@ mod tests {
         // A save under way in another hotwash: fresh, so it stays.
         let live = dir.0.join(".r.review.ron.Ab12Cd");
         std::fs::write(&live, "partial").expect("write");
-        let _ = writable(open(&path, &record, &LoadOptions::default()));
+        let _ = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         assert!(!leftover.exists());
         assert!(live.exists());
         assert_eq!(load::records_in(&dir.0).expect("records"), vec![path]);
@@ -620,7 +678,8 @@ mod tests {
                 let (path, record, barrier) = (path.clone(), record.clone(), barrier.clone());
                 std::thread::spawn(move || {
                     let options = LoadOptions::default();
-                    let (mut review, mut store) = writable(open(&path, &record, &options));
+                    let (mut review, mut store) =
+                        writable(open(&path, &record, &Default::default(), &options));
                     let mut acknowledged = Vec::new();
                     let mut unsaved: Vec<(String, Edit)> = Vec::new();
                     let mut conflicts = 0;
@@ -647,7 +706,12 @@ mod tests {
                                 }
                                 Err(SaveError::ChangedOnDisk(_)) => {
                                     conflicts += 1;
-                                    (review, store) = writable(open(&path, &record, &options));
+                                    (review, store) = writable(open(
+                                        &path,
+                                        &record,
+                                        &Default::default(),
+                                        &options,
+                                    ));
                                     for (_, edit) in &unsaved {
                                         edit.apply(&mut review).expect("re-applies");
                                     }
@@ -666,7 +730,12 @@ mod tests {
             acknowledged.extend(titles);
         }
         assert_eq!(acknowledged.len(), 2 * N);
-        let (on_disk, _) = writable(open(&path, &record, &LoadOptions::default()));
+        let (on_disk, _) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         let mut titles: Vec<_> = on_disk.findings.iter().map(|f| f.title.clone()).collect();
         titles.sort();
         acknowledged.sort();
@@ -693,7 +762,12 @@ mod tests {
     #[test]
     fn a_save_gives_up_on_a_lock_held_too_long_and_writes_nothing() {
         let (_dir, path, record) = setup("locked");
-        let (review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         let holder = open_lock_file(&lock_path(&store.path)).expect("lock file");
         holder.lock().expect("locked by the test");
         store.lock_wait = Duration::from_millis(50);
@@ -708,7 +782,12 @@ mod tests {
     #[test]
     fn the_lock_file_is_hidden_not_a_record_and_not_writable_by_others() {
         let (_dir, path, record) = setup("lockfile");
-        let (review, mut store) = writable(open(&path, &record, &LoadOptions::default()));
+        let (review, mut store) = writable(open(
+            &path,
+            &record,
+            &Default::default(),
+            &LoadOptions::default(),
+        ));
         store.save(&review).expect("saved");
         let lock = lock_path(&store.path);
         assert_eq!(

@@ -15,7 +15,7 @@ use crate::load::{self, FileReport, LoadOptions};
 use crate::model::time::ZoneChoice;
 use crate::model::{Id, Record, Review};
 use crate::review::store::{self, Opened};
-use crate::review::{Edit, RecordHasher, ReviewStore, SignOffState, signoff_state};
+use crate::review::{Edit, LazyHasher, RecordHasher, ReviewStore, SignOffState, signoff_state};
 use crate::timeline::Timeline;
 
 /// Smallest terminal the interface draws in; below it says so instead.
@@ -45,7 +45,7 @@ pub struct Bundle {
     /// review: made the first time a sign-off needs it (see
     /// [`Bundle::hasher`]), since it serialises and hashes the whole record
     /// (0.28 s at 100k events); shared with the bundle a new decision makes.
-    hasher: Arc<std::sync::OnceLock<RecordHasher>>,
+    hasher: Arc<LazyHasher>,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
     pub has_failure: Vec<bool>,
@@ -68,7 +68,18 @@ impl Bundle {
 
     /// A record (as written) with `decisions` applied.
     pub fn decided(path: PathBuf, record: Record, decisions: &[crate::model::Decision]) -> Self {
-        Bundle::build(path, Arc::new(record), decisions, Arc::default())
+        Bundle::decided_hashed(path, record, decisions, Arc::default())
+    }
+
+    /// [`Bundle::decided`], with the record's hasher if the review's
+    /// sign-off was checked with it already.
+    pub fn decided_hashed(
+        path: PathBuf,
+        record: Record,
+        decisions: &[crate::model::Decision],
+        hasher: Arc<LazyHasher>,
+    ) -> Self {
+        Bundle::build(path, Arc::new(record), decisions, hasher)
     }
 
     /// The record as written: what the sign-off hash and validation see.
@@ -95,7 +106,7 @@ impl Bundle {
         path: PathBuf,
         written: Arc<Record>,
         decisions: &[crate::model::Decision],
-        hasher: Arc<std::sync::OnceLock<RecordHasher>>,
+        hasher: Arc<LazyHasher>,
     ) -> Self {
         let has_candidates = written.events.iter().any(|e| !e.candidates.is_empty());
         let (record, written, decisions) = if has_candidates {
@@ -172,14 +183,19 @@ impl Bundle {
     /// The record's sign-off hasher, made at the first call: only signing
     /// off and a review that has a sign-off need it.
     pub fn hasher(&self) -> &RecordHasher {
-        self.hasher
-            .get_or_init(|| RecordHasher::new(self.written()))
+        self.hasher.of(self.written())
+    }
+
+    /// The hasher to make (or take) the record's hasher with, for those
+    /// that check a sign-off against the record as written.
+    pub fn lazy_hasher(&self) -> &LazyHasher {
+        &self.hasher
     }
 
     /// Whether the hasher has been made (tests: opening an unsigned review
     /// must not make it).
     pub fn hashed(&self) -> bool {
-        self.hasher.get().is_some()
+        self.hasher.is_made()
     }
 }
 
@@ -220,14 +236,22 @@ pub fn open_record(
         None => load::load_record(path, options),
     };
     let record = loaded.value.ok_or(loaded.report)?;
+    // Made once, if the review's sign-off is checked: the review screen's
+    // sign-off state takes it again.
+    let hasher = Arc::new(LazyHasher::default());
     let review = (!kept_review).then(|| match bundled {
         Some(_) => ReviewState::bundled(path, &record, options),
-        None => ReviewState::open(path, &record, options),
+        None => ReviewState::open(path, &record, &hasher, options),
     });
     // A kept review's decisions are applied by the review screen when it
     // takes the review up again (`review_changed`).
     let decisions = review.as_ref().map_or(&[][..], |r| &r.review.decisions[..]);
-    let bundle = Arc::new(Bundle::decided(path.to_path_buf(), record, decisions));
+    let bundle = Arc::new(Bundle::decided_hashed(
+        path.to_path_buf(),
+        record,
+        decisions,
+        hasher,
+    ));
     let review = review.map(|mut r| {
         r.refresh(&bundle);
         r
@@ -295,8 +319,15 @@ pub enum SignStatus {
 pub const UNDO_DEPTH: usize = 200;
 
 impl ReviewState {
-    pub fn open(record_path: &std::path::Path, record: &Record, options: &LoadOptions) -> Self {
-        match store::open(record_path, record, options) {
+    /// The review beside `record_path`, its sign-off checked with `hasher`
+    /// (`record`'s, as written).
+    pub fn open(
+        record_path: &std::path::Path,
+        record: &Record,
+        hasher: &LazyHasher,
+        options: &LoadOptions,
+    ) -> Self {
+        match store::open(record_path, record, hasher, options) {
             Opened::Writable {
                 review,
                 store,
@@ -953,4 +984,42 @@ pub fn library_rows(list: Rect) -> LibraryRows {
 /// The first library row shown, keeping the selection on screen.
 pub fn library_offset(selected: usize, capacity: usize) -> usize {
     selected.saturating_sub(capacity.max(1) - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::hash::{hashers_made, tests::signed_files};
+
+    #[test]
+    fn opening_a_signed_review_hashes_the_record_once() {
+        for stale in [false, true] {
+            let (_dir, path) = signed_files(stale);
+            let before = hashers_made();
+            let opened = open_record(&path, &LoadOptions::default(), false)
+                .unwrap_or_else(|r| panic!("opens: {r:#?}"));
+            let review = opened.review.expect("a review");
+            // The review's check and the screen's sign-off state.
+            assert_eq!(
+                matches!(review.signoff, SignStatus::Stale(_)),
+                stale,
+                "{:?}",
+                review.signoff
+            );
+            assert!(opened.bundle.hashed());
+            // And the report of an export from the workbench.
+            let report = crate::report::build_decided(
+                opened.bundle.written(),
+                &opened.bundle.record,
+                &review.review,
+                opened.bundle.lazy_hasher(),
+                &Default::default(),
+            );
+            assert_eq!(
+                report.signoff.status == crate::report::SignOffStatus::Stale,
+                stale
+            );
+            assert_eq!(hashers_made() - before, 1, "stale: {stale}");
+        }
+    }
 }

@@ -58,7 +58,12 @@ pub fn perform(
             let Screen::Review(r) = &app.screen else {
                 return None;
             };
-            let state = ReviewState::open(&r.bundle.path, r.bundle.written(), options);
+            let state = ReviewState::open(
+                &r.bundle.path,
+                r.bundle.written(),
+                r.bundle.lazy_hasher(),
+                options,
+            );
             Some(Msg::ReviewReloaded {
                 state,
                 reapply: reapply.clone(),
@@ -152,6 +157,7 @@ fn export(
         r.bundle.written(),
         &r.bundle.record,
         &r.state.review,
+        r.bundle.lazy_hasher(),
         &options,
     );
     let layout = crate::export::Layout {

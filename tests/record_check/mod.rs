@@ -45,7 +45,7 @@ pub fn load_clean(name: &str) -> (Record, Review) {
     let record = loaded.value.expect("a record");
     let review_path = load::review_path(&path);
     assert!(review_path.is_file(), "no review beside {name}");
-    let review = load::load_review(&review_path, &record, &options);
+    let review = load::load_review(&review_path, &record, Some(&Default::default()), &options);
     assert!(
         review.report.diagnostics.is_empty(),
         "{name} review: {:#?}",

@@ -731,7 +731,7 @@ mod tests {
     fn taurus() -> Report<'static> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("incidents/taurus-webex-2024.ron");
-        let (record, review) =
+        let (record, review, _) =
             crate::cli::load_for_report(&path, &crate::load::LoadOptions::default())
                 .unwrap_or_else(|_| panic!("the Taurus record loads"));
         crate::report::build(
