@@ -41,10 +41,9 @@ pub struct Bundle {
     /// Where the record came from and how many candidates await a
     /// decision, for the library.
     pub provenance: crate::review::decide::Provenance,
-    /// Has taken in the record as written, for the sign-off hash of the
-    /// review: made the first time a sign-off needs it (see
-    /// [`Bundle::hasher`]), since it serialises and hashes the whole record
-    /// (0.28 s at 100k events); shared with the bundle a new decision makes.
+    /// The record's sign-off hasher (see [`LazyHasher`]): made the first
+    /// time a sign-off needs it, by the review's check or [`Bundle::hasher`];
+    /// shared with the bundle a new decision makes.
     hasher: Arc<LazyHasher>,
     pub timeline: Timeline,
     /// By timeline position: does the event have a control failure?
@@ -63,17 +62,12 @@ pub struct Bundle {
 impl Bundle {
     /// A record with no decisions on its candidates.
     pub fn new(path: PathBuf, record: Record) -> Self {
-        Bundle::decided(path, record, &[])
+        Bundle::decided(path, record, &[], Arc::default())
     }
 
-    /// A record (as written) with `decisions` applied.
-    pub fn decided(path: PathBuf, record: Record, decisions: &[crate::model::Decision]) -> Self {
-        Bundle::decided_hashed(path, record, decisions, Arc::default())
-    }
-
-    /// [`Bundle::decided`], with the record's hasher if the review's
-    /// sign-off was checked with it already.
-    pub fn decided_hashed(
+    /// A record (as written) with `decisions` applied, and its hasher
+    /// (made already if the review's sign-off was checked with it).
+    pub fn decided(
         path: PathBuf,
         record: Record,
         decisions: &[crate::model::Decision],
@@ -246,7 +240,7 @@ pub fn open_record(
     // A kept review's decisions are applied by the review screen when it
     // takes the review up again (`review_changed`).
     let decisions = review.as_ref().map_or(&[][..], |r| &r.review.decisions[..]);
-    let bundle = Arc::new(Bundle::decided_hashed(
+    let bundle = Arc::new(Bundle::decided(
         path.to_path_buf(),
         record,
         decisions,
